@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The command language: OBJECT COMMAND ARGS, dispatched by a table of
+ * objects, each parsed by its own function below (tunnel's in cmd_tunnel.c).
+ * Words are matched exactly, as iproute2's users type them; every error
+ * names the word that was wrong.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cmd_priv.h"
+#include "gw_cmd.h"
+
+int
+gw_cmd_split(char *line, char *argv[], int max)
+{
+	char *p = line;
+	int argc = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			*p++ = '\0';
+		if (*p == '\0' || *p == '#')
+			break;
+		if (argc == max)
+			return -E2BIG;
+		argv[argc++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			p++;
+	}
+	*p = '\0';
+	return argc;
+}
+
+int
+cmd_name(const char *word, char *out, const char *what, struct gw_error *err)
+{
+	size_t i, len = strlen(word);
+
+	if (len == 0)
+		return gw_error_set(err, -EINVAL, "empty %s", what);
+	if (len >= GW_NAME_MAX)
+		return gw_error_set(err, -ENAMETOOLONG, "%s \"%s\" is longer than %d characters",
+				    what, word, GW_NAME_MAX - 1);
+	for (i = 0; i < len; i++) {
+		char c = word[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return gw_error_set(err, -EINVAL,
+					    "%s \"%s\" may only use letters, digits, '_', '-' and '.'",
+					    what, word);
+	}
+	memcpy(out, word, len + 1);
+	return 0;
+}
+
+int
+cmd_value(int argc, char *const argv[], int *i, const char **val, struct gw_error *err)
+{
+	if (*i + 1 >= argc)
+		return gw_error_set(err, -EINVAL, "\"%s\" needs a value", argv[*i]);
+	*i += 1;
+	*val = argv[*i];
+	return 0;
+}
+
+int
+cmd_ip(const char *word, const char *what, struct gw_ip *ip, struct gw_error *err)
+{
+	if (gw_ip_parse(word, ip) < 0)
+		return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected an IPv4 or IPv6 address",
+				    what, word);
+	return 0;
+}
+
+static int
+parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	struct gw_link_conf *l = &cmd->link;
+	const char *val;
+	uint64_t v = 0;
+	int i, rc;
+
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_LINK_SHOW;
+		if (argc > 3)
+			return gw_error_set(err, -EINVAL, "unexpected \"%s\" after link show", argv[3]);
+		return argc == 3 ? cmd_name(argv[2], cmd->name, "link name", err) : 0;
+	}
+	if (strcmp(argv[1], "set") != 0)
+		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for link (set, show)",
+				    argv[1]);
+	cmd->op = GW_CMD_LINK_SET;
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "link set needs a NAME");
+	rc = cmd_name(argv[2], l->name, "link name", err);
+	if (rc < 0)
+		return rc;
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "up") == 0 || strcmp(argv[i], "down") == 0) {
+			l->up = argv[i][0] == 'u';
+			l->given |= GW_LINK_GIVEN_UP;
+			continue;
+		}
+		if (strcmp(argv[i], "name") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_name(val, l->newname, "link name", err);
+			l->given |= GW_LINK_GIVEN_NAME;
+		} else if (strcmp(argv[i], "address") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0 && gw_mac_parse(val, l->mac) < 0)
+				rc = gw_error_set(err, -EINVAL,
+						  "invalid address \"%s\": expected xx:xx:xx:xx:xx:xx",
+						  val);
+			l->given |= GW_LINK_GIVEN_MAC;
+		} else if (strcmp(argv[i], "mtu") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0 && (gw_uint_parse(val, 65535, &v) < 0 || v < 68))
+				rc = gw_error_set(err, -ERANGE,
+						  "invalid mtu \"%s\": expected 68..65535", val);
+			l->mtu = v;
+			l->given |= GW_LINK_GIVEN_MTU;
+		} else {
+			rc = gw_error_set(err, -EINVAL,
+					  "unknown word \"%s\" in link set (name, address, mtu, up, down)",
+					  argv[i]);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (l->given == 0)
+		return gw_error_set(err, -EINVAL, "link set %s: nothing to change", l->name);
+	return 0;
+}
+
+/* "addr add|del PREFIX dev NAME", "neigh add|del ADDR [lladdr MAC] dev NAME": both end in dev. */
+static int
+parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, uint8_t *mac,
+	       struct gw_error *err)
+{
+	const char *val;
+	int rc;
+
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "dev") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_name(val, dev, "device name", err);
+		} else if (mac != NULL && strcmp(argv[i], "lladdr") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0 && gw_mac_parse(val, mac) < 0)
+				rc = gw_error_set(err, -EINVAL,
+						  "invalid lladdr \"%s\": expected xx:xx:xx:xx:xx:xx",
+						  val);
+		} else {
+			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s", argv[i], ctx);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (dev[0] == '\0')
+		return gw_error_set(err, -EINVAL, "%s needs dev NAME", ctx);
+	return 0;
+}
+
+static int
+parse_addr(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	struct gw_addr_conf *a = &cmd->addr;
+	int rc;
+
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_ADDR_SHOW;
+		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after addr show",
+					       argv[2]) : 0;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		cmd->op = GW_CMD_ADDR_ADD;
+	else if (strcmp(argv[1], "del") == 0)
+		cmd->op = GW_CMD_ADDR_DEL;
+	else
+		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for addr (add, del, show)",
+				    argv[1]);
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "addr %s needs PREFIX dev NAME", argv[1]);
+	rc = gw_prefix_parse(argv[2], &a->prefix);
+	if (rc < 0)
+		return gw_error_set(err, rc, "invalid prefix \"%s\": expected ADDR/LEN", argv[2]);
+	return parse_dev_tail(argc, argv, 3, cmd->op == GW_CMD_ADDR_ADD ? "addr add" : "addr del",
+			      a->dev, NULL, err);
+}
+
+static int
+parse_neigh(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	static const uint8_t zero[6];
+	struct gw_neigh_conf *n = &cmd->neigh;
+	int rc;
+
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_NEIGH_SHOW;
+		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after neigh show",
+					       argv[2]) : 0;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		cmd->op = GW_CMD_NEIGH_ADD;
+	else if (strcmp(argv[1], "del") == 0)
+		cmd->op = GW_CMD_NEIGH_DEL;
+	else
+		return gw_error_set(err, -EINVAL,
+				    "unknown command \"%s\" for neigh (add, del, show)", argv[1]);
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "neigh %s needs ADDR", argv[1]);
+	rc = cmd_ip(argv[2], "neighbour address", &n->addr, err);
+	if (rc < 0)
+		return rc;
+	rc = parse_dev_tail(argc, argv, 3, cmd->op == GW_CMD_NEIGH_ADD ? "neigh add" : "neigh del",
+			    n->dev, n->mac, err);
+	if (rc < 0)
+		return rc;
+	if (cmd->op == GW_CMD_NEIGH_ADD && memcmp(n->mac, zero, 6) == 0)
+		return gw_error_set(err, -EINVAL, "neigh add needs lladdr MAC");
+	return 0;
+}
+
+static int
+parse_route(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	struct gw_route_conf *r = &cmd->route;
+	struct gw_prefix p;
+	const char *val;
+	int i, rc;
+
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_ROUTE_SHOW;
+		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after route show",
+					       argv[2]) : 0;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		cmd->op = GW_CMD_ROUTE_ADD;
+	else if (strcmp(argv[1], "del") == 0)
+		cmd->op = GW_CMD_ROUTE_DEL;
+	else
+		return gw_error_set(err, -EINVAL,
+				    "unknown command \"%s\" for route (add, del, show)", argv[1]);
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "route %s needs PREFIX", argv[1]);
+	if (strcmp(argv[2], "default") == 0) {
+		memset(&p, 0, sizeof(p));
+		p.addr.family = AF_INET;
+	} else {
+		rc = gw_prefix_parse(argv[2], &p);
+		if (rc < 0)
+			return gw_error_set(err, rc, "invalid prefix \"%s\": expected ADDR/LEN",
+					    argv[2]);
+	}
+	gw_prefix_masked(&p, &r->dst);
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "via") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_ip(val, "gateway", &r->via, err);
+			if (rc == 0 && r->via.family != r->dst.addr.family)
+				rc = gw_error_set(err, -EINVAL,
+						  "gateway \"%s\" is not of the prefix's family", val);
+		} else if (strcmp(argv[i], "dev") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_name(val, r->dev, "device name", err);
+		} else {
+			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in route %s (via, dev)",
+					  argv[i], argv[1]);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (cmd->op == GW_CMD_ROUTE_ADD && r->via.family == 0 && r->dev[0] == '\0')
+		return gw_error_set(err, -EINVAL, "route add needs dev NAME or via ADDR");
+	return 0;
+}
+
+static int
+parse_stats(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	if (strcmp(argv[1], "clear") == 0) {
+		cmd->op = GW_CMD_STATS_CLEAR;
+		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after stats clear",
+					       argv[2]) : 0;
+	}
+	if (strcmp(argv[1], "show") != 0)
+		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for stats (show, clear)",
+				    argv[1]);
+	cmd->op = GW_CMD_STATS_SHOW;
+	if (argc > 3)
+		return gw_error_set(err, -EINVAL, "unexpected \"%s\" after stats show", argv[3]);
+	return argc == 3 ? cmd_name(argv[2], cmd->name, "name", err) : 0;
+}
+
+static const struct {
+	const char *word;
+	int (*parse)(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
+} objects[] = {
+	{ "link", parse_link },
+	{ "addr", parse_addr },
+	{ "route", parse_route },
+	{ "neigh", parse_neigh },
+	{ "tunnel", cmd_parse_tunnel },
+	{ "stats", parse_stats },
+};
+
+int
+gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	unsigned int i;
+
+	memset(cmd, 0, sizeof(*cmd));
+	if (argc < 1)
+		return gw_error_set(err, -EINVAL, "empty command");
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (strcmp(argv[0], objects[i].word) != 0)
+			continue;
+		if (argc < 2)
+			return gw_error_set(err, -EINVAL, "%s needs a command", argv[0]);
+		return objects[i].parse(argc, argv, cmd, err);
+	}
+	return gw_error_set(err, -EINVAL,
+			    "unknown object \"%s\" (link, addr, route, neigh, tunnel, stats)",
+			    argv[0]);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The grewayctl command language (iproute2's words) parsed into requests.
+ *
+ * One parser serves the startup file (-c), grewayctl and the RPC, so they
+ * cannot disagree. It knows words, not state: "is dev port7 a real port?" is
+ * the apply function's question. Free of EAL; fuzzed by tests/fuzz.
+ *
+ *     link set NAME [name NEW] [address MAC] [mtu N] [up|down]
+ *     addr add|del PREFIX dev NAME
+ *     route add|del PREFIX (dev NAME | via ADDR [dev NAME])
+ *     neigh add|del ADDR lladdr MAC dev NAME
+ *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
+ *            [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]
+ *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N] [dev PORT]
+ *     tunnel del NAME
+ *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
+ */
+#ifndef GW_CMD_H
+#define GW_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gw_error.h"
+#include "gw_inet.h"
+
+#define GW_NAME_MAX 16    /**< interface name size, NUL included (IFNAMSIZ) */
+#define GW_CMD_ARGS_MAX 64 /**< most words in one command */
+
+/** What a command asks for. */
+enum gw_cmd_op {
+	GW_CMD_LINK_SET,
+	GW_CMD_LINK_SHOW,
+	GW_CMD_ADDR_ADD,
+	GW_CMD_ADDR_DEL,
+	GW_CMD_ADDR_SHOW,
+	GW_CMD_ROUTE_ADD,
+	GW_CMD_ROUTE_DEL,
+	GW_CMD_ROUTE_SHOW,
+	GW_CMD_NEIGH_ADD,
+	GW_CMD_NEIGH_DEL,
+	GW_CMD_NEIGH_SHOW,
+	GW_CMD_TUNNEL_ADD,
+	GW_CMD_TUNNEL_CHANGE,
+	GW_CMD_TUNNEL_DEL,
+	GW_CMD_TUNNEL_SHOW,
+	GW_CMD_STATS_SHOW,
+	GW_CMD_STATS_CLEAR,
+};
+
+/** Tunnel encapsulation. */
+enum gw_tunnel_mode {
+	GW_MODE_GRE,       /**< IPv4 underlay, L3 payload */
+	GW_MODE_GRETAP,    /**< IPv4 underlay, Ethernet payload */
+	GW_MODE_IP6GRE,    /**< IPv6 underlay, L3 payload */
+	GW_MODE_IP6GRETAP, /**< IPv6 underlay, Ethernet payload */
+};
+
+/* Tunnel option bits (struct gw_tunnel_conf.opts). */
+#define GW_TUN_IKEY        (1u << 0) /**< receive: packets must carry ikey */
+#define GW_TUN_OKEY        (1u << 1) /**< transmit: add okey */
+#define GW_TUN_ICSUM       (1u << 2) /**< receive: packets must carry a checksum */
+#define GW_TUN_OCSUM       (1u << 3) /**< transmit: add a checksum */
+#define GW_TUN_ISEQ        (1u << 4) /**< receive: require and enforce sequence numbers */
+#define GW_TUN_OSEQ        (1u << 5) /**< transmit: add sequence numbers */
+#define GW_TUN_NOPMTUDISC  (1u << 6) /**< transmit: outer DF clear */
+#define GW_TUN_TTL_INHERIT (1u << 7) /**< outer TTL copied from the inner packet */
+#define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
+
+/* Which words a tunnel command gave (tunnel change merges only these). */
+#define GW_TUN_GIVEN_MODE   (1u << 0)
+#define GW_TUN_GIVEN_LOCAL  (1u << 1)
+#define GW_TUN_GIVEN_REMOTE (1u << 2)
+#define GW_TUN_GIVEN_IKEY   (1u << 3)
+#define GW_TUN_GIVEN_OKEY   (1u << 4)
+#define GW_TUN_GIVEN_ICSUM  (1u << 5)
+#define GW_TUN_GIVEN_OCSUM  (1u << 6)
+#define GW_TUN_GIVEN_ISEQ   (1u << 7)
+#define GW_TUN_GIVEN_OSEQ   (1u << 8)
+#define GW_TUN_GIVEN_TTL    (1u << 9)
+#define GW_TUN_GIVEN_TOS    (1u << 10)
+#define GW_TUN_GIVEN_PMTU   (1u << 11)
+#define GW_TUN_GIVEN_MTU    (1u << 12)
+#define GW_TUN_GIVEN_DEV    (1u << 13)
+
+#define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
+
+/** A tunnel as the user describes it. */
+struct gw_tunnel_conf {
+	char name[GW_NAME_MAX];   /**< tunnel name, also its "dev" in addr and route */
+	enum gw_tunnel_mode mode; /**< encapsulation */
+	struct gw_ip local;       /**< outer source */
+	struct gw_ip remote;      /**< outer destination; family 0 means "any" */
+	uint32_t ikey;            /**< key expected on receive (if GW_TUN_IKEY) */
+	uint32_t okey;            /**< key sent (if GW_TUN_OKEY) */
+	uint16_t opts;            /**< GW_TUN_* option bits */
+	uint8_t ttl;              /**< outer TTL unless GW_TUN_TTL_INHERIT */
+	uint8_t tos;              /**< outer TOS unless GW_TUN_TOS_INHERIT */
+	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
+	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
+	uint32_t given;           /**< GW_TUN_GIVEN_* words present in the command */
+};
+
+/* Which words a link set command gave. */
+#define GW_LINK_GIVEN_NAME (1u << 0)
+#define GW_LINK_GIVEN_MAC  (1u << 1)
+#define GW_LINK_GIVEN_MTU  (1u << 2)
+#define GW_LINK_GIVEN_UP   (1u << 3)
+
+/** link set. */
+struct gw_link_conf {
+	char name[GW_NAME_MAX];    /**< link to change */
+	char newname[GW_NAME_MAX]; /**< new name (GW_LINK_GIVEN_NAME) */
+	uint8_t mac[6];            /**< new address (GW_LINK_GIVEN_MAC) */
+	uint16_t mtu;              /**< new MTU (GW_LINK_GIVEN_MTU) */
+	bool up;                   /**< admin state (GW_LINK_GIVEN_UP) */
+	uint32_t given;            /**< GW_LINK_GIVEN_* */
+};
+
+/** addr add|del. */
+struct gw_addr_conf {
+	struct gw_prefix prefix; /**< address and the connected prefix length */
+	char dev[GW_NAME_MAX];   /**< port or tunnel */
+};
+
+/** route add|del. */
+struct gw_route_conf {
+	struct gw_prefix dst;  /**< destination, host bits cleared */
+	struct gw_ip via;      /**< gateway; family 0 when none */
+	char dev[GW_NAME_MAX]; /**< port or tunnel; empty when only via is given */
+};
+
+/** neigh add|del. */
+struct gw_neigh_conf {
+	struct gw_ip addr;     /**< neighbour address */
+	uint8_t mac[6];        /**< its MAC (add only) */
+	char dev[GW_NAME_MAX]; /**< port it is on */
+};
+
+/** One parsed command. */
+struct gw_cmd {
+	enum gw_cmd_op op; /**< what to do; selects the union member */
+	union {
+		struct gw_link_conf link;
+		struct gw_addr_conf addr;
+		struct gw_route_conf route;
+		struct gw_neigh_conf neigh;
+		struct gw_tunnel_conf tunnel;
+		char name[GW_NAME_MAX]; /**< show/del/stats: object name, may be empty */
+	};
+};
+
+/**
+ * Parse one command.
+ *
+ * @param argc
+ *   Number of words.
+ * @param argv
+ *   The words: OBJECT COMMAND ARGS...
+ * @param cmd
+ *   Filled on success (zeroed first).
+ * @param err
+ *   On failure: one line naming the bad word.
+ * @return
+ *   0, or -EINVAL (bad word), -ERANGE (value out of range), -ENAMETOOLONG.
+ */
+int gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
+
+/**
+ * Split a line into words in place, dropping a '#' comment.
+ *
+ * @param line
+ *   Modified: blanks become NULs.
+ * @param argv
+ *   Receives pointers into line.
+ * @param max
+ *   Capacity of argv.
+ * @return
+ *   Number of words (0 for a blank or comment line), or -E2BIG.
+ */
+int gw_cmd_split(char *line, char *argv[], int max);
+
+/** Name of a tunnel mode ("gre", "gretap", ...). */
+const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);
+
+/** Whether the mode carries Ethernet frames. */
+static inline bool
+gw_tunnel_mode_is_tap(enum gw_tunnel_mode mode)
+{
+	return mode == GW_MODE_GRETAP || mode == GW_MODE_IP6GRETAP;
+}
+
+/** Whether the mode has an IPv6 underlay. */
+static inline bool
+gw_tunnel_mode_is_ip6(enum gw_tunnel_mode mode)
+{
+	return mode == GW_MODE_IP6GRE || mode == GW_MODE_IP6GRETAP;
+}
+
+#endif /* GW_CMD_H */
