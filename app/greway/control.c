@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The control thread: a non-EAL pthread (rte_ctrl_thread_create) that serves
+ * what workers punt, runs the ARP timers and prints the counters on SIGUSR1.
+ * It sleeps briefly when there is nothing to do; it is never on the packet
+ * path of a worker.
+ */
+#include <pthread.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "gw_app.h"
+#include "gw_ctrl.h"
+#include "gw_stats.h"
+
+#define CONTROL_IDLE_US 200
+
+static pthread_t control_tid;
+static volatile bool control_stop;
+
+static void *
+control_main(void *arg)
+{
+	(void)arg;
+	while (!control_stop) {
+		if (gw_dump_stats) {
+			gw_dump_stats = false;
+			gw_stats_print(stdout);
+		}
+		if (gw_ctrl_poll() == 0)
+			rte_delay_us_sleep(CONTROL_IDLE_US);
+	}
+	return NULL;
+}
+
+int
+gw_control_start(void)
+{
+	control_stop = false;
+	return rte_ctrl_thread_create(&control_tid, "greway-ctrl", NULL, control_main, NULL);
+}
+
+void
+gw_control_stop(void)
+{
+	control_stop = true;
+	pthread_join(control_tid, NULL);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * What the pieces of the daemon share: its options and its stop flag.
+ */
+#ifndef GW_APP_H
+#define GW_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GW_DEFAULT_SOCKET "/run/greway/greway.sock"
+#define GW_IDLE_SLEEP_US_DEFAULT 200
+
+/** Options after EAL's "--". */
+struct gw_options {
+	const char *config;      /**< -c: startup file, NULL for none */
+	const char *socket;      /**< -s: control socket path */
+	const char *pmd_profile; /**< -p: PMD profile file, NULL for none */
+	uint32_t idle_sleep_us;  /**< --idle-sleep-us: most a worker sleeps when idle */
+};
+
+extern struct gw_options gw_opts;
+extern volatile bool gw_quit;       /**< set by SIGINT/SIGTERM */
+extern volatile bool gw_dump_stats; /**< set by SIGUSR1 */
+
+/** Parse the application's options. @return 0, 1 for --help (printed), -1 on error. */
+int gw_options_parse(int argc, char **argv);
+
+/** Run the startup file through the command parser and gw_apply. @return 0 or -1 (printed). */
+int gw_startup_run(const char *path);
+
+/** A worker's loop (also run by the main lcore when it is the only one). */
+int gw_worker_main(void *arg);
+
+/** Start the control thread. @return 0 or -errno. */
+int gw_control_start(void);
+
+/** Stop and join the control thread. */
+void gw_control_stop(void);
+
+#endif /* GW_APP_H */

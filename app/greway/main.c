@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * greway: EAL, then ports probed and named, tables built, the startup file
+ * applied (any error exits 1 before a port starts), ports started, workers
+ * launched on EAL's worker lcores (or run on the main lcore when it is alone)
+ * and the control thread started. SIGINT/SIGTERM stop the workers, drain and
+ * close the ports, print the counters and exit 0.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "gw_app.h"
+#include "gw_apply.h"
+#include "gw_ctrl.h"
+#include "gw_dp.h"
+#include "gw_log.h"
+#include "gw_port.h"
+#include "gw_rcu.h"
+#include "gw_stats.h"
+
+#define MBUF_CACHE 256
+
+volatile bool gw_quit;
+volatile bool gw_dump_stats;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		gw_dump_stats = true;
+	else
+		gw_quit = true;
+}
+
+static int
+fail(const char *what, const struct gw_error *err)
+{
+	fprintf(stderr, "greway: %s: %s\n", what, err->msg);
+	return EXIT_FAILURE;
+}
+
+/* Workers are EAL's worker lcores; with none, the main lcore is the worker. */
+static uint16_t
+collect_workers(unsigned int *ids)
+{
+	unsigned int lcore;
+	uint16_t n = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		ids[n++] = lcore;
+	if (n == 0)
+		ids[n++] = rte_get_main_lcore();
+	return n;
+}
+
+static int
+run(void)
+{
+	unsigned int ids[RTE_MAX_LCORE];
+	struct gw_error err = { 0 };
+	struct rte_mempool *mp;
+	uint16_t nb_workers, w;
+	int socket = rte_socket_id();
+	bool main_works;
+	int rc;
+
+	rc = gw_port_probe(&err);
+	if (rc < 0)
+		return fail("ports", &err);
+	nb_workers = collect_workers(ids);
+	main_works = rte_lcore_count() == 1;
+	if (gw_tables_init(socket) < 0) {
+		fprintf(stderr, "greway: cannot create tables: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	if (gw_opts.config != NULL && gw_startup_run(gw_opts.config) < 0)
+		return EXIT_FAILURE;
+
+	mp = rte_pktmbuf_pool_create("gw_mbufs", gw_port_mbufs_needed(nb_workers), MBUF_CACHE, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	if (mp == NULL) {
+		fprintf(stderr, "greway: cannot create the mbuf pool: %s\n",
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	rc = gw_port_start_all(mp, nb_workers, &err);
+	if (rc < 0) {
+		gw_port_stop_all();
+		return fail("ports", &err);
+	}
+	if (gw_dp_init(nb_workers, ids, socket) < 0 || gw_rcu_init(nb_workers, socket) < 0) {
+		fprintf(stderr, "greway: out of memory for the workers\n");
+		gw_port_stop_all();
+		return EXIT_FAILURE;
+	}
+	gw_ctrl_init(mp);
+	if (gw_control_start() != 0) {
+		fprintf(stderr, "greway: cannot start the control thread\n");
+		gw_port_stop_all();
+		return EXIT_FAILURE;
+	}
+	GW_LOG(INFO, MAIN, "forwarding on %u worker(s), %u port(s)", nb_workers, gw_nb_ports);
+	printf("greway: running, %u worker(s), %u port(s)\n", nb_workers, gw_nb_ports);
+	fflush(stdout);
+
+	if (main_works) {
+		gw_worker_main(&gw_workers[0]);
+	} else {
+		for (w = 0; w < nb_workers; w++)
+			rte_eal_remote_launch(gw_worker_main, &gw_workers[w], ids[w]);
+		rte_eal_mp_wait_lcore();
+	}
+	gw_control_stop();
+	gw_stats_print(stdout);
+	gw_port_stop_all();
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	int n, rc;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "greway: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argv[n] = argv[0];
+	rc = gw_options_parse(argc - n, argv + n);
+	if (rc != 0) {
+		rte_eal_cleanup();
+		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+
+	rc = run();
+	rte_eal_cleanup();
+	return rc;
+}

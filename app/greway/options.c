@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The daemon's own options, after EAL's "--" (design.md fixes them).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gw_app.h"
+#include "gw_inet.h"
+
+struct gw_options gw_opts = {
+	.socket = GW_DEFAULT_SOCKET,
+	.idle_sleep_us = GW_IDLE_SLEEP_US_DEFAULT,
+};
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
+		"\n"
+		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
+		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"
+		"\n"
+		"  -c FILE              startup file: grewayctl command lines, run in order before the\n"
+		"                       ports start ('#' starts a comment); a bad line is reported as\n"
+		"                       FILE:LINE: reason and greway exits 1\n"
+		"  -s SOCKET            control socket path (default %s; the RPC server\n"
+		"                       is not implemented yet, the path is only recorded)\n"
+		"  -p PMD_PROFILE       per-PMD port profile (not implemented yet: refused)\n"
+		"  --idle-sleep-us N    a worker that keeps finding no packets sleeps up to N us\n"
+		"                       between polls (default %u; 0 = busy poll, for benchmarks)\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Signals: SIGUSR1 prints the counters, SIGINT/SIGTERM stop (counters are printed at exit).\n",
+		prog, GW_DEFAULT_SOCKET, GW_IDLE_SLEEP_US_DEFAULT);
+}
+
+int
+gw_options_parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "idle-sleep-us", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:s:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			gw_opts.config = optarg;
+			break;
+		case 's':
+			gw_opts.socket = optarg;
+			break;
+		case 'p':
+			fprintf(stderr, "greway: -p: PMD profiles are not implemented yet\n");
+			return -1;
+		case 'i':
+			if (gw_uint_parse(optarg, 1000000, &v) < 0) {
+				fprintf(stderr,
+					"greway: invalid --idle-sleep-us \"%s\": expected 0..1000000\n",
+					optarg);
+				return -1;
+			}
+			gw_opts.idle_sleep_us = v;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 1;
+		default:
+			usage(stderr, argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "greway: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}

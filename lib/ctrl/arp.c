@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ARP (RFC 826) on the control thread: answer for our addresses, learn the
+ * sender when it is on a connected prefix of the port it came from (replies,
+ * and requests for us, as Linux does), and solicit unresolved next hops.
+ * Learning publishes the MAC into the next hop and a /32 route to it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_cycles.h>
+#include <rte_ether.h>
+
+#include "gw_addr.h"
+#include "gw_ctrl.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_route.h"
+
+/* The NEIGH next hop for sip on port, if sip may live there; creates one if asked. */
+static int
+neigh_for(uint16_t port, uint32_t sip, bool create)
+{
+	const struct gw_nh *nh = &gw_nhs[gw_route_lookup(sip)];
+	int idx;
+
+	if (nh->kind == GW_NH_NEIGH && nh->port == port && nh->ip == sip)
+		return nh - gw_nhs;
+	if (nh->kind != GW_NH_GLEAN || nh->port != port)
+		return -ENOENT; /* not on a connected prefix of this port */
+	idx = gw_nh_neigh_get(port, sip, create);
+	if (idx < 0)
+		return idx;
+	if (gw_route_add(sip, 32, idx, GW_ROUTE_NEIGH, NULL) < 0)
+		return -ENOSPC;
+	return idx;
+}
+
+static void
+learn(uint16_t port, uint32_t sip, const struct rte_ether_addr *sha, bool create)
+{
+	int idx;
+
+	if (sip == 0 || !rte_is_unicast_ether_addr(sha))
+		return;
+	idx = neigh_for(port, sip, create);
+	if (idx < 0 || gw_nhs[idx].is_static)
+		return;
+	gw_nh_neigh_set_mac(&gw_nhs[idx], sha);
+}
+
+void
+gw_arp_input(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_arp_ipv4 *a = &arp->arp_data;
+	int port = gw_port_by_id(m->port);
+	uint32_t sip, tip;
+	bool for_us;
+
+	if (port < 0 || m->data_len < sizeof(*eth) + sizeof(*arp) ||
+	    arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) || arp->arp_hlen != 6 ||
+	    arp->arp_plen != 4) {
+		gw_ctrl_drops[GW_DROP_LOCAL_PROTO]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	sip = a->arp_sip;
+	tip = a->arp_tip;
+	for_us = gw_addr_is_local(tip) && gw_route_lookup(tip) == GW_NH_IDX_LOCAL;
+	learn(port, sip, &a->arp_sha, arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) || for_us);
+
+	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) || !for_us) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* Turn the request into the reply in place. */
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	rte_ether_addr_copy(&a->arp_sha, &a->arp_tha);
+	rte_ether_addr_copy(&gw_ports[port].mac, &a->arp_sha);
+	a->arp_tip = sip;
+	a->arp_sip = tip;
+	rte_ether_addr_copy(&a->arp_tha, &eth->dst_addr);
+	rte_ether_addr_copy(&gw_ports[port].mac, &eth->src_addr);
+	rte_pktmbuf_trim(m, m->pkt_len - sizeof(*eth) - sizeof(*arp));
+	m->ol_flags = 0;
+	gw_ctrl_send_l2(m, port);
+}
+
+int
+gw_arp_solicit(uint16_t port, uint32_t ip)
+{
+	uint32_t sip = gw_addr_source(port, ip);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+	struct rte_mbuf *m;
+
+	if (sip == 0)
+		return -EADDRNOTAVAIL;
+	m = rte_pktmbuf_alloc(gw_ctrl_pool);
+	if (m == NULL)
+		return -ENOMEM;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*arp));
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&gw_ports[port].mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+	rte_ether_addr_copy(&gw_ports[port].mac, &arp->arp_data.arp_sha);
+	arp->arp_data.arp_sip = sip;
+	memset(&arp->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
+	arp->arp_data.arp_tip = ip;
+	gw_ctrl_send_l2(m, port);
+	return 0;
+}
+
+void
+gw_arp_refresh(void)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	unsigned int i;
+
+	for (i = 0; i < GW_NH_MAX; i++) {
+		struct gw_nh *nh = &gw_nhs[i];
+
+		if (nh->kind != GW_NH_NEIGH || (nh->l2 & GW_NH_L2_VALID))
+			continue;
+		if (nh->solicit_tsc != 0 && now - nh->solicit_tsc < hz)
+			continue;
+		if (gw_arp_solicit(nh->port, nh->ip) == 0)
+			nh->solicit_tsc = now;
+	}
+}

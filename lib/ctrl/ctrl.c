@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The control thread's packet loop: drain every worker's punt ring, hand
+ * each packet to ARP or local delivery, and send what the control thread
+ * builds through worker 0's inject ring.
+ */
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "gw_ctrl.h"
+#include "gw_dp.h"
+#include "gw_nh.h"
+
+uint64_t gw_ctrl_drops[GW_DROP_MAX];
+struct rte_mempool *gw_ctrl_pool;
+static uint64_t next_refresh;
+
+void
+gw_ctrl_init(struct rte_mempool *mp)
+{
+	gw_ctrl_pool = mp;
+	next_refresh = 0;
+}
+
+static void
+ctrl_send(struct rte_mbuf *m, uint32_t what)
+{
+	m->hash.usr = what;
+	/* worker 0 owns a tx queue on every port; the ring is single-producer: us */
+	if (rte_ring_enqueue(gw_workers[0].inject, m) != 0) {
+		gw_ctrl_drops[GW_DROP_PUNT_FULL]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+void
+gw_ctrl_send_l2(struct rte_mbuf *m, uint16_t port)
+{
+	m->port = port;
+	ctrl_send(m, GW_INJECT_L2);
+}
+
+void
+gw_ctrl_send_l3(struct rte_mbuf *m)
+{
+	ctrl_send(m, GW_INJECT_L3);
+}
+
+static void
+glean(struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	const struct gw_nh *nh = &gw_nhs[(m->hash.usr >> 8) & 0xffff];
+
+	if (nh->kind == GW_NH_GLEAN)
+		gw_arp_solicit(nh->port, ip->dst_addr);
+	rte_pktmbuf_free(m); /* counted as neigh_unresolved by the worker */
+}
+
+unsigned int
+gw_ctrl_poll(void)
+{
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	unsigned int w, i, n, total = 0;
+	uint64_t now;
+
+	for (w = 0; w < gw_nb_workers; w++) {
+		n = rte_ring_dequeue_burst(gw_workers[w].punt, (void **)pkts, GW_BURST_MAX, NULL);
+		for (i = 0; i < n; i++) {
+			switch (pkts[i]->hash.usr & 0xff) {
+			case GW_PUNT_ARP:
+				gw_arp_input(pkts[i]);
+				break;
+			case GW_PUNT_LOCAL:
+				gw_icmp_local(pkts[i]);
+				break;
+			default:
+				glean(pkts[i]);
+				break;
+			}
+		}
+		total += n;
+	}
+	now = rte_get_timer_cycles();
+	if (now >= next_refresh) {
+		gw_arp_refresh();
+		next_refresh = now + rte_get_timer_hz() / 4;
+	}
+	return total;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Packet work of the control thread: what workers punt (ARP, traffic to our
+ * own addresses, packets waiting for a neighbour) and what the control thread
+ * originates (ARP requests and replies, ICMP echo replies), sent through a
+ * worker's inject ring so only workers ever touch tx queues.
+ */
+#ifndef GW_CTRL_H
+#define GW_CTRL_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "gw_drop.h"
+
+extern uint64_t gw_ctrl_drops[GW_DROP_MAX]; /**< drops counted by the control thread */
+extern struct rte_mempool *gw_ctrl_pool;    /**< where the control thread allocates */
+
+/** Give the control thread the pool it allocates from. */
+void gw_ctrl_init(struct rte_mempool *mp);
+
+/**
+ * Drain the punt rings and run timers (ARP retries). Call often.
+ *
+ * @return packets handled.
+ */
+unsigned int gw_ctrl_poll(void);
+
+/** Send a full Ethernet frame out of a port (takes ownership). */
+void gw_ctrl_send_l2(struct rte_mbuf *m, uint16_t port);
+
+/** Send an IPv4 packet (data at L3) to be routed by a worker (takes ownership). */
+void gw_ctrl_send_l3(struct rte_mbuf *m);
+
+/** Handle a punted ARP frame (takes ownership). */
+void gw_arp_input(struct rte_mbuf *m);
+
+/**
+ * Send an ARP request for ip (network order) on a port.
+ *
+ * @return 0, or -ENOMEM / -EADDRNOTAVAIL (no address of ours on the port).
+ */
+int gw_arp_solicit(uint16_t port, uint32_t ip);
+
+/** Re-send ARP for every unresolved neighbour not asked in the last second. */
+void gw_arp_refresh(void);
+
+/** Handle an IPv4 packet for one of our addresses (takes ownership). */
+void gw_icmp_local(struct rte_mbuf *m);
+
+#endif /* GW_CTRL_H */

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * A worker's loop body: rx bursts, classification with one FIB lookup per
+ * burst, the split into decap / local / forward vectors, the control thread's
+ * injections, and tx flushing. Decap and forwarding are in decap.c and fwd.c.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+
+#include <rte_ether.h>
+#include <rte_fib.h>
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "gw_dp.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_route.h"
+
+struct gw_lcore *gw_workers;
+uint16_t gw_nb_workers;
+
+int
+gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
+{
+	char name[RTE_RING_NAMESIZE];
+	uint16_t w, p, q;
+
+	gw_workers = rte_zmalloc_socket("gw_workers", sizeof(*gw_workers) * nb_workers,
+					RTE_CACHE_LINE_SIZE, socket);
+	if (gw_workers == NULL)
+		return -ENOMEM;
+	gw_nb_workers = nb_workers;
+	for (w = 0; w < nb_workers; w++) {
+		struct gw_lcore *lc = &gw_workers[w];
+
+		lc->worker = w;
+		lc->lcore_id = lcore_ids[w];
+		lc->tun = rte_zmalloc_socket("gw_tun_ctr", sizeof(*lc->tun) * GW_TUNNEL_MAX,
+					     RTE_CACHE_LINE_SIZE, socket);
+		snprintf(name, sizeof(name), "gw_punt%u", w);
+		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "gw_inject%u", w);
+		lc->inject = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (lc->tun == NULL || lc->punt == NULL || lc->inject == NULL)
+			return -ENOMEM;
+	}
+	/* Queue q of every port goes to worker q: ports have one rx queue per worker. */
+	for (p = 0; p < gw_nb_ports; p++) {
+		for (q = 0; q < gw_ports[p].nb_rxq; q++) {
+			struct gw_lcore *lc = &gw_workers[q % nb_workers];
+
+			lc->rxq[lc->nb_rxq].port = p;
+			lc->rxq[lc->nb_rxq].queue = q;
+			lc->nb_rxq++;
+		}
+	}
+	return 0;
+}
+
+/* What classify decided for one frame. */
+#define CLS_L3 0
+#define CLS_PUNT (-1)
+
+/*
+ * Strip Ethernet and validate IPv4 (RFC 1812 §5.2.2: version, IHL, total
+ * length, checksum). Returns CLS_L3 with *dst set, CLS_PUNT, or a drop reason.
+ */
+static inline int
+classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip;
+	uint16_t hl, tlen;
+	uint64_t csum_flags;
+
+	if (unlikely(m->data_len < sizeof(*eth)))
+		return GW_DROP_ETH_SHORT;
+	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			return CLS_PUNT;
+		return GW_DROP_ETHERTYPE;
+	}
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &port->mac)))
+		return rte_is_multicast_ether_addr(&eth->dst_addr) ? GW_DROP_LOCAL_PROTO :
+								     GW_DROP_L2_OTHER_HOST;
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	if (unlikely(m->data_len < sizeof(*eth) + sizeof(*ip)))
+		return GW_DROP_IP_HEADER;
+	hl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) || tlen < hl ||
+		     tlen > m->pkt_len - sizeof(*eth) || m->data_len < sizeof(*eth) + hl))
+		return GW_DROP_IP_HEADER;
+	csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (unlikely(csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD)) {
+		if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD || rte_raw_cksum(ip, hl) != 0xffff)
+			return GW_DROP_IP_CSUM;
+	}
+	*dst = rte_be_to_cpu_32(ip->dst_addr);
+	rte_pktmbuf_adj(m, sizeof(*eth));
+	if (unlikely(m->pkt_len > tlen))
+		rte_pktmbuf_trim(m, m->pkt_len - tlen); /* Ethernet padding */
+	return CLS_L3;
+}
+
+static inline void
+burst_finish(struct gw_lcore *lc, struct gw_burst *b)
+{
+	unsigned int sent;
+
+	if (b->nb_punt != 0) {
+		sent = rte_ring_enqueue_burst(lc->punt, (void **)b->punt, b->nb_punt, NULL);
+		if (unlikely(sent < b->nb_punt)) {
+			lc->drops[GW_DROP_PUNT_FULL] += b->nb_punt - sent;
+			rte_pktmbuf_free_bulk(&b->punt[sent], b->nb_punt - sent);
+		}
+	}
+	if (b->nb_drop != 0)
+		rte_pktmbuf_free_bulk(b->drop, b->nb_drop);
+}
+
+static void
+dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct gw_port *p = &gw_ports[port];
+	struct rte_mbuf *l3[GW_BURST_MAX], *gre[GW_BURST_MAX], *fwd[GW_BURST_MAX];
+	uint32_t dst[GW_BURST_MAX];
+	uint64_t nh[GW_BURST_MAX], fwd_nh[GW_BURST_MAX];
+	uint16_t i, nl3 = 0, ngre = 0, nfwd = 0, ndec;
+	struct gw_burst b;
+	int rc;
+
+	b.nb_drop = 0;
+	b.nb_punt = 0;
+	for (i = 0; i < GW_PREFETCH && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + GW_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + GW_PREFETCH], void *));
+		rc = classify_one(p, pkts[i], &dst[nl3]);
+		if (likely(rc == CLS_L3))
+			l3[nl3++] = pkts[i];
+		else if (rc == CLS_PUNT)
+			gw_burst_punt(&b, pkts[i], GW_PUNT_ARP);
+		else
+			gw_burst_drop(lc, &b, pkts[i], rc);
+	}
+
+	rte_fib_lookup_bulk(gw_fib, dst, nh, nl3);
+	for (i = 0; i < nl3; i++) {
+		struct rte_mbuf *m = l3[i];
+		const struct rte_ipv4_hdr *ip;
+
+		if (likely(nh[i] != GW_NH_IDX_LOCAL)) {
+			fwd[nfwd] = m;
+			fwd_nh[nfwd++] = nh[i];
+			continue;
+		}
+		ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		if (ip->next_proto_id != IPPROTO_GRE)
+			gw_burst_punt(&b, m, GW_PUNT_LOCAL);
+		else if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
+			gw_burst_drop(lc, &b, m, GW_DROP_IP_FRAGMENT);
+		else
+			gre[ngre++] = m;
+	}
+
+	if (ngre != 0) {
+		ndec = gw_decap_burst(lc, gre, ngre, dst, &b);
+		rte_fib_lookup_bulk(gw_fib, dst, nh, ndec);
+		for (i = 0; i < ndec; i++) {
+			fwd[nfwd] = gre[i];
+			fwd_nh[nfwd++] = nh[i];
+		}
+	}
+	gw_fwd_burst(lc, fwd, fwd_nh, nfwd, true, &b);
+	burst_finish(lc, &b);
+}
+
+/* Packets from the control thread: frames go straight out, IPv4 is routed. */
+static void
+dp_inject(struct gw_lcore *lc)
+{
+	struct rte_mbuf *pkts[GW_BURST_MAX], *l3[GW_BURST_MAX];
+	uint32_t dst[GW_BURST_MAX];
+	uint64_t nh[GW_BURST_MAX];
+	uint16_t i, n, nl3 = 0;
+	struct gw_burst b;
+
+	n = rte_ring_dequeue_burst(lc->inject, (void **)pkts, GW_BURST_MAX, NULL);
+	if (n == 0)
+		return;
+	b.nb_drop = 0;
+	b.nb_punt = 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m->hash.usr == GW_INJECT_L2) {
+			gw_tx_enqueue(lc, m->port, m);
+			continue;
+		}
+		dst[nl3] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
+		l3[nl3++] = m;
+	}
+	rte_fib_lookup_bulk(gw_fib, dst, nh, nl3);
+	gw_fwd_burst(lc, l3, nh, nl3, false, &b);
+	burst_finish(lc, &b);
+}
+
+unsigned int
+gw_dp_poll(struct gw_lcore *lc)
+{
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	unsigned int total = 0;
+	uint16_t i, n, port;
+
+	for (i = 0; i < lc->nb_rxq; i++) {
+		port = lc->rxq[i].port;
+		n = rte_eth_rx_burst(gw_ports[port].port_id, lc->rxq[i].queue, pkts, GW_BURST_MAX);
+		if (n == 0)
+			continue;
+		total += n;
+		if (unlikely(!gw_ports[port].up)) {
+			lc->drops[GW_DROP_PORT_DOWN] += n;
+			rte_pktmbuf_free_bulk(pkts, n);
+			continue;
+		}
+		dp_input(lc, port, pkts, n);
+	}
+	dp_inject(lc);
+	for (port = 0; port < gw_nb_ports; port++)
+		if (lc->tx[port].n != 0)
+			gw_tx_flush(lc, port);
+	return total;
+}

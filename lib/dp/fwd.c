@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Forwarding by next hop: TTL (RFC 1812 §5.3.1, incremental checksum per
+ * RFC 1624), then either an Ethernet rewrite to a neighbour or GRE
+ * encapsulation from the tunnel's precomputed rewrite, where only length, ID,
+ * inherited TTL/TOS, sequence number and checksums are written per packet.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_memcpy.h>
+
+#include "gw_dp.h"
+#include "gw_gre.h"
+#include "gw_nh.h"
+#include "gw_tunnel.h"
+
+/* Offload flags that describe the buffer, not the packet: kept across rewrites. */
+#define MBUF_BUFFER_FLAGS (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)
+
+static inline enum gw_drop
+ttl_decrement(struct rte_ipv4_hdr *ip)
+{
+	uint32_t sum;
+
+	if (unlikely(ip->time_to_live <= 1))
+		return GW_DROP_TTL_EXPIRED;
+	ip->time_to_live--;
+	/* RFC 1624: TTL is the high byte of its 16-bit word; add it back with carry */
+	sum = ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
+	return GW_DROP_NONE;
+}
+
+/* Ethernet header for a resolved neighbour; the packet's data starts at L3. */
+static inline enum gw_drop
+l2_rewrite(struct rte_mbuf *m, uint16_t port, uint64_t l2)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL))
+		return GW_DROP_NO_HEADROOM;
+	memcpy(&eth->dst_addr, &l2, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&gw_ports[port].mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	return GW_DROP_NONE;
+}
+
+static inline enum gw_drop
+encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
+{
+	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t inner_len = m->pkt_len, seq;
+	const struct gw_nh *un;
+	struct rte_ipv4_hdr *ip;
+	uint16_t unh, port;
+	uint64_t l2;
+	enum gw_drop why;
+
+	if (unlikely(inner_len > t->mtu))
+		return GW_DROP_TOO_BIG;
+	unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
+	if (unlikely(unh == 0))
+		return GW_DROP_NO_ROUTE; /* no route to the remote */
+	un = &gw_nhs[unh];
+	l2 = gw_nh_l2_load(un);
+	if (unlikely(!(l2 & GW_NH_L2_VALID)))
+		return GW_DROP_NEIGH_UNRESOLVED;
+	port = un->port;
+
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, t->rw_len);
+	if (unlikely(ip == NULL))
+		return GW_DROP_NO_HEADROOM;
+	{
+		/* read the inner fields before the rewrite can overlap them */
+		uint8_t ttl = in->time_to_live, tos = in->type_of_service;
+
+		rte_memcpy(ip, t->rw, t->rw_len);
+		if (t->opts & GW_TUN_TTL_INHERIT)
+			ip->time_to_live = ttl;
+		if (t->opts & GW_TUN_TOS_INHERIT)
+			ip->type_of_service = tos;
+	}
+	ip->total_length = rte_cpu_to_be_16(m->pkt_len);
+	ip->packet_id = rte_cpu_to_be_16(lc->ip_id++);
+	if (t->seq_off != 0) {
+		/* the one atomic on the per-packet path: the tunnel's sequence number */
+		seq = rte_cpu_to_be_32(__atomic_fetch_add(&t->tx_seq, 1, __ATOMIC_RELAXED));
+		memcpy((uint8_t *)ip + t->seq_off, &seq, sizeof(seq));
+	}
+	if (t->opts & GW_TUN_OCSUM) {
+		/* last, once every GRE field (sequence included) is final */
+		uint16_t sum = 0;
+
+		if (likely(rte_pktmbuf_is_contiguous(m))) {
+			gw_gre_csum_set(ip + 1, m->pkt_len - sizeof(*ip));
+		} else {
+			rte_raw_cksum_mbuf(m, sizeof(*ip), m->pkt_len - sizeof(*ip), &sum);
+			sum = ~sum;
+			memcpy((uint8_t *)(ip + 1) + 4, &sum, sizeof(sum));
+		}
+	}
+	why = l2_rewrite(m, port, l2);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	if (gw_ports[port].tx_ip_cksum) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+	} else {
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	lc->tun[t->idx].tx_packets++;
+	lc->tun[t->idx].tx_bytes += inner_len;
+	*out_port = port;
+	return GW_DROP_NONE;
+}
+
+static inline enum gw_drop
+fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, struct gw_burst *b,
+	uint16_t *out_port)
+{
+	const struct gw_nh *nh = &gw_nhs[nhi];
+	enum gw_drop why;
+	uint64_t l2;
+
+	switch (nh->kind) {
+	case GW_NH_NEIGH:
+	case GW_NH_TUNNEL:
+		break;
+	case GW_NH_GLEAN:
+		/* the control thread ARPs for the destination; the packet is counted lost */
+		lc->drops[GW_DROP_NEIGH_UNRESOLVED]++;
+		gw_burst_punt(b, m, GW_PUNT_GLEAN | (uint32_t)nhi << 8);
+		return GW_DROP_NONE;
+	case GW_NH_LOCAL:
+		if (dec_ttl) {
+			/* decapsulated traffic for the gateway itself */
+			gw_burst_punt(b, m, GW_PUNT_LOCAL);
+			return GW_DROP_NONE;
+		}
+		return GW_DROP_LOCAL_PROTO;
+	default:
+		return GW_DROP_NO_ROUTE;
+	}
+	if (dec_ttl) {
+		why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
+		if (unlikely(why != GW_DROP_NONE))
+			return why;
+	}
+	if (nh->kind == GW_NH_TUNNEL)
+		return encap(lc, m, gw_tunnels[nh->tunnel], out_port);
+
+	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
+		return GW_DROP_TOO_BIG;
+	l2 = gw_nh_l2_load(nh);
+	if (unlikely(!(l2 & GW_NH_L2_VALID)))
+		return GW_DROP_NEIGH_UNRESOLVED;
+	why = l2_rewrite(m, nh->port, l2);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	*out_port = nh->port;
+	return GW_DROP_NONE;
+}
+
+void
+gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
+	     bool dec_ttl, struct gw_burst *b)
+{
+	uint16_t i, port;
+	enum gw_drop why;
+
+	for (i = 0; i < n; i++) {
+		uint16_t punted = b->nb_punt;
+
+		port = UINT16_MAX;
+		why = fwd_one(lc, pkts[i], nh[i], dec_ttl, b, &port);
+		if (unlikely(why != GW_DROP_NONE))
+			gw_burst_drop(lc, b, pkts[i], why);
+		else if (likely(b->nb_punt == punted)) {
+			if (unlikely(!gw_ports[port].up))
+				gw_burst_drop(lc, b, pkts[i], GW_DROP_PORT_DOWN);
+			else
+				gw_tx_enqueue(lc, port, pkts[i]);
+		}
+	}
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Ports: the DPDK ethdevs that EAL probed, under the names users see
+ * (port0, port1, ... in port-id order until renamed), with the settings the
+ * startup file gives them before they start, and the offloads each offers.
+ */
+#ifndef GW_PORT_H
+#define GW_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+#include "gw_cmd.h"
+#include "gw_error.h"
+
+#define GW_PORT_MAX 32 /**< most ports greway drives */
+
+/** One port. Index in gw_ports[] is not the DPDK port id (port_id is). */
+struct gw_port {
+	char name[GW_NAME_MAX];     /**< user-visible name */
+	uint16_t port_id;           /**< DPDK port id */
+	struct rte_ether_addr mac;  /**< our MAC on this port */
+	uint16_t mtu;               /**< L3 MTU */
+	bool up;                    /**< administratively up (forwarding on) */
+	bool mac_set;               /**< MAC given by link set: applied at start */
+	bool mtu_set;               /**< MTU given by link set: applied at start */
+	bool started;               /**< rte_eth_dev_start succeeded */
+	bool tx_ip_cksum;           /**< outer IPv4 checksum offloaded at tx */
+	bool rx_ip_cksum;           /**< rx IPv4 checksum flags are reported */
+	uint16_t nb_rxq;            /**< rx queues configured */
+	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
+	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
+};
+
+extern struct gw_port gw_ports[GW_PORT_MAX]; /**< indexed by greway port index */
+extern uint16_t gw_nb_ports;                 /**< number of valid gw_ports[] */
+
+/**
+ * Take every DPDK port EAL probed, name it portN and read its MAC and MTU.
+ *
+ * @return 0, or -ENODEV (no port) / -ENOSPC (more than GW_PORT_MAX) with err set.
+ */
+int gw_port_probe(struct gw_error *err);
+
+/**
+ * Find a port by its user-visible name.
+ *
+ * @return the port index, or -ENOENT.
+ */
+int gw_port_by_name(const char *name);
+
+/**
+ * Find the port index of a DPDK port id.
+ *
+ * @return the port index, or -ENOENT.
+ */
+int gw_port_by_id(uint16_t port_id);
+
+/**
+ * Apply a "link set" to a port before the ports start (name, MAC, MTU, up/down).
+ *
+ * @return 0 or -errno with err naming the word; nothing changes on error.
+ */
+int gw_port_set(const struct gw_link_conf *conf, struct gw_error *err);
+
+/**
+ * Configure and start every port: one rx queue per worker (as the PMD allows),
+ * one tx queue per worker, offloads enabled where offered.
+ *
+ * @param mp
+ *   Mbuf pool for the rx queues.
+ * @param nb_workers
+ *   Number of worker lcores.
+ * @return 0 or -errno with err naming the port.
+ */
+int gw_port_start_all(struct rte_mempool *mp, uint16_t nb_workers, struct gw_error *err);
+
+/** Stop and close every started port (flushes net_pcap tx files). */
+void gw_port_stop_all(void);
+
+/** Mbufs the pool needs for all ports' descriptors with nb_workers workers. */
+unsigned int gw_port_mbufs_needed(uint16_t nb_workers);
+
+#endif /* GW_PORT_H */

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Local addresses. A port's connected prefix resolves through the port's
+ * GLEAN next hop (per-destination ARP); a tunnel's through the tunnel's own
+ * next hop, as a point-to-point link needs no resolution.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_byteorder.h>
+
+#include "gw_addr.h"
+#include "gw_dev.h"
+#include "gw_inet.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_route.h"
+#include "gw_tunnel.h"
+
+struct gw_addr gw_addrs[GW_ADDR_MAX];
+unsigned int gw_nb_addrs;
+
+int
+gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
+{
+	char buf[GW_PFX_STRLEN];
+	struct gw_dev dev;
+	struct gw_addr *a;
+	uint32_t net;
+	uint16_t nh;
+	int rc;
+
+	if (conf->prefix.addr.family != AF_INET)
+		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 address \"%s\": not supported yet",
+				    gw_prefix_fmt(&conf->prefix, buf, sizeof(buf)));
+	rc = gw_dev_lookup(conf->dev, &dev, err);
+	if (rc < 0)
+		return rc;
+	if (gw_addr_is_local(conf->prefix.addr.v4))
+		return gw_error_set(err, -EEXIST, "address %s is already assigned",
+				    gw_prefix_fmt(&conf->prefix, buf, sizeof(buf)));
+	if (gw_nb_addrs == GW_ADDR_MAX)
+		return gw_error_set(err, -ENOSPC, "more than %d addresses", GW_ADDR_MAX);
+
+	nh = dev.is_tunnel ? gw_tunnels[dev.idx]->nh : gw_ports[dev.idx].glean_nh;
+	net = rte_cpu_to_be_32(rte_be_to_cpu_32(conf->prefix.addr.v4) &
+			       gw_ipv4_mask(conf->prefix.len));
+	/* connected first, so a failure leaves no local /32 behind */
+	if (conf->prefix.len < 32) {
+		rc = gw_route_add(net, conf->prefix.len, nh, GW_ROUTE_CONNECTED, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = gw_route_add(conf->prefix.addr.v4, 32, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, err);
+	if (rc < 0)
+		return rc;
+	a = &gw_addrs[gw_nb_addrs++];
+	a->ip = conf->prefix.addr.v4;
+	a->len = conf->prefix.len;
+	a->on_tunnel = dev.is_tunnel;
+	a->dev = dev.idx;
+	return 0;
+}
+
+bool
+gw_addr_is_local(uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_addrs; i++)
+		if (gw_addrs[i].ip == ip)
+			return true;
+	return false;
+}
+
+uint32_t
+gw_addr_source(uint16_t port, uint32_t dst)
+{
+	uint32_t first = 0, mask;
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_addrs; i++) {
+		const struct gw_addr *a = &gw_addrs[i];
+
+		if (a->on_tunnel || a->dev != port)
+			continue;
+		mask = rte_cpu_to_be_32(gw_ipv4_mask(a->len));
+		if ((a->ip & mask) == (dst & mask))
+			return a->ip;
+		if (first == 0)
+			first = a->ip;
+	}
+	return first;
+}

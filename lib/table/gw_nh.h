@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Next hops: what a route resolves to, read by workers after each FIB lookup.
+ *
+ * As in VPP's adjacencies: a connected prefix points at its port's GLEAN next
+ * hop (the destination itself must be resolved by ARP, after which a /32 route
+ * to a NEIGH next hop is added); a route via a gateway points at the gateway's
+ * NEIGH next hop; a route into a tunnel at the tunnel's TUNNEL next hop.
+ *
+ * A NEIGH's MAC and state live in one 64-bit word that the control thread
+ * stores atomically, so a worker never sees half an address.
+ */
+#ifndef GW_NH_H
+#define GW_NH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "gw_error.h"
+
+#define GW_NH_MAX 4096 /**< next hops; FIB entries hold 15-bit indices */
+
+/** What a next hop does with a packet. */
+enum gw_nh_kind {
+	GW_NH_DROP = 0, /**< no route */
+	GW_NH_LOCAL,    /**< one of our addresses: deliver locally */
+	GW_NH_GLEAN,    /**< connected prefix: resolve the destination by ARP */
+	GW_NH_NEIGH,    /**< a neighbour on a port, MAC in l2 */
+	GW_NH_TUNNEL,   /**< into a tunnel */
+};
+
+#define GW_NH_IDX_DROP 0  /**< FIB default: no route */
+#define GW_NH_IDX_LOCAL 1 /**< shared by every local address */
+
+#define GW_NH_L2_VALID (UINT64_C(1) << 63) /**< l2 holds a resolved MAC */
+
+/** One next hop. */
+struct gw_nh {
+	uint64_t l2;      /**< NEIGH: MAC in bytes 0-5 (memory order) | GW_NH_L2_VALID */
+	uint32_t ip;      /**< NEIGH: neighbour address, network order */
+	uint16_t port;    /**< NEIGH, GLEAN: port index */
+	uint16_t tunnel;  /**< TUNNEL: tunnel index */
+	uint8_t kind;     /**< enum gw_nh_kind */
+	uint8_t is_static;/**< NEIGH: from neigh add, never overwritten by ARP */
+	uint16_t refs;    /**< routes and tunnels using it (control thread only) */
+	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
+};
+
+extern struct gw_nh *gw_nhs; /**< GW_NH_MAX entries, index 0 and 1 preset */
+
+/** Allocate the next-hop array and its neighbour index. @return 0 or -ENOMEM. */
+int gw_nh_init(int socket);
+
+/**
+ * Allocate a next hop of a kind.
+ *
+ * @return its index, or -ENOSPC.
+ */
+int gw_nh_alloc(enum gw_nh_kind kind);
+
+/**
+ * Find the NEIGH next hop for (port, ip), creating an unresolved one if asked.
+ *
+ * @param ip Network order.
+ * @return its index, -ENOENT (not found, create false), -ENOSPC.
+ */
+int gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create);
+
+/**
+ * Publish a neighbour's MAC: workers see the whole address or none of it.
+ */
+void gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac);
+
+/** Read a NEIGH's l2 word once (workers). */
+static inline uint64_t
+gw_nh_l2_load(const struct gw_nh *nh)
+{
+	return __atomic_load_n(&nh->l2, __ATOMIC_ACQUIRE);
+}
+
+#endif /* GW_NH_H */

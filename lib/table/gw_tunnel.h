@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Tunnels: their precomputed rewrite (outer IPv4 + GRE with its options,
+ * built once at add time), the lock-free hash that decap looks them up in by
+ * (outer destination, outer source, key), and their underlay next hop.
+ *
+ * Key semantics are exact (RFC 2890 §2.1): a keyed packet matches only the
+ * tunnel with that ikey; a keyless packet only a tunnel without ikey. Key 0
+ * is a key.
+ */
+#ifndef GW_TUNNEL_H
+#define GW_TUNNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+
+#include "gw_cmd.h"
+#include "gw_error.h"
+
+#define GW_TUNNEL_MAX 16384 /**< tunnels; also the size of per-lcore tunnel counters */
+#define GW_TUNNEL_RW_MAX 64 /**< rewrite buffer: outer IP + GRE */
+
+/** Decap lookup key. Padded explicitly: rte_hash compares bytes. */
+struct gw_tunnel_key {
+	uint32_t local;   /**< outer destination (ours), network order */
+	uint32_t remote;  /**< outer source, network order */
+	uint32_t key;     /**< GRE key, host order; 0 when has_key is 0 */
+	uint32_t has_key; /**< 1 when the packet carries a key */
+};
+
+/** A tunnel. The first cache line is what encap and decap read. */
+struct gw_tunnel {
+	uint8_t rw[GW_TUNNEL_RW_MAX]; /**< outer IPv4 + GRE, total length/ID/checksum 0 */
+	uint8_t rw_len;       /**< bytes of rw to copy */
+	uint8_t seq_off;      /**< offset of the sequence field in rw; 0 without oseq */
+	uint16_t opts;        /**< GW_TUN_* */
+	uint16_t idx;         /**< index in gw_tunnels[] and the counters */
+	uint16_t nh;          /**< the TUNNEL next hop that routes into this tunnel */
+	uint16_t unh;         /**< underlay NEIGH next hop; 0 while unresolved */
+	uint16_t mtu;         /**< largest inner packet sent without fragmenting */
+	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
+	uint32_t local;       /**< outer source, network order */
+	uint32_t remote;      /**< outer destination, network order */
+
+	/** Written per packet: kept off the read-mostly line above. */
+	uint32_t rx_seq __rte_cache_aligned; /**< last accepted sequence number */
+	uint32_t tx_seq;                      /**< next sequence number to send */
+
+	struct gw_tunnel_conf conf; /**< as configured, for show and change */
+};
+
+extern struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX]; /**< by index; NULL when free */
+extern struct rte_hash *gw_tunnel_hash;             /**< gw_tunnel_key -> tunnel */
+extern struct rte_hash *gw_tunnel_pair_hash;        /**< (local, remote) -> count */
+
+/** Create the tunnel tables. @return 0 or -errno. */
+int gw_tunnel_init(int socket);
+
+/**
+ * tunnel add: validate the whole request, build the rewrite, then publish.
+ *
+ * @return 0 or -errno with err naming the word; nothing is published on error.
+ */
+int gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err);
+
+/**
+ * Find a tunnel by name.
+ *
+ * @return its index, or -ENOENT.
+ */
+int gw_tunnel_by_name(const char *name);
+
+/**
+ * Resolve each tunnel's underlay next hop and MTU from the current routes.
+ * Called by the control thread after every route or address change.
+ */
+void gw_tunnel_resolve_all(void);
+
+/** Bytes a tunnel adds in front of the inner packet (outer IP + GRE). */
+static inline unsigned int
+gw_tunnel_overhead(const struct gw_tunnel *t)
+{
+	return t->rw_len;
+}
+
+#endif /* GW_TUNNEL_H */

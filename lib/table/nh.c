@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Next-hop array and the (port, address) index of neighbours. Written by the
+ * control thread only; workers read gw_nhs[] by the index a FIB lookup gave.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+
+#include "gw_nh.h"
+
+struct gw_nh *gw_nhs;
+static uint16_t nh_used; /* next never-used index */
+static struct rte_hash *neigh_index;
+
+struct neigh_key {
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad; /* zeroed: rte_hash compares keys byte-wise */
+};
+
+int
+gw_nh_init(int socket)
+{
+	struct rte_hash_parameters hp = {
+		.name = "gw_neigh_index",
+		.entries = GW_NH_MAX,
+		.key_len = sizeof(struct neigh_key),
+		.hash_func = rte_jhash,
+		.socket_id = socket,
+	};
+
+	gw_nhs = rte_zmalloc_socket("gw_nhs", sizeof(*gw_nhs) * GW_NH_MAX, RTE_CACHE_LINE_SIZE,
+				    socket);
+	if (gw_nhs == NULL)
+		return -ENOMEM;
+	neigh_index = rte_hash_create(&hp);
+	if (neigh_index == NULL) {
+		rte_free(gw_nhs);
+		gw_nhs = NULL;
+		return -ENOMEM;
+	}
+	gw_nhs[GW_NH_IDX_DROP].kind = GW_NH_DROP;
+	gw_nhs[GW_NH_IDX_LOCAL].kind = GW_NH_LOCAL;
+	nh_used = 2;
+	return 0;
+}
+
+int
+gw_nh_alloc(enum gw_nh_kind kind)
+{
+	struct gw_nh *nh;
+
+	if (nh_used == GW_NH_MAX)
+		return -ENOSPC;
+	nh = &gw_nhs[nh_used];
+	memset(nh, 0, sizeof(*nh));
+	nh->kind = kind;
+	return nh_used++;
+}
+
+int
+gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create)
+{
+	struct neigh_key k = { .ip = ip, .port = port, .pad = 0 };
+	void *data;
+	int idx;
+
+	if (rte_hash_lookup_data(neigh_index, &k, &data) >= 0)
+		return (int)(uintptr_t)data;
+	if (!create)
+		return -ENOENT;
+	idx = gw_nh_alloc(GW_NH_NEIGH);
+	if (idx < 0)
+		return idx;
+	gw_nhs[idx].ip = ip;
+	gw_nhs[idx].port = port;
+	if (rte_hash_add_key_data(neigh_index, &k, (void *)(uintptr_t)idx) < 0)
+		return -ENOSPC; /* the slot stays unused, as a DROP-equivalent NEIGH */
+	return idx;
+}
+
+void
+gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac)
+{
+	uint64_t l2 = 0;
+
+	memcpy(&l2, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	__atomic_store_n(&nh->l2, l2 | GW_NH_L2_VALID, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Tunnel objects and their decap hashes. Everything a worker needs per packet
+ * is computed here at add time: the outer IPv4 + GRE bytes, the offset of the
+ * sequence field, the MTU. The hashes are rte_hash with lock-free readers; the
+ * control thread is the only writer.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+
+#include "gw_addr.h"
+#include "gw_dev.h"
+#include "gw_gre.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_route.h"
+#include "gw_tunnel.h"
+
+struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
+struct rte_hash *gw_tunnel_hash;
+struct rte_hash *gw_tunnel_pair_hash;
+static int tunnel_socket;
+
+struct pair_key {
+	uint32_t local;
+	uint32_t remote;
+};
+
+int
+gw_tunnel_init(int socket)
+{
+	struct rte_hash_parameters hp = {
+		.name = "gw_tunnels",
+		.entries = GW_TUNNEL_MAX * 2,
+		.key_len = sizeof(struct gw_tunnel_key),
+		.hash_func = rte_jhash,
+		.socket_id = socket,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	tunnel_socket = socket;
+	gw_tunnel_hash = rte_hash_create(&hp);
+	if (gw_tunnel_hash == NULL)
+		return -ENOMEM;
+	hp.name = "gw_tunnel_pairs";
+	hp.key_len = sizeof(struct pair_key);
+	gw_tunnel_pair_hash = rte_hash_create(&hp);
+	return gw_tunnel_pair_hash == NULL ? -ENOMEM : 0;
+}
+
+int
+gw_tunnel_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_TUNNEL_MAX; i++)
+		if (gw_tunnels[i] != NULL && strcmp(gw_tunnels[i]->conf.name, name) == 0)
+			return i;
+	return -ENOENT;
+}
+
+/* Outer IPv4 + GRE as sent; per packet only length, ID, checksum, seq change. */
+static void
+build_rewrite(struct gw_tunnel *t)
+{
+	const struct gw_tunnel_conf *c = &t->conf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)t->rw;
+	struct gw_gre_info gre = { .proto = GW_GRE_PROTO_IPV4 };
+	size_t gre_len;
+
+	memset(t->rw, 0, sizeof(t->rw));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos;
+	ip->fragment_offset = c->opts & GW_TUN_NOPMTUDISC ? 0 :
+			      rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = c->opts & GW_TUN_TTL_INHERIT ? 0 : c->ttl;
+	ip->next_proto_id = IPPROTO_GRE;
+	ip->src_addr = c->local.v4;
+	ip->dst_addr = c->remote.v4;
+
+	if (c->opts & GW_TUN_OCSUM)
+		gre.flags |= GW_GRE_F_CSUM;
+	if (c->opts & GW_TUN_OKEY) {
+		gre.flags |= GW_GRE_F_KEY;
+		gre.key = c->okey;
+	}
+	if (c->opts & GW_TUN_OSEQ)
+		gre.flags |= GW_GRE_F_SEQ;
+	gre_len = gw_gre_build(t->rw + sizeof(*ip), &gre);
+	t->rw_len = sizeof(*ip) + gre_len;
+	/* the sequence number is the last option when present */
+	t->seq_off = c->opts & GW_TUN_OSEQ ? t->rw_len - 4 : 0;
+}
+
+static void
+tunnel_key_of(const struct gw_tunnel *t, struct gw_tunnel_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->local = t->local;
+	k->remote = t->remote;
+	if (t->opts & GW_TUN_IKEY) {
+		k->key = t->ikey;
+		k->has_key = 1;
+	}
+}
+
+static int
+check_conf(const struct gw_tunnel_conf *c, struct gw_error *err)
+{
+	char a[GW_IP_STRLEN];
+	struct gw_dev dev;
+	int rc;
+
+	if (c->mode != GW_MODE_GRE)
+		return gw_error_set(err, -ENOTSUP, "tunnel %s: mode %s is not supported yet", c->name,
+				    gw_tunnel_mode_name(c->mode));
+	if (c->remote.family == 0)
+		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
+				    c->name);
+	if (gw_dev_name_taken(c->name))
+		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
+	if (!gw_addr_is_local(c->local.v4))
+		return gw_error_set(err, -EADDRNOTAVAIL,
+				    "tunnel %s: local %s is not an address of this gateway (addr add it first)",
+				    c->name, gw_ip_fmt(&c->local, a, sizeof(a)));
+	if (c->dev[0] != '\0') {
+		rc = gw_dev_lookup(c->dev, &dev, err);
+		if (rc < 0)
+			return rc;
+		if (dev.is_tunnel)
+			return gw_error_set(err, -EINVAL, "tunnel %s: dev %s is a tunnel, not a port",
+					    c->name, c->dev);
+	}
+	return 0;
+}
+
+int
+gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
+{
+	struct gw_tunnel_key k;
+	struct pair_key pk;
+	struct gw_tunnel *t;
+	void *data;
+	int rc, nh, idx;
+
+	rc = check_conf(conf, err);
+	if (rc < 0)
+		return rc;
+	for (idx = 0; idx < GW_TUNNEL_MAX && gw_tunnels[idx] != NULL; idx++)
+		;
+	if (idx == GW_TUNNEL_MAX)
+		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
+	t = rte_zmalloc_socket("gw_tunnel", sizeof(*t), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	if (t == NULL)
+		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
+	t->conf = *conf;
+	t->idx = idx;
+	t->opts = conf->opts;
+	t->ikey = conf->ikey;
+	t->local = conf->local.v4;
+	t->remote = conf->remote.v4;
+	t->rx_seq = UINT32_MAX; /* RFC 2890 §2.2: so that 0 is the first accepted */
+	build_rewrite(t);
+	tunnel_key_of(t, &k);
+	if (rte_hash_lookup(gw_tunnel_hash, &k) >= 0) {
+		rte_free(t);
+		return gw_error_set(err, -EEXIST,
+				    "tunnel %s: another tunnel already receives these local, remote and key",
+				    conf->name);
+	}
+	nh = gw_nh_alloc(GW_NH_TUNNEL);
+	if (nh < 0) {
+		rte_free(t);
+		return gw_error_set(err, nh, "tunnel %s: out of next hops", conf->name);
+	}
+	gw_nhs[nh].tunnel = idx;
+	t->nh = nh;
+
+	/* Publish: the object first, then the hash entries that lead to it. */
+	gw_tunnels[idx] = t;
+	rc = rte_hash_add_key_data(gw_tunnel_hash, &k, t);
+	if (rc < 0) {
+		gw_tunnels[idx] = NULL;
+		rte_free(t);
+		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf->name);
+	}
+	pk.local = t->local;
+	pk.remote = t->remote;
+	data = NULL;
+	rte_hash_lookup_data(gw_tunnel_pair_hash, &pk, &data);
+	rte_hash_add_key_data(gw_tunnel_pair_hash, &pk, (void *)((uintptr_t)data + 1));
+	gw_tunnel_resolve_all();
+	return 0;
+}
+
+static void
+tunnel_resolve(struct gw_tunnel *t)
+{
+	uint16_t nh = gw_route_lookup(t->remote), unh = 0, port = 0;
+	const struct gw_nh *n = &gw_nhs[nh];
+	int idx;
+
+	if (n->kind == GW_NH_GLEAN) {
+		/* remote on a connected prefix: it is its own neighbour */
+		idx = gw_nh_neigh_get(n->port, t->remote, true);
+		if (idx > 0 && gw_route_add(t->remote, 32, idx, GW_ROUTE_NEIGH, NULL) == 0)
+			unh = idx;
+	} else if (n->kind == GW_NH_NEIGH) {
+		unh = nh;
+	}
+	if (unh != 0) {
+		port = gw_nhs[unh].port;
+		if (t->conf.dev[0] != '\0' && strcmp(gw_ports[port].name, t->conf.dev) != 0)
+			unh = 0; /* the route leaves by another port than dev says */
+	}
+	if (unh != 0)
+		t->mtu = t->conf.mtu != 0 ? t->conf.mtu :
+			 gw_ports[port].mtu - gw_tunnel_overhead(t);
+	else
+		t->mtu = t->conf.mtu != 0 ? t->conf.mtu : RTE_ETHER_MTU - gw_tunnel_overhead(t);
+	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
+}
+
+void
+gw_tunnel_resolve_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_TUNNEL_MAX; i++)
+		if (gw_tunnels[i] != NULL)
+			tunnel_resolve(gw_tunnels[i]);
+}
