@@ -123,7 +123,11 @@ class Result:
     def assert_drops(self, expected):
         """Exactly these drop counters are non-zero, with these values; all reasons printed."""
         assert sorted(self.drops) == sorted(drop_reasons()), "not every drop reason printed"
-        assert self.nonzero_drops() == {k: v for k, v in expected.items() if v != 0}
+        want = {k: v for k, v in expected.items() if v != 0}
+        got = self.nonzero_drops()
+        diff = {k: (got.get(k, 0), want.get(k, 0)) for k in set(got) | set(want)
+                if got.get(k, 0) != want.get(k, 0)}
+        assert got == want, f"drop counters differ, reason: (counted, expected): {diff}"
 
 
 def greway_cmd(greway_bin, prefix, wan_in, wan_out, lan_in, lan_out, args, eal=("-l", "0")):
@@ -277,6 +281,15 @@ def gre_header(flags=0, proto=0x0800, csum=None, key=None, seq=None, payload=b""
     return bytes(pkt)
 
 
+def assert_forwarded(out, sent):
+    """out is sent as a router forwards it: TTL - 1, valid header checksum, other bytes equal."""
+    ihl = (sent[0] & 0x0F) * 4
+    assert len(out) == len(sent)
+    assert out[8] == sent[8] - 1, "TTL not decremented by one"
+    assert csum16(out[:ihl]) == 0xFFFF, "bad IPv4 header checksum"
+    assert out[:8] + out[9:10] + out[12:] == sent[:8] + sent[9:10] + sent[12:]
+
+
 def mac_bytes(mac):
     return bytes(int(x, 16) for x in mac.split(":"))
 
@@ -285,13 +298,18 @@ def eth(dst, src, ethertype, payload):
     return mac_bytes(dst) + mac_bytes(src) + struct.pack("!H", ethertype) + bytes(payload)
 
 
-def ipv4(src, dst, proto, payload, ttl=64, tos=0, ident=0, flags_frag=0, ihl=5, tlen=None,
+def ipv4(src, dst, proto, payload, ttl=64, tos=0, ident=0, flags_frag=0, ihl=None, tlen=None,
          bad_csum=False, options=b""):
-    """A raw IPv4 packet with a valid header checksum (unless bad_csum)."""
+    """A raw IPv4 packet with a valid header checksum (unless bad_csum).
+
+    ihl and tlen default to the true header and packet lengths; give them to lie.
+    """
     def a(x):
         return bytes(int(p) for p in x.split("."))
 
     hl = 20 + len(options)
+    if ihl is None:
+        ihl = hl // 4
     total = hl + len(payload) if tlen is None else tlen
     h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, tos, total, ident, flags_frag,
                               ttl, proto, 0, a(src), a(dst)) + options)
