@@ -7,6 +7,7 @@
  * inner IPv4 header. Each failed check is its own drop reason.
  */
 #include <netinet/in.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_hash.h>
@@ -26,6 +27,16 @@ miss_reason(const struct gw_tunnel_key *k)
 
 	return rte_hash_lookup(gw_tunnel_pair_hash, &pair) >= 0 ? GW_DROP_KEY_MISMATCH :
 								  GW_DROP_NO_TUNNEL;
+}
+
+static inline bool
+key_equal(const struct gw_tunnel_key *a, const struct gw_tunnel_key *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 /* GRE checksum over header and payload; the mbuf may be segmented. */
@@ -95,10 +106,11 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 	const void *kp[GW_BURST_MAX];
 	void *data[GW_BURST_MAX];
 	uint16_t off[GW_BURST_MAX];
+	uint8_t run[GW_BURST_MAX];
 	struct rte_mbuf *ok[GW_BURST_MAX];
 	uint8_t hbuf[GW_GRE_HDR_MAX];
 	uint64_t hits = 0;
-	uint16_t i, nok = 0, kept = 0;
+	uint16_t i, nok = 0, kept = 0, nkeys;
 	enum gw_drop why;
 
 	/* Stage 1: parse; build a lookup key for each well-formed header. */
@@ -119,22 +131,34 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 		keys[nok].remote = ip->src_addr;
 		keys[nok].has_key = !!(gre[nok].flags & GW_GRE_F_KEY);
 		keys[nok].key = gre[nok].key;
-		kp[nok] = &keys[nok];
 		off[nok] = hl;
 		ok[nok++] = m;
 	}
 	if (nok == 0)
 		return 0;
 
-	/* Stage 2: one bulk lookup for the burst. */
-	rte_hash_lookup_bulk_data(gw_tunnel_hash, kp, nok, &hits, data);
+	/*
+	 * Stage 2: one bulk lookup for the burst, of the first key of each run
+	 * of equal keys (a burst from one peer is mostly one tunnel; VPP keeps
+	 * a one-entry cache for the same reason).
+	 */
+	nkeys = 0;
+	for (i = 0; i < nok; i++) {
+		if (i > 0 && key_equal(&keys[i], &keys[i - 1])) {
+			run[i] = run[i - 1];
+			continue;
+		}
+		run[i] = nkeys;
+		kp[nkeys++] = &keys[i];
+	}
+	rte_hash_lookup_bulk_data(gw_tunnel_hash, kp, nkeys, &hits, data);
 
 	/* Stage 3: policy, strip, inner check. */
 	for (i = 0; i < nok; i++) {
 		struct rte_mbuf *m = ok[i];
-		struct gw_tunnel *t = data[i];
+		struct gw_tunnel *t = data[run[i]];
 
-		if (unlikely(!(hits & (UINT64_C(1) << i)))) {
+		if (unlikely(!(hits & (UINT64_C(1) << run[i])))) {
 			gw_burst_drop(lc, b, m, miss_reason(&keys[i]));
 			continue;
 		}

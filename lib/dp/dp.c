@@ -14,6 +14,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_nh.h"
 #include "gw_port.h"
@@ -96,7 +97,7 @@ classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
 		return GW_DROP_IP_HEADER;
 	csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (unlikely(csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD)) {
-		if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD || rte_raw_cksum(ip, hl) != 0xffff)
+		if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD || !gw_ipv4_cksum_ok(ip, hl))
 			return GW_DROP_IP_CSUM;
 	}
 	*dst = rte_be_to_cpu_32(ip->dst_addr);

@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 #include <rte_memcpy.h>
 
+#include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_gre.h"
 #include "gw_nh.h"
@@ -77,7 +78,12 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 		/* read the inner fields before the rewrite can overlap them */
 		uint8_t ttl = in->time_to_live, tos = in->type_of_service;
 
-		rte_memcpy(ip, t->rw, t->rw_len);
+		/* one fixed-size copy ending at the inner packet: the bytes before the
+		 * outer header land in headroom that the Ethernet header or nothing uses */
+		if (likely(rte_pktmbuf_headroom(m) >= GW_TUNNEL_RW_MAX - t->rw_len))
+			rte_mov64((uint8_t *)ip + t->rw_len - GW_TUNNEL_RW_MAX, t->rw);
+		else
+			rte_memcpy(ip, t->rw + GW_TUNNEL_RW_MAX - t->rw_len, t->rw_len);
 		if (t->opts & GW_TUN_TTL_INHERIT)
 			ip->time_to_live = ttl;
 		if (t->opts & GW_TUN_TOS_INHERIT)
@@ -111,7 +117,7 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = sizeof(*ip);
 	} else {
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		gw_ipv4_cksum_set20(ip);
 	}
 	lc->tun[t->idx].tx_packets++;
 	lc->tun[t->idx].tx_bytes += inner_len;

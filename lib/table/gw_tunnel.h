@@ -31,12 +31,18 @@ struct gw_tunnel_key {
 	uint32_t key;     /**< GRE key, host order; 0 when has_key is 0 */
 	uint32_t has_key; /**< 1 when the packet carries a key */
 };
+_Static_assert(sizeof(struct gw_tunnel_key) == 16, "decap compares keys as two 64-bit words");
 
 /** A tunnel. The first cache line is what encap and decap read. */
 struct gw_tunnel {
-	uint8_t rw[GW_TUNNEL_RW_MAX]; /**< outer IPv4 + GRE, total length/ID/checksum 0 */
-	uint8_t rw_len;       /**< bytes of rw to copy */
-	uint8_t seq_off;      /**< offset of the sequence field in rw; 0 without oseq */
+	/**
+	 * Outer IPv4 + GRE (total length, ID and checksum 0), in the last rw_len
+	 * bytes of rw, so encap copies all GW_TUNNEL_RW_MAX bytes with one fixed-size
+	 * copy ending where the inner packet starts.
+	 */
+	uint8_t rw[GW_TUNNEL_RW_MAX];
+	uint8_t rw_len;       /**< bytes of outer header: 20 + GRE */
+	uint8_t seq_off;      /**< offset of the sequence field from the outer IP; 0 without oseq */
 	uint16_t opts;        /**< GW_TUN_* */
 	uint16_t idx;         /**< index in gw_tunnels[] and the counters */
 	uint16_t nh;          /**< the TUNNEL next hop that routes into this tunnel */

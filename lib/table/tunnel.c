@@ -71,11 +71,12 @@ static void
 build_rewrite(struct gw_tunnel *t)
 {
 	const struct gw_tunnel_conf *c = &t->conf;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)t->rw;
 	struct gw_gre_info gre = { .proto = GW_GRE_PROTO_IPV4 };
+	uint8_t hdr[GW_TUNNEL_RW_MAX];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
 	size_t gre_len;
 
-	memset(t->rw, 0, sizeof(t->rw));
+	memset(hdr, 0, sizeof(hdr));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos;
 	ip->fragment_offset = c->opts & GW_TUN_NOPMTUDISC ? 0 :
@@ -93,8 +94,10 @@ build_rewrite(struct gw_tunnel *t)
 	}
 	if (c->opts & GW_TUN_OSEQ)
 		gre.flags |= GW_GRE_F_SEQ;
-	gre_len = gw_gre_build(t->rw + sizeof(*ip), &gre);
+	gre_len = gw_gre_build(hdr + sizeof(*ip), &gre);
 	t->rw_len = sizeof(*ip) + gre_len;
+	memset(t->rw, 0, sizeof(t->rw));
+	memcpy(t->rw + GW_TUNNEL_RW_MAX - t->rw_len, hdr, t->rw_len);
 	/* the sequence number is the last option when present */
 	t->seq_off = c->opts & GW_TUN_OSEQ ? t->rw_len - 4 : 0;
 }
