@@ -199,3 +199,31 @@ def test_decap_first_sequence_number_is_accepted(greway_bin, workdir, run_id):
     assert res.rc == 0, res.stderr
     assert [IP(f[14:]).id for f in res.lan_out] == [1, 2, 4]
     res.assert_drops({"gre_seq_old": 1})
+
+
+def test_decap_ping_tunnel_address_answered_through_tunnel(greway_bin, workdir, run_id):
+    """An ICMP echo request to the gateway's address on a tunnel, arriving through that
+    tunnel, is answered through the tunnel: one GRE packet (key, checksum, sequence 0) whose
+    inner packet is the echo reply from that address, with valid IP and ICMP checksums."""
+    conf = g.BASE_CONFIG + [
+        f"tunnel add p1 mode gre local {g.WAN_IP} remote 203.0.113.2 key 3 csum seq",
+        "addr add 172.16.10.1/30 dev p1",
+        "route add 10.16.0.0/24 via 172.16.10.2",
+    ]
+    req = bytes(IP(src="10.16.0.2", dst="172.16.10.1", id=5) / ICMP(id=77, seq=3) / b"ping!")
+    res = g.run_pcap(greway_bin, workdir, run_id, conf,
+                     wan_in=[g.wan_gre("203.0.113.2", req, key=3, csum=True, seq=0)])
+    assert res.rc == 0, res.stderr
+    assert res.lan_out == [] and len(res.wan_out) == 1
+    f = res.wan_out[0]
+    assert f[:14] == g.eth(g.WAN_NH_MAC, g.WAN_MAC, 0x0800, b"")
+    assert struct.unpack("!H", f[34:36])[0] == 0xB000 and f[42:46] == b"\0\0\0\3"
+    assert struct.unpack("!I", f[46:50])[0] == 0 and g.csum16(f[34:]) == 0xFFFF
+    rep = IP(f[50:])
+    assert (rep.src, rep.dst, rep[ICMP].type, rep[ICMP].id, rep[ICMP].seq) == (
+        "172.16.10.1", "10.16.0.2", 0, 77, 3)
+    assert bytes(rep[ICMP].payload) == b"ping!"
+    assert g.csum16(f[50:70]) == 0xFFFF and g.csum16(f[70:]) == 0xFFFF
+    assert res.tunnels["p1"] == dict(rx_packets=1, rx_bytes=len(req), tx_packets=1,
+                                     tx_bytes=len(req))
+    res.assert_drops({})

@@ -207,6 +207,8 @@ def build():
     pkt = from_lan(b._id(), dst="10.17.0.1", size=200)
     b.ok(1, g.lan_frame(pkt), pkt, to_lan=False)
     b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), dst="10.17.0.1", size=201)))
+    # the default tunnel MTU: port MTU 1500 - 20 - 4 (1476 passes, see test_pcap_encap)
+    b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), size=1477)))
     b.bad(0, "too_big", g.wan_gre(REMOTE, to_lan(b._id(), size=1501 - 28)))
 
     # unusual but valid: outer IP options, outer Ethernet padding
