@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Writes the seed corpora of the fuzz harnesses: corpus/gre/ (binary GRE
+# headers + payload: every C/K/S combination with good and bad checksums,
+# truncations, bad versions, refused and ignored bits, protocol types) and
+# corpus/cmd/ (one command line per file: every line of the grammar in
+# gw_cmd.h and the invalid lines the unit test checks). The files are
+# committed; run this again after changing it (it rewrites only seed-*
+# files: inputs merged from fuzzing runs, named by libFuzzer after their
+# SHA-1, and crash inputs added by hand stay).
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+C, K, S = 0x8000, 0x2000, 0x1000
+
+
+def csum(data):
+    """RFC 1071 checksum of data (its checksum field zero)."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def gre(flags, proto=0x0800, key=0x01020304, seq=7, payload=b"", good_csum=True, rsvd1=0):
+    hdr = struct.pack("!HH", flags, proto)
+    if flags & C:
+        hdr += struct.pack("!HH", 0, rsvd1)
+    if flags & K:
+        hdr += struct.pack("!I", key)
+    if flags & S:
+        hdr += struct.pack("!I", seq)
+    pkt = bytearray(hdr + payload)
+    if flags & C:
+        c = csum(bytes(pkt))
+        if not good_csum:
+            c ^= 0x0100
+        pkt[4:6] = struct.pack("!H", c)
+    return bytes(pkt)
+
+
+IPV4 = bytes.fromhex("4500001c000100004001f78bc0000201c6336401") + bytes.fromhex("0800f7ff00000000")
+ETH = bytes.fromhex("02000000000202000000000108004500") + b"x" * 17
+
+
+def combo_name(flags):
+    return "".join(n for b, n in ((C, "c"), (K, "k"), (S, "s")) if flags & b) or "none"
+
+
+def gre_seeds():
+    seeds = {}
+    combos = [0, C, K, S, C | K, C | S, K | S, C | K | S]
+    for f in combos:
+        n = combo_name(f)
+        seeds["opt-%s-ipv4" % n] = gre(f, payload=IPV4)
+        seeds["opt-%s-teb-odd" % n] = gre(f, proto=0x6558, payload=ETH)
+        seeds["opt-%s-hdr-only" % n] = gre(f)
+        full = gre(f, payload=IPV4)
+        hlen = 4 + 4 * bin(f & (C | K | S)).count("1")
+        seeds["short-%s" % n] = full[: hlen - 1] if hlen > 4 else full[:3]
+        if f & C:
+            seeds["csum-bad-%s" % n] = gre(f, payload=IPV4, good_csum=False)
+    for n in range(4):
+        seeds["short-%d-bytes" % n] = gre(0)[:n]
+    for v in range(1, 8):
+        seeds["version-%d" % v] = gre(v, payload=IPV4)
+    seeds["flag-r"] = gre(0x4000, payload=IPV4)
+    seeds["flag-ssr"] = gre(0x0800, payload=IPV4)
+    seeds["flag-recur1"] = gre(0x0400, payload=IPV4)
+    seeds["flag-ignored-bits"] = gre(0x03F8 | C | K | S, payload=IPV4)
+    seeds["proto-ipv6"] = gre(K, proto=0x86DD, payload=b"\x60" + b"\0" * 39)
+    seeds["proto-unknown"] = gre(0, proto=0x8847, payload=b"\0\0\x01\xff")
+    seeds["key-zero"] = gre(K, key=0, payload=IPV4)
+    seeds["key-seq-ones"] = gre(K | S, key=0xFFFFFFFF, seq=0xFFFFFFFF, payload=IPV4)
+    seeds["csum-reserved1-set"] = gre(C, payload=IPV4, rsvd1=0xFFFF)
+    seeds["csum-zero-data"] = gre(C, proto=0x0000)
+    return seeds
+
+
+CMD_LINES = [
+    # link
+    "link show",
+    "link show port0",
+    "link set port0 up",
+    "link set port0 down",
+    "link set port0 name wan address 02:00:00:00:00:01 mtu 9000 up",
+    "link set port0 address AA:BB:CC:DD:EE:FF",
+    "link set port0 mtu 68",
+    # addr
+    "addr add 192.0.2.1/24 dev port0",
+    "addr add 192.0.2.1 dev port0",
+    "addr del 2001:db8::1/64 dev wan",
+    "addr show",
+    # route
+    "route add 10.1.0.0/16 dev gre1",
+    "route add 10.1.2.3/16 via 192.0.2.254",
+    "route add default via 192.0.2.254 dev port0",
+    "route add 2001:db8:1::/48 via 2001:db8::fe dev port1",
+    "route del 10.1.0.0/16",
+    "route show",
+    # neigh
+    "neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev port0",
+    "neigh add 2001:db8::2 lladdr 02:00:00:00:00:03 dev port1",
+    "neigh del 192.0.2.2 dev port0",
+    "neigh show",
+    # tunnel
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1",
+    "tunnel add tap1 mode gretap local 192.0.2.1 remote 198.51.100.1 key 0",
+    "tunnel add gre6 mode ip6gre local 2001:db8::1 remote 2001:db8::2 ikey 1 okey 2",
+    "tunnel add tap6 mode ip6gretap local 2001:db8::1 remote any key 0.0.3.233 csum seq",
+    "tunnel add hub mode gre local 192.0.2.1 remote any key 4294967295 icsum iseq",
+    "tunnel add t1 mode gre local 192.0.2.1 remote 198.51.100.1 ocsum oseq ttl inherit tos inherit",
+    "tunnel add t2 mode gre local 192.0.2.1 remote 198.51.100.1 ttl 0 tos 16 nopmtudisc "
+    "mtu 1400 dev port0",
+    "tunnel add t3 mode gre local 192.0.2.1 remote 198.51.100.1 hoplimit 255 dsfield 0x10 pmtudisc",
+    "tunnel add t4 mode gre local 192.0.2.1 remote 198.51.100.1 key 5 nokey nocsum noseq",
+    "tunnel change gre1 ttl 10",
+    "tunnel change gre1 mode ip6gre local 2001:db8::1 remote 2001:db8::2",
+    "tunnel del gre1",
+    "tunnel show",
+    "tunnel show gre1",
+    # stats
+    "stats show",
+    "stats show gre1",
+    "stats clear",
+    # split: comments, blanks, tabs, CRLF
+    "# a comment line",
+    "",
+    "link\tshow\tport0  # trailing comment",
+    "link show\r\n",
+    " ".join(["w"] * 65),
+    # invalid
+    "bogus show",
+    "link",
+    "link frob",
+    "link set",
+    "link set port0",
+    "link set port0 frob",
+    "link set port0 mtu",
+    "link set port0 mtu 67",
+    "link set port0 name 0123456789abcdef",
+    "link set a/b up",
+    "addr add 192.0.2.1/33 dev port0",
+    "addr add 192.0.2.1/24",
+    "addr add 1.2.3.4/ dev port0",
+    "neigh add 192.0.2.2 dev port0",
+    "neigh add 192.0.2.2 lladdr 02:00:00:00:00 dev port0",
+    "route add 10.0.0.0/8",
+    "route add 10.0.0.0/8 via 2001:db8::1",
+    "route add 2001:db8::/32 via 192.0.2.1",
+    "tunnel add gre1",
+    "tunnel add gre1 mode gre remote 198.51.100.1",
+    "tunnel add gre1 mode gre local 192.0.2.1",
+    "tunnel add gre1 mode gre local 2001:db8::1 remote 198.51.100.1",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 2001:db8::2",
+    "tunnel add gre1 mode ip6gre local 2001:db8::1 remote 192.0.2.2",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 key 0x1g",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 ttl 256",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 mtu 67",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 ttl",
+    "tunnel add gre1 mode vxlan local 192.0.2.1 remote 198.51.100.1",
+    "tunnel change gre1",
+    "tunnel del gre1 extra",
+    "stats clear now",
+]
+
+
+def write(dirname, name, data):
+    path = os.path.join(HERE, "corpus", dirname, "seed-" + name)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def main():
+    for sub in ("gre", "cmd"):
+        d = os.path.join(HERE, "corpus", sub)
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            if f.startswith("seed-"):
+                os.unlink(os.path.join(d, f))
+    for name, data in gre_seeds().items():
+        write("gre", name, data)
+    for i, line in enumerate(CMD_LINES):
+        words = "-".join(line.split()[:3]) or "blank"
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in words)[:40]
+        write("cmd", "%03d-%s" % (i, safe), line.encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
