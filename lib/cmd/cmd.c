@@ -6,6 +6,7 @@
  * names the word that was wrong.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -67,6 +68,20 @@ cmd_value(int argc, char *const argv[], int *i, const char **val, struct gw_erro
 }
 
 int
+cmd_uint_range(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *v,
+	       struct gw_error *err)
+{
+	int rc = gw_uint_parse(word, max, v);
+
+	if (rc == 0 && *v < min)
+		rc = -ERANGE;
+	if (rc < 0)
+		return gw_error_set(err, rc, "invalid %s \"%s\": expected %" PRIu64 "..%" PRIu64,
+				    what, word, min, max);
+	return 0;
+}
+
+int
 cmd_ip(const char *word, const char *what, struct gw_ip *ip, struct gw_error *err)
 {
 	if (gw_ip_parse(word, ip) < 0)
@@ -118,9 +133,8 @@ parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *er
 			l->given |= GW_LINK_GIVEN_MAC;
 		} else if (strcmp(argv[i], "mtu") == 0) {
 			rc = cmd_value(argc, argv, &i, &val, err);
-			if (rc == 0 && (gw_uint_parse(val, 65535, &v) < 0 || v < 68))
-				rc = gw_error_set(err, -ERANGE,
-						  "invalid mtu \"%s\": expected 68..65535", val);
+			if (rc == 0)
+				rc = cmd_uint_range(val, "mtu", 68, 65535, &v, err);
 			l->mtu = v;
 			l->given |= GW_LINK_GIVEN_MTU;
 		} else {
@@ -155,6 +169,10 @@ parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, 
 				rc = gw_error_set(err, -EINVAL,
 						  "invalid lladdr \"%s\": expected xx:xx:xx:xx:xx:xx",
 						  val);
+			else if (rc == 0 && ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] |
+							      mac[4] | mac[5]) == 0))
+				rc = gw_error_set(err, -EINVAL,
+						  "invalid lladdr \"%s\": not a unicast MAC", val);
 		} else {
 			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s", argv[i], ctx);
 		}

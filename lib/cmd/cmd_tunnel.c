@@ -59,14 +59,18 @@ parse_byte_or_inherit(const char *word, const char *val, uint8_t *out, bool *inh
 		      uint64_t min, struct gw_error *err)
 {
 	uint64_t v = 0;
+	int rc;
 
 	if (strcmp(val, "inherit") == 0) {
 		*inherit = true;
 		return 0;
 	}
-	if (gw_uint_parse(val, 255, &v) < 0 || v < min)
-		return gw_error_set(err, -ERANGE, "invalid %s \"%s\": expected %u..255 or inherit",
-				    word, val, (unsigned int)min);
+	rc = gw_uint_parse(val, 255, &v);
+	if (rc == 0 && v < min)
+		rc = -ERANGE;
+	if (rc < 0)
+		return gw_error_set(err, rc, "invalid %s \"%s\": expected %u..255 or inherit", word,
+				    val, (unsigned int)min);
 	*inherit = false;
 	*out = v;
 	return 0;
@@ -130,9 +134,9 @@ parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
 		t->opts = inherit ? t->opts | GW_TUN_TOS_INHERIT : t->opts & ~GW_TUN_TOS_INHERIT;
 		t->given |= GW_TUN_GIVEN_TOS;
 	} else if (strcmp(word, "mtu") == 0) {
-		if (gw_uint_parse(val, 65535, &v) < 0 || v < 68)
-			return gw_error_set(err, -ERANGE, "invalid mtu \"%s\": expected 68..65535",
-					    val);
+		rc = cmd_uint_range(val, "mtu", 68, 65535, &v, err);
+		if (rc < 0)
+			return rc;
 		t->mtu = v;
 		t->given |= GW_TUN_GIVEN_MTU;
 	} else {

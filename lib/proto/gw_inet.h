@@ -53,7 +53,8 @@ int gw_prefix_parse(const char *s, struct gw_prefix *p);
 int gw_mac_parse(const char *s, uint8_t mac[6]);
 
 /**
- * Parse an unsigned integer (decimal, or hex with 0x) within [0, max].
+ * Parse an unsigned integer within [0, max]: decimal (leading zeros allowed, never
+ * octal) or hex with 0x.
  *
  * @return 0, -EINVAL when not a number, -ERANGE when above max.
  */

@@ -49,9 +49,9 @@ gw_prefix_parse(const char *s, struct gw_prefix *p)
 		p->len = p->addr.family == AF_INET ? 32 : 128;
 		return 0;
 	}
-	rc = gw_uint_parse(slash + 1, 255, &len);
+	rc = gw_uint_parse(slash + 1, UINT64_MAX, &len);
 	if (rc < 0)
-		return -EINVAL;
+		return rc; /* -EINVAL: not a number; -ERANGE: too long for any prefix */
 	if (len > (p->addr.family == AF_INET ? 32u : 128u))
 		return -ERANGE;
 	p->len = len;
@@ -84,10 +84,18 @@ gw_uint_parse(const char *s, uint64_t max, uint64_t *v)
 	unsigned long long x;
 	char *end;
 
-	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2; /* hex; anything else is decimal, leading zeros included (no octal) */
+		base = 16;
+		if (!isxdigit((unsigned char)s[0]))
+			return -EINVAL;
+	} else if (!isdigit((unsigned char)s[0])) {
 		return -EINVAL; /* no sign, no space, no empty word */
+	}
 	errno = 0;
-	x = strtoull(s, &end, 0);
+	x = strtoull(s, &end, base);
 	if (*end != '\0')
 		return -EINVAL;
 	if (errno == ERANGE || x > max)

@@ -475,13 +475,12 @@ test_equal_row(void **state)
 }
 
 /*
- * Known bugs: rows the code gets wrong today. They run only with
- * --known-bug ID (meson test inet-bug-ID, expected to fail); once lib/ is
- * fixed, meson reports an unexpected pass and the rows move to the tables above.
+ * Regressions: rows that once failed (found by the unit tests and fuzzing),
+ * kept so the bugs stay fixed.
  */
 
 /*
- * KNOWN BUG "octal" (lib/proto/inet.c:90, gw_uint_parse): strtoull(s, &end, 0) reads a
+ * FIXED BUG "octal" (lib/proto/inet.c:90, gw_uint_parse): strtoull(s, &end, 0) reads a
  * leading 0 as octal, but gw_inet.h documents "decimal, or hex with 0x": "010"
  * gives 8, "08" is refused, so "mtu 01500" is 832 and "10.0.0.0/010" is a /8.
  */
@@ -497,7 +496,7 @@ static const struct prefix_case prefix_octal_bug_cases[] = {
 };
 
 /*
- * KNOWN BUG "prefix-erange" (lib/proto/inet.c:52-54, gw_prefix_parse): a length too long for
+ * FIXED BUG "prefix-erange" (lib/proto/inet.c:52-54, gw_prefix_parse): a length too long for
  * gw_uint_parse's bound of 255 is turned into -EINVAL, while gw_inet.h
  * promises -ERANGE for a length too long (as /33 gets).
  */
@@ -507,39 +506,36 @@ static const struct prefix_case prefix_bug_cases[] = {
 };
 
 static void
-add_bug_octal(struct gw_tests *t)
+add_fixed_octal(struct gw_tests *t)
 {
 	size_t i;
 
 	for (i = 0; i < GW_NELEM(uint_bug_cases); i++)
 		gw_tests_add(t, test_uint_row, &uint_bug_cases[i],
-			     "KNOWN BUG uint: \"%s\" is decimal", uint_bug_cases[i].s);
+			     "regression uint: \"%s\" is decimal", uint_bug_cases[i].s);
 	for (i = 0; i < GW_NELEM(prefix_octal_bug_cases); i++)
 		gw_tests_add(t, test_prefix_row, &prefix_octal_bug_cases[i],
-			     "KNOWN BUG prefix: \"%s\" is decimal", prefix_octal_bug_cases[i].s);
+			     "regression prefix: \"%s\" is decimal", prefix_octal_bug_cases[i].s);
 }
 
 static void
-add_bug_prefix_erange(struct gw_tests *t)
+add_fixed_prefix_erange(struct gw_tests *t)
 {
 	size_t i;
 
 	for (i = 0; i < GW_NELEM(prefix_bug_cases); i++)
 		gw_tests_add(t, test_prefix_row, &prefix_bug_cases[i],
-			     "KNOWN BUG prefix: \"%s\" -> %d", prefix_bug_cases[i].s,
+			     "regression prefix: \"%s\" -> %d", prefix_bug_cases[i].s,
 			     prefix_bug_cases[i].rc);
 }
-
-static const struct gw_known_bug known_bugs[] = {
-	{ "octal", add_bug_octal },
-	{ "prefix-erange", add_bug_prefix_erange },
-};
 
 static void
 add_tests(struct gw_tests *t)
 {
 	size_t i;
 
+	add_fixed_octal(t);
+	add_fixed_prefix_erange(t);
 	for (i = 0; i < GW_NELEM(ip_cases); i++)
 		gw_tests_add(t, test_ip_row, &ip_cases[i], "ip: \"%s\" -> %d", ip_cases[i].s,
 			     ip_cases[i].rc);
@@ -581,5 +577,5 @@ add_tests(struct gw_tests *t)
 int
 main(int argc, char **argv)
 {
-	return gw_tests_main(argc, argv, "inet", add_tests, known_bugs, GW_NELEM(known_bugs));
+	return gw_tests_main(argc, argv, "inet", add_tests, NULL, 0);
 }
