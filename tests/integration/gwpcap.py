@@ -14,6 +14,7 @@ decodes the same pcaps with tshark, as an independent second opinion.
 """
 import logging
 import re
+import shutil
 import signal
 import struct
 import subprocess
@@ -21,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scapy.all import IP, RawPcapReader, Raw, wrpcap  # noqa: F401  (IP for callers)
+from scapy.all import RawPcapReader, Raw, wrpcap
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -174,7 +175,8 @@ def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l
     if args is None:
         args = ["-c", str(conf)]
     out_p, err_p = d / "stdout.txt", d / "stderr.txt"
-    cmd = greway_cmd(greway_bin, f"gwt{run_id}{name}", wan_in_p, wan_out_p, lan_in_p, lan_out_p,
+    prefix = f"gwt{run_id}{name}"
+    cmd = greway_cmd(greway_bin, prefix, wan_in_p, wan_out_p, lan_in_p, lan_out_p,
                      args, eal)
     with open(out_p, "w") as out, open(err_p, "w") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=d)
@@ -197,6 +199,7 @@ def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)  # EAL's runtime files
     stdout, stderr = out_p.read_text(errors="replace"), err_p.read_text(errors="replace")
     res = Result(rc, stdout, stderr, conf, wan_out_p, lan_out_p)
     # Only the dump printed at exit is authoritative: it follows the last worker poll.

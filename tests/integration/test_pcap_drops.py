@@ -109,7 +109,8 @@ def build():
 
     # ethertype: IPv6, LLDP, an 802.1Q tag
     b.bad(1, "ethertype", Ether(dst=g.LAN_MAC, src=g.LAN_HOST_MAC) / IPv6(dst="2001:db8::1"))
-    b.bad(0, "ethertype", g.eth("01:80:c2:00:00:0e", g.WAN_NH_MAC, 0x88CC, b"\x02\x07" + b"\0" * 40))
+    lldp = b"\x02\x07" + b"\0" * 40
+    b.bad(0, "ethertype", g.eth("01:80:c2:00:00:0e", g.WAN_NH_MAC, 0x88CC, lldp))
     b.bad(1, "ethertype", g.eth(g.LAN_MAC, g.LAN_HOST_MAC, 0x8100,
                                 struct.pack("!HH", 10, 0x0800) + from_lan(3)))
 
@@ -288,7 +289,7 @@ def test_drops_port_down(greway_bin, workdir, run_id):
     assert res.tunnels["x_plain"]["tx_packets"] == 0
 
 
-def test_decap_inner_bad_checksum_dropped(greway_bin, workdir, run_id):
+def test_drops_inner_bad_checksum(greway_bin, workdir, run_id):
     """A decapsulated packet whose IPv4 header checksum is wrong is not a valid IPv4 packet
     (RFC 1812 5.2.2): it is dropped and counted (inner_header or ip_csum), not forwarded."""
     good = to_lan(1)

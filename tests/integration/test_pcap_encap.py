@@ -13,7 +13,7 @@ import struct
 import uuid
 
 import pytest
-from scapy.all import GRE, ICMP, IP, TCP, UDP, Ether, Raw
+from scapy.all import GRE, ICMP, IP, TCP, UDP, Ether
 
 import gwpcap as g
 from conftest import require_tool

@@ -6,6 +6,7 @@ and no port starts (no "started" log, no "running", no frame written). Good
 runs forward with one lcore (the main lcore is the worker) or with a worker
 lcore, and stop with SIGTERM or SIGINT, exit 0, counters printed.
 """
+import shutil
 import signal
 
 import pytest
@@ -28,7 +29,7 @@ BAD_FILES = [
     ("bad_key_word", ["# a comment", "", TUN + " key ten"], 2,
      'invalid key "ten": expected a 32-bit number or dotted quad'),
     ("bad_ttl", [TUN + " ttl 256"], 0, 'invalid ttl "256": expected 0..255 or inherit'),
-    ("local_not_ours", [f"tunnel add t1 mode gre local 198.51.100.7 remote 203.0.113.2"], 0,
+    ("local_not_ours", ["tunnel add t1 mode gre local 198.51.100.7 remote 203.0.113.2"], 0,
      "tunnel t1: local 198.51.100.7 is not an address of this gateway (addr add it first)"),
     ("via_unreachable", ["route add 10.9.0.0/16 via 192.0.2.1"], 0,
      "gateway 192.0.2.1 is not on a connected network (addr add first)"),
@@ -83,8 +84,11 @@ def test_startup_missing_file(greway_bin, workdir, run_id):
 
 
 def _greway(greway_bin, run_id, args):
-    return run([str(greway_bin), "--no-pci", "--no-huge", "-m", "128", "--file-prefix",
-                f"gwt{run_id}", "-l", "0", "--", *args], check=False, timeout=60)
+    try:
+        return run([str(greway_bin), "--no-pci", "--no-huge", "-m", "128", "--file-prefix",
+                    f"gwt{run_id}", "-l", "0", "--", *args], check=False, timeout=60)
+    finally:
+        shutil.rmtree(f"/var/run/dpdk/gwt{run_id}", ignore_errors=True)
 
 
 def test_help_prints_usage(greway_bin, run_id):
