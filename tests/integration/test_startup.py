@@ -49,7 +49,8 @@ BAD_FILES = [
     ("ipv6_tunnel_local", ["tunnel add t1 mode gre local 2001:db8::1 remote 203.0.113.2"], 0,
      "local address is not IPv4 as mode gre needs"),
     ("first_bad_line_wins", ["neigh add 10.0.0.9 lladdr ff:ff:ff:ff:ff:ff dev port1",
-                             "frobnicate"], 0, "lladdr must be a unicast MAC"),
+                             "frobnicate"], 0,
+     'invalid lladdr "ff:ff:ff:ff:ff:ff": not a unicast MAC'),
 ]
 
 
