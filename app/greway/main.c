@@ -129,6 +129,13 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int n, rc;
 
+	/* before EAL: a SIGUSR1 or SIGTERM that arrives while it starts must not kill us */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "greway: EAL init failed: %s\n", rte_strerror(rte_errno));
@@ -140,12 +147,10 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-
+	if (gw_quit) {
+		rte_eal_cleanup();
+		return EXIT_SUCCESS;
+	}
 	rc = run();
 	rte_eal_cleanup();
 	return rc;

@@ -5,6 +5,7 @@
  * icsum + ocsum, seq = iseq + oseq, as in ip-tunnel(8).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -76,6 +77,38 @@ parse_byte_or_inherit(const char *word, const char *val, uint8_t *out, bool *inh
 	return 0;
 }
 
+/*
+ * TOS is hexadecimal, with or without 0x, as iproute2 reads it (ip-tunnel(8),
+ * rtnl_dsfield_a2n): "tos 28" is 0x28, so a line copied from Linux marks the
+ * same DSCP.
+ */
+static int
+parse_tos(const char *val, uint8_t *out, bool *inherit, struct gw_error *err)
+{
+	const char *hex = val;
+	unsigned long v;
+	char *end;
+	size_t n;
+
+	if (strcmp(val, "inherit") == 0) {
+		*inherit = true;
+		return 0;
+	}
+	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+		hex += 2;
+	n = strspn(hex, "0123456789abcdefABCDEF");
+	if (n == 0 || hex[n] != '\0')
+		return gw_error_set(err, -EINVAL,
+				    "invalid tos \"%s\": expected a hex byte (00..ff) or inherit", val);
+	v = strtoul(hex, &end, 16);
+	if (n > 8 || v > 0xff)
+		return gw_error_set(err, -ERANGE,
+				    "invalid tos \"%s\": expected a hex byte (00..ff) or inherit", val);
+	*inherit = false;
+	*out = v;
+	return 0;
+}
+
 /* One "WORD VALUE" pair of tunnel add/change; *i is on WORD. */
 static int
 parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
@@ -130,7 +163,7 @@ parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
 		t->opts = inherit ? t->opts | GW_TUN_TTL_INHERIT : t->opts & ~GW_TUN_TTL_INHERIT;
 		t->given |= GW_TUN_GIVEN_TTL;
 	} else if (strcmp(word, "tos") == 0 || strcmp(word, "dsfield") == 0) {
-		rc = parse_byte_or_inherit("tos", val, &t->tos, &inherit, 0, err);
+		rc = parse_tos(val, &t->tos, &inherit, err);
 		t->opts = inherit ? t->opts | GW_TUN_TOS_INHERIT : t->opts & ~GW_TUN_TOS_INHERIT;
 		t->given |= GW_TUN_GIVEN_TOS;
 	} else if (strcmp(word, "mtu") == 0) {

@@ -13,6 +13,7 @@
 #include <rte_hash.h>
 #include <rte_ip.h>
 
+#include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_gre.h"
 #include "gw_tunnel.h"
@@ -67,6 +68,10 @@ inner_ok(struct rte_mbuf *m, uint32_t *dst)
 	if (unlikely((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) || tlen < hl ||
 		     tlen > m->pkt_len || m->data_len < hl))
 		return false;
+	/* RFC 1812 §5.2.2: a router verifies the header it forwards; the TTL
+	 * update is incremental and would carry a bad checksum along */
+	if (unlikely(!gw_ipv4_cksum_ok(ip, hl)))
+		return false;
 	if (m->pkt_len > tlen)
 		rte_pktmbuf_trim(m, m->pkt_len - tlen);
 	*dst = rte_be_to_cpu_32(ip->dst_addr);
@@ -90,9 +95,10 @@ tunnel_accept(struct gw_tunnel *t, const struct rte_mbuf *m, uint16_t gre_off,
 		if (unlikely(!(g->flags & GW_GRE_F_SEQ)))
 			return GW_DROP_GRE_SEQ_MISSING;
 		/* serial-number arithmetic: drop what is not newer, accept gaps */
-		if (unlikely((int32_t)(g->seq - t->rx_seq) <= 0))
+		if (unlikely((int32_t)(g->seq - t->rx_seq) <= 0) && likely(t->rx_seq_valid))
 			return GW_DROP_GRE_SEQ_OLD;
 		t->rx_seq = g->seq;
+		t->rx_seq_valid = 1;
 	}
 	return GW_DROP_NONE;
 }

@@ -55,6 +55,7 @@ struct gw_tunnel {
 	/** Written per packet: kept off the read-mostly line above. */
 	uint32_t rx_seq __rte_cache_aligned; /**< last accepted sequence number */
 	uint32_t tx_seq;                      /**< next sequence number to send */
+	uint8_t rx_seq_valid;                 /**< a sequence number was accepted */
 
 	struct gw_tunnel_conf conf; /**< as configured, for show and change */
 };

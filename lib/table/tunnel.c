@@ -169,7 +169,12 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	t->ikey = conf->ikey;
 	t->local = conf->local.v4;
 	t->remote = conf->remote.v4;
-	t->rx_seq = UINT32_MAX; /* RFC 2890 §2.2: so that 0 is the first accepted */
+	/*
+	 * RFC 2890 §2.2 starts the receive counter at 2^32-1, which refuses a
+	 * first number of 2^31 or more: a long-running peer would lose up to 2^31
+	 * packets. As Linux does, the first number is accepted whatever it is.
+	 */
+	t->rx_seq_valid = 0;
 	build_rewrite(t);
 	tunnel_key_of(t, &k);
 	if (rte_hash_lookup(gw_tunnel_hash, &k) >= 0) {
@@ -206,7 +211,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 static void
 tunnel_resolve(struct gw_tunnel *t)
 {
-	uint16_t nh = gw_route_lookup(t->remote), unh = 0, port = 0;
+	uint16_t nh = gw_route_lookup(t->remote), unh = 0, port = 0, max_mtu;
 	const struct gw_nh *n = &gw_nhs[nh];
 	int idx;
 
@@ -223,11 +228,13 @@ tunnel_resolve(struct gw_tunnel *t)
 		if (t->conf.dev[0] != '\0' && strcmp(gw_ports[port].name, t->conf.dev) != 0)
 			unh = 0; /* the route leaves by another port than dev says */
 	}
-	if (unh != 0)
-		t->mtu = t->conf.mtu != 0 ? t->conf.mtu :
-			 gw_ports[port].mtu - gw_tunnel_overhead(t);
-	else
-		t->mtu = t->conf.mtu != 0 ? t->conf.mtu : RTE_ETHER_MTU - gw_tunnel_overhead(t);
+	/*
+	 * The underlay's MTU bounds the tunnel's: a larger "mtu N" would send
+	 * outer packets the port cannot carry (and outer fragmentation does not
+	 * exist yet), so the effective MTU is the smaller of the two.
+	 */
+	max_mtu = (unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU) - gw_tunnel_overhead(t);
+	t->mtu = t->conf.mtu != 0 ? RTE_MIN(t->conf.mtu, max_mtu) : max_mtu;
 	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
 }
 

@@ -279,7 +279,11 @@ static const struct cmd_case cmd_cases[] = {
 	{ TUN "okey -1", -EINVAL, "invalid okey \"-1\": expected a 32-bit number or dotted quad" },
 	{ TUN "ttl 256", -ERANGE, "invalid ttl \"256\": expected 0..255 or inherit" },
 	{ TUN "hoplimit 300", -ERANGE, "invalid ttl \"300\": expected 0..255 or inherit" },
-	{ TUN "tos 256", -ERANGE, "invalid tos \"256\": expected 0..255 or inherit" },
+	{ TUN "tos 100", -ERANGE, "invalid tos \"100\": expected a hex byte (00..ff) or inherit" },
+	{ TUN "tos 0x1ff", -ERANGE,
+	  "invalid tos \"0x1ff\": expected a hex byte (00..ff) or inherit" },
+	{ TUN "tos 2g", -EINVAL, "invalid tos \"2g\": expected a hex byte (00..ff) or inherit" },
+	{ TUN "tos 0x", -EINVAL, "invalid tos \"0x\": expected a hex byte (00..ff) or inherit" },
 	{ TUN "mtu 67", -ERANGE, "invalid mtu \"67\": expected 68..65535" },
 	{ TUN "mtu 65536", -ERANGE, "invalid mtu \"65536\": expected 68..65535" },
 	{ TUN "dev a/b", -EINVAL, "device name \"a/b\" " NAME_CHARS },
@@ -488,6 +492,14 @@ static const struct cmd_case cmd_cases[] = {
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
 			.tos = 0, .ttl = 64, .given = MLR | GW_TUN_GIVEN_TOS } } },
+	{ TUN "tos 28", 0, NULL, /* hex, as iproute2 reads it */
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.tos = 0x28, .ttl = 64, .given = MLR | GW_TUN_GIVEN_TOS } } },
+	{ TUN "tos ff", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.tos = 0xff, .ttl = 64, .given = MLR | GW_TUN_GIVEN_TOS } } },
 	{ TUN "dsfield 0x10", 0, NULL,
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
@@ -558,7 +570,7 @@ static const struct cmd_case cmd_bug_cases[] = {
 	{ "link set port0 mtu abc", -EINVAL, "invalid mtu \"abc\": expected 68..65535" },
 	{ TUN "mtu 1500x", -EINVAL, "invalid mtu \"1500x\": expected 68..65535" },
 	{ TUN "ttl inherited", -EINVAL, "invalid ttl \"inherited\": expected 0..255 or inherit" },
-	{ TUN "dsfield x", -EINVAL, "invalid tos \"x\": expected 0..255 or inherit" },
+	{ TUN "dsfield x", -EINVAL, "invalid tos \"x\": expected a hex byte (00..ff) or inherit" },
 };
 
 static const char *
