@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -26,6 +27,7 @@
 #include "gw_stats.h"
 
 #define MBUF_CACHE 256
+#define MAIN_SLEEP_US (100 * 1000)
 
 volatile bool gw_quit;
 volatile bool gw_dump_stats;
@@ -115,6 +117,9 @@ run(void)
 	} else {
 		for (w = 0; w < nb_workers; w++)
 			rte_eal_remote_launch(gw_worker_main, &gw_workers[w], ids[w]);
+		/* sleep, not rte_eal_mp_wait_lcore()'s spin: the main lcore has nothing to do */
+		while (!gw_quit)
+			rte_delay_us_sleep(MAIN_SLEEP_US);
 		rte_eal_mp_wait_lcore();
 	}
 	gw_control_stop();
