@@ -33,11 +33,9 @@ miss_reason(const struct gw_tunnel_key *k)
 static inline bool
 key_equal(const struct gw_tunnel_key *a, const struct gw_tunnel_key *b)
 {
-	uint64_t x[2], y[2];
-
-	memcpy(x, a, sizeof(x));
-	memcpy(y, b, sizeof(y));
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	/* field by field, as the keys were written: wider loads would stall on those stores */
+	return ((a->local ^ b->local) | (a->remote ^ b->remote) | (a->key ^ b->key) |
+		(a->has_key ^ b->has_key)) == 0;
 }
 
 /* GRE checksum over header and payload; the mbuf may be segmented. */

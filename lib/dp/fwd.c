@@ -53,7 +53,7 @@ static inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
 	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-	uint32_t inner_len = m->pkt_len, seq;
+	uint32_t inner_len = m->pkt_len, seq, csum;
 	const struct gw_nh *un;
 	struct rte_ipv4_hdr *ip;
 	uint16_t unh, port;
@@ -77,6 +77,7 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 	{
 		/* read the inner fields before the rewrite can overlap them */
 		uint8_t ttl = in->time_to_live, tos = in->type_of_service;
+		uint16_t len = rte_cpu_to_be_16(m->pkt_len), id = rte_cpu_to_be_16(lc->ip_id++);
 
 		/* one fixed-size copy ending at the inner packet: the bytes before the
 		 * outer header land in headroom that the Ethernet header or nothing uses */
@@ -84,13 +85,23 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 			rte_mov64((uint8_t *)ip + t->rw_len - GW_TUNNEL_RW_MAX, t->rw);
 		else
 			rte_memcpy(ip, t->rw + GW_TUNNEL_RW_MAX - t->rw_len, t->rw_len);
-		if (t->opts & GW_TUN_TTL_INHERIT)
+		/*
+		 * The outer checksum from the template's sum and the fields written
+		 * here, in registers: summing the header back from memory stalls on
+		 * the stores just made (store-to-load forwarding across sizes).
+		 */
+		csum = (uint32_t)t->rw_sum + len + id;
+		if (t->opts & GW_TUN_TTL_INHERIT) {
 			ip->time_to_live = ttl;
-		if (t->opts & GW_TUN_TOS_INHERIT)
+			csum += rte_cpu_to_be_16((uint16_t)ttl << 8); /* template TTL is 0 */
+		}
+		if (t->opts & GW_TUN_TOS_INHERIT) {
 			ip->type_of_service = tos;
+			csum += rte_cpu_to_be_16(tos); /* template TOS is 0 */
+		}
+		ip->total_length = len;
+		ip->packet_id = id;
 	}
-	ip->total_length = rte_cpu_to_be_16(m->pkt_len);
-	ip->packet_id = rte_cpu_to_be_16(lc->ip_id++);
 	if (t->seq_off != 0) {
 		/* the one atomic on the per-packet path: the tunnel's sequence number */
 		seq = rte_cpu_to_be_32(__atomic_fetch_add(&t->tx_seq, 1, __ATOMIC_RELAXED));
@@ -117,7 +128,9 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = sizeof(*ip);
 	} else {
-		gw_ipv4_cksum_set20(ip);
+		csum = (csum & 0xffff) + (csum >> 16);
+		csum = (csum & 0xffff) + (csum >> 16);
+		ip->hdr_checksum = (uint16_t)~csum;
 	}
 	lc->tun[t->idx].tx_packets++;
 	lc->tun[t->idx].tx_bytes += inner_len;

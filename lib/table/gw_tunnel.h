@@ -31,7 +31,7 @@ struct gw_tunnel_key {
 	uint32_t key;     /**< GRE key, host order; 0 when has_key is 0 */
 	uint32_t has_key; /**< 1 when the packet carries a key */
 };
-_Static_assert(sizeof(struct gw_tunnel_key) == 16, "decap compares keys as two 64-bit words");
+_Static_assert(sizeof(struct gw_tunnel_key) == 16, "rte_hash keys have no padding");
 
 /** A tunnel. The first cache line is what encap and decap read. */
 struct gw_tunnel {
@@ -48,6 +48,7 @@ struct gw_tunnel {
 	uint16_t nh;          /**< the TUNNEL next hop that routes into this tunnel */
 	uint16_t unh;         /**< underlay NEIGH next hop; 0 while unresolved */
 	uint16_t mtu;         /**< largest inner packet sent without fragmenting */
+	uint16_t rw_sum;      /**< folded one's-complement sum of the outer IPv4 template */
 	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
 	uint32_t local;       /**< outer source, network order */
 	uint32_t remote;      /**< outer destination, network order */

@@ -15,6 +15,7 @@
 #include <rte_malloc.h>
 
 #include "gw_addr.h"
+#include "gw_cksum.h"
 #include "gw_dev.h"
 #include "gw_gre.h"
 #include "gw_nh.h"
@@ -94,6 +95,8 @@ build_rewrite(struct gw_tunnel *t)
 	}
 	if (c->opts & GW_TUN_OSEQ)
 		gre.flags |= GW_GRE_F_SEQ;
+	/* the per-packet checksum starts from this sum (length, ID, inherited TTL/TOS added) */
+	t->rw_sum = gw_ipv4_sum20(ip);
 	gre_len = gw_gre_build(hdr + sizeof(*ip), &gre);
 	t->rw_len = sizeof(*ip) + gre_len;
 	memset(t->rw, 0, sizeof(t->rw));
