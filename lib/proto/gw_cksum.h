@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_ip.h>
 
 /**
@@ -28,10 +29,9 @@
 static inline uint16_t
 gw_ipv4_sum20(const void *hdr)
 {
-	uint32_t w[5];
+	const unaligned_uint32_t *w = hdr;
 	uint64_t s;
 
-	memcpy(w, hdr, sizeof(w));
 	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
 	s = (s & 0xffffffff) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
