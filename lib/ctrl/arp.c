@@ -11,6 +11,7 @@
 #include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 
 #include "gw_addr.h"
 #include "gw_ctrl.h"
@@ -18,36 +19,49 @@
 #include "gw_port.h"
 #include "gw_route.h"
 
-/* The NEIGH next hop for sip on port, if sip may live there; creates one if asked. */
+/*
+ * The NEIGH next hop for ip on port, if ip may live there (a connected prefix
+ * of that port); learning creates one (within the cap of gw_nh_neigh_learn).
+ */
 static int
-neigh_for(uint16_t port, uint32_t sip, bool create)
+neigh_for(uint16_t port, uint32_t ip, bool create)
 {
-	const struct gw_nh *nh = &gw_nhs[gw_route_lookup(sip)];
+	const struct gw_nh *nh = &gw_nhs[gw_route_lookup(ip)];
 	int idx;
 
-	if (nh->kind == GW_NH_NEIGH && nh->port == port && nh->ip == sip)
+	if (nh->kind == GW_NH_NEIGH && nh->port == port && nh->ip == ip)
 		return nh - gw_nhs;
 	if (nh->kind != GW_NH_GLEAN || nh->port != port)
 		return -ENOENT; /* not on a connected prefix of this port */
-	idx = gw_nh_neigh_get(port, sip, create);
+	idx = create ? gw_nh_neigh_learn(port, ip) : gw_nh_neigh_get(port, ip, false);
 	if (idx < 0)
 		return idx;
-	if (gw_route_add(sip, 32, idx, GW_ROUTE_NEIGH, NULL) < 0)
+	if (gw_route_add(ip, 32, idx, GW_ROUTE_NEIGH, NULL) < 0)
 		return -ENOSPC;
 	return idx;
 }
 
-static void
+/* Publish the sender's MAC into its next hop; false when there is none to update. */
+static bool
 learn(uint16_t port, uint32_t sip, const struct rte_ether_addr *sha, bool create)
 {
 	int idx;
 
 	if (sip == 0 || !rte_is_unicast_ether_addr(sha))
-		return;
+		return false;
 	idx = neigh_for(port, sip, create);
-	if (idx < 0 || gw_nhs[idx].is_static)
-		return;
-	gw_nh_neigh_set_mac(&gw_nhs[idx], sha);
+	if (idx < 0)
+		return false;
+	if (!gw_nhs[idx].is_static)
+		gw_nh_neigh_set_mac(&gw_nhs[idx], sha);
+	return true;
+}
+
+/* Keep what describes the buffer (external or indirect data), drop the rest. */
+static inline void
+reset_offloads(struct rte_mbuf *m)
+{
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 }
 
 void
@@ -58,7 +72,7 @@ gw_arp_input(struct rte_mbuf *m)
 	struct rte_arp_ipv4 *a = &arp->arp_data;
 	int port = gw_port_by_id(m->port);
 	uint32_t sip, tip;
-	bool for_us;
+	bool for_us, request, learned;
 
 	if (port < 0 || m->data_len < sizeof(*eth) + sizeof(*arp) ||
 	    arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
@@ -70,10 +84,18 @@ gw_arp_input(struct rte_mbuf *m)
 	}
 	sip = a->arp_sip;
 	tip = a->arp_tip;
+	request = arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST);
 	for_us = gw_addr_is_local(tip) && gw_route_lookup(tip) == GW_NH_IDX_LOCAL;
-	learn(port, sip, &a->arp_sha, arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) || for_us);
-
-	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) || !for_us) {
+	/*
+	 * As Linux: a request for us creates the sender's entry (we are about to
+	 * talk to it); anything else only refreshes an entry that exists, so an
+	 * unsolicited reply cannot plant one.
+	 */
+	learned = learn(port, sip, &a->arp_sha, request && for_us);
+	if (!request || !for_us) {
+		/* consumed by its purpose only when a reply updated the entry that waited */
+		if (!learned || arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REPLY))
+			gw_ctrl_drops[GW_DROP_ARP_OTHER]++;
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -86,7 +108,7 @@ gw_arp_input(struct rte_mbuf *m)
 	rte_ether_addr_copy(&a->arp_tha, &eth->dst_addr);
 	rte_ether_addr_copy(&gw_ports[port].mac, &eth->src_addr);
 	rte_pktmbuf_trim(m, m->pkt_len - sizeof(*eth) - sizeof(*arp));
-	m->ol_flags = 0;
+	reset_offloads(m);
 	gw_ctrl_send_l2(m, port);
 }
 
@@ -119,6 +141,29 @@ gw_arp_solicit(uint16_t port, uint32_t ip)
 	arp->arp_data.arp_tip = ip;
 	gw_ctrl_send_l2(m, port);
 	return 0;
+}
+
+void
+gw_arp_glean(struct rte_mbuf *m, uint16_t port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint64_t now = rte_get_timer_cycles();
+	struct gw_nh *nh;
+	int idx;
+
+	/* the packet itself is lost (no queue for it), counted here, once */
+	gw_ctrl_drops[GW_DROP_NEIGH_UNRESOLVED]++;
+	idx = neigh_for(port, ip->dst_addr, true);
+	rte_pktmbuf_free(m);
+	if (idx < 0)
+		return; /* cap of learned neighbours reached */
+	/* once a second at most, however many packets wait for it */
+	nh = &gw_nhs[idx];
+	if ((nh->l2 & GW_NH_L2_VALID) ||
+	    (nh->solicit_tsc != 0 && now - nh->solicit_tsc < rte_get_timer_hz()))
+		return;
+	if (gw_arp_solicit(port, nh->ip) == 0)
+		nh->solicit_tsc = now;
 }
 
 void

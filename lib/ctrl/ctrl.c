@@ -49,12 +49,14 @@ gw_ctrl_send_l3(struct rte_mbuf *m)
 static void
 glean(struct rte_mbuf *m)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	const struct gw_nh *nh = &gw_nhs[(m->hash.usr >> 8) & 0xffff];
 
-	if (nh->kind == GW_NH_GLEAN)
-		gw_arp_solicit(nh->port, ip->dst_addr);
-	rte_pktmbuf_free(m); /* counted as neigh_unresolved by the worker */
+	if (nh->kind != GW_NH_GLEAN) {
+		gw_ctrl_drops[GW_DROP_NEIGH_UNRESOLVED]++; /* the route changed meanwhile */
+		rte_pktmbuf_free(m);
+		return;
+	}
+	gw_arp_glean(m, nh->port);
 }
 
 unsigned int

@@ -45,6 +45,13 @@ void gw_arp_input(struct rte_mbuf *m);
  */
 int gw_arp_solicit(uint16_t port, uint32_t ip);
 
+/**
+ * A packet for an unresolved destination on a connected prefix of a port:
+ * create its neighbour entry and ARP for it, at most once a second (takes
+ * ownership; the packet is counted as neigh_unresolved).
+ */
+void gw_arp_glean(struct rte_mbuf *m, uint16_t port);
+
 /** Re-send ARP for every unresolved neighbour not asked in the last second. */
 void gw_arp_refresh(void);
 

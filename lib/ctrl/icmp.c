@@ -41,7 +41,7 @@ gw_icmp_local(struct rte_mbuf *m)
 	ip->time_to_live = ECHO_REPLY_TTL;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 	gw_ctrl_send_l3(m);
 	return;
 drop:

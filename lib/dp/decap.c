@@ -171,7 +171,11 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 			gw_burst_drop(lc, b, m, why);
 			continue;
 		}
-		rte_pktmbuf_adj(m, off[i] + gre[i].hdr_len);
+		if (unlikely(rte_pktmbuf_adj(m, off[i] + gre[i].hdr_len) == NULL)) {
+			/* outer and GRE headers not all in the first segment */
+			gw_burst_drop(lc, b, m, GW_DROP_GRE_SHORT);
+			continue;
+		}
 		if (unlikely(!inner_ok(m, &dst[kept]))) {
 			gw_burst_drop(lc, b, m, GW_DROP_INNER_HEADER);
 			continue;

@@ -39,6 +39,8 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 
 		lc->worker = w;
 		lc->lcore_id = lcore_ids[w];
+		/* outer IDs of different workers start far apart (RFC 6864, DF clear) */
+		lc->ip_id = (uint16_t)(w * (UINT16_MAX / nb_workers));
 		lc->tun = rte_zmalloc_socket("gw_tun_ctr", sizeof(*lc->tun) * GW_TUNNEL_MAX,
 					     RTE_CACHE_LINE_SIZE, socket);
 		snprintf(name, sizeof(name), "gw_punt%u", w);

@@ -151,8 +151,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, str
 	case GW_NH_TUNNEL:
 		break;
 	case GW_NH_GLEAN:
-		/* the control thread ARPs for the destination; the packet is counted lost */
-		lc->drops[GW_DROP_NEIGH_UNRESOLVED]++;
+		/* the control thread ARPs for the destination and counts the packet lost */
 		gw_burst_punt(b, m, GW_PUNT_GLEAN | (uint32_t)nhi << 8);
 		return GW_DROP_NONE;
 	case GW_NH_LOCAL:

@@ -22,6 +22,7 @@
 #include "gw_error.h"
 
 #define GW_NH_MAX 4096 /**< next hops; FIB entries hold 15-bit indices */
+#define GW_NH_LEARNED_MAX (GW_NH_MAX / 4) /**< of which learned neighbours, at most */
 
 /** What a next hop does with a packet. */
 enum gw_nh_kind {
@@ -45,7 +46,6 @@ struct gw_nh {
 	uint16_t tunnel;  /**< TUNNEL: tunnel index */
 	uint8_t kind;     /**< enum gw_nh_kind */
 	uint8_t is_static;/**< NEIGH: from neigh add, never overwritten by ARP */
-	uint16_t refs;    /**< routes and tunnels using it (control thread only) */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
 };
 
@@ -68,6 +68,17 @@ int gw_nh_alloc(enum gw_nh_kind kind);
  * @return its index, -ENOENT (not found, create false), -ENOSPC.
  */
 int gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create);
+
+/**
+ * Find or create the NEIGH next hop of a neighbour the gateway learns by
+ * itself (ARP, traffic to a connected prefix). At most GW_NH_LEARNED_MAX of
+ * those exist, so no traffic can exhaust the next hops that routes and tunnels
+ * need (learned entries do not age yet).
+ *
+ * @param ip Network order.
+ * @return its index, or -ENOSPC when it does not exist and the cap is reached.
+ */
+int gw_nh_neigh_learn(uint16_t port, uint32_t ip);
 
 /**
  * Publish a neighbour's MAC: workers see the whole address or none of it.

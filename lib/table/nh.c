@@ -15,6 +15,7 @@
 struct gw_nh *gw_nhs;
 static uint16_t nh_used; /* next never-used index */
 static struct rte_hash *neigh_index;
+static unsigned int nb_learned;
 
 struct neigh_key {
 	uint32_t ip;
@@ -80,6 +81,21 @@ gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create)
 	gw_nhs[idx].port = port;
 	if (rte_hash_add_key_data(neigh_index, &k, (void *)(uintptr_t)idx) < 0)
 		return -ENOSPC; /* the slot stays unused, as a DROP-equivalent NEIGH */
+	return idx;
+}
+
+int
+gw_nh_neigh_learn(uint16_t port, uint32_t ip)
+{
+	int idx = gw_nh_neigh_get(port, ip, false);
+
+	if (idx >= 0)
+		return idx;
+	if (nb_learned == GW_NH_LEARNED_MAX)
+		return -ENOSPC;
+	idx = gw_nh_neigh_get(port, ip, true);
+	if (idx >= 0)
+		nb_learned++;
 	return idx;
 }
 

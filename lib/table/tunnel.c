@@ -117,6 +117,8 @@ tunnel_key_of(const struct gw_tunnel *t, struct gw_tunnel_key *k)
 	}
 }
 
+static void tunnel_resolve(struct gw_tunnel *t);
+
 static int
 check_conf(const struct gw_tunnel_conf *c, struct gw_error *err)
 {
@@ -207,7 +209,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	data = NULL;
 	rte_hash_lookup_data(gw_tunnel_pair_hash, &pk, &data);
 	rte_hash_add_key_data(gw_tunnel_pair_hash, &pk, (void *)((uintptr_t)data + 1));
-	gw_tunnel_resolve_all();
+	tunnel_resolve(t);
 	return 0;
 }
 

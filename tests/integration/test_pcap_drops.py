@@ -204,6 +204,14 @@ def build():
     b.bad(1, "local_proto", Ether(dst="ff:ff:ff:ff:ff:ff", src=g.LAN_HOST_MAC)
           / ARP(hwlen=8, psrc=g.LAN_HOST, pdst=g.LAN_IP))
 
+    # arp_other: a request for another host on the LAN, and a reply nothing waited for
+    # (an unsolicited reply must not plant a neighbour entry)
+    b.bad(1, "arp_other", Ether(dst="ff:ff:ff:ff:ff:ff", src=g.LAN_HOST_MAC)
+          / ARP(op=1, hwsrc=g.LAN_HOST_MAC, psrc=g.LAN_HOST, pdst="10.0.0.99"))
+    b.bad(1, "arp_other", Ether(dst=g.LAN_MAC, src="02:00:00:00:0a:58")
+          / ARP(op=2, hwsrc="02:00:00:00:0a:58", psrc="10.0.0.88", hwdst=g.LAN_MAC,
+                pdst=g.LAN_IP))
+
     # too_big: into a tunnel of mtu 200 (200 passes), and out of the LAN port (MTU 1500)
     pkt = from_lan(b._id(), dst="10.17.0.1", size=200)
     b.ok(1, g.lan_frame(pkt), pkt, to_lan=False)
