@@ -266,8 +266,8 @@ parse_route(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 				    "unknown command \"%s\" for route (add, del, show)", argv[1]);
 	if (argc < 3)
 		return gw_error_set(err, -EINVAL, "route %s needs PREFIX", argv[1]);
+	memset(&p, 0, sizeof(p)); /* padding too: commands compare byte for byte */
 	if (strcmp(argv[2], "default") == 0) {
-		memset(&p, 0, sizeof(p));
 		p.addr.family = AF_INET;
 	} else {
 		rc = gw_prefix_parse(argv[2], &p);
