@@ -29,7 +29,7 @@ control_main(void *arg)
 			gw_dump_stats = false;
 			gw_stats_print(stdout);
 		}
-		if (gw_ctrl_poll() == 0)
+		if (gw_ctrl_poll() + gw_rpc_server_poll() == 0)
 			rte_delay_us_sleep(CONTROL_IDLE_US);
 	}
 	return NULL;

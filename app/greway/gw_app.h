@@ -38,4 +38,13 @@ int gw_control_start(void);
 /** Stop and join the control thread. */
 void gw_control_stop(void);
 
+/** Create the control socket (directory too, mode 0660). @return 0 or -errno (printed). */
+int gw_rpc_server_open(const char *path);
+
+/** Serve what clients sent, without blocking (control thread). @return work done. */
+unsigned int gw_rpc_server_poll(void);
+
+/** Close the clients and remove the socket. */
+void gw_rpc_server_close(const char *path);
+
 #endif /* GW_APP_H */

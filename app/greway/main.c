@@ -103,6 +103,10 @@ run(void)
 		return EXIT_FAILURE;
 	}
 	gw_ctrl_init(mp);
+	if (gw_rpc_server_open(gw_opts.socket) < 0) {
+		gw_port_stop_all();
+		return EXIT_FAILURE;
+	}
 	if (gw_control_start() != 0) {
 		fprintf(stderr, "greway: cannot start the control thread\n");
 		gw_port_stop_all();
@@ -123,6 +127,7 @@ run(void)
 		rte_eal_mp_wait_lcore();
 	}
 	gw_control_stop();
+	gw_rpc_server_close(gw_opts.socket);
 	gw_stats_print(stdout);
 	gw_port_stop_all();
 	return EXIT_SUCCESS;

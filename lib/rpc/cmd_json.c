@@ -308,7 +308,7 @@ get_uint(const struct ctx *c, const char *key, uint64_t min, uint64_t max, uint6
 static int
 get_name(const struct ctx *c, const char *key, const char *what, bool required, char *out)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = get_str(c, key, &s);
 
 	if (rc == 0)
@@ -322,7 +322,7 @@ get_name(const struct ctx *c, const char *key, const char *what, bool required, 
 static int
 get_ip(const struct ctx *c, const char *key, const char *what, bool required, struct gw_ip *ip)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = get_str(c, key, &s);
 
 	if (rc == 0)
@@ -336,7 +336,7 @@ get_ip(const struct ctx *c, const char *key, const char *what, bool required, st
 static int
 get_mac(const struct ctx *c, const char *key, uint8_t mac[6])
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = get_str(c, key, &s);
 
 	if (rc <= 0)
@@ -350,7 +350,7 @@ get_mac(const struct ctx *c, const char *key, uint8_t mac[6])
 static int
 get_prefix(const struct ctx *c, const char *key, bool allow_default, struct gw_prefix *p)
 {
-	const char *s;
+	const char *s = NULL;
 	int rc = get_str(c, key, &s);
 
 	if (rc == 0)
@@ -549,7 +549,7 @@ from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 {
 	struct gw_tunnel_conf *t = &cmd->tunnel;
 	bool pmtudisc = true;
-	const char *s;
+	const char *s = NULL;
 	uint64_t v = 0;
 	unsigned int m;
 	int rc, family;

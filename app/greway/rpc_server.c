@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The control socket: JSON-RPC 2.0, one object per line, on a Unix stream
+ * socket (mode 0660) served by the control thread. Requests become commands
+ * through lib/rpc (the same words as the startup file) and reach the tables
+ * through gw_apply(), so the socket, the startup file and grewayctl cannot
+ * disagree. Sockets are non-blocking: a client that does not read its
+ * replies is dropped, never waited for.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <rte_ethdev.h>
+
+#include "gw_apply.h"
+#include "gw_app.h"
+#include "gw_log.h"
+#include "gw_rpc.h"
+#include "gw_stats.h"
+
+#define CLIENTS_MAX 16
+#define APPLY_ERROR (-32000) /* JSON-RPC server-defined range: the change was refused */
+
+struct client {
+	int fd;
+	size_t len;
+	char buf[GW_RPC_LINE_MAX + 2];
+};
+
+static int listen_fd = -1;
+static struct client clients[CLIENTS_MAX];
+
+static int
+mkdir_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int
+gw_rpc_server_open(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, i;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "greway: -s %s: path too long\n", path);
+		return -ENAMETOOLONG;
+	}
+	for (i = 0; i < CLIENTS_MAX; i++)
+		clients[i].fd = -1;
+	if (mkdir_parent(path) < 0) {
+		fprintf(stderr, "greway: cannot create the directory of %s: %s\n", path,
+			strerror(errno));
+		return -errno;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path); /* a stale socket of an earlier run */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
+	    listen(fd, CLIENTS_MAX) < 0) {
+		fprintf(stderr, "greway: control socket %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -errno;
+	}
+	listen_fd = fd;
+	return 0;
+}
+
+void
+gw_rpc_server_close(const char *path)
+{
+	int i;
+
+	for (i = 0; i < CLIENTS_MAX; i++)
+		if (clients[i].fd >= 0)
+			close(clients[i].fd);
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		unlink(path);
+	}
+	listen_fd = -1;
+}
+
+static json_t *
+stats_json(void)
+{
+	json_t *ports = json_array(), *tunnels = json_array(), *drops = json_object();
+	struct gw_tunnel_counters tc;
+	struct rte_eth_stats es;
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_ports; i++) {
+		memset(&es, 0, sizeof(es));
+		rte_eth_stats_get(gw_ports[i].port_id, &es);
+		json_array_append_new(ports,
+			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "name", gw_ports[i].name,
+				  "rx_packets", (json_int_t)es.ipackets, "rx_bytes",
+				  (json_int_t)es.ibytes, "tx_packets", (json_int_t)es.opackets,
+				  "tx_bytes", (json_int_t)es.obytes, "rx_missed",
+				  (json_int_t)es.imissed, "rx_errors", (json_int_t)es.ierrors,
+				  "tx_errors", (json_int_t)es.oerrors));
+	}
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		if (gw_tunnels[i] == NULL)
+			continue;
+		gw_stats_tunnel(i, &tc);
+		json_array_append_new(tunnels,
+			json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", gw_tunnels[i]->conf.name,
+				  "rx_packets", (json_int_t)tc.rx_packets, "rx_bytes",
+				  (json_int_t)tc.rx_bytes, "tx_packets", (json_int_t)tc.tx_packets,
+				  "tx_bytes", (json_int_t)tc.tx_bytes));
+	}
+	for (i = 1; i < GW_DROP_MAX; i++)
+		json_object_set_new(drops, gw_drop_name(i), json_integer(gw_stats_drop(i)));
+	return json_pack("{s:o, s:o, s:o}", "ports", ports, "tunnels", tunnels, "drops", drops);
+}
+
+/* One request line in, one response line out (NULL for a notification). */
+static char *
+handle(const char *line, size_t len)
+{
+	struct gw_error err = { 0 };
+	struct gw_rpc_request req;
+	struct gw_cmd cmd;
+	json_t *result = NULL;
+	char *out;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	rc = gw_rpc_request_parse(line, len, &req, &err);
+	if (rc != 0) {
+		out = gw_rpc_response_error(req.id, rc, err.msg);
+		gw_rpc_request_free(&req);
+		return out;
+	}
+	if (strcmp(req.method, "version") == 0) {
+		result = json_pack("{s:s}", "version", GW_VERSION);
+	} else {
+		rc = gw_cmd_from_json(req.method, req.params, &cmd, &err);
+		if (rc < 0) {
+			out = gw_rpc_response_error(req.id, gw_rpc_code_of(rc), err.msg);
+			goto done;
+		}
+		if (cmd.op == GW_CMD_STATS_SHOW) {
+			result = stats_json();
+		} else {
+			rc = gw_apply(&cmd, &err);
+			if (rc < 0) {
+				out = gw_rpc_response_error(req.id, APPLY_ERROR, err.msg);
+				goto done;
+			}
+			result = json_object();
+		}
+	}
+	out = gw_rpc_response_ok(req.id, result);
+	json_decref(result);
+done:
+	if (req.notification) {
+		free(out);
+		out = NULL;
+	}
+	gw_rpc_request_free(&req);
+	return out;
+}
+
+static void
+client_drop(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+}
+
+/* Send a whole reply without waiting: a client that cannot take it is dropped. */
+static bool
+client_send(struct client *c, char *reply)
+{
+	size_t len = strlen(reply);
+	bool ok;
+
+	reply[len] = '\n'; /* the NUL becomes the line's end; the reply is not a string anymore */
+	ok = send(c->fd, reply, len + 1, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)(len + 1);
+	free(reply);
+	return ok;
+}
+
+static void
+client_read(struct client *c)
+{
+	char *nl, *reply;
+	size_t used;
+	ssize_t n;
+
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		client_drop(c);
+		return;
+	}
+	if (n < 0)
+		return;
+	c->len += n;
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+		used = nl - c->buf + 1;
+		reply = handle(c->buf, used - 1);
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+		if (reply != NULL && !client_send(c, reply)) {
+			client_drop(c);
+			return;
+		}
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		/* no newline within the longest request: answer once, then hang up */
+		reply = gw_rpc_response_error(NULL, GW_RPC_INVALID_REQUEST,
+					      "request line longer than 65536 bytes");
+		if (reply != NULL)
+			client_send(c, reply);
+		client_drop(c);
+	}
+}
+
+unsigned int
+gw_rpc_server_poll(void)
+{
+	struct pollfd pfd[CLIENTS_MAX + 1];
+	unsigned int i, n = 0, done = 0;
+	int fd;
+
+	if (listen_fd < 0)
+		return 0;
+	for (;;) {
+		fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		for (i = 0; i < CLIENTS_MAX && clients[i].fd >= 0; i++)
+			;
+		if (i == CLIENTS_MAX) {
+			close(fd); /* full: the client sees the connection close */
+			continue;
+		}
+		clients[i].fd = fd;
+		clients[i].len = 0;
+		done++;
+	}
+	for (i = 0; i < CLIENTS_MAX; i++) {
+		if (clients[i].fd < 0)
+			continue;
+		pfd[n].fd = clients[i].fd;
+		pfd[n].events = POLLIN;
+		n++;
+	}
+	if (n == 0 || poll(pfd, n, 0) <= 0)
+		return done;
+	for (i = 0; i < CLIENTS_MAX; i++) {
+		if (clients[i].fd < 0)
+			continue;
+		client_read(&clients[i]);
+		done++;
+	}
+	return done;
+}
