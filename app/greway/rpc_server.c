@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <rte_ethdev.h>
 
 #include "gw_apply.h"
 #include "gw_app.h"
@@ -98,38 +97,32 @@ gw_rpc_server_close(const char *path)
 	listen_fd = -1;
 }
 
+/* The rows of gw_stats_foreach as {"ports": [...], "tunnels": [...], "drops": {...}}. */
+static void
+json_row(const struct gw_stats_row *row, void *arg)
+{
+	json_t *root = arg, *o;
+	unsigned int k;
+
+	if (strcmp(row->kind, "drop") == 0) {
+		json_object_set_new(json_object_get(root, "drops"), row->name,
+				    json_integer((json_int_t)row->vals[0]));
+		return;
+	}
+	o = json_pack("{s:s}", "name", row->name);
+	for (k = 0; k < row->n; k++)
+		json_object_set_new(o, row->keys[k], json_integer((json_int_t)row->vals[k]));
+	json_array_append_new(json_object_get(root, strcmp(row->kind, "port") == 0 ? "ports" :
+										  "tunnels"), o);
+}
+
 static json_t *
 stats_json(void)
 {
-	json_t *ports = json_array(), *tunnels = json_array(), *drops = json_object();
-	struct gw_tunnel_counters tc;
-	struct rte_eth_stats es;
-	unsigned int i;
+	json_t *root = json_pack("{s:[], s:[], s:{}}", "ports", "tunnels", "drops");
 
-	for (i = 0; i < gw_nb_ports; i++) {
-		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(gw_ports[i].port_id, &es);
-		json_array_append_new(ports,
-			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "name", gw_ports[i].name,
-				  "rx_packets", (json_int_t)es.ipackets, "rx_bytes",
-				  (json_int_t)es.ibytes, "tx_packets", (json_int_t)es.opackets,
-				  "tx_bytes", (json_int_t)es.obytes, "rx_missed",
-				  (json_int_t)es.imissed, "rx_errors", (json_int_t)es.ierrors,
-				  "tx_errors", (json_int_t)es.oerrors));
-	}
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
-		if (gw_tunnels[i] == NULL)
-			continue;
-		gw_stats_tunnel(i, &tc);
-		json_array_append_new(tunnels,
-			json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", gw_tunnels[i]->conf.name,
-				  "rx_packets", (json_int_t)tc.rx_packets, "rx_bytes",
-				  (json_int_t)tc.rx_bytes, "tx_packets", (json_int_t)tc.tx_packets,
-				  "tx_bytes", (json_int_t)tc.tx_bytes));
-	}
-	for (i = 1; i < GW_DROP_MAX; i++)
-		json_object_set_new(drops, gw_drop_name(i), json_integer(gw_stats_drop(i)));
-	return json_pack("{s:o, s:o, s:o}", "ports", ports, "tunnels", tunnels, "drops", drops);
+	gw_stats_foreach(json_row, root);
+	return root;
 }
 
 /* One request line in, one response line out (NULL for a notification). */

@@ -100,30 +100,32 @@ call(const char *path, const char *line)
 	return buf;
 }
 
+/* One object's counters on a line, in the order greway sent them. */
+static void
+print_counters(const char *kind, const json_t *o)
+{
+	const char *key;
+	json_t *v;
+
+	printf("%s %s", kind, json_string_value(json_object_get(o, "name")));
+	json_object_foreach((json_t *)o, key, v)
+		if (json_is_integer(v))
+			printf(" %s %" JSON_INTEGER_FORMAT, key, json_integer_value(v));
+	printf("\n");
+}
+
 /* Counters as greway prints them on SIGUSR1: one object per line. */
 static void
 print_stats(const json_t *r)
 {
-	const char *keys[] = { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_missed",
-			       "rx_errors", "tx_errors" };
 	const char *name;
 	json_t *o, *v;
-	size_t i, k;
+	size_t i;
 
-	json_array_foreach(json_object_get(r, "ports"), i, o) {
-		printf("port %s", json_string_value(json_object_get(o, "name")));
-		for (k = 0; k < 7; k++)
-			printf(" %s %" JSON_INTEGER_FORMAT, keys[k],
-			       json_integer_value(json_object_get(o, keys[k])));
-		printf("\n");
-	}
-	json_array_foreach(json_object_get(r, "tunnels"), i, o) {
-		printf("tunnel %s", json_string_value(json_object_get(o, "name")));
-		for (k = 0; k < 4; k++)
-			printf(" %s %" JSON_INTEGER_FORMAT, keys[k],
-			       json_integer_value(json_object_get(o, keys[k])));
-		printf("\n");
-	}
+	json_array_foreach(json_object_get(r, "ports"), i, o)
+		print_counters("port", o);
+	json_array_foreach(json_object_get(r, "tunnels"), i, o)
+		print_counters("tunnel", o);
 	json_object_foreach(json_object_get(r, "drops"), name, v)
 		printf("drop %s %" JSON_INTEGER_FORMAT "\n", name, json_integer_value(v));
 }

@@ -18,6 +18,23 @@ void gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum);
 /** Sum of one drop reason over the workers and the control thread. */
 uint64_t gw_stats_drop(enum gw_drop why);
 
+#define GW_STATS_FIELDS_MAX 7 /**< most counters in one row (a port's) */
+
+/** One object's counters, as every printer (text, JSON) sees them. */
+struct gw_stats_row {
+	const char *kind;                       /**< "port", "tunnel" or "drop" */
+	const char *name;                       /**< port or tunnel name, or drop reason */
+	unsigned int n;                         /**< counters in the row */
+	const char *keys[GW_STATS_FIELDS_MAX];  /**< their names ("rx_packets", ...; "count") */
+	uint64_t vals[GW_STATS_FIELDS_MAX];     /**< their values */
+};
+
+/**
+ * Call cb for every port, every tunnel, then every drop reason (all of them,
+ * zero or not), in that order: the one place that knows which counters exist.
+ */
+void gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg);
+
 /**
  * Print every counter, one object per line:
  *

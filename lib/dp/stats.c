@@ -36,33 +36,69 @@ gw_stats_drop(enum gw_drop why)
 }
 
 void
-gw_stats_print(FILE *f)
+gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg)
 {
 	struct gw_tunnel_counters tc;
+	struct gw_stats_row row;
 	struct rte_eth_stats es;
 	unsigned int i;
 
+	row.kind = "port";
+	row.n = 7;
 	for (i = 0; i < gw_nb_ports; i++) {
 		memset(&es, 0, sizeof(es));
 		rte_eth_stats_get(gw_ports[i].port_id, &es);
-		fprintf(f,
-			"port %s rx_packets %" PRIu64 " rx_bytes %" PRIu64 " tx_packets %" PRIu64
-			" tx_bytes %" PRIu64 " rx_missed %" PRIu64 " rx_errors %" PRIu64
-			" tx_errors %" PRIu64 "\n",
-			gw_ports[i].name, es.ipackets, es.ibytes, es.opackets, es.obytes,
-			es.imissed, es.ierrors, es.oerrors);
+		row.name = gw_ports[i].name;
+		row.keys[0] = "rx_packets", row.vals[0] = es.ipackets;
+		row.keys[1] = "rx_bytes", row.vals[1] = es.ibytes;
+		row.keys[2] = "tx_packets", row.vals[2] = es.opackets;
+		row.keys[3] = "tx_bytes", row.vals[3] = es.obytes;
+		row.keys[4] = "rx_missed", row.vals[4] = es.imissed;
+		row.keys[5] = "rx_errors", row.vals[5] = es.ierrors;
+		row.keys[6] = "tx_errors", row.vals[6] = es.oerrors;
+		cb(&row, arg);
 	}
+	row.kind = "tunnel";
+	row.n = 4;
 	for (i = 0; i < GW_TUNNEL_MAX; i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
 		gw_stats_tunnel(i, &tc);
-		fprintf(f,
-			"tunnel %s rx_packets %" PRIu64 " rx_bytes %" PRIu64 " tx_packets %" PRIu64
-			" tx_bytes %" PRIu64 "\n",
-			gw_tunnels[i]->conf.name, tc.rx_packets, tc.rx_bytes, tc.tx_packets,
-			tc.tx_bytes);
+		row.name = gw_tunnels[i]->conf.name;
+		row.keys[0] = "rx_packets", row.vals[0] = tc.rx_packets;
+		row.keys[1] = "rx_bytes", row.vals[1] = tc.rx_bytes;
+		row.keys[2] = "tx_packets", row.vals[2] = tc.tx_packets;
+		row.keys[3] = "tx_bytes", row.vals[3] = tc.tx_bytes;
+		cb(&row, arg);
 	}
-	for (i = 1; i < GW_DROP_MAX; i++)
-		fprintf(f, "drop %s %" PRIu64 "\n", gw_drop_name(i), gw_stats_drop(i));
+	row.kind = "drop";
+	row.n = 1;
+	row.keys[0] = "count";
+	for (i = 1; i < GW_DROP_MAX; i++) {
+		row.name = gw_drop_name(i);
+		row.vals[0] = gw_stats_drop(i);
+		cb(&row, arg);
+	}
+}
+
+static void
+print_row(const struct gw_stats_row *row, void *arg)
+{
+	FILE *f = arg;
+	unsigned int k;
+
+	fprintf(f, "%s %s", row->kind, row->name);
+	for (k = 0; k < row->n; k++) {
+		if (strcmp(row->kind, "drop") != 0)
+			fprintf(f, " %s", row->keys[k]);
+		fprintf(f, " %" PRIu64, row->vals[k]);
+	}
+	fputc('\n', f);
+}
+
+void
+gw_stats_print(FILE *f)
+{
+	gw_stats_foreach(print_row, f);
 	fflush(f);
 }

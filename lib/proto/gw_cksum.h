@@ -55,14 +55,5 @@ gw_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t ihl_bytes)
 	return rte_raw_cksum(ip, ihl_bytes) == 0xffff;
 }
 
-/**
- * Fill the checksum of a 20-byte IPv4 header (its checksum field is overwritten).
- */
-static inline void
-gw_ipv4_cksum_set20(struct rte_ipv4_hdr *ip)
-{
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = (uint16_t)~gw_ipv4_sum20(ip);
-}
 
 #endif /* GW_CKSUM_H */

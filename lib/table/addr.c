@@ -48,11 +48,11 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 			       gw_ipv4_mask(conf->prefix.len));
 	/* connected first, so a failure leaves no local /32 behind */
 	if (conf->prefix.len < 32) {
-		rc = gw_route_add(net, conf->prefix.len, nh, GW_ROUTE_CONNECTED, err);
+		rc = gw_route_add(net, conf->prefix.len, nh, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = gw_route_add(conf->prefix.addr.v4, 32, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, err);
+	rc = gw_route_add(conf->prefix.addr.v4, 32, GW_NH_IDX_LOCAL, err);
 	if (rc < 0)
 		return rc;
 	a = &gw_addrs[gw_nb_addrs++];

@@ -73,7 +73,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	idx = gw_nh_neigh_get(dev.idx, n->addr.v4, true);
 	if (idx < 0)
 		return gw_error_set(err, idx, "neighbour table full");
-	rc = gw_route_add(n->addr.v4, 32, idx, GW_ROUTE_NEIGH, err);
+	rc = gw_route_add(n->addr.v4, 32, idx, err);
 	if (rc < 0)
 		return rc;
 	gw_nhs[idx].is_static = 1;
@@ -138,7 +138,7 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	nh = route_nh(r, err);
 	if (nh < 0)
 		return nh;
-	rc = gw_route_add(r->dst.addr.v4, r->dst.len, nh, GW_ROUTE_USER, err);
+	rc = gw_route_add(r->dst.addr.v4, r->dst.len, nh, err);
 	if (rc < 0)
 		return rc;
 	gw_tunnel_resolve_all();

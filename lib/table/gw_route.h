@@ -18,14 +18,6 @@
 
 #include "gw_error.h"
 
-/** Where a route came from (for show and for refusing to replace). */
-enum gw_route_origin {
-	GW_ROUTE_USER,      /**< route add */
-	GW_ROUTE_CONNECTED, /**< the prefix of an address */
-	GW_ROUTE_LOCAL,     /**< an address of ours, /32 */
-	GW_ROUTE_NEIGH,     /**< a resolved neighbour, /32 */
-};
-
 extern struct rte_fib *gw_fib; /**< the IPv4 FIB read by workers */
 
 /** Create the FIB. @return 0 or -errno. */
@@ -39,8 +31,7 @@ int gw_route_init(int socket);
  * @param nh   Next-hop index.
  * @return 0 or -errno with err set.
  */
-int gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, enum gw_route_origin origin,
-		 struct gw_error *err);
+int gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, struct gw_error *err);
 
 /**
  * Look up one destination (control thread).

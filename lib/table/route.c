@@ -31,12 +31,10 @@ gw_route_init(int socket)
 }
 
 int
-gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, enum gw_route_origin origin,
-	     struct gw_error *err)
+gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, struct gw_error *err)
 {
 	int rc = rte_fib_add(gw_fib, rte_be_to_cpu_32(ip), len, nh);
 
-	(void)origin;
 	if (rc < 0)
 		return gw_error_set(err, rc, "route table full or invalid (%s)", rte_strerror(-rc));
 	return 0;

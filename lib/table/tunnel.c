@@ -223,7 +223,7 @@ tunnel_resolve(struct gw_tunnel *t)
 	if (n->kind == GW_NH_GLEAN) {
 		/* remote on a connected prefix: it is its own neighbour */
 		idx = gw_nh_neigh_get(n->port, t->remote, true);
-		if (idx > 0 && gw_route_add(t->remote, 32, idx, GW_ROUTE_NEIGH, NULL) == 0)
+		if (idx > 0 && gw_route_add(t->remote, 32, idx, NULL) == 0)
 			unh = idx;
 	} else if (n->kind == GW_NH_NEIGH) {
 		unh = nh;
