@@ -17,19 +17,26 @@
 
 #define CONTROL_IDLE_US 200
 
+pthread_mutex_t gw_cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static pthread_t control_tid;
 static volatile bool control_stop;
 
 static void *
 control_main(void *arg)
 {
+	unsigned int work;
+
 	(void)arg;
 	while (!control_stop) {
+		pthread_mutex_lock(&gw_cfg_lock);
 		if (gw_dump_stats) {
 			gw_dump_stats = false;
 			gw_stats_print(stdout);
 		}
-		if (gw_ctrl_poll() + gw_rpc_server_poll() == 0)
+		work = gw_ctrl_poll() + gw_rpc_server_poll();
+		pthread_mutex_unlock(&gw_cfg_lock);
+		if (work == 0)
 			rte_delay_us_sleep(CONTROL_IDLE_US);
 	}
 	return NULL;

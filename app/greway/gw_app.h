@@ -5,6 +5,7 @@
 #ifndef GW_APP_H
 #define GW_APP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,6 +23,13 @@ struct gw_options {
 extern struct gw_options gw_opts;
 extern volatile bool gw_quit;       /**< set by SIGINT/SIGTERM */
 extern volatile bool gw_dump_stats; /**< set by SIGUSR1 */
+
+/**
+ * Held by the control thread while it changes or reads the tables, and by the
+ * telemetry thread's callbacks while they read them: the two threads of the
+ * control plane never see each other's half-done work. Workers never take it.
+ */
+extern pthread_mutex_t gw_cfg_lock;
 
 /** Parse the application's options. @return 0, 1 for --help (printed), -1 on error. */
 int gw_options_parse(int argc, char **argv);

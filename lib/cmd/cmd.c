@@ -317,6 +317,57 @@ parse_stats(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 	return argc == 3 ? cmd_name(argv[2], cmd->name, "name", err) : 0;
 }
 
+static const char *const log_levels[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+
+const char *
+gw_log_level_name(unsigned int level)
+{
+	return level >= 1 && level <= 8 ? log_levels[level - 1] : NULL;
+}
+
+int
+gw_log_level_parse(const char *word)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (strcmp(word, log_levels[i]) == 0)
+			return i + 1;
+	return -EINVAL;
+}
+
+static int
+parse_log(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	int rc, level;
+
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_LOG_SHOW;
+		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after log show",
+					       argv[2]) : 0;
+	}
+	if (strcmp(argv[1], "set") != 0)
+		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for log (set, show)",
+				    argv[1]);
+	cmd->op = GW_CMD_LOG_SET;
+	if (argc < 4)
+		return gw_error_set(err, -EINVAL, "log set needs MODULE LEVEL");
+	if (argc > 4)
+		return gw_error_set(err, -EINVAL, "unexpected \"%s\" after log set", argv[4]);
+	rc = cmd_name(argv[2], cmd->log.module, "log module", err);
+	if (rc < 0)
+		return rc;
+	level = gw_log_level_parse(argv[3]);
+	if (level < 0)
+		return gw_error_set(err, -EINVAL,
+				    "invalid log level \"%s\" (emerg, alert, crit, err, warning, "
+				    "notice, info, debug)", argv[3]);
+	cmd->log.level = level;
+	return 0;
+}
+
 static const struct {
 	const char *word;
 	int (*parse)(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
@@ -327,6 +378,7 @@ static const struct {
 	{ "neigh", parse_neigh },
 	{ "tunnel", cmd_parse_tunnel },
 	{ "stats", parse_stats },
+	{ "log", parse_log },
 };
 
 int
@@ -345,6 +397,6 @@ gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *
 		return objects[i].parse(argc, argv, cmd, err);
 	}
 	return gw_error_set(err, -EINVAL,
-			    "unknown object \"%s\" (link, addr, route, neigh, tunnel, stats)",
+			    "unknown object \"%s\" (link, addr, route, neigh, tunnel, stats, log)",
 			    argv[0]);
 }

@@ -16,6 +16,7 @@
  *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N] [dev PORT]
  *     tunnel del NAME
  *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
+ *     log set MODULE|all LEVEL, log show
  */
 #ifndef GW_CMD_H
 #define GW_CMD_H
@@ -48,6 +49,8 @@ enum gw_cmd_op {
 	GW_CMD_TUNNEL_SHOW,
 	GW_CMD_STATS_SHOW,
 	GW_CMD_STATS_CLEAR,
+	GW_CMD_LOG_SET,
+	GW_CMD_LOG_SHOW,
 };
 
 /** Tunnel encapsulation. */
@@ -139,6 +142,12 @@ struct gw_neigh_conf {
 	char dev[GW_NAME_MAX]; /**< port it is on */
 };
 
+/** log set: rte_log's levels, 1 (emerg) to 8 (debug), as RTE_LOG_EMERG..RTE_LOG_DEBUG. */
+struct gw_log_conf {
+	char module[GW_NAME_MAX]; /**< greway module ("main", "port", ...) or "all" */
+	uint8_t level;            /**< 1..8 */
+};
+
 /** One parsed command. */
 struct gw_cmd {
 	enum gw_cmd_op op; /**< what to do; selects the union member */
@@ -148,6 +157,7 @@ struct gw_cmd {
 		struct gw_route_conf route;
 		struct gw_neigh_conf neigh;
 		struct gw_tunnel_conf tunnel;
+		struct gw_log_conf log;
 		char name[GW_NAME_MAX]; /**< show/del/stats: object name, may be empty */
 	};
 };
@@ -184,6 +194,20 @@ int gw_cmd_split(char *line, char *argv[], int max);
 
 /** Name of a tunnel mode ("gre", "gretap", ...). */
 const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);
+
+/**
+ * Name of an rte_log level, 1 (emerg) to 8 (debug).
+ *
+ * @return "emerg" ... "debug", or NULL out of range.
+ */
+const char *gw_log_level_name(unsigned int level);
+
+/**
+ * Level of an rte_log level name ("emerg" ... "debug").
+ *
+ * @return 1..8, or -EINVAL.
+ */
+int gw_log_level_parse(const char *word);
 
 /** Whether the mode carries Ethernet frames. */
 static inline bool

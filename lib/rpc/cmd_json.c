@@ -45,6 +45,8 @@ static const struct method methods[] = {
 	{ "tunnel.show", GW_CMD_TUNNEL_SHOW, "name" },
 	{ "stats.show", GW_CMD_STATS_SHOW, "name" },
 	{ "stats.clear", GW_CMD_STATS_CLEAR, "" },
+	{ "log.set", GW_CMD_LOG_SET, "module, level" },
+	{ "log.show", GW_CMD_LOG_SHOW, "" },
 };
 
 #define NMETHODS (sizeof(methods) / sizeof(methods[0]))
@@ -196,10 +198,15 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 		if (cmd->name[0] != '\0')
 			put(p, "name", json_string(cmd->name), &bad);
 		break;
+	case GW_CMD_LOG_SET:
+		put(p, "module", json_string(cmd->log.module), &bad);
+		put(p, "level", json_string(gw_log_level_name(cmd->log.level)), &bad);
+		break;
 	case GW_CMD_ADDR_SHOW:
 	case GW_CMD_ROUTE_SHOW:
 	case GW_CMD_NEIGH_SHOW:
 	case GW_CMD_STATS_CLEAR:
+	case GW_CMD_LOG_SHOW:
 		break;
 	}
 	if (bad) {
@@ -472,6 +479,29 @@ from_neigh(const struct ctx *c, struct gw_cmd *cmd)
 	return rc < 0 ? rc : 0;
 }
 
+static int
+from_log_set(const struct ctx *c, struct gw_cmd *cmd)
+{
+	const char *s = NULL;
+	int rc, level;
+
+	rc = get_name(c, "module", "log module", true, cmd->log.module);
+	if (rc < 0)
+		return rc;
+	rc = get_str(c, "level", &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return missing(c, "level");
+	level = gw_log_level_parse(s);
+	if (level < 0)
+		return gw_error_set(c->err, -EINVAL,
+				    "invalid log level \"%s\" (emerg, alert, crit, err, warning, "
+				    "notice, info, debug)", s);
+	cmd->log.level = level;
+	return 0;
+}
+
 /* ikey/okey: an integer key, or null for no key (nokey). */
 static int
 tunnel_key(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint32_t *val,
@@ -706,6 +736,8 @@ gw_cmd_from_json(const char *method, json_t *params, struct gw_cmd *cmd, struct 
 	case GW_CMD_STATS_SHOW:
 		rc = get_name(&c, "name", "name", false, cmd->name);
 		break;
+	case GW_CMD_LOG_SET:
+		return from_log_set(&c, cmd);
 	default:
 		rc = 0;
 		break;
