@@ -9,6 +9,9 @@
 
 #include <rte_log.h>
 
+#include "gw_cmd.h"
+#include "gw_error.h"
+
 extern int gw_logtype_main;  /**< user.greway.main */
 extern int gw_logtype_port;  /**< user.greway.port */
 extern int gw_logtype_cfg;   /**< user.greway.cfg */
@@ -23,5 +26,15 @@ extern int gw_logtype_ctrl;  /**< user.greway.ctrl */
 #define gw_logtype_PORT_alias gw_logtype_port
 #define gw_logtype_CFG_alias gw_logtype_cfg
 #define gw_logtype_CTRL_alias gw_logtype_ctrl
+
+/**
+ * log set: change the level of one module, or of all with "all".
+ *
+ * @return 0, or -ENOENT with err naming the unknown module.
+ */
+int gw_log_set(const struct gw_log_conf *conf, struct gw_error *err);
+
+/** Call cb with each module's name and level (1 emerg .. 8 debug). */
+void gw_log_foreach(void (*cb)(const char *module, unsigned int level, void *arg), void *arg);
 
 #endif /* GW_LOG_H */
