@@ -1,61 +1,94 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * grewayctl: iproute2's words in, one JSON-RPC request to greway's control
- * socket out, the reply printed. The words are parsed by lib/cmd, the same
- * parser the daemon runs its startup file through, so a line that works in
- * one works in the other. Exit status: 0 done, 1 refused (one line naming the
- * word), 2 greway not reachable.
+ * socket out, the reply printed (print.c) or, with -j, its result as JSON.
+ * The words are parsed by lib/cmd, the same parser the daemon runs its
+ * startup file through, so a line that works in one works in the other;
+ * save and version have no words to parse and are sent as they are.
+ * Exit status: 0 done, 1 refused (one line naming the word), 2 greway not
+ * reachable or not answering (the line names the socket).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "grewayctl.h"
 #include "gw_cmd.h"
 #include "gw_rpc.h"
 
-#define DEFAULT_SOCKET "/run/greway/greway.sock"
+#define REPLY_MAX (256u << 20) /* a reply longer than this is not greway's */
 
-static void
-usage(FILE *f)
+/* What went wrong talking to greway; errno says more for CALL_UNREACHABLE. */
+enum call_fail {
+	CALL_UNREACHABLE, /* no socket, no permission, connection refused */
+	CALL_TIMEOUT,     /* connected, but no whole answer in time */
+	CALL_CLOSED,      /* greway closed the connection without answering */
+	CALL_NOMEM,
+};
+
+/* Print one line on stderr and return the exit status to go with it. */
+static int __attribute__((format(printf, 2, 3)))
+fail(int status, const char *fmt, ...)
 {
-	fprintf(f,
-		"Usage: grewayctl [-s SOCKET] [-j] OBJECT COMMAND [ARGS]\n"
-		"       grewayctl [-s SOCKET] version\n"
-		"\n"
-		"  link set NAME [name NEW] [address MAC] [mtu N] [up|down]\n"
-		"  addr add PREFIX dev NAME\n"
-		"  route add PREFIX (dev NAME | via ADDR [dev NAME])\n"
-		"  neigh add ADDR lladdr MAC dev NAME\n"
-		"  tunnel add NAME mode gre local ADDR remote ADDR [key K | ikey K okey K]\n"
-		"         [csum | icsum ocsum] [seq | iseq oseq] [ttl N|inherit] [tos N|inherit]\n"
-		"         [pmtudisc|nopmtudisc] [mtu N] [dev PORT]\n"
-		"  stats show\n"
-		"\n"
-		"  -s SOCKET  greway's control socket (default %s)\n"
-		"  -j         print the reply as JSON\n"
-		"\n"
-		"Exit status: 0 done, 1 refused (the message names the word), 2 greway not reachable.\n",
-		DEFAULT_SOCKET);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
 }
 
-/* Send one line, read one line back; NULL with errno set when greway is not there. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Bound every blocking call on fd by what is left until deadline. */
+static void
+set_timeouts(int fd, double deadline)
+{
+	double left = deadline - now();
+	struct timeval tv;
+
+	if (left < 0.001)
+		left = 0.001; /* 0 would mean "wait forever" */
+	tv.tv_sec = (time_t)left;
+	tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Send one line, read one line back within timeout_s seconds. NULL with
+ * *why set when greway could not be asked; a hung greway cannot hang us.
+ */
 static char *
-call(const char *path, const char *line)
+call(const char *path, const char *line, unsigned int timeout_s, enum call_fail *why)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = 0, cap = 4096;
-	char *buf;
+	double deadline = now() + timeout_s;
+	size_t len = 0, cap = 4096, sent = 0, want = strlen(line);
+	char *buf, *b;
 	ssize_t n;
 	int fd;
 
+	*why = CALL_UNREACHABLE;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
 		return NULL;
@@ -64,84 +97,263 @@ call(const char *path, const char *line)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    send(fd, line, strlen(line), MSG_NOSIGNAL) != (ssize_t)strlen(line)) {
+	set_timeouts(fd, deadline); /* a full listen backlog blocks connect() too */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno == EAGAIN)
+			*why = CALL_TIMEOUT;
 		close(fd);
 		return NULL;
 	}
+	while (sent < want) {
+		set_timeouts(fd, deadline);
+		n = send(fd, line + sent, want - sent, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = errno == EAGAIN ? CALL_TIMEOUT : CALL_CLOSED;
+			close(fd);
+			return NULL;
+		}
+		sent += n;
+	}
 	buf = malloc(cap);
-	while (buf != NULL) {
+	for (;;) {
+		if (buf == NULL) {
+			*why = CALL_NOMEM;
+			break;
+		}
 		if (len + 1 == cap) {
-			char *b = realloc(buf, cap * 2);
-
+			b = cap * 2 <= REPLY_MAX ? realloc(buf, cap * 2) : NULL;
 			if (b == NULL) {
 				free(buf);
 				buf = NULL;
-				break;
+				continue;
 			}
 			buf = b;
 			cap *= 2;
 		}
+		set_timeouts(fd, deadline);
 		n = recv(fd, buf + len, cap - 1 - len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
-			if (n == 0)
-				errno = ECONNRESET;
+			*why = n < 0 && errno == EAGAIN ? CALL_TIMEOUT : CALL_CLOSED;
 			free(buf);
 			buf = NULL;
 			break;
 		}
 		len += n;
-		if (memchr(buf, '\n', len) != NULL)
+		if (memchr(buf + len - n, '\n', n) != NULL) {
+			buf[len] = '\0';
 			break;
+		}
 	}
 	close(fd);
-	if (buf != NULL)
-		buf[len] = '\0';
 	return buf;
 }
 
-/* One object's counters on a line, in the order greway sent them. */
-static void
-print_counters(const char *kind, const json_t *o)
+/* Write all of text to fd. */
+static int
+write_all(int fd, const char *text, size_t len)
 {
-	const char *key;
-	json_t *v;
+	ssize_t n;
 
-	printf("%s %s", kind, json_string_value(json_object_get(o, "name")));
-	json_object_foreach((json_t *)o, key, v)
-		if (json_is_integer(v))
-			printf(" %s %" JSON_INTEGER_FORMAT, key, json_integer_value(v));
-	printf("\n");
+	while (len > 0) {
+		n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= n;
+	}
+	return 0;
 }
 
-/* Counters as greway prints them on SIGUSR1: one object per line. */
-static void
-print_stats(const json_t *r)
+/*
+ * save FILE: write a temporary file next to FILE and rename it over FILE, so
+ * a reader (greway -c at boot) sees the old file or the new one, never half.
+ */
+static int
+save_file(const char *path, const char *config)
 {
-	const char *name;
-	json_t *o, *v;
-	size_t i;
+	size_t len = strlen(config);
+	mode_t mask;
+	char *tmp;
+	int fd, rc = -1, saved;
 
-	json_array_foreach(json_object_get(r, "ports"), i, o)
-		print_counters("port", o);
-	json_array_foreach(json_object_get(r, "tunnels"), i, o)
-		print_counters("tunnel", o);
-	json_object_foreach(json_object_get(r, "drops"), name, v)
-		printf("drop %s %" JSON_INTEGER_FORMAT "\n", name, json_integer_value(v));
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -1;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	mask = umask(0); /* mkstemp makes 0600; give the mode a new file would get */
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, config, len) == 0 &&
+	    (len == 0 || config[len - 1] == '\n' || write_all(fd, "\n", 1) == 0) &&
+	    fsync(fd) == 0)
+		rc = 0;
+	saved = errno;
+	if (close(fd) < 0 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp, path) < 0) {
+		saved = errno;
+		rc = -1;
+	}
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
 }
+
+/* One line on stderr, whatever the daemon's message holds. */
+static void
+print_error(const char *msg)
+{
+	const char *p;
+
+	fputs("Error: ", stderr);
+	for (p = msg; *p != '\0'; p++)
+		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, stderr);
+	fputc('\n', stderr);
+}
+
+/* The request for argv, or NULL after printing why (exit 1). */
+static json_t *
+build_request(int argc, char **argv, const char **file)
+{
+	struct gw_error err = { 0 };
+	struct gw_cmd cmd;
+	json_t *mp, *req;
+
+	if (strcmp(argv[0], "version") == 0 || strcmp(argv[0], "save") == 0) {
+		int words = strcmp(argv[0], "save") == 0 ? 2 : 1; /* save [FILE] */
+
+		if (argc > words) {
+			fail(CTL_EXIT_REFUSED, "Error: unexpected \"%s\" after %s", argv[words],
+			     argv[0]);
+			return NULL;
+		}
+		*file = argc == 2 ? argv[1] : NULL;
+		return json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1, "method", argv[0]);
+	}
+	if (gw_cmd_parse(argc, argv, &cmd, &err) < 0) {
+		print_error(err.msg);
+		return NULL;
+	}
+	mp = gw_cmd_to_json(&cmd);
+	if (mp == NULL) {
+		print_error("out of memory");
+		return NULL;
+	}
+	req = json_pack("{s:s, s:i, s:O, s:O}", "jsonrpc", "2.0", "id", 1, "method",
+			json_object_get(mp, "method"), "params", json_object_get(mp, "params"));
+	json_decref(mp);
+	return req;
+}
+
+/* Ask greway and print its answer; returns the exit status. */
+static int
+run(const char *path, unsigned int timeout_s, bool as_json, json_t *req, const char *file)
+{
+	const char *method = json_string_value(json_object_get(req, "method"));
+	json_t *reply, *e, *result;
+	enum call_fail why;
+	char *line, *text;
+	int rc = CTL_EXIT_OK;
+
+	text = json_dumps(req, JSON_COMPACT);
+	if (text == NULL || asprintf(&line, "%s\n", text) < 0) {
+		free(text);
+		return fail(CTL_EXIT_REFUSED, "Error: out of memory");
+	}
+	free(text);
+	text = call(path, line, timeout_s, &why);
+	free(line);
+	if (text == NULL) {
+		switch (why) {
+		case CALL_UNREACHABLE:
+			fprintf(stderr, "grewayctl: cannot reach greway at %s: %s\n", path,
+				strerror(errno));
+			break;
+		case CALL_TIMEOUT:
+			fprintf(stderr, "grewayctl: greway at %s did not answer within %u s\n", path,
+				timeout_s);
+			break;
+		case CALL_CLOSED:
+			fprintf(stderr, "grewayctl: greway at %s closed the connection without answering\n",
+				path);
+			break;
+		case CALL_NOMEM:
+			fprintf(stderr, "grewayctl: greway at %s sent an answer too long to read\n",
+				path);
+			break;
+		}
+		return CTL_EXIT_UNREACHABLE;
+	}
+	reply = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
+	free(text);
+	e = json_object_get(reply, "error");
+	result = json_object_get(reply, "result");
+	if (e == NULL && result == NULL) {
+		json_decref(reply);
+		return fail(CTL_EXIT_UNREACHABLE, "grewayctl: greway at %s sent an answer that is not JSON-RPC",
+			    path);
+	}
+	if (e != NULL) {
+		const char *msg = json_string_value(json_object_get(e, "message"));
+
+		print_error(msg != NULL ? msg : "greway refused the command without saying why");
+		rc = CTL_EXIT_REFUSED;
+	} else if (file != NULL) {
+		const char *config = json_string_value(json_object_get(result, "config"));
+
+		if (config == NULL)
+			rc = fail(CTL_EXIT_REFUSED, "Error: greway's save answer has no config");
+		else if (save_file(file, config) < 0)
+			rc = fail(CTL_EXIT_REFUSED, "Error: cannot write \"%s\": %s", file,
+				  strerror(errno));
+	} else if (!ctl_method_prints(method)) {
+		/* a change: nothing to say, as ip */
+	} else if (as_json) {
+		text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text != NULL)
+			printf("%s\n", text);
+		free(text);
+	} else {
+		ctl_print(method, result);
+	}
+	json_decref(reply);
+	if (fflush(stdout) != 0 && rc == CTL_EXIT_OK)
+		rc = fail(CTL_EXIT_REFUSED, "Error: cannot write the output: %s", strerror(errno));
+	return rc;
+}
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int
 main(int argc, char **argv)
 {
-	const char *path = DEFAULT_SOCKET;
-	struct gw_error err = { 0 };
-	json_t *req, *mp, *reply, *e, *result;
+	const char *path = CTL_SOCKET_DEFAULT, *file = NULL;
+	unsigned int timeout_s = CTL_TIMEOUT_DEFAULT;
 	bool as_json = false;
-	struct gw_cmd cmd;
-	char *line, *out;
+	unsigned long v;
+	char *end;
+	json_t *req;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "+s:jh")) != -1) {
+	opterr = 0; /* our own one-line errors */
+	while ((c = getopt_long(argc, argv, "+s:jt:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			path = optarg;
@@ -149,71 +361,60 @@ main(int argc, char **argv)
 		case 'j':
 			as_json = true;
 			break;
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
+			    v < 1 || v > 3600)
+				return fail(CTL_EXIT_REFUSED,
+					    "Error: invalid timeout \"%s\": expected 1..3600 seconds",
+					    optarg);
+			timeout_s = v;
+			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			ctl_usage(stdout);
+			return CTL_EXIT_OK;
 		default:
-			usage(stderr);
-			return 1;
+			if (optopt != 0 && strchr("st", optopt) != NULL)
+				fprintf(stderr, "Error: option \"-%c\" needs a value\n", optopt);
+			else if (optopt != 0)
+				fprintf(stderr, "Error: unknown option \"-%c\" (grewayctl help lists them)\n",
+					optopt);
+			else
+				fprintf(stderr, "Error: unknown option \"%s\" (grewayctl help lists them)\n",
+					argv[optind - 1]);
+			return CTL_EXIT_REFUSED;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 1 && strcmp(argv[0], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc == 1 && strcmp(argv[0], "version") == 0) {
-		req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1, "method", "version");
-	} else {
-		if (gw_cmd_parse(argc, argv, &cmd, &err) < 0) {
-			fprintf(stderr, "Error: %s\n", err.msg);
-			return 1;
+	if (argc == 0)
+		return fail(CTL_EXIT_REFUSED, "Error: no command given (grewayctl help lists them)");
+	/* help, help OBJECT, and OBJECT help as ip link help */
+	if (strcmp(argv[0], "help") == 0 || (argc == 2 && strcmp(argv[1], "help") == 0)) {
+		const char *object = NULL;
+
+		if (strcmp(argv[0], "help") != 0)
+			object = argv[0];
+		else if (argc == 2)
+			object = argv[1];
+		if (argc > 2)
+			return fail(CTL_EXIT_REFUSED, "Error: unexpected \"%s\" after help %s",
+				    argv[2], argv[1]);
+		if (object == NULL) {
+			ctl_usage(stdout);
+			return CTL_EXIT_OK;
 		}
-		mp = gw_cmd_to_json(&cmd);
-		if (mp == NULL) {
-			fprintf(stderr, "Error: out of memory\n");
-			return 1;
-		}
-		req = json_pack("{s:s, s:i, s:O, s:O}", "jsonrpc", "2.0", "id", 1, "method",
-				json_object_get(mp, "method"), "params",
-				json_object_get(mp, "params"));
-		json_decref(mp);
+		if (ctl_help(object) < 0)
+			return fail(CTL_EXIT_REFUSED,
+				    "Error: no help for \"%s\" (link, addr, route, neigh, tunnel, stats, log, save, version)",
+				    object);
+		return CTL_EXIT_OK;
 	}
-	line = json_dumps(req, JSON_COMPACT);
+	req = build_request(argc, argv, &file);
+	if (req == NULL)
+		return CTL_EXIT_REFUSED;
+	rc = run(path, timeout_s, as_json, req, file);
 	json_decref(req);
-	if (line == NULL)
-		return 1;
-	out = malloc(strlen(line) + 2);
-	sprintf(out, "%s\n", line);
-	free(line);
-	line = call(path, out);
-	free(out);
-	if (line == NULL) {
-		fprintf(stderr, "grewayctl: cannot reach greway at %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	reply = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
-	free(line);
-	if (reply == NULL) {
-		fprintf(stderr, "grewayctl: greway at %s sent a reply that is not JSON\n", path);
-		return 2;
-	}
-	e = json_object_get(reply, "error");
-	result = json_object_get(reply, "result");
-	rc = 0;
-	if (e != NULL) {
-		fprintf(stderr, "Error: %s\n", json_string_value(json_object_get(e, "message")));
-		rc = 1;
-	} else if (as_json) {
-		line = json_dumps(result, JSON_COMPACT);
-		printf("%s\n", line);
-		free(line);
-	} else if (json_object_get(result, "version") != NULL) {
-		printf("greway %s\n", json_string_value(json_object_get(result, "version")));
-	} else if (json_object_get(result, "drops") != NULL) {
-		print_stats(result);
-	}
-	json_decref(reply);
 	return rc;
 }

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * grewayctl's help: the grammar of lib/cmd (gw_cmd.h) as users read it, and
+ * per object what each word means. doc/cli.md shows this text verbatim and
+ * tests/integration/test_cli_doc.py checks that it still does.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grewayctl.h"
+
+void
+ctl_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: grewayctl [-s SOCKET] [-j] [-t SECONDS] OBJECT COMMAND [ARGS]\n"
+		"       grewayctl help [OBJECT]\n"
+		"\n"
+		"  link show [NAME]\n"
+		"  link set NAME [name NEW] [address MAC] [mtu N] [up|down]\n"
+		"  addr add|del PREFIX dev NAME\n"
+		"  addr show\n"
+		"  route add|del PREFIX (dev NAME | via ADDR [dev NAME])\n"
+		"  route show\n"
+		"  neigh add ADDR lladdr MAC dev NAME\n"
+		"  neigh del ADDR dev NAME\n"
+		"  neigh show\n"
+		"  tunnel add NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any\n"
+		"         [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]\n"
+		"         [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N]\n"
+		"         [dev PORT]\n"
+		"  tunnel change NAME [any words of tunnel add] [nokey] [nocsum] [noseq]\n"
+		"  tunnel del NAME\n"
+		"  tunnel show [NAME]\n"
+		"  stats show [NAME]\n"
+		"  stats clear\n"
+		"  log set MODULE|all LEVEL\n"
+		"  log show\n"
+		"  save [FILE]\n"
+		"  version\n"
+		"\n"
+		"  -s SOCKET   greway's control socket (default %s)\n"
+		"  -j          print the result as JSON on one line\n"
+		"  -t SECONDS  how long to wait for greway's answer (default %d)\n"
+		"  -h, --help  this text; grewayctl help OBJECT explains an object's words\n"
+		"\n"
+		"Exit status: 0 done, 1 refused (one line naming the word),\n"
+		"2 greway not reachable (the line names the socket).\n",
+		CTL_SOCKET_DEFAULT, CTL_TIMEOUT_DEFAULT);
+}
+
+static const struct {
+	const char *object;
+	const char *text;
+} helps[] = {
+	{ "link",
+	  "Usage: grewayctl link show [NAME]\n"
+	  "       grewayctl link set NAME [name NEW] [address MAC] [mtu N] [up|down]\n"
+	  "\n"
+	  "Links are the ports (port0, port1, ... in DPDK port order) and the tunnels.\n"
+	  "  show        NAME: kind, address (ports), mtu and state of every link\n"
+	  "  name NEW    rename a port; later commands use the new name\n"
+	  "  address MAC set the port's MAC (xx:xx:xx:xx:xx:xx)\n"
+	  "  mtu N       the port's L3 MTU, 68..65535\n"
+	  "  up, down    forward on the port, or drop what it receives (port_down)\n"
+	  "State: a port's is up or down as set; a tunnel's is UP once its remote\n"
+	  "is resolved (a route and a neighbour are known).\n" },
+	{ "addr",
+	  "Usage: grewayctl addr add|del PREFIX dev NAME\n"
+	  "       grewayctl addr show\n"
+	  "\n"
+	  "  PREFIX      ADDR/LEN: the gateway's address and its connected prefix\n"
+	  "  dev NAME    the port or tunnel it is on\n"
+	  "add also adds the connected route (proto kernel); del removes both.\n"
+	  "greway answers ARP and ICMP echo for its addresses.\n" },
+	{ "route",
+	  "Usage: grewayctl route add|del PREFIX (dev NAME | via ADDR [dev NAME])\n"
+	  "       grewayctl route show\n"
+	  "\n"
+	  "  PREFIX      ADDR/LEN, or default (0.0.0.0/0)\n"
+	  "  dev NAME    a port: the prefix is on-link (resolved by ARP);\n"
+	  "              a tunnel: the prefix is reached through it\n"
+	  "  via ADDR    next hop, on a connected prefix of a port or a tunnel\n"
+	  "show lists user routes and the connected prefixes of addresses\n"
+	  "(proto kernel).\n" },
+	{ "neigh",
+	  "Usage: grewayctl neigh add ADDR lladdr MAC dev NAME\n"
+	  "       grewayctl neigh del ADDR dev NAME\n"
+	  "       grewayctl neigh show\n"
+	  "\n"
+	  "  ADDR        the neighbour's IP address\n"
+	  "  lladdr MAC  its unicast MAC (xx:xx:xx:xx:xx:xx)\n"
+	  "  dev NAME    the port it is on\n"
+	  "States: PERMANENT (neigh add, never replaced by ARP), REACHABLE (learned\n"
+	  "by ARP), INCOMPLETE (being resolved: no lladdr yet).\n" },
+	{ "tunnel",
+	  "Usage: grewayctl tunnel add NAME mode MODE local ADDR remote ADDR|any [OPTIONS]\n"
+	  "       grewayctl tunnel change NAME [mode MODE] [local ADDR] [remote ADDR|any]\n"
+	  "                               [OPTIONS]\n"
+	  "       grewayctl tunnel del NAME\n"
+	  "       grewayctl tunnel show [NAME]\n"
+	  "OPTIONS := [key K | ikey K okey K | nokey] [csum | icsum ocsum | nocsum]\n"
+	  "           [seq | iseq oseq | noseq] [ttl N|inherit] [tos N|inherit]\n"
+	  "           [pmtudisc | nopmtudisc] [mtu N] [dev PORT]\n"
+	  "\n"
+	  "  NAME        the tunnel's name, also its dev in addr and route\n"
+	  "  mode        gre: IP over GRE over IPv4; gretap: Ethernet over IPv4;\n"
+	  "              ip6gre, ip6gretap: the same over IPv6\n"
+	  "  local ADDR  outer source; must be an address of greway (addr add)\n"
+	  "  remote ADDR outer destination; any: accept from every peer\n"
+	  "  key K       ikey K okey K; K is a 32-bit number or a dotted quad; 0 is a key\n"
+	  "  ikey K      receive only packets with key K (no ikey: only keyless ones)\n"
+	  "  okey K      send key K\n"
+	  "  nokey       no ikey, no okey (for change)\n"
+	  "  csum        icsum ocsum; nocsum: neither\n"
+	  "  icsum       drop received packets without a checksum (present ones are\n"
+	  "              always verified)\n"
+	  "  ocsum       send a checksum\n"
+	  "  seq         iseq oseq; noseq: neither\n"
+	  "  iseq        require sequence numbers, drop old and repeated ones (RFC 2890)\n"
+	  "  oseq        send sequence numbers 0, 1, 2, ...\n"
+	  "  ttl N       outer TTL 1..255 (default 64); inherit or 0: the inner packet's\n"
+	  "  tos N       outer TOS, hex as in iproute2 (tos 28 is 0x28; default 0);\n"
+	  "              inherit: the inner packet's\n"
+	  "  pmtudisc    outer DF set (default); nopmtudisc: DF clear\n"
+	  "  mtu N       largest inner packet (default and cap: the underlay port's MTU\n"
+	  "              less the GRE overhead)\n"
+	  "  dev PORT    the underlay leaves by PORT (default: the route decides)\n"
+	  "GRE overhead over IPv4: 24 bytes (outer IPv4 20 + GRE 4); key, csum and seq\n"
+	  "add 4 each: 28 with key, 32 with key and csum, 36 with seq too.\n"
+	  "change alters only the words it is given. show prints every option:\n"
+	  "ikey none / okey none when there is no key, yes/no for csum and seq.\n" },
+	{ "stats",
+	  "Usage: grewayctl stats show [NAME]\n"
+	  "       grewayctl stats clear\n"
+	  "\n"
+	  "  show        one line per port and tunnel (packets, bytes, errors), then\n"
+	  "              one per drop reason (doc/drops.md)\n"
+	  "  NAME        only that port's or tunnel's line\n"
+	  "  clear       zero every counter that show reports\n" },
+	{ "log",
+	  "Usage: grewayctl log set MODULE|all LEVEL\n"
+	  "       grewayctl log show\n"
+	  "\n"
+	  "  MODULE      main, port, cfg or ctrl (rte_log type user.greway.MODULE);\n"
+	  "              all: every module\n"
+	  "  LEVEL       emerg, alert, crit, err, warning, notice, info, debug\n"
+	  "show prints each module and its level.\n" },
+	{ "save",
+	  "Usage: grewayctl save [FILE]\n"
+	  "\n"
+	  "The running configuration as startup-file lines (greway -c FILE recreates\n"
+	  "it), written to FILE (replaced at once: a temporary file renamed) or to\n"
+	  "standard output.\n" },
+	{ "version",
+	  "Usage: grewayctl version\n"
+	  "\n"
+	  "The version of the greway that answers on the socket.\n" },
+};
+
+int
+ctl_help(const char *object)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+		if (strcmp(object, helps[i].object) == 0) {
+			fputs(helps[i].text, stdout);
+			return 0;
+		}
+	}
+	return -1;
+}

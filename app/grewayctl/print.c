@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The results of doc/rpc.md as text, close to what iproute2 prints for the
+ * same object: one line per object, "WORD VALUE" pairs in a fixed order.
+ * Members a result leaves out are left out of the line (a printer never
+ * reads a missing member); -j prints the JSON instead and skips all this.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grewayctl.h"
+
+/* A string member, or NULL when absent or not a string. */
+static const char *
+str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* " WORD VALUE" for a member that is present; yes/no for booleans. */
+static void
+put(const char *word, const json_t *v)
+{
+	if (json_is_string(v))
+		printf(" %s %s", word, json_string_value(v));
+	else if (json_is_integer(v))
+		printf(" %s %" JSON_INTEGER_FORMAT, word, json_integer_value(v));
+	else if (json_is_boolean(v))
+		printf(" %s %s", word, json_is_true(v) ? "yes" : "no");
+}
+
+/* "port0: kind port address 02:00:00:00:00:01 mtu 1500 state UP" */
+static void
+print_link(json_t *o)
+{
+	printf("%s:", str(o, "ifname") ? str(o, "ifname") : "?");
+	put("kind", json_object_get(o, "kind"));
+	put("address", json_object_get(o, "address"));
+	put("mtu", json_object_get(o, "mtu"));
+	put("state", json_object_get(o, "operstate"));
+	printf("\n");
+}
+
+/* "port0: inet 198.51.100.1/24" (inet6 for an IPv6 address) */
+static void
+print_addr(json_t *o)
+{
+	const char *local = str(o, "local");
+
+	if (local == NULL)
+		return;
+	printf("%s: %s %s/%" JSON_INTEGER_FORMAT "\n", str(o, "dev") ? str(o, "dev") : "?",
+	       strchr(local, ':') != NULL ? "inet6" : "inet", local,
+	       json_integer_value(json_object_get(o, "prefixlen")));
+}
+
+/* "default via 198.51.100.254 dev port0"; proto only when not static, as ip route. */
+static void
+print_route(json_t *o)
+{
+	const char *proto = str(o, "protocol");
+
+	printf("%s", str(o, "dst") ? str(o, "dst") : "?");
+	put("via", json_object_get(o, "gateway"));
+	put("dev", json_object_get(o, "dev"));
+	if (proto != NULL && strcmp(proto, "static") != 0)
+		printf(" proto %s", proto);
+	printf("\n");
+}
+
+/* "198.51.100.2 dev port0 lladdr 02:00:00:00:00:02 PERMANENT" */
+static void
+print_neigh(json_t *o)
+{
+	printf("%s", str(o, "dst") ? str(o, "dst") : "?");
+	put("dev", json_object_get(o, "dev"));
+	put("lladdr", json_object_get(o, "lladdr"));
+	if (str(o, "state") != NULL)
+		printf(" %s", str(o, "state"));
+	printf("\n");
+}
+
+/* A key, or "none": key 0 is a real key, so absence needs its own word. */
+static void
+put_key(const char *word, const json_t *v)
+{
+	if (json_is_integer(v))
+		printf(" %s %" JSON_INTEGER_FORMAT, word, json_integer_value(v));
+	else
+		printf(" %s none", word);
+}
+
+/*
+ * Every option, always, so one line answers "what does this tunnel do":
+ * "gre1: gre remote 203.0.113.1 local 198.51.100.1 ikey 5 okey 5 icsum no
+ * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1472 state UP".
+ */
+static void
+print_tunnel(json_t *o)
+{
+	json_t *tos = json_object_get(o, "tos");
+	json_t *pmtu = json_object_get(o, "pmtudisc");
+
+	printf("%s:", str(o, "ifname") ? str(o, "ifname") : "?");
+	if (str(o, "mode") != NULL)
+		printf(" %s", str(o, "mode"));
+	put("remote", json_object_get(o, "remote"));
+	put("local", json_object_get(o, "local"));
+	put("dev", json_object_get(o, "dev"));
+	put_key("ikey", json_object_get(o, "ikey"));
+	put_key("okey", json_object_get(o, "okey"));
+	put("icsum", json_object_get(o, "icsum"));
+	put("ocsum", json_object_get(o, "ocsum"));
+	put("iseq", json_object_get(o, "iseq"));
+	put("oseq", json_object_get(o, "oseq"));
+	put("ttl", json_object_get(o, "ttl"));
+	if (json_is_integer(tos)) /* hex, as it is typed (tos 28 is 0x28) */
+		printf(" tos 0x%" PRIx64, (uint64_t)json_integer_value(tos));
+	else
+		put("tos", tos);
+	if (json_is_boolean(pmtu))
+		printf(" %s", json_is_true(pmtu) ? "pmtudisc" : "nopmtudisc");
+	put("mtu", json_object_get(o, "mtu"));
+	put("state", json_object_get(o, "operstate"));
+	printf("\n");
+}
+
+/* "main info" */
+static void
+print_log(json_t *o)
+{
+	if (str(o, "module") != NULL && str(o, "level") != NULL)
+		printf("%s %s\n", str(o, "module"), str(o, "level"));
+}
+
+/* One object's counters on a line, in the order greway sent them. */
+static void
+print_counters(const char *kind, json_t *o)
+{
+	const char *key;
+	json_t *v;
+
+	printf("%s %s", kind, str(o, "name") ? str(o, "name") : "?");
+	json_object_foreach(o, key, v)
+		if (json_is_integer(v))
+			printf(" %s %" JSON_INTEGER_FORMAT, key, json_integer_value(v));
+	printf("\n");
+}
+
+/* Counters as greway prints them on SIGUSR1: one object per line. */
+static void
+print_stats(json_t *r)
+{
+	const char *name;
+	json_t *o, *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "ports"), i, o)
+		print_counters("port", o);
+	json_array_foreach(json_object_get(r, "tunnels"), i, o)
+		print_counters("tunnel", o);
+	json_object_foreach(json_object_get(r, "drops"), name, v)
+		printf("drop %s %" JSON_INTEGER_FORMAT "\n", name, json_integer_value(v));
+}
+
+static void
+print_version(json_t *r)
+{
+	if (str(r, "version") != NULL)
+		printf("greway %s\n", str(r, "version"));
+}
+
+/* The startup-file text, as is, ending in a newline. */
+static void
+print_save(json_t *r)
+{
+	const char *config = str(r, "config");
+	size_t len;
+
+	if (config == NULL)
+		return;
+	len = strlen(config);
+	fputs(config, stdout);
+	if (len > 0 && config[len - 1] != '\n')
+		printf("\n");
+}
+
+/* Printers of a whole result, and of each element of an array result. */
+static const struct {
+	const char *method;
+	void (*each)(json_t *o); /* for an array of objects */
+	void (*whole)(json_t *r);
+} printers[] = {
+	{ "link.show", print_link, NULL },
+	{ "addr.show", print_addr, NULL },
+	{ "route.show", print_route, NULL },
+	{ "neigh.show", print_neigh, NULL },
+	{ "tunnel.show", print_tunnel, NULL },
+	{ "log.show", print_log, NULL },
+	{ "stats.show", NULL, print_stats },
+	{ "version", NULL, print_version },
+	{ "save", NULL, print_save },
+};
+
+bool
+ctl_method_prints(const char *method)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(printers) / sizeof(printers[0]); i++)
+		if (strcmp(method, printers[i].method) == 0)
+			return true;
+	return false;
+}
+
+void
+ctl_print(const char *method, json_t *result)
+{
+	unsigned int i;
+	json_t *o;
+	size_t k;
+
+	for (i = 0; i < sizeof(printers) / sizeof(printers[0]); i++) {
+		if (strcmp(method, printers[i].method) != 0)
+			continue;
+		if (printers[i].whole != NULL) {
+			printers[i].whole(result);
+			return;
+		}
+		json_array_foreach(result, k, o)
+			if (json_is_object(o))
+				printers[i].each(o);
+		return;
+	}
+}
