@@ -9,6 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "gw_cmd.h"
+#include "gw_error.h"
+
 #define GW_DEFAULT_SOCKET "/run/greway/greway.sock"
 #define GW_IDLE_SLEEP_US_DEFAULT 200
 
@@ -54,5 +59,22 @@ unsigned int gw_rpc_server_poll(void);
 
 /** Close the clients and remove the socket. */
 void gw_rpc_server_close(const char *path);
+
+/**
+ * The JSON result of a show command (doc/rpc.md).
+ *
+ * @return a new reference, or NULL with err set (no such name).
+ */
+json_t *gw_show_json(const struct gw_cmd *cmd, struct gw_error *err);
+
+/** Whether a command only reads (a show). */
+bool gw_cmd_is_show(enum gw_cmd_op op);
+
+/**
+ * The running configuration as a startup file that recreates it.
+ *
+ * @return malloc'd text, or NULL when out of memory.
+ */
+char *gw_save_config(void);
 
 #endif /* GW_APP_H */

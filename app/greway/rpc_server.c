@@ -25,7 +25,6 @@
 #include "gw_app.h"
 #include "gw_log.h"
 #include "gw_rpc.h"
-#include "gw_stats.h"
 
 #define CLIENTS_MAX 16
 #define APPLY_ERROR (-32000) /* JSON-RPC server-defined range: the change was refused */
@@ -97,32 +96,29 @@ gw_rpc_server_close(const char *path)
 	listen_fd = -1;
 }
 
-/* The rows of gw_stats_foreach as {"ports": [...], "tunnels": [...], "drops": {...}}. */
-static void
-json_row(const struct gw_stats_row *row, void *arg)
-{
-	json_t *root = arg, *o;
-	unsigned int k;
-
-	if (strcmp(row->kind, "drop") == 0) {
-		json_object_set_new(json_object_get(root, "drops"), row->name,
-				    json_integer((json_int_t)row->vals[0]));
-		return;
-	}
-	o = json_pack("{s:s}", "name", row->name);
-	for (k = 0; k < row->n; k++)
-		json_object_set_new(o, row->keys[k], json_integer((json_int_t)row->vals[k]));
-	json_array_append_new(json_object_get(root, strcmp(row->kind, "port") == 0 ? "ports" :
-										  "tunnels"), o);
-}
-
+/* Methods that are not commands of the language: they take no params. */
 static json_t *
-stats_json(void)
+call_special(const struct gw_rpc_request *req, struct gw_error *err, int *code)
 {
-	json_t *root = json_pack("{s:[], s:[], s:{}}", "ports", "tunnels", "drops");
+	json_t *result = NULL;
+	char *text;
 
-	gw_stats_foreach(json_row, root);
-	return root;
+	if (req->params != NULL && (!json_is_object(req->params) || json_object_size(req->params))) {
+		*code = GW_RPC_INVALID_PARAMS;
+		gw_error_set(err, -EINVAL, "%s takes no params", req->method);
+		return NULL;
+	}
+	if (strcmp(req->method, "version") == 0)
+		return json_pack("{s:s}", "version", GW_VERSION);
+	text = gw_save_config();
+	if (text != NULL)
+		result = json_pack("{s:s}", "config", text);
+	free(text);
+	if (result == NULL) {
+		*code = GW_RPC_INTERNAL_ERROR;
+		gw_error_set(err, -ENOMEM, "out of memory");
+	}
+	return result;
 }
 
 /* One request line in, one response line out (NULL for a notification). */
@@ -133,8 +129,8 @@ handle(const char *line, size_t len)
 	struct gw_rpc_request req;
 	struct gw_cmd cmd;
 	json_t *result = NULL;
+	int rc, code = APPLY_ERROR;
 	char *out;
-	int rc;
 
 	memset(&req, 0, sizeof(req));
 	rc = gw_rpc_request_parse(line, len, &req, &err);
@@ -143,24 +139,22 @@ handle(const char *line, size_t len)
 		gw_rpc_request_free(&req);
 		return out;
 	}
-	if (strcmp(req.method, "version") == 0) {
-		result = json_pack("{s:s}", "version", GW_VERSION);
+	if (strcmp(req.method, "version") == 0 || strcmp(req.method, "save") == 0) {
+		result = call_special(&req, &err, &code);
 	} else {
 		rc = gw_cmd_from_json(req.method, req.params, &cmd, &err);
 		if (rc < 0) {
 			out = gw_rpc_response_error(req.id, gw_rpc_code_of(rc), err.msg);
 			goto done;
 		}
-		if (cmd.op == GW_CMD_STATS_SHOW) {
-			result = stats_json();
-		} else {
-			rc = gw_apply(&cmd, &err);
-			if (rc < 0) {
-				out = gw_rpc_response_error(req.id, APPLY_ERROR, err.msg);
-				goto done;
-			}
+		if (gw_cmd_is_show(cmd.op))
+			result = gw_show_json(&cmd, &err);
+		else if (gw_apply(&cmd, &err) == 0)
 			result = json_object();
-		}
+	}
+	if (result == NULL) {
+		out = gw_rpc_response_error(req.id, code, err.msg);
+		goto done;
 	}
 	out = gw_rpc_response_ok(req.id, result);
 	json_decref(result);

@@ -192,6 +192,15 @@ int gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_err
  */
 int gw_cmd_split(char *line, char *argv[], int max);
 
+/**
+ * Format an add command (link set, addr/route/neigh/tunnel add, log set) as
+ * a line of the language, without newline, that parses back to the same
+ * command. Every tunnel option is written out, defaults included.
+ *
+ * @return the line's length, -ENOSPC (buf too small), -ENOTSUP (other ops).
+ */
+int gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size);
+
 /** Name of a tunnel mode ("gre", "gretap", ...). */
 const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);
 

@@ -36,7 +36,7 @@ neigh_for(uint16_t port, uint32_t ip, bool create)
 	idx = create ? gw_nh_neigh_learn(port, ip) : gw_nh_neigh_get(port, ip, false);
 	if (idx < 0)
 		return idx;
-	if (gw_route_add(ip, 32, idx, NULL) < 0)
+	if (gw_route_add(ip, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) < 0)
 		return -ENOSPC;
 	return idx;
 }

@@ -18,6 +18,15 @@ void gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum);
 /** Sum of one drop reason over the workers and the control thread. */
 uint64_t gw_stats_drop(enum gw_drop why);
 
+/**
+ * A tunnel's counters start again from zero (its index is being freed or
+ * reused); call after the grace period that follows its removal.
+ */
+void gw_stats_tunnel_reset(uint16_t idx);
+
+/** stats clear: every counter reads zero from now on (the PMD's are not reset). */
+void gw_stats_clear(void);
+
 #define GW_STATS_FIELDS_MAX 7 /**< most counters in one row (a port's) */
 
 /** One object's counters, as every printer (text, JSON) sees them. */

@@ -8,8 +8,18 @@
 #include "gw_ctrl.h"
 #include "gw_stats.h"
 
-void
-gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum)
+#define PORT_FIELDS 7
+
+/*
+ * What "stats clear" saw: counters are reported relative to it. Workers'
+ * counters are never written by anyone else, so clearing cannot race with them.
+ */
+static struct gw_tunnel_counters tunnel_base[GW_TUNNEL_MAX];
+static uint64_t drop_base[GW_DROP_MAX];
+static uint64_t port_base[GW_PORT_MAX][PORT_FIELDS];
+
+static void
+tunnel_raw(uint16_t idx, struct gw_tunnel_counters *sum)
 {
 	uint16_t w;
 
@@ -24,8 +34,8 @@ gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum)
 	}
 }
 
-uint64_t
-gw_stats_drop(enum gw_drop why)
+static uint64_t
+drop_raw(enum gw_drop why)
 {
 	uint64_t n = __atomic_load_n(&gw_ctrl_drops[why], __ATOMIC_RELAXED);
 	uint16_t w;
@@ -35,27 +45,80 @@ gw_stats_drop(enum gw_drop why)
 	return n;
 }
 
+static void
+port_raw(uint16_t i, uint64_t v[PORT_FIELDS])
+{
+	struct rte_eth_stats es;
+
+	memset(&es, 0, sizeof(es));
+	rte_eth_stats_get(gw_ports[i].port_id, &es);
+	v[0] = es.ipackets;
+	v[1] = es.ibytes;
+	v[2] = es.opackets;
+	v[3] = es.obytes;
+	v[4] = es.imissed;
+	v[5] = es.ierrors;
+	v[6] = es.oerrors;
+}
+
+void
+gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum)
+{
+	const struct gw_tunnel_counters *b = &tunnel_base[idx];
+
+	tunnel_raw(idx, sum);
+	sum->rx_packets -= b->rx_packets;
+	sum->rx_bytes -= b->rx_bytes;
+	sum->tx_packets -= b->tx_packets;
+	sum->tx_bytes -= b->tx_bytes;
+}
+
+uint64_t
+gw_stats_drop(enum gw_drop why)
+{
+	return drop_raw(why) - drop_base[why];
+}
+
+void
+gw_stats_tunnel_reset(uint16_t idx)
+{
+	if (gw_workers != NULL)
+		tunnel_raw(idx, &tunnel_base[idx]);
+}
+
+void
+gw_stats_clear(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_ports; i++)
+		port_raw(i, port_base[i]);
+	for (i = 0; i < GW_TUNNEL_MAX; i++)
+		gw_stats_tunnel_reset(i);
+	for (i = 0; i < GW_DROP_MAX; i++)
+		drop_base[i] = drop_raw(i);
+}
+
 void
 gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg)
 {
+	static const char *const port_keys[PORT_FIELDS] = {
+		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_missed", "rx_errors",
+		"tx_errors",
+	};
 	struct gw_tunnel_counters tc;
 	struct gw_stats_row row;
-	struct rte_eth_stats es;
-	unsigned int i;
+	unsigned int i, k;
 
 	row.kind = "port";
-	row.n = 7;
+	row.n = PORT_FIELDS;
 	for (i = 0; i < gw_nb_ports; i++) {
-		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(gw_ports[i].port_id, &es);
+		port_raw(i, row.vals);
 		row.name = gw_ports[i].name;
-		row.keys[0] = "rx_packets", row.vals[0] = es.ipackets;
-		row.keys[1] = "rx_bytes", row.vals[1] = es.ibytes;
-		row.keys[2] = "tx_packets", row.vals[2] = es.opackets;
-		row.keys[3] = "tx_bytes", row.vals[3] = es.obytes;
-		row.keys[4] = "rx_missed", row.vals[4] = es.imissed;
-		row.keys[5] = "rx_errors", row.vals[5] = es.ierrors;
-		row.keys[6] = "tx_errors", row.vals[6] = es.oerrors;
+		for (k = 0; k < PORT_FIELDS; k++) {
+			row.keys[k] = port_keys[k];
+			row.vals[k] -= port_base[i][k];
+		}
 		cb(&row, arg);
 	}
 	row.kind = "tunnel";

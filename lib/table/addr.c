@@ -48,19 +48,47 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 			       gw_ipv4_mask(conf->prefix.len));
 	/* connected first, so a failure leaves no local /32 behind */
 	if (conf->prefix.len < 32) {
-		rc = gw_route_add(net, conf->prefix.len, nh, err);
+		rc = gw_route_add(net, conf->prefix.len, nh, GW_ROUTE_CONNECTED, NULL, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = gw_route_add(conf->prefix.addr.v4, 32, GW_NH_IDX_LOCAL, err);
-	if (rc < 0)
+	rc = gw_route_add(conf->prefix.addr.v4, 32, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, err);
+	if (rc < 0) {
+		if (conf->prefix.len < 32)
+			gw_route_del(net, conf->prefix.len);
 		return rc;
+	}
 	a = &gw_addrs[gw_nb_addrs++];
 	a->ip = conf->prefix.addr.v4;
 	a->len = conf->prefix.len;
 	a->on_tunnel = dev.is_tunnel;
 	a->dev = dev.idx;
 	return 0;
+}
+
+int
+gw_addr_find(uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_addrs; i++)
+		if (gw_addrs[i].ip == ip)
+			return i;
+	return -ENOENT;
+}
+
+void
+gw_addr_del(unsigned int i)
+{
+	const struct gw_addr *a = &gw_addrs[i];
+	uint32_t net = rte_cpu_to_be_32(rte_be_to_cpu_32(a->ip) & gw_ipv4_mask(a->len));
+
+	gw_route_del(a->ip, 32);
+	if (a->len < 32)
+		gw_route_del(net, a->len);
+	/* keep the order of the others: show and save list them as they were added */
+	memmove(&gw_addrs[i], &gw_addrs[i + 1], (gw_nb_addrs - i - 1) * sizeof(gw_addrs[0]));
+	gw_nb_addrs--;
 }
 
 bool

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "gw_dev.h"
+#include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_tunnel.h"
 
@@ -31,4 +32,20 @@ bool
 gw_dev_name_taken(const char *name)
 {
 	return gw_port_by_name(name) >= 0 || gw_tunnel_by_name(name) >= 0;
+}
+
+const char *
+gw_nh_dev_name(uint16_t idx)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+
+	switch (nh->kind) {
+	case GW_NH_GLEAN:
+	case GW_NH_NEIGH:
+		return gw_ports[nh->port].name;
+	case GW_NH_TUNNEL:
+		return gw_tunnels[nh->tunnel] != NULL ? gw_tunnels[nh->tunnel]->conf.name : "";
+	default:
+		return "";
+	}
 }

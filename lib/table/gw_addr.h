@@ -34,6 +34,20 @@ extern unsigned int gw_nb_addrs;             /**< how many */
  */
 int gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err);
 
+/**
+ * Find one of our addresses.
+ *
+ * @param ip Network order.
+ * @return its index in gw_addrs[], or -ENOENT.
+ */
+int gw_addr_find(uint32_t ip);
+
+/**
+ * Remove an address, its local /32 and its connected prefix. The caller has
+ * checked that nothing depends on it (a tunnel's local address).
+ */
+void gw_addr_del(unsigned int i);
+
 /** Whether ip (network order) is one of our addresses. */
 bool gw_addr_is_local(uint32_t ip);
 

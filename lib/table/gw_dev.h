@@ -28,4 +28,7 @@ int gw_dev_lookup(const char *name, struct gw_dev *dev, struct gw_error *err);
 /** Whether a port or tunnel already has this name. */
 bool gw_dev_name_taken(const char *name);
 
+/** Name of the port or tunnel a next hop leaves by; "" for local and drop. */
+const char *gw_nh_dev_name(uint16_t idx);
+
 #endif /* GW_DEV_H */

@@ -46,6 +46,7 @@ struct gw_nh {
 	uint16_t tunnel;  /**< TUNNEL: tunnel index */
 	uint8_t kind;     /**< enum gw_nh_kind */
 	uint8_t is_static;/**< NEIGH: from neigh add, never overwritten by ARP */
+	uint8_t learned;  /**< NEIGH: counted against GW_NH_LEARNED_MAX */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
 };
 
@@ -60,6 +61,15 @@ int gw_nh_init(int socket);
  * @return its index, or -ENOSPC.
  */
 int gw_nh_alloc(enum gw_nh_kind kind);
+
+/**
+ * Free a next hop. The caller has unpublished it first: no route or tunnel
+ * refers to it and a grace period has passed since the last one did.
+ */
+void gw_nh_free(uint16_t idx);
+
+/** Call cb with the index of every NEIGH next hop (control thread). */
+void gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg);
 
 /**
  * Find the NEIGH next hop for (port, ip), creating an unresolved one if asked.
@@ -84,6 +94,9 @@ int gw_nh_neigh_learn(uint16_t port, uint32_t ip);
  * Publish a neighbour's MAC: workers see the whole address or none of it.
  */
 void gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac);
+
+/** Forget a neighbour's MAC: workers solicit it again. */
+void gw_nh_neigh_clear_mac(struct gw_nh *nh);
 
 /** Read a NEIGH's l2 word once (workers). */
 static inline uint64_t

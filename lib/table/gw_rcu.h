@@ -40,11 +40,15 @@ gw_rcu_offline(uint16_t worker)
 	rte_rcu_qsbr_thread_unregister(gw_rcu, worker);
 }
 
-/** Wait until every worker has passed a quiescent state (control thread only). */
+/**
+ * Wait until every worker has passed a quiescent state (control thread only).
+ * Before the workers exist (startup file) there is nobody to wait for.
+ */
 static inline void
 gw_rcu_synchronize(void)
 {
-	rte_rcu_qsbr_synchronize(gw_rcu, RTE_QSBR_THRID_INVALID);
+	if (gw_rcu != NULL)
+		rte_rcu_qsbr_synchronize(gw_rcu, RTE_QSBR_THRID_INVALID);
 }
 
 #endif /* GW_RCU_H */

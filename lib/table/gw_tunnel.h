@@ -76,6 +76,24 @@ int gw_tunnel_init(int socket);
 int gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err);
 
 /**
+ * tunnel change: merge the words given into the tunnel's configuration,
+ * validate the result whole, build a new object and publish it in place of
+ * the old one (same index, next hop and counters), which is freed after a
+ * grace period. Workers see the old tunnel or the new one, never a mix.
+ *
+ * @return 0 or -errno with err naming the word; nothing changes on error.
+ */
+int gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err);
+
+/**
+ * Unpublish a tunnel, wait a grace period, free it and its next hop. Routes
+ * and addresses on it must be gone already (gw_apply does that).
+ *
+ * @return 0 or -ENOENT.
+ */
+int gw_tunnel_del(uint16_t idx);
+
+/**
  * Find a tunnel by name.
  *
  * @return its index, or -ENOENT.

@@ -14,6 +14,8 @@
 
 struct gw_nh *gw_nhs;
 static uint16_t nh_used; /* next never-used index */
+static uint16_t free_nhs[GW_NH_MAX]; /* freed indexes, reused first */
+static unsigned int nb_free_nhs;
 static struct rte_hash *neigh_index;
 static unsigned int nb_learned;
 
@@ -54,13 +56,50 @@ int
 gw_nh_alloc(enum gw_nh_kind kind)
 {
 	struct gw_nh *nh;
+	uint16_t idx;
 
-	if (nh_used == GW_NH_MAX)
+	if (nb_free_nhs > 0)
+		idx = free_nhs[--nb_free_nhs];
+	else if (nh_used < GW_NH_MAX)
+		idx = nh_used++;
+	else
 		return -ENOSPC;
-	nh = &gw_nhs[nh_used];
+	nh = &gw_nhs[idx];
 	memset(nh, 0, sizeof(*nh));
 	nh->kind = kind;
-	return nh_used++;
+	return idx;
+}
+
+void
+gw_nh_free(uint16_t idx)
+{
+	struct gw_nh *nh = &gw_nhs[idx];
+	struct neigh_key k = { .ip = nh->ip, .port = nh->port, .pad = 0 };
+
+	if (nh->kind == GW_NH_NEIGH) {
+		rte_hash_del_key(neigh_index, &k);
+		if (nh->learned)
+			nb_learned--;
+	}
+	memset(nh, 0, sizeof(*nh)); /* kind DROP */
+	free_nhs[nb_free_nhs++] = idx;
+}
+
+void
+gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg)
+{
+	const void *key;
+	uint32_t next = 0;
+	void *data;
+
+	while (rte_hash_iterate(neigh_index, &key, &data, &next) >= 0)
+		cb((uint16_t)(uintptr_t)data, arg);
+}
+
+void
+gw_nh_neigh_clear_mac(struct gw_nh *nh)
+{
+	__atomic_store_n(&nh->l2, 0, __ATOMIC_RELEASE);
 }
 
 int
@@ -94,8 +133,10 @@ gw_nh_neigh_learn(uint16_t port, uint32_t ip)
 	if (nb_learned == GW_NH_LEARNED_MAX)
 		return -ENOSPC;
 	idx = gw_nh_neigh_get(port, ip, true);
-	if (idx >= 0)
+	if (idx >= 0) {
+		gw_nhs[idx].learned = 1;
 		nb_learned++;
+	}
 	return idx;
 }
 

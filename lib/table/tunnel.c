@@ -20,6 +20,7 @@
 #include "gw_gre.h"
 #include "gw_nh.h"
 #include "gw_port.h"
+#include "gw_rcu.h"
 #include "gw_route.h"
 #include "gw_tunnel.h"
 
@@ -32,6 +33,15 @@ struct pair_key {
 	uint32_t local;
 	uint32_t remote;
 };
+
+/*
+ * Hash slots deleted but not yet reusable: with lock-free readers rte_hash
+ * keeps a deleted key's slot until rte_hash_free_key_with_position, which
+ * greway calls after a grace period. PAIR_POS marks a slot of the pair hash.
+ */
+#define PAIR_POS (1 << 30)
+static int32_t pending_pos[4];
+static unsigned int nb_pending;
 
 int
 gw_tunnel_init(int socket)
@@ -120,7 +130,7 @@ tunnel_key_of(const struct gw_tunnel *t, struct gw_tunnel_key *k)
 static void tunnel_resolve(struct gw_tunnel *t);
 
 static int
-check_conf(const struct gw_tunnel_conf *c, struct gw_error *err)
+check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
 	struct gw_dev dev;
@@ -132,7 +142,7 @@ check_conf(const struct gw_tunnel_conf *c, struct gw_error *err)
 	if (c->remote.family == 0)
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
 				    c->name);
-	if (gw_dev_name_taken(c->name))
+	if (is_new && gw_dev_name_taken(c->name))
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
 	if (!gw_addr_is_local(c->local.v4))
 		return gw_error_set(err, -EADDRNOTAVAIL,
@@ -149,25 +159,15 @@ check_conf(const struct gw_tunnel_conf *c, struct gw_error *err)
 	return 0;
 }
 
-int
-gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
+/* A tunnel object from its configuration: rewrite built, not published. */
+static struct gw_tunnel *
+tunnel_new(const struct gw_tunnel_conf *conf, uint16_t idx)
 {
-	struct gw_tunnel_key k;
-	struct pair_key pk;
 	struct gw_tunnel *t;
-	void *data;
-	int rc, nh, idx;
 
-	rc = check_conf(conf, err);
-	if (rc < 0)
-		return rc;
-	for (idx = 0; idx < GW_TUNNEL_MAX && gw_tunnels[idx] != NULL; idx++)
-		;
-	if (idx == GW_TUNNEL_MAX)
-		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
 	t = rte_zmalloc_socket("gw_tunnel", sizeof(*t), RTE_CACHE_LINE_SIZE, tunnel_socket);
 	if (t == NULL)
-		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
+		return NULL;
 	t->conf = *conf;
 	t->idx = idx;
 	t->opts = conf->opts;
@@ -181,8 +181,73 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	 */
 	t->rx_seq_valid = 0;
 	build_rewrite(t);
+	return t;
+}
+
+/* The (local, remote) pair count, for telling key mismatches from strangers. */
+static void
+pair_count(const struct gw_tunnel *t, int delta)
+{
+	struct pair_key pk = { .local = t->local, .remote = t->remote };
+	uintptr_t n = 0;
+	void *data;
+
+	if (rte_hash_lookup_data(gw_tunnel_pair_hash, &pk, &data) >= 0)
+		n = (uintptr_t)data;
+	n += delta;
+	if (n > 0) {
+		rte_hash_add_key_data(gw_tunnel_pair_hash, &pk, (void *)n);
+		return;
+	}
+	/* freed after the grace period the caller waits for anyway */
+	pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_pair_hash, &pk) | PAIR_POS;
+}
+
+/* Free the hash slots deleted before the last grace period. */
+static void
+free_pending(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_pending; i++) {
+		if (pending_pos[i] < 0)
+			continue;
+		if (pending_pos[i] & PAIR_POS)
+			rte_hash_free_key_with_position(gw_tunnel_pair_hash,
+							pending_pos[i] & ~PAIR_POS);
+		else
+			rte_hash_free_key_with_position(gw_tunnel_hash, pending_pos[i]);
+	}
+	nb_pending = 0;
+}
+
+static bool
+key_taken(const struct gw_tunnel_key *k, const struct gw_tunnel *self)
+{
+	void *data;
+
+	return rte_hash_lookup_data(gw_tunnel_hash, k, &data) >= 0 && data != self;
+}
+
+int
+gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
+{
+	struct gw_tunnel_key k;
+	struct gw_tunnel *t;
+	int rc, nh, idx;
+
+	rc = check_conf(conf, true, err);
+	if (rc < 0)
+		return rc;
+	for (idx = 0; idx < GW_TUNNEL_MAX && gw_tunnels[idx] != NULL; idx++)
+		;
+	if (idx == GW_TUNNEL_MAX)
+		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
+	t = tunnel_new(conf, idx);
+	if (t == NULL)
+		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 	tunnel_key_of(t, &k);
-	if (rte_hash_lookup(gw_tunnel_hash, &k) >= 0) {
+	if (key_taken(&k, NULL)) {
 		rte_free(t);
 		return gw_error_set(err, -EEXIST,
 				    "tunnel %s: another tunnel already receives these local, remote and key",
@@ -195,21 +260,127 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	}
 	gw_nhs[nh].tunnel = idx;
 	t->nh = nh;
+	tunnel_resolve(t);
 
 	/* Publish: the object first, then the hash entries that lead to it. */
-	gw_tunnels[idx] = t;
+	__atomic_store_n(&gw_tunnels[idx], t, __ATOMIC_RELEASE);
 	rc = rte_hash_add_key_data(gw_tunnel_hash, &k, t);
 	if (rc < 0) {
 		gw_tunnels[idx] = NULL;
+		gw_nh_free(nh);
 		rte_free(t);
 		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf->name);
 	}
-	pk.local = t->local;
-	pk.remote = t->remote;
-	data = NULL;
-	rte_hash_lookup_data(gw_tunnel_pair_hash, &pk, &data);
-	rte_hash_add_key_data(gw_tunnel_pair_hash, &pk, (void *)((uintptr_t)data + 1));
+	pair_count(t, 1);
+	return 0;
+}
+
+/* tunnel change: the words given replace the configured ones. */
+static void
+merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
+{
+	static const struct {
+		uint32_t given;
+		uint16_t opts;
+	} flags[] = {
+		{ GW_TUN_GIVEN_IKEY, GW_TUN_IKEY },   { GW_TUN_GIVEN_OKEY, GW_TUN_OKEY },
+		{ GW_TUN_GIVEN_ICSUM, GW_TUN_ICSUM }, { GW_TUN_GIVEN_OCSUM, GW_TUN_OCSUM },
+		{ GW_TUN_GIVEN_ISEQ, GW_TUN_ISEQ },   { GW_TUN_GIVEN_OSEQ, GW_TUN_OSEQ },
+		{ GW_TUN_GIVEN_TTL, GW_TUN_TTL_INHERIT },
+		{ GW_TUN_GIVEN_TOS, GW_TUN_TOS_INHERIT },
+		{ GW_TUN_GIVEN_PMTU, GW_TUN_NOPMTUDISC },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(flags); i++)
+		if (d->given & flags[i].given)
+			c->opts = (c->opts & ~flags[i].opts) | (d->opts & flags[i].opts);
+	if (d->given & GW_TUN_GIVEN_MODE)
+		c->mode = d->mode;
+	if (d->given & GW_TUN_GIVEN_LOCAL)
+		c->local = d->local;
+	if (d->given & GW_TUN_GIVEN_REMOTE)
+		c->remote = d->remote;
+	if (d->given & GW_TUN_GIVEN_IKEY)
+		c->ikey = d->ikey;
+	if (d->given & GW_TUN_GIVEN_OKEY)
+		c->okey = d->okey;
+	if (d->given & GW_TUN_GIVEN_TTL)
+		c->ttl = d->ttl;
+	if (d->given & GW_TUN_GIVEN_TOS)
+		c->tos = d->tos;
+	if (d->given & GW_TUN_GIVEN_MTU)
+		c->mtu = d->mtu;
+	if (d->given & GW_TUN_GIVEN_DEV)
+		memcpy(c->dev, d->dev, sizeof(c->dev));
+	c->given |= d->given;
+}
+
+int
+gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
+{
+	struct gw_tunnel_key k_old, k_new;
+	struct gw_tunnel *old, *t;
+	struct gw_tunnel_conf conf;
+	int idx, rc;
+
+	idx = gw_tunnel_by_name(delta->name);
+	if (idx < 0)
+		return gw_error_set(err, -ENODEV, "no tunnel \"%s\"", delta->name);
+	old = gw_tunnels[idx];
+	conf = old->conf;
+	merge_conf(&conf, delta);
+	rc = check_conf(&conf, false, err);
+	if (rc < 0)
+		return rc;
+	t = tunnel_new(&conf, idx);
+	if (t == NULL)
+		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf.name);
+	tunnel_key_of(old, &k_old);
+	tunnel_key_of(t, &k_new);
+	if (key_taken(&k_new, old)) {
+		rte_free(t);
+		return gw_error_set(err, -EEXIST,
+				    "tunnel %s: another tunnel already receives these local, remote and key",
+				    conf.name);
+	}
+	t->nh = old->nh;
+	t->tx_seq = old->tx_seq; /* the peer keeps seeing increasing numbers */
 	tunnel_resolve(t);
+
+	/* Publish the new object everywhere the old one is reachable, then free it. */
+	rc = rte_hash_add_key_data(gw_tunnel_hash, &k_new, t);
+	if (rc < 0) {
+		rte_free(t);
+		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf.name);
+	}
+	__atomic_store_n(&gw_tunnels[idx], t, __ATOMIC_RELEASE);
+	if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0)
+		pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_hash, &k_old);
+	pair_count(old, -1);
+	pair_count(t, 1);
+	gw_rcu_synchronize();
+	free_pending();
+	rte_free(old);
+	return 0;
+}
+
+int
+gw_tunnel_del(uint16_t idx)
+{
+	struct gw_tunnel *t = gw_tunnels[idx];
+	struct gw_tunnel_key k;
+
+	if (t == NULL)
+		return -ENOENT;
+	tunnel_key_of(t, &k);
+	pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_hash, &k);
+	pair_count(t, -1);
+	__atomic_store_n(&gw_tunnels[idx], NULL, __ATOMIC_RELEASE);
+	gw_rcu_synchronize();
+	free_pending();
+	gw_nh_free(t->nh);
+	rte_free(t);
 	return 0;
 }
 
@@ -223,7 +394,7 @@ tunnel_resolve(struct gw_tunnel *t)
 	if (n->kind == GW_NH_GLEAN) {
 		/* remote on a connected prefix: it is its own neighbour */
 		idx = gw_nh_neigh_get(n->port, t->remote, true);
-		if (idx > 0 && gw_route_add(t->remote, 32, idx, NULL) == 0)
+		if (idx > 0 && gw_route_add(t->remote, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) == 0)
 			unh = idx;
 	} else if (n->kind == GW_NH_NEIGH) {
 		unh = nh;

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The running state as the show methods return it (doc/rpc.md): arrays of
+ * objects with iproute2's member names, in a stable order, so that the same
+ * configuration always shows the same way (save, restart, compare).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <rte_byteorder.h>
+
+#include "gw_addr.h"
+#include "gw_app.h"
+#include "gw_dev.h"
+#include "gw_log.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_route.h"
+#include "gw_stats.h"
+#include "gw_tunnel.h"
+
+static json_t *
+ip4_json(uint32_t ip)
+{
+	struct gw_ip a = { .family = AF_INET, .v4 = ip };
+	char buf[GW_IP_STRLEN];
+
+	return json_string(gw_ip_fmt(&a, buf, sizeof(buf)));
+}
+
+static json_t *
+mac_json(const void *mac)
+{
+	char buf[GW_MAC_STRLEN];
+
+	return json_string(gw_mac_fmt(mac, buf, sizeof(buf)));
+}
+
+static const char *
+tunnel_state(const struct gw_tunnel *t)
+{
+	uint16_t unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
+
+	return unh != 0 && (gw_nh_l2_load(&gw_nhs[unh]) & GW_NH_L2_VALID) ? "UP" : "DOWN";
+}
+
+static json_t *
+link_show(const char *name)
+{
+	json_t *out = json_array();
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_ports; i++) {
+		const struct gw_port *p = &gw_ports[i];
+
+		if (name[0] != '\0' && strcmp(name, p->name) != 0)
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:i, s:s}", "ifname", p->name,
+						     "kind", "port", "address", mac_json(&p->mac),
+						     "mtu", p->mtu, "operstate",
+						     p->up ? "UP" : "DOWN"));
+	}
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		const struct gw_tunnel *t = gw_tunnels[i];
+
+		if (t == NULL || (name[0] != '\0' && strcmp(name, t->conf.name) != 0))
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:i, s:s}", "ifname", t->conf.name,
+						     "kind", gw_tunnel_mode_name(t->conf.mode),
+						     "mtu", t->mtu, "operstate", tunnel_state(t)));
+	}
+	return out;
+}
+
+static const char *
+addr_dev(const struct gw_addr *a)
+{
+	return a->on_tunnel ? gw_tunnels[a->dev]->conf.name : gw_ports[a->dev].name;
+}
+
+static int
+addr_cmp(const void *x, const void *y)
+{
+	const struct gw_addr *a = x, *b = y;
+	int c = strcmp(addr_dev(a), addr_dev(b));
+
+	if (c != 0)
+		return c;
+	if (a->ip != b->ip)
+		return rte_be_to_cpu_32(a->ip) < rte_be_to_cpu_32(b->ip) ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+/* The addresses sorted by device name, then address. */
+static struct gw_addr *
+addrs_sorted(void)
+{
+	struct gw_addr *v = malloc(sizeof(*v) * (gw_nb_addrs + 1));
+
+	if (v == NULL)
+		return NULL;
+	memcpy(v, gw_addrs, sizeof(*v) * gw_nb_addrs);
+	qsort(v, gw_nb_addrs, sizeof(*v), addr_cmp);
+	return v;
+}
+
+static json_t *
+addr_show(void)
+{
+	struct gw_addr *v = addrs_sorted();
+	json_t *out = json_array();
+	unsigned int i;
+
+	for (i = 0; v != NULL && i < gw_nb_addrs; i++)
+		json_array_append_new(out, json_pack("{s:s, s:o, s:i}", "dev", addr_dev(&v[i]),
+						     "local", ip4_json(v[i].ip), "prefixlen",
+						     v[i].len));
+	free(v);
+	return out;
+}
+
+static int
+route_cmp(const void *x, const void *y)
+{
+	const struct gw_route *a = *(const struct gw_route *const *)x;
+	const struct gw_route *b = *(const struct gw_route *const *)y;
+
+	if (a->ip != b->ip)
+		return rte_be_to_cpu_32(a->ip) < rte_be_to_cpu_32(b->ip) ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+static int
+route_seq_cmp(const void *x, const void *y)
+{
+	const struct gw_route *a = *(const struct gw_route *const *)x;
+	const struct gw_route *b = *(const struct gw_route *const *)y;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Every route, sorted by cmp; *n receives the count. NULL when out of memory. */
+static const struct gw_route **
+routes_sorted(int (*cmp)(const void *, const void *), unsigned int *n)
+{
+	const struct gw_route **v;
+
+	*n = gw_route_count();
+	v = malloc(sizeof(*v) * (*n + 1));
+	if (v == NULL)
+		return NULL;
+	*n = gw_route_list(v, *n);
+	qsort(v, *n, sizeof(*v), cmp);
+	return v;
+}
+
+static json_t *
+route_show(void)
+{
+	const struct gw_route **v;
+	json_t *out = json_array(), *o;
+	char buf[GW_PFX_STRLEN];
+	unsigned int i, n;
+
+	v = routes_sorted(route_cmp, &n);
+	for (i = 0; v != NULL && i < n; i++) {
+		const struct gw_route *r = v[i];
+
+		if (r->origin != GW_ROUTE_STATIC && r->origin != GW_ROUTE_CONNECTED)
+			continue;
+		if (r->len == 0) {
+			o = json_pack("{s:s}", "dst", "default");
+		} else {
+			struct gw_prefix p = { .addr = { .family = AF_INET, .v4 = r->ip },
+					       .len = r->len };
+
+			o = json_pack("{s:s}", "dst", gw_prefix_fmt(&p, buf, sizeof(buf)));
+		}
+		if (r->origin == GW_ROUTE_STATIC && r->conf.via.family != 0)
+			json_object_set_new(o, "gateway", ip4_json(r->conf.via.v4));
+		json_object_set_new(o, "dev", json_string(gw_nh_dev_name(r->nh)));
+		json_object_set_new(o, "protocol",
+				    json_string(r->origin == GW_ROUTE_STATIC ? "static" : "kernel"));
+		json_array_append_new(out, o);
+	}
+	free(v);
+	return out;
+}
+
+static void
+collect_neigh(uint16_t idx, void *arg)
+{
+	json_t *out = arg, *o;
+	const struct gw_nh *nh = &gw_nhs[idx];
+	uint64_t l2 = gw_nh_l2_load(nh);
+
+	o = json_pack("{s:o, s:s}", "dst", ip4_json(nh->ip), "dev", gw_ports[nh->port].name);
+	if (l2 & GW_NH_L2_VALID)
+		json_object_set_new(o, "lladdr", mac_json(&l2));
+	json_object_set_new(o, "state", json_string(!(l2 & GW_NH_L2_VALID) ? "INCOMPLETE" :
+						    nh->is_static ? "PERMANENT" : "REACHABLE"));
+	json_array_append_new(out, o);
+}
+
+static int
+neigh_cmp(const void *x, const void *y)
+{
+	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+	int c = strcmp(json_string_value(json_object_get(a, "dev")),
+		       json_string_value(json_object_get(b, "dev")));
+	struct gw_ip ia, ib;
+
+	if (c != 0)
+		return c;
+	gw_ip_parse(json_string_value(json_object_get(a, "dst")), &ia);
+	gw_ip_parse(json_string_value(json_object_get(b, "dst")), &ib);
+	return rte_be_to_cpu_32(ia.v4) < rte_be_to_cpu_32(ib.v4) ? -1 :
+	       rte_be_to_cpu_32(ia.v4) > rte_be_to_cpu_32(ib.v4);
+}
+
+static json_t *
+neigh_show(void)
+{
+	json_t *all = json_array(), *out = json_array();
+	json_t **v;
+	size_t i, n;
+
+	gw_nh_neigh_foreach(collect_neigh, all);
+	n = json_array_size(all);
+	v = malloc(sizeof(*v) * (n + 1));
+	for (i = 0; v != NULL && i < n; i++)
+		v[i] = json_array_get(all, i);
+	if (v != NULL) {
+		qsort(v, n, sizeof(*v), neigh_cmp);
+		for (i = 0; i < n; i++)
+			json_array_append(out, v[i]);
+	}
+	free(v);
+	json_decref(all);
+	return out;
+}
+
+static json_t *
+byte_or_inherit(bool inherit, uint8_t v)
+{
+	return inherit ? json_string("inherit") : json_integer(v);
+}
+
+json_t *
+gw_tunnel_json(const struct gw_tunnel *t)
+{
+	const struct gw_tunnel_conf *c = &t->conf;
+	char buf[GW_IP_STRLEN];
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:s, s:s}", "ifname", c->name, "mode",
+		      gw_tunnel_mode_name(c->mode), "local", gw_ip_fmt(&c->local, buf, sizeof(buf)),
+		      "remote", "any");
+	if (c->remote.family != 0)
+		json_object_set_new(o, "remote", json_string(gw_ip_fmt(&c->remote, buf, sizeof(buf))));
+	if (c->opts & GW_TUN_IKEY)
+		json_object_set_new(o, "ikey", json_integer(c->ikey));
+	if (c->opts & GW_TUN_OKEY)
+		json_object_set_new(o, "okey", json_integer(c->okey));
+	json_object_set_new(o, "icsum", json_boolean(c->opts & GW_TUN_ICSUM));
+	json_object_set_new(o, "ocsum", json_boolean(c->opts & GW_TUN_OCSUM));
+	json_object_set_new(o, "iseq", json_boolean(c->opts & GW_TUN_ISEQ));
+	json_object_set_new(o, "oseq", json_boolean(c->opts & GW_TUN_OSEQ));
+	json_object_set_new(o, "ttl", byte_or_inherit(c->opts & GW_TUN_TTL_INHERIT, c->ttl));
+	json_object_set_new(o, "tos", byte_or_inherit(c->opts & GW_TUN_TOS_INHERIT, c->tos));
+	json_object_set_new(o, "pmtudisc", json_boolean(!(c->opts & GW_TUN_NOPMTUDISC)));
+	json_object_set_new(o, "mtu", json_integer(t->mtu));
+	if (c->dev[0] != '\0')
+		json_object_set_new(o, "dev", json_string(c->dev));
+	json_object_set_new(o, "operstate", json_string(tunnel_state(t)));
+	return o;
+}
+
+static json_t *
+tunnel_show(const char *name, struct gw_error *err)
+{
+	json_t *out;
+	unsigned int i;
+	int idx;
+
+	if (name[0] != '\0') {
+		idx = gw_tunnel_by_name(name);
+		if (idx < 0) {
+			gw_error_set(err, -ENODEV, "no tunnel \"%s\"", name);
+			return NULL;
+		}
+		return json_pack("[o]", gw_tunnel_json(gw_tunnels[idx]));
+	}
+	out = json_array();
+	for (i = 0; i < GW_TUNNEL_MAX; i++)
+		if (gw_tunnels[i] != NULL)
+			json_array_append_new(out, gw_tunnel_json(gw_tunnels[i]));
+	return out;
+}
+
+struct stats_ctx {
+	json_t *root;
+	const char *name; /* "" for all */
+	bool found;
+};
+
+static void
+stats_row(const struct gw_stats_row *row, void *arg)
+{
+	struct stats_ctx *c = arg;
+	json_t *o;
+	unsigned int k;
+
+	if (strcmp(row->kind, "drop") == 0) {
+		if (c->name[0] == '\0')
+			json_object_set_new(json_object_get(c->root, "drops"), row->name,
+					    json_integer((json_int_t)row->vals[0]));
+		return;
+	}
+	if (c->name[0] != '\0' && strcmp(c->name, row->name) != 0)
+		return;
+	c->found = true;
+	o = json_pack("{s:s}", "name", row->name);
+	for (k = 0; k < row->n; k++)
+		json_object_set_new(o, row->keys[k], json_integer((json_int_t)row->vals[k]));
+	json_array_append_new(json_object_get(c->root, strcmp(row->kind, "port") == 0 ?
+							       "ports" : "tunnels"), o);
+}
+
+static json_t *
+stats_show(const char *name, struct gw_error *err)
+{
+	struct stats_ctx c = { .name = name };
+
+	c.root = json_pack("{s:[], s:[]}", "ports", "tunnels");
+	if (name[0] == '\0')
+		json_object_set_new(c.root, "drops", json_object());
+	gw_stats_foreach(stats_row, &c);
+	if (name[0] != '\0' && !c.found) {
+		json_decref(c.root);
+		gw_error_set(err, -ENODEV, "no port or tunnel \"%s\"", name);
+		return NULL;
+	}
+	return c.root;
+}
+
+static void
+log_row(const char *module, unsigned int level, void *arg)
+{
+	const char *name = gw_log_level_name(level);
+
+	json_array_append_new(arg, json_pack("{s:s, s:s}", "module", module, "level",
+					     name != NULL ? name : "unknown"));
+}
+
+json_t *
+gw_show_json(const struct gw_cmd *cmd, struct gw_error *err)
+{
+	json_t *out;
+
+	switch (cmd->op) {
+	case GW_CMD_LINK_SHOW:
+		out = link_show(cmd->name);
+		if (cmd->name[0] != '\0' && json_array_size(out) == 0) {
+			json_decref(out);
+			gw_error_set(err, -ENODEV, "no link \"%s\"", cmd->name);
+			return NULL;
+		}
+		return out;
+	case GW_CMD_ADDR_SHOW:
+		return addr_show();
+	case GW_CMD_ROUTE_SHOW:
+		return route_show();
+	case GW_CMD_NEIGH_SHOW:
+		return neigh_show();
+	case GW_CMD_TUNNEL_SHOW:
+		return tunnel_show(cmd->name, err);
+	case GW_CMD_STATS_SHOW:
+		return stats_show(cmd->name, err);
+	case GW_CMD_LOG_SHOW:
+		out = json_array();
+		gw_log_foreach(log_row, out);
+		return out;
+	default:
+		gw_error_set(err, -EINVAL, "not a show command");
+		return NULL;
+	}
+}
+
+bool
+gw_cmd_is_show(enum gw_cmd_op op)
+{
+	return op == GW_CMD_LINK_SHOW || op == GW_CMD_ADDR_SHOW || op == GW_CMD_ROUTE_SHOW ||
+	       op == GW_CMD_NEIGH_SHOW || op == GW_CMD_TUNNEL_SHOW || op == GW_CMD_STATS_SHOW ||
+	       op == GW_CMD_LOG_SHOW;
+}
+
+/* save: one line per object, in an order where each line's dependencies come first. */
+
+static void
+save_line(FILE *f, const struct gw_cmd *cmd)
+{
+	char line[512];
+
+	if (gw_cmd_format(cmd, line, sizeof(line)) >= 0)
+		fprintf(f, "%s\n", line);
+}
+
+static void
+save_addrs(FILE *f, bool on_tunnel)
+{
+	struct gw_addr *v = addrs_sorted();
+	struct gw_cmd cmd = { .op = GW_CMD_ADDR_ADD };
+	unsigned int i;
+
+	for (i = 0; v != NULL && i < gw_nb_addrs; i++) {
+		if (v[i].on_tunnel != on_tunnel)
+			continue;
+		memset(&cmd.addr, 0, sizeof(cmd.addr));
+		cmd.addr.prefix.addr.family = AF_INET;
+		cmd.addr.prefix.addr.v4 = v[i].ip;
+		cmd.addr.prefix.len = v[i].len;
+		snprintf(cmd.addr.dev, sizeof(cmd.addr.dev), "%s", addr_dev(&v[i]));
+		save_line(f, &cmd);
+	}
+	free(v);
+}
+
+static void
+save_neigh(uint16_t idx, void *arg)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+	struct gw_cmd cmd = { .op = GW_CMD_NEIGH_ADD };
+	uint64_t l2 = gw_nh_l2_load(nh);
+
+	if (!nh->is_static)
+		return;
+	cmd.neigh.addr.family = AF_INET;
+	cmd.neigh.addr.v4 = nh->ip;
+	memcpy(cmd.neigh.mac, &l2, 6);
+	snprintf(cmd.neigh.dev, sizeof(cmd.neigh.dev), "%s", gw_ports[nh->port].name);
+	save_line(arg, &cmd);
+}
+
+static void
+save_log(const char *module, unsigned int level, void *arg)
+{
+	struct gw_cmd cmd = { .op = GW_CMD_LOG_SET };
+
+	if (level == RTE_LOG_INFO)
+		return; /* the default */
+	snprintf(cmd.log.module, sizeof(cmd.log.module), "%s", module);
+	cmd.log.level = level;
+	save_line(arg, &cmd);
+}
+
+char *
+gw_save_config(void)
+{
+	struct gw_cmd cmd;
+	const struct gw_route **routes;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int i, n;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	if (f == NULL)
+		return NULL;
+	fprintf(f, "# greway %s running configuration (grewayctl save)\n", GW_VERSION);
+	for (i = 0; i < gw_nb_ports; i++) {
+		const struct gw_port *p = &gw_ports[i];
+
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.op = GW_CMD_LINK_SET;
+		snprintf(cmd.link.name, sizeof(cmd.link.name), "port%u", i); /* as probed */
+		if (strcmp(p->name, cmd.link.name) != 0) {
+			memcpy(cmd.link.newname, p->name, sizeof(cmd.link.newname));
+			cmd.link.given |= GW_LINK_GIVEN_NAME;
+		}
+		if (p->mac_set) {
+			memcpy(cmd.link.mac, &p->mac, 6);
+			cmd.link.given |= GW_LINK_GIVEN_MAC;
+		}
+		if (p->mtu_set) {
+			cmd.link.mtu = p->mtu;
+			cmd.link.given |= GW_LINK_GIVEN_MTU;
+		}
+		cmd.link.up = p->up;
+		cmd.link.given |= GW_LINK_GIVEN_UP;
+		save_line(f, &cmd);
+	}
+	save_addrs(f, false);
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		if (gw_tunnels[i] == NULL)
+			continue;
+		cmd.op = GW_CMD_TUNNEL_ADD;
+		cmd.tunnel = gw_tunnels[i]->conf;
+		save_line(f, &cmd);
+	}
+	save_addrs(f, true);
+	gw_nh_neigh_foreach(save_neigh, f);
+	routes = routes_sorted(route_seq_cmp, &n);
+	for (i = 0; routes != NULL && i < n; i++) {
+		if (routes[i]->origin != GW_ROUTE_STATIC)
+			continue;
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.op = GW_CMD_ROUTE_ADD;
+		cmd.route = routes[i]->conf;
+		if (cmd.route.dev[0] != '\0') /* its name now: the port may have been renamed */
+			snprintf(cmd.route.dev, sizeof(cmd.route.dev), "%s",
+				 gw_nh_dev_name(routes[i]->nh));
+		save_line(f, &cmd);
+	}
+	free(routes);
+	gw_log_foreach(save_log, f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

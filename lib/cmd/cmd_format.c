@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The other direction of the parser: a command back to a line of the
+ * language. `save` writes the running configuration with it, so what it
+ * prints must parse back to the same command (tests/unit and the fuzzer
+ * check that formatting a parsed line is a fixed point).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gw_cmd.h"
+
+struct out {
+	char *buf;
+	size_t size, len;
+	bool full;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->full = true;
+	else
+		o->len += n;
+}
+
+static void
+put_tunnel(struct out *o, const struct gw_tunnel_conf *t)
+{
+	char a[GW_IP_STRLEN], b[GW_IP_STRLEN];
+	static const struct {
+		uint16_t opt;
+		const char *word;
+	} flags[] = {
+		{ GW_TUN_ICSUM, "icsum" }, { GW_TUN_OCSUM, "ocsum" },
+		{ GW_TUN_ISEQ, "iseq" },   { GW_TUN_OSEQ, "oseq" },
+	};
+	unsigned int i;
+
+	put(o, "tunnel add %s mode %s local %s remote %s", t->name, gw_tunnel_mode_name(t->mode),
+	    gw_ip_fmt(&t->local, a, sizeof(a)),
+	    t->remote.family == 0 ? "any" : gw_ip_fmt(&t->remote, b, sizeof(b)));
+	if (t->opts & GW_TUN_IKEY)
+		put(o, " ikey %u", t->ikey);
+	if (t->opts & GW_TUN_OKEY)
+		put(o, " okey %u", t->okey);
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (t->opts & flags[i].opt)
+			put(o, " %s", flags[i].word);
+	if (t->opts & GW_TUN_TTL_INHERIT)
+		put(o, " ttl inherit");
+	else
+		put(o, " ttl %u", t->ttl);
+	if (t->opts & GW_TUN_TOS_INHERIT)
+		put(o, " tos inherit");
+	else
+		put(o, " tos 0x%02x", t->tos); /* hex, as the parser (and iproute2) reads it */
+	put(o, t->opts & GW_TUN_NOPMTUDISC ? " nopmtudisc" : " pmtudisc");
+	if (t->mtu != 0)
+		put(o, " mtu %u", t->mtu);
+	if (t->dev[0] != '\0')
+		put(o, " dev %s", t->dev);
+}
+
+int
+gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+	char a[GW_PFX_STRLEN], m[GW_MAC_STRLEN];
+	const struct gw_link_conf *l = &cmd->link;
+	const struct gw_route_conf *r = &cmd->route;
+
+	if (size == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	switch (cmd->op) {
+	case GW_CMD_LINK_SET:
+		put(&o, "link set %s", l->name);
+		if (l->given & GW_LINK_GIVEN_NAME)
+			put(&o, " name %s", l->newname);
+		if (l->given & GW_LINK_GIVEN_MAC)
+			put(&o, " address %s", gw_mac_fmt(l->mac, m, sizeof(m)));
+		if (l->given & GW_LINK_GIVEN_MTU)
+			put(&o, " mtu %u", l->mtu);
+		if (l->given & GW_LINK_GIVEN_UP)
+			put(&o, l->up ? " up" : " down");
+		break;
+	case GW_CMD_ADDR_ADD:
+		put(&o, "addr add %s dev %s", gw_prefix_fmt(&cmd->addr.prefix, a, sizeof(a)),
+		    cmd->addr.dev);
+		break;
+	case GW_CMD_ROUTE_ADD:
+		if (r->dst.len == 0)
+			put(&o, "route add default");
+		else
+			put(&o, "route add %s", gw_prefix_fmt(&r->dst, a, sizeof(a)));
+		if (r->via.family != 0)
+			put(&o, " via %s", gw_ip_fmt(&r->via, a, sizeof(a)));
+		if (r->dev[0] != '\0')
+			put(&o, " dev %s", r->dev);
+		break;
+	case GW_CMD_NEIGH_ADD:
+		put(&o, "neigh add %s lladdr %s dev %s", gw_ip_fmt(&cmd->neigh.addr, a, sizeof(a)),
+		    gw_mac_fmt(cmd->neigh.mac, m, sizeof(m)), cmd->neigh.dev);
+		break;
+	case GW_CMD_TUNNEL_ADD:
+		put_tunnel(&o, &cmd->tunnel);
+		break;
+	case GW_CMD_LOG_SET:
+		put(&o, "log set %s %s", cmd->log.module, gw_log_level_name(cmd->log.level));
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	return o.full ? -ENOSPC : (int)o.len;
+}
