@@ -4,8 +4,9 @@
  * socket (mode 0660) served by the control thread. Requests become commands
  * through lib/rpc (the same words as the startup file) and reach the tables
  * through gw_apply(), so the socket, the startup file and grewayctl cannot
- * disagree. Sockets are non-blocking: a client that does not read its
- * replies is dropped, never waited for.
+ * disagree. Sockets are non-blocking: a reply the client cannot take yet
+ * waits in its queue while the others are served, and a client that takes
+ * nothing for OUT_STALL_S seconds is dropped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <rte_cycles.h>
 
 #include "gw_apply.h"
 #include "gw_app.h"
@@ -29,9 +31,15 @@
 #define CLIENTS_MAX 16
 #define APPLY_ERROR (-32000) /* JSON-RPC server-defined range: the change was refused */
 
+#define OUT_MAX (64u << 20) /* replies queued for one client, at most */
+#define OUT_STALL_S 10      /* a client that takes none of its reply this long is dropped */
+
 struct client {
 	int fd;
-	size_t len;
+	size_t len;                    /* bytes of request in buf */
+	char *out;                     /* reply bytes not yet sent, NULL when none */
+	size_t out_len, out_off;       /* its length, and how much was sent */
+	uint64_t out_since;            /* TSC of the last progress sending it */
 	char buf[GW_RPC_LINE_MAX + 2];
 };
 
@@ -171,21 +179,68 @@ static void
 client_drop(struct client *c)
 {
 	close(c->fd);
+	free(c->out);
+	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->len = 0;
 }
 
-/* Send a whole reply without waiting: a client that cannot take it is dropped. */
+/* Write what the socket takes now; false when the client is gone or stalled. */
+static bool
+client_flush(struct client *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out_len) {
+		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			/* a client that reads nothing for this long is hung: let it go */
+			return rte_get_timer_cycles() - c->out_since <
+			       OUT_STALL_S * rte_get_timer_hz();
+		if (n <= 0)
+			return false;
+		c->out_off += n;
+		c->out_since = rte_get_timer_cycles();
+	}
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
+	return true;
+}
+
+/*
+ * Queue a reply and send what the socket takes. A large reply (tunnel show of
+ * thousands) goes out over several polls; meanwhile the client's further
+ * requests wait in its socket, so a client that never reads stalls only itself.
+ */
 static bool
 client_send(struct client *c, char *reply)
 {
 	size_t len = strlen(reply);
-	bool ok;
+	char *out;
 
 	reply[len] = '\n'; /* the NUL becomes the line's end; the reply is not a string anymore */
-	ok = send(c->fd, reply, len + 1, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)(len + 1);
-	free(reply);
-	return ok;
+	if (c->out == NULL) {
+		c->out = reply;
+		c->out_len = len + 1;
+		c->out_off = 0;
+		c->out_since = rte_get_timer_cycles();
+	} else {
+		if (c->out_len + len + 1 > OUT_MAX) {
+			free(reply);
+			return false;
+		}
+		out = realloc(c->out, c->out_len + len + 1);
+		if (out == NULL) {
+			free(reply);
+			return false;
+		}
+		memcpy(out + c->out_len, reply, len + 1);
+		c->out = out;
+		c->out_len += len + 1;
+		free(reply);
+	}
+	return client_flush(c);
 }
 
 static void
@@ -200,10 +255,10 @@ client_read(struct client *c)
 		client_drop(c);
 		return;
 	}
-	if (n < 0)
-		return;
-	c->len += n;
-	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+	if (n > 0)
+		c->len += n; /* else nothing new: answer what was read before */
+	/* answer the lines read, until a reply has to wait for the client to read */
+	while (c->out == NULL && (nl = memchr(c->buf, '\n', c->len)) != NULL) {
 		used = nl - c->buf + 1;
 		reply = handle(c->buf, used - 1);
 		memmove(c->buf, c->buf + used, c->len - used);
@@ -213,7 +268,7 @@ client_read(struct client *c)
 			return;
 		}
 	}
-	if (c->len == sizeof(c->buf) - 1) {
+	if (c->len == sizeof(c->buf) - 1 && memchr(c->buf, '\n', c->len) == NULL) {
 		/* no newline within the longest request: answer once, then hang up */
 		reply = gw_rpc_response_error(NULL, GW_RPC_INVALID_REQUEST,
 					      "request line longer than 65536 bytes");
@@ -227,6 +282,7 @@ unsigned int
 gw_rpc_server_poll(void)
 {
 	struct pollfd pfd[CLIENTS_MAX + 1];
+	struct client *idx[CLIENTS_MAX];
 	unsigned int i, n = 0, done = 0;
 	int fd;
 
@@ -250,16 +306,28 @@ gw_rpc_server_poll(void)
 		if (clients[i].fd < 0)
 			continue;
 		pfd[n].fd = clients[i].fd;
-		pfd[n].events = POLLIN;
-		n++;
+		/* while a reply waits, read no more requests from that client */
+		pfd[n].events = clients[i].out != NULL ? POLLOUT : POLLIN;
+		pfd[n].revents = 0;
+		idx[n++] = &clients[i];
 	}
-	if (n == 0 || poll(pfd, n, 0) <= 0)
+	if (n == 0 || poll(pfd, n, 0) < 0)
 		return done;
-	for (i = 0; i < CLIENTS_MAX; i++) {
-		if (clients[i].fd < 0)
-			continue;
-		client_read(&clients[i]);
-		done++;
+	for (i = 0; i < n; i++) {
+		struct client *c = idx[i];
+
+		if (c->out != NULL) {
+			if (!client_flush(c))
+				client_drop(c);
+			else if (c->out == NULL && memchr(c->buf, '\n', c->len) != NULL)
+				pfd[i].revents |= POLLIN; /* requests read before: answer them */
+			else
+				continue;
+		}
+		if (c->fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+			client_read(c);
+			done++;
+		}
 	}
 	return done;
 }

@@ -69,25 +69,69 @@ gw_port_by_id(uint16_t port_id)
 	return -ENOENT;
 }
 
+/* Set the MAC on the PMD; one that cannot filter on it receives everything. */
+static int
+port_mac_set(struct gw_port *p, struct rte_ether_addr *mac, struct gw_error *err)
+{
+	int rc = rte_eth_dev_default_mac_addr_set(p->port_id, mac);
+
+	if (rc == -ENOTSUP) {
+		rte_eth_promiscuous_enable(p->port_id);
+		GW_LOG(INFO, PORT, "%s: PMD cannot set its MAC; promiscuous, MAC kept in software",
+		       p->name);
+		return 0;
+	}
+	if (rc != 0)
+		return gw_error_set(err, rc, "%s: address refused: %s", p->name, rte_strerror(-rc));
+	return 0;
+}
+
+/* A running port takes a new MTU and MAC at once, or keeps both old ones. */
+static int
+port_set_running(struct gw_port *p, const struct gw_link_conf *conf, struct gw_error *err)
+{
+	struct rte_ether_addr mac;
+	int rc;
+
+	if (!p->started)
+		return 0; /* port_start applies them */
+	if (conf->given & GW_LINK_GIVEN_MTU) {
+		rc = rte_eth_dev_set_mtu(p->port_id, conf->mtu);
+		if (rc != 0)
+			return gw_error_set(err, rc, "%s: mtu %u refused: %s", p->name, conf->mtu,
+					    rte_strerror(-rc));
+	}
+	if (conf->given & GW_LINK_GIVEN_MAC) {
+		memcpy(&mac, conf->mac, sizeof(mac));
+		rc = port_mac_set(p, &mac, err);
+		if (rc < 0) {
+			if (conf->given & GW_LINK_GIVEN_MTU)
+				rte_eth_dev_set_mtu(p->port_id, p->mtu);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int
 gw_port_set(const struct gw_link_conf *conf, struct gw_error *err)
 {
-	int idx = gw_port_by_name(conf->name);
+	int idx = gw_port_by_name(conf->name), rc;
 	struct gw_port *p;
 
 	if (idx < 0)
 		return gw_error_set(err, -ENODEV, "no link \"%s\"", conf->name);
 	p = &gw_ports[idx];
-	if ((conf->given & (GW_LINK_GIVEN_MAC | GW_LINK_GIVEN_MTU)) && p->started)
-		return gw_error_set(err, -EBUSY,
-				    "%s: address and mtu can only be set before the port starts",
-				    conf->name);
 	if ((conf->given & GW_LINK_GIVEN_NAME) && strcmp(conf->newname, conf->name) != 0 &&
 	    gw_port_by_name(conf->newname) >= 0)
 		return gw_error_set(err, -EEXIST, "link name \"%s\" is taken", conf->newname);
 	if ((conf->given & GW_LINK_GIVEN_MAC) &&
 	    !rte_is_unicast_ether_addr((const struct rte_ether_addr *)conf->mac))
 		return gw_error_set(err, -EINVAL, "%s: address must be a unicast MAC", conf->name);
+
+	rc = port_set_running(p, conf, err);
+	if (rc < 0)
+		return rc;
 
 	/* Validated: apply every word. */
 	if (conf->given & GW_LINK_GIVEN_NAME)
@@ -153,16 +197,9 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 					    rte_strerror(-rc));
 	}
 	if (p->mac_set) {
-		rc = rte_eth_dev_default_mac_addr_set(p->port_id, &p->mac);
-		if (rc == -ENOTSUP) {
-			/* The PMD cannot filter on it: receive everything, filter in software. */
-			rte_eth_promiscuous_enable(p->port_id);
-			GW_LOG(INFO, PORT, "%s: PMD cannot set its MAC; promiscuous, MAC kept in software",
-			       p->name);
-		} else if (rc != 0) {
-			return gw_error_set(err, rc, "%s: address refused: %s", p->name,
-					    rte_strerror(-rc));
-		}
+		rc = port_mac_set(p, &p->mac, err);
+		if (rc < 0)
+			return rc;
 	}
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0)

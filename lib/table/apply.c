@@ -53,8 +53,11 @@ apply_link(const struct gw_link_conf *l, struct gw_error *err)
 	if ((l->given & GW_LINK_GIVEN_NAME) && gw_tunnel_by_name(l->newname) >= 0)
 		return gw_error_set(err, -EEXIST, "link name \"%s\" is taken", l->newname);
 	rc = gw_port_set(l, err);
-	if (rc < 0 || !(l->given & GW_LINK_GIVEN_NAME))
+	if (rc < 0)
 		return rc;
+	gw_tunnel_resolve_all(); /* the underlay MTU bounds the tunnels' */
+	if (!(l->given & GW_LINK_GIVEN_NAME))
+		return 0;
 	/* tunnels pinned to the port follow it (conf is control-plane only) */
 	for (i = 0; i < GW_TUNNEL_MAX; i++)
 		if (gw_tunnels[i] != NULL && strcmp(gw_tunnels[i]->conf.dev, l->name) == 0)

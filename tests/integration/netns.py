@@ -179,7 +179,9 @@ class Greway:
                 "-l", LCORES]
         for i, tap in enumerate(taps):
             args += ["--vdev", f"net_tap{i},iface={tap}"]
-        args += ["--", "-c", str(self.conf), *extra_args]
+        # its own control socket: greways of one test must not take each other's
+        self.sock = lab.dir / f"{name}.sock"
+        args += ["--", "-c", str(self.conf), "-s", str(self.sock), *extra_args]
         self.argv = ns.cmd([binary, *args])
         with open(self.log, "w") as out:
             # `ip netns exec` execs greway: this pid is greway's
@@ -338,12 +340,15 @@ def router(lab):
     return r
 
 
-def greway_site(lab, binary, r, site, tunnel_opts="key 1001", host_mtu=1472, extra_conf=""):
+def greway_site(lab, binary, r, site, tunnel_opts="key 1001", host_mtu=1472, extra_conf="",
+                ctl=None):
     """Site `site` ("A" or "B") with greway as its gateway.
 
     greway runs in namespace "gwX" with port0 = WAN tap (moved into the router
     namespace r, which routes between the sites) and port1 = LAN tap (moved
-    into "hostX", the site's one host). Returns (greway, host namespace)."""
+    into "hostX", the site's one host). With `ctl` (grewayctl's path) greway
+    starts with an empty startup file and every line is given to grewayctl
+    instead. Returns (greway, host namespace)."""
     me, peer = SITES[site], SITES["B" if site == "A" else "A"]
     s = site.lower()
     mac = {"A": "0a", "B": "0b"}[site]
@@ -360,7 +365,12 @@ route add {peer['lan']} via {peer['tun']}
     gw_ns = lab.netns(f"gw{s}")
     host = lab.netns(f"host{s}")
     wan, lan = f"g{s}-wan", f"g{s}-lan"
-    gw = lab.greway(binary, gw_ns, conf, taps=(wan, lan), name=f"gw{site}")
+    gw = lab.greway(binary, gw_ns, "" if ctl else conf, taps=(wan, lan), name=f"gw{site}")
+    for line in conf.splitlines() if ctl else ():
+        words = line.split("#", 1)[0].split()
+        if words:
+            out = sh([ctl, "-s", str(gw.sock), *words], check=False)
+            assert out.returncode == 0, f"grewayctl {line}: {out.stderr}"
     lab.move_tap(gw_ns, wan, r, f"02:00:00:{mac}:00:fe", f"{me['wan_gw']}/24")
     # net_tap leaves the tap's tx checksum offload off: the host sends full checksums
     lab.move_tap(gw_ns, lan, host, f"02:00:00:{mac}:01:02", f"{me['host']}/24", mtu=host_mtu)
