@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "gw_cmd.h"
 
@@ -101,7 +102,7 @@ gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 		    cmd->addr.dev);
 		break;
 	case GW_CMD_ROUTE_ADD:
-		if (r->dst.len == 0)
+		if (r->dst.len == 0 && r->dst.addr.family == AF_INET) /* "default" is IPv4's */
 			put(&o, "route add default");
 		else
 			put(&o, "route add %s", gw_prefix_fmt(&r->dst, a, sizeof(a)));

@@ -130,6 +130,10 @@ check_cmd(const struct gw_cmd *cmd)
 	case GW_CMD_TUNNEL_CHANGE:
 		check_tunnel(cmd);
 		break;
+	case GW_CMD_LOG_SET:
+		check_name(cmd->log.module, false);
+		CHECK(gw_log_level_name(cmd->log.level) != NULL);
+		break;
 	case GW_CMD_TUNNEL_DEL:
 		check_name(cmd->name, false);
 		break;
@@ -142,10 +146,35 @@ check_cmd(const struct gw_cmd *cmd)
 	case GW_CMD_ROUTE_SHOW:
 	case GW_CMD_NEIGH_SHOW:
 	case GW_CMD_STATS_CLEAR:
+	case GW_CMD_LOG_SHOW:
 		break;
 	default:
 		CHECK(!"op out of range");
 	}
+}
+
+/*
+ * What save writes must load: an accepted add formats to a line that parses,
+ * and formatting is then a fixed point.
+ */
+static void
+check_format(const struct gw_cmd *cmd)
+{
+	char text[1024], again[1024], *argv[GW_CMD_ARGS_MAX];
+	struct gw_cmd back;
+	int n, argc;
+
+	n = gw_cmd_format(cmd, text, sizeof(text));
+	if (n == -ENOTSUP)
+		return;
+	CHECK(n > 0 && (size_t)n == strlen(text));
+	memcpy(again, text, n + 1);
+	argc = gw_cmd_split(again, argv, GW_CMD_ARGS_MAX);
+	CHECK(argc > 0);
+	CHECK(gw_cmd_parse(argc, argv, &back, NULL) == 0);
+	CHECK(back.op == cmd->op);
+	CHECK(gw_cmd_format(&back, again, sizeof(again)) == n);
+	CHECK(strcmp(text, again) == 0);
 }
 
 int
@@ -192,6 +221,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(gw_cmd_parse(argc, argv, &again, NULL) == rc);
 	if (rc == 0)
 		CHECK(memcmp(&cmd, &again, sizeof(cmd)) == 0);
+	if (rc == 0)
+		check_format(&cmd);
 out:
 	free(line);
 	return 0;

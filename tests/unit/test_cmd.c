@@ -116,11 +116,11 @@ static const struct cmd_case cmd_cases[] = {
 	{ "", -EINVAL, "empty command" },
 	{ "# only a comment", -EINVAL, "empty command" },
 	{ "bogus show", -EINVAL,
-	  "unknown object \"bogus\" (link, addr, route, neigh, tunnel, stats)" },
+	  "unknown object \"bogus\" (link, addr, route, neigh, tunnel, stats, log)" },
 	{ "Link show", -EINVAL,
-	  "unknown object \"Link\" (link, addr, route, neigh, tunnel, stats)" },
+	  "unknown object \"Link\" (link, addr, route, neigh, tunnel, stats, log)" },
 	{ "ip link show", -EINVAL,
-	  "unknown object \"ip\" (link, addr, route, neigh, tunnel, stats)" },
+	  "unknown object \"ip\" (link, addr, route, neigh, tunnel, stats, log)" },
 	{ "link", -EINVAL, "link needs a command" },
 	{ "addr", -EINVAL, "addr needs a command" },
 	{ "route", -EINVAL, "route needs a command" },
@@ -553,6 +553,22 @@ static const struct cmd_case cmd_cases[] = {
 	{ "stats show gre1", 0, NULL, { .op = GW_CMD_STATS_SHOW, .name = "gre1" } },
 	{ "stats clear", 0, NULL, { .op = GW_CMD_STATS_CLEAR } },
 
+	/* log: rte_log's level names, 1 (emerg) to 8 (debug). */
+	{ "log set cfg debug", 0, NULL, { .op = GW_CMD_LOG_SET, .log = { "cfg", 8 } } },
+	{ "log set all emerg", 0, NULL, { .op = GW_CMD_LOG_SET, .log = { "all", 1 } } },
+	{ "log set main warning", 0, NULL, { .op = GW_CMD_LOG_SET, .log = { "main", 5 } } },
+	{ "log show", 0, NULL, { .op = GW_CMD_LOG_SHOW } },
+	{ "log", -EINVAL, "log needs a command" },
+	{ "log get main", -EINVAL, "unknown command \"get\" for log (set, show)" },
+	{ "log show main", -EINVAL, "unexpected \"main\" after log show" },
+	{ "log set main", -EINVAL, "log set needs MODULE LEVEL" },
+	{ "log set main debug now", -EINVAL, "unexpected \"now\" after log set" },
+	{ "log set main 8", -EINVAL, "invalid log level \"8\" (emerg, alert, crit, err, warning, "
+	  "notice, info, debug)" },
+	{ "log set main DEBUG", -EINVAL, "invalid log level \"DEBUG\" (emerg, alert, crit, err, "
+	  "warning, notice, info, debug)" },
+	{ "log set a/b debug", -EINVAL, "log module \"a/b\" " NAME_CHARS },
+
 	/* lines as a startup file has them */
 	{ "\tlink set port0 up\t# bring it up\r\n", 0, NULL,
 	  { .op = GW_CMD_LINK_SET,
@@ -670,6 +686,12 @@ check_request(const struct gw_cmd *got, const struct gw_cmd *exp)
 		CHECK_INT(tunnel.mtu);
 		CHECK_STR(tunnel.dev);
 		break;
+	case GW_CMD_LOG_SET:
+		CHECK_STR(log.module);
+		CHECK_INT(log.level);
+		break;
+	case GW_CMD_LOG_SHOW:
+		break;
 	default: /* show, del, stats: a name, maybe empty */
 		CHECK_STR(name);
 		break;
@@ -701,6 +723,60 @@ test_cmd_row(void **state)
 	assert_int_equal(err.code, 0);
 	assert_string_equal(err.msg, "");
 	check_request(&cmd, &c->exp);
+}
+
+/*
+ * gw_cmd_format (what save writes): for every valid add row, the formatted
+ * line parses back to the same request, and formatting that gives the same
+ * line again. Only the record of which tunnel words were given may differ:
+ * save writes every option out, and no "no..." word.
+ */
+static void
+test_format_row(void **state)
+{
+	const struct cmd_case *c = *state;
+	char line[512], text[512], again[512], *argv[GW_CMD_ARGS_MAX];
+	struct gw_cmd cmd, back;
+	int argc, n;
+
+	strcpy(line, c->line);
+	argc = gw_cmd_split(line, argv, GW_CMD_ARGS_MAX);
+	assert_int_equal(gw_cmd_parse(argc, argv, &cmd, NULL), 0);
+	n = gw_cmd_format(&cmd, text, sizeof(text));
+	assert_true(n > 0 && (size_t)n == strlen(text));
+	strcpy(line, text);
+	argc = gw_cmd_split(line, argv, GW_CMD_ARGS_MAX);
+	if (gw_cmd_parse(argc, argv, &back, NULL) != 0)
+		fail_msg("\"%s\" does not parse back", text);
+	if (cmd.op == GW_CMD_TUNNEL_ADD) {
+		back.tunnel.given = cmd.tunnel.given;
+		/* a key's value means nothing without its flag ("key 5 nokey") */
+		if (!(cmd.tunnel.opts & GW_TUN_IKEY))
+			back.tunnel.ikey = cmd.tunnel.ikey;
+		if (!(cmd.tunnel.opts & GW_TUN_OKEY))
+			back.tunnel.okey = cmd.tunnel.okey;
+	}
+	check_request(&back, &cmd);
+	assert_int_equal(gw_cmd_format(&back, again, sizeof(again)), n);
+	assert_string_equal(again, text);
+	/* too small a buffer is an error, never a cut line */
+	assert_int_equal(gw_cmd_format(&cmd, again, (size_t)n), -ENOSPC);
+}
+
+static bool
+formattable(const struct cmd_case *c)
+{
+	switch (c->exp.op) {
+	case GW_CMD_LINK_SET:
+	case GW_CMD_ADDR_ADD:
+	case GW_CMD_ROUTE_ADD:
+	case GW_CMD_NEIGH_ADD:
+	case GW_CMD_TUNNEL_ADD:
+	case GW_CMD_LOG_SET:
+		return c->rc == 0;
+	default:
+		return false;
+	}
 }
 
 /* A NULL error record is allowed: same return, nothing written. */
@@ -739,7 +815,7 @@ static const struct argv_case argv_cases[] = {
 	  "empty device name" },
 	{ "empty stats name", 3, { "stats", "show", "" }, -EINVAL, "empty name" },
 	{ "empty object", 2, { "", "show" }, -EINVAL,
-	  "unknown object \"\" (link, addr, route, neigh, tunnel, stats)" },
+	  "unknown object \"\" (link, addr, route, neigh, tunnel, stats, log)" },
 	{ "blank inside a name", 3, { "link", "show", "a b" }, -EINVAL,
 	  "link name \"a b\" " NAME_CHARS },
 	{ "blank inside a value", 9,
@@ -871,6 +947,10 @@ add_tests(struct gw_tests *t)
 		gw_tests_add(t, test_cmd_row, &cmd_cases[i], "parse: \"%s\"",
 			     printable(cmd_cases[i].line, buf, sizeof(buf)));
 	gw_tests_add(t, test_cmd_null_err, NULL, "parse: NULL error record");
+	for (i = 0; i < GW_NELEM(cmd_cases); i++)
+		if (formattable(&cmd_cases[i]))
+			gw_tests_add(t, test_format_row, &cmd_cases[i], "format: \"%s\"",
+				     printable(cmd_cases[i].line, buf, sizeof(buf)));
 	for (i = 0; i < GW_NELEM(argv_cases); i++)
 		gw_tests_add(t, test_argv_row, &argv_cases[i], "argv: %s", argv_cases[i].name);
 	for (i = 0; i < GW_NELEM(mode_cases); i++)

@@ -361,6 +361,9 @@ static const char *const rt_lines[] = {
 	"stats show",
 	"stats show gre1",
 	"stats clear",
+	"log set ctrl debug",
+	"log set all err",
+	"log show",
 };
 
 static void
@@ -632,7 +635,18 @@ static const struct params_case params_cases[] = {
 	  -EINVAL, "invalid lladdr \"00:00:00:00:00:00\": not a unicast MAC" },
 	{ "neigh.add", "{\"dst\":\"host\",\"lladdr\":\"02:00:00:00:00:01\",\"dev\":\"port0\"}",
 	  -EINVAL, "invalid neighbour address \"host\": expected an IPv4 or IPv6 address" },
+	{ "log.set", "{\"module\":\"cfg\"}", -EINVAL, "log.set needs member \"level\"" },
+	{ "log.set", "{\"level\":\"debug\"}", -EINVAL, "log.set needs member \"module\"" },
+	{ "log.set", "{\"module\":\"cfg\",\"level\":7}", -EINVAL,
+	  "member \"level\" of log.set must be a string" },
+	{ "log.set", "{\"module\":\"cfg\",\"level\":\"verbose\"}", -EINVAL,
+	  "invalid log level \"verbose\" (emerg, alert, crit, err, warning, notice, info, debug)" },
+	{ "log.set", "{\"module\":\"cfg\",\"level\":\"debug\",\"x\":1}", -EINVAL,
+	  "unknown member \"x\" in log.set (module, level)" },
+	{ "log.show", "{\"module\":\"cfg\"}", -EINVAL,
+	  "unknown member \"module\": log.show takes no params" },
 	/* accepted */
+	{ "log.set", "{\"module\":\"all\",\"level\":\"debug\"}", 0, NULL },
 	{ "addr.show", NULL, 0, NULL },
 	{ "stats.show", "{}", 0, NULL },
 	{ "tunnel.add", "{" TPARAMS ",\"ttl\":0,\"tos\":\"inherit\",\"ikey\":null}", 0, NULL },
