@@ -59,7 +59,7 @@ static const struct {
 	  "       grewayctl link set NAME [name NEW] [address MAC] [mtu N] [up|down]\n"
 	  "\n"
 	  "Links are the ports (port0, port1, ... in DPDK port order) and the tunnels.\n"
-	  "  show        NAME: kind, address (ports), mtu and state of every link\n"
+	  "  show        every link, or link NAME: kind, address (ports), mtu, state\n"
 	  "  name NEW    rename a port; later commands use the new name\n"
 	  "  address MAC set the port's MAC (xx:xx:xx:xx:xx:xx)\n"
 	  "  mtu N       the port's L3 MTU, 68..65535\n"
