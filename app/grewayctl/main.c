@@ -74,6 +74,43 @@ set_timeouts(int fd, double deadline)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* Read up to the first newline before deadline; NULL with *why set otherwise. */
+static char *
+read_line(int fd, double deadline, enum call_fail *why)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap), *b;
+	ssize_t n;
+
+	while (buf != NULL) {
+		if (len + 1 == cap) {
+			b = cap * 2 <= REPLY_MAX ? realloc(buf, cap * 2) : NULL;
+			if (b == NULL)
+				break;
+			buf = b;
+			cap *= 2;
+		}
+		set_timeouts(fd, deadline);
+		n = recv(fd, buf + len, cap - 1 - len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*why = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? CALL_TIMEOUT :
+										    CALL_CLOSED;
+			free(buf);
+			return NULL;
+		}
+		len += n;
+		if (memchr(buf + len - n, '\n', n) != NULL) {
+			buf[len] = '\0';
+			return buf;
+		}
+	}
+	*why = CALL_NOMEM;
+	free(buf);
+	return NULL;
+}
+
 /*
  * Send one line, read one line back within timeout_s seconds. NULL with
  * *why set when greway could not be asked; a hung greway cannot hang us.
@@ -83,10 +120,10 @@ call(const char *path, const char *line, unsigned int timeout_s, enum call_fail 
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	double deadline = now() + timeout_s;
-	size_t len = 0, cap = 4096, sent = 0, want = strlen(line);
-	char *buf, *b;
+	size_t sent = 0, want = strlen(line);
+	char *reply;
 	ssize_t n;
-	int fd;
+	int fd, saved;
 
 	*why = CALL_UNREACHABLE;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -99,9 +136,11 @@ call(const char *path, const char *line, unsigned int timeout_s, enum call_fail 
 		return NULL;
 	set_timeouts(fd, deadline); /* a full listen backlog blocks connect() too */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		if (errno == EAGAIN)
+		saved = errno;
+		if (saved == EAGAIN || saved == EWOULDBLOCK)
 			*why = CALL_TIMEOUT;
 		close(fd);
+		errno = saved;
 		return NULL;
 	}
 	while (sent < want) {
@@ -110,46 +149,15 @@ call(const char *path, const char *line, unsigned int timeout_s, enum call_fail 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			*why = errno == EAGAIN ? CALL_TIMEOUT : CALL_CLOSED;
+			*why = errno == EAGAIN || errno == EWOULDBLOCK ? CALL_TIMEOUT : CALL_CLOSED;
 			close(fd);
 			return NULL;
 		}
 		sent += n;
 	}
-	buf = malloc(cap);
-	for (;;) {
-		if (buf == NULL) {
-			*why = CALL_NOMEM;
-			break;
-		}
-		if (len + 1 == cap) {
-			b = cap * 2 <= REPLY_MAX ? realloc(buf, cap * 2) : NULL;
-			if (b == NULL) {
-				free(buf);
-				buf = NULL;
-				continue;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		set_timeouts(fd, deadline);
-		n = recv(fd, buf + len, cap - 1 - len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*why = n < 0 && errno == EAGAIN ? CALL_TIMEOUT : CALL_CLOSED;
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		len += n;
-		if (memchr(buf + len - n, '\n', n) != NULL) {
-			buf[len] = '\0';
-			break;
-		}
-	}
+	reply = read_line(fd, deadline, why);
 	close(fd);
-	return buf;
+	return reply;
 }
 
 /* Write all of text to fd. */
@@ -259,6 +267,23 @@ build_request(int argc, char **argv, const char **file)
 	return req;
 }
 
+/* Exit 2 with one line naming the socket and what happened there. */
+static int
+unreachable(const char *path, enum call_fail why, unsigned int timeout_s)
+{
+	const char *what = "sent an answer too long to read";
+
+	if (why == CALL_UNREACHABLE)
+		return fail(CTL_EXIT_UNREACHABLE, "grewayctl: cannot reach greway at %s: %s", path,
+			    strerror(errno));
+	if (why == CALL_TIMEOUT)
+		return fail(CTL_EXIT_UNREACHABLE,
+			    "grewayctl: greway at %s did not answer within %u s", path, timeout_s);
+	if (why == CALL_CLOSED)
+		what = "closed the connection without answering";
+	return fail(CTL_EXIT_UNREACHABLE, "grewayctl: greway at %s %s", path, what);
+}
+
 /* Ask greway and print its answer; returns the exit status. */
 static int
 run(const char *path, unsigned int timeout_s, bool as_json, json_t *req, const char *file)
@@ -277,35 +302,16 @@ run(const char *path, unsigned int timeout_s, bool as_json, json_t *req, const c
 	free(text);
 	text = call(path, line, timeout_s, &why);
 	free(line);
-	if (text == NULL) {
-		switch (why) {
-		case CALL_UNREACHABLE:
-			fprintf(stderr, "grewayctl: cannot reach greway at %s: %s\n", path,
-				strerror(errno));
-			break;
-		case CALL_TIMEOUT:
-			fprintf(stderr, "grewayctl: greway at %s did not answer within %u s\n", path,
-				timeout_s);
-			break;
-		case CALL_CLOSED:
-			fprintf(stderr, "grewayctl: greway at %s closed the connection without answering\n",
-				path);
-			break;
-		case CALL_NOMEM:
-			fprintf(stderr, "grewayctl: greway at %s sent an answer too long to read\n",
-				path);
-			break;
-		}
-		return CTL_EXIT_UNREACHABLE;
-	}
+	if (text == NULL)
+		return unreachable(path, why, timeout_s);
 	reply = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
 	free(text);
 	e = json_object_get(reply, "error");
 	result = json_object_get(reply, "result");
 	if (e == NULL && result == NULL) {
 		json_decref(reply);
-		return fail(CTL_EXIT_UNREACHABLE, "grewayctl: greway at %s sent an answer that is not JSON-RPC",
-			    path);
+		return fail(CTL_EXIT_UNREACHABLE,
+			    "grewayctl: greway at %s sent an answer that is not JSON-RPC", path);
 	}
 	if (e != NULL) {
 		const char *msg = json_string_value(json_object_get(e, "message"));
@@ -336,6 +342,34 @@ run(const char *path, unsigned int timeout_s, bool as_json, json_t *req, const c
 	return rc;
 }
 
+/* -t SECONDS: 1..3600, digits only. */
+static int
+parse_timeout(const char *word, unsigned int *timeout_s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(word, &end, 10);
+	if (word[0] < '0' || word[0] > '9' || *end != '\0' || errno != 0 || v < 1 || v > 3600)
+		return -1;
+	*timeout_s = v;
+	return 0;
+}
+
+/* getopt refused an option: say which, on one line. */
+static int
+bad_option(const char *word)
+{
+	if (optopt != 0 && strchr("st", optopt) != NULL)
+		return fail(CTL_EXIT_REFUSED, "Error: option \"-%c\" needs a value", optopt);
+	if (optopt != 0)
+		return fail(CTL_EXIT_REFUSED, "Error: unknown option \"-%c\" (%s)", optopt,
+			    "grewayctl help lists them");
+	return fail(CTL_EXIT_REFUSED, "Error: unknown option \"%s\" (%s)", word,
+		    "grewayctl help lists them");
+}
+
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -347,8 +381,6 @@ main(int argc, char **argv)
 	const char *path = CTL_SOCKET_DEFAULT, *file = NULL;
 	unsigned int timeout_s = CTL_TIMEOUT_DEFAULT;
 	bool as_json = false;
-	unsigned long v;
-	char *end;
 	json_t *req;
 	int c, rc;
 
@@ -362,34 +394,22 @@ main(int argc, char **argv)
 			as_json = true;
 			break;
 		case 't':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
-			    v < 1 || v > 3600)
-				return fail(CTL_EXIT_REFUSED,
-					    "Error: invalid timeout \"%s\": expected 1..3600 seconds",
-					    optarg);
-			timeout_s = v;
+			if (parse_timeout(optarg, &timeout_s) < 0)
+				return fail(CTL_EXIT_REFUSED, "Error: invalid timeout \"%s\": %s",
+					    optarg, "expected 1..3600 seconds");
 			break;
 		case 'h':
 			ctl_usage(stdout);
 			return CTL_EXIT_OK;
 		default:
-			if (optopt != 0 && strchr("st", optopt) != NULL)
-				fprintf(stderr, "Error: option \"-%c\" needs a value\n", optopt);
-			else if (optopt != 0)
-				fprintf(stderr, "Error: unknown option \"-%c\" (grewayctl help lists them)\n",
-					optopt);
-			else
-				fprintf(stderr, "Error: unknown option \"%s\" (grewayctl help lists them)\n",
-					argv[optind - 1]);
-			return CTL_EXIT_REFUSED;
+			return bad_option(argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		return fail(CTL_EXIT_REFUSED, "Error: no command given (grewayctl help lists them)");
+		return fail(CTL_EXIT_REFUSED, "Error: no command given (%s)",
+			    "grewayctl help lists them");
 	/* help, help OBJECT, and OBJECT help as ip link help */
 	if (strcmp(argv[0], "help") == 0 || (argc == 2 && strcmp(argv[1], "help") == 0)) {
 		const char *object = NULL;
@@ -406,9 +426,8 @@ main(int argc, char **argv)
 			return CTL_EXIT_OK;
 		}
 		if (ctl_help(object) < 0)
-			return fail(CTL_EXIT_REFUSED,
-				    "Error: no help for \"%s\" (link, addr, route, neigh, tunnel, stats, log, save, version)",
-				    object);
+			return fail(CTL_EXIT_REFUSED, "Error: no help for \"%s\" (%s)", object,
+				    CTL_HELP_OBJECTS);
 		return CTL_EXIT_OK;
 	}
 	req = build_request(argc, argv, &file);
