@@ -21,7 +21,14 @@ TUN = f"tunnel add t1 mode gre local {WAN} remote 203.0.113.2"
 # (id, lines after BASE_CONFIG, index of the bad line among them, message)
 BAD_FILES = [
     ("unknown_object", ["frobnicate add x"], 0,
-     'unknown object "frobnicate" (link, addr, route, neigh, tunnel, stats)'),
+     'unknown object "frobnicate" (link, addr, route, neigh, tunnel, stats, log)'),
+    ("route_del_missing", ["route del 10.9.0.0/16"], 0, "no route 10.9.0.0/16"),
+    ("tunnel_del_missing", ["tunnel del nope"], 0, 'no tunnel "nope"'),
+    ("addr_del_in_use", [TUN, f"addr del {WAN}/24 dev port0"], 1,
+     f"{WAN}/24 is the local address of tunnel t1 (tunnel del or change it first)"),
+    ("show_in_file", ["tunnel show"], 0, "not a change: show it instead"),
+    ("log_module", ["log set dp debug"], 0,
+     'unknown log module "dp" (all, main, port, cfg, ctrl)'),
     ("unknown_command", ["route flush all"], 0,
      'unknown command "flush" for route (add, del, show)'),
     ("bad_key_range", [TUN + " key 4294967296"], 0,
