@@ -117,7 +117,7 @@ def flow_result(proc, timeout=30):
 
 
 def churn(rpc):
-    """1000 tunnels and 1000 routes in and out, and changes on the way."""
+    """1000 tunnels and 1000 routes in and out, changes on the way, then neighbours."""
     remote = B["wan"]
     for i in range(CHURN):
         rpc.call("tunnel.add", name=f"c{i}", mode="gre", local=A["wan"], remote=remote,
@@ -136,6 +136,13 @@ def churn(rpc):
     for i in range(0, CHURN, 10):
         rpc.call("route.del", dst=f"10.200.{i // 256}.{i % 256}/32")
     assert [t["ifname"] for t in rpc.call("tunnel.show")] == ["gre1"]
+    # neighbours on the underlay port that gre1 leaves by
+    wan_net = A["wan"].rsplit(".", 1)[0]
+    for i in range(100, 200):
+        rpc.call("neigh.add", dst=f"{wan_net}.{i}", lladdr=f"02:00:00:00:01:{i - 100:02x}",
+                 dev="port0")
+    for i in range(100, 200):
+        rpc.call("neigh.del", dst=f"{wan_net}.{i}", dev="port0")
 
 
 def test_churn_of_1000_tunnels_and_routes_loses_nothing_on_another(lab, greway_bin, workdir):
@@ -173,6 +180,8 @@ def test_churn_of_1000_tunnels_and_routes_loses_nothing_on_another(lab, greway_b
     assert (gre1["tx_packets"], gre1["rx_packets"]) == (sent_ab["sent"], sent_ba["sent"]), state
     assert not {k: v for k, v in drops.items() if k in MUST_BE_ZERO}, state
     assert rpc.call("route.show") == routes_before
+    churned = {f"{A['wan'].rsplit('.', 1)[0]}.{i}" for i in range(100, 200)}
+    assert not churned & {n["dst"] for n in rpc.call("neigh.show")}, "neighbours left behind"
     rpc.close()
 
 
