@@ -77,4 +77,13 @@ bool gw_cmd_is_show(enum gw_cmd_op op);
  */
 char *gw_save_config(void);
 
+/**
+ * Register the /greway/ telemetry commands and let them answer (call once the
+ * tables, ports and workers exist). @return 0 or -errno.
+ */
+int gw_telemetry_init(void);
+
+/** From now on the telemetry commands answer null: what they read is going away. */
+void gw_telemetry_stop(void);
+
 #endif /* GW_APP_H */

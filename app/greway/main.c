@@ -16,6 +16,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include "gw_app.h"
 #include "gw_apply.h"
@@ -112,6 +113,9 @@ run(void)
 		gw_port_stop_all();
 		return EXIT_FAILURE;
 	}
+	/* optional, as EAL's own telemetry is (--no-telemetry): forward without it */
+	if (gw_telemetry_init() < 0)
+		GW_LOG(WARNING, MAIN, "telemetry commands not registered");
 	GW_LOG(INFO, MAIN, "forwarding on %u worker(s), %u port(s)", nb_workers, gw_nb_ports);
 	printf("greway: running, %u worker(s), %u port(s)\n", nb_workers, gw_nb_ports);
 	fflush(stdout);
@@ -126,6 +130,7 @@ run(void)
 			rte_delay_us_sleep(MAIN_SLEEP_US);
 		rte_eal_mp_wait_lcore();
 	}
+	gw_telemetry_stop();
 	gw_control_stop();
 	gw_rpc_server_close(gw_opts.socket);
 	gw_stats_print(stdout);
@@ -161,7 +166,16 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return EXIT_SUCCESS;
 	}
+	/*
+	 * Serve dpdk-dumpcap / dpdk-pdump (secondary processes). Without shared
+	 * files (--in-memory, --no-shconf) there is no secondary to serve, and
+	 * rte_pdump_init says so by succeeding quietly; a failure costs capture only.
+	 */
+	if (rte_pdump_init() < 0)
+		GW_LOG(WARNING, MAIN, "packet capture (rte_pdump) unavailable: %s",
+		       rte_strerror(rte_errno));
 	rc = run();
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc;
 }

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * DPDK telemetry commands, so dpdk-telemetry.py (and Telegraf, the upstream
+ * exporter, ...) read greway's counters next to EAL's /ethdev/ and /eal/:
+ *
+ *     /greway/version          {"version": V}
+ *     /greway/stats            ports, drops, tunnels: every counter
+ *     /greway/drops            drop reason -> count
+ *     /greway/ports[,NAME]     port names, or one port's settings and counters
+ *     /greway/tunnels[,NAME]   tunnel names, or one tunnel's config and counters
+ *
+ * Callbacks run on DPDK's telemetry threads (one per client), concurrently
+ * with the control thread that adds and frees tunnels: each holds gw_cfg_lock
+ * while it reads the tables. Workers' state is only read, through the
+ * counter walker.
+ *
+ * 22.11's limits shape the replies: dict keys may only use [A-Za-z0-9_/]
+ * (others are refused), a dict holds 256 entries, an array 512 and only
+ * plain values, and a reply is cut at 16 KB by dropping whole entries. Names
+ * may hold '-' and '.', so they are keys with those made '_', and every
+ * object also carries its real "name"; /greway/stats lists the tunnels that
+ * fit and says how many there are.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "gw_app.h"
+#include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_stats.h"
+#include "gw_tunnel.h"
+
+#define TEL_OUTPUT_MAX 16384 /* telemetry's reply buffer in 22.11 (MAX_OUTPUT_LEN) */
+#define TEL_SLACK 64         /* kept free: a reply that overflows loses entries silently */
+#define TEL_DICT_MAX (RTE_TEL_MAX_DICT_ENTRIES - 1)
+#define U64_DIGITS_MAX 20
+
+/* Callbacks answer only between gw_telemetry_init and gw_telemetry_stop. */
+static bool tel_ready;
+
+/* Bytes of `"key":` plus a comma: how an entry grows the JSON text. */
+static size_t
+entry_len(const char *key)
+{
+	return strlen(key) + 4;
+}
+
+static size_t
+u64_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* A telemetry key for a name: '-' and '.' (legal in names, not in keys) become '_'. */
+static void
+name_key(const char *name, char *key, size_t size)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < size; i++) {
+		char c = name[i];
+
+		key[i] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_') ? c : '_';
+	}
+	key[i] = '\0';
+}
+
+/* One object (port or tunnel) of /greway/stats, keyed by its name. */
+struct tel_group {
+	struct rte_tel_data *d;
+	unsigned int n;                    /* entries added */
+	unsigned int total;                /* rows seen */
+	char keys[TEL_DICT_MAX][GW_NAME_MAX + 8];
+};
+
+struct tel_stats {
+	struct tel_group ports;
+	struct tel_group tunnels;
+	struct rte_tel_data *drops;
+	size_t budget;                     /* JSON bytes left for ports + tunnels */
+	int rc;                            /* first allocation failure */
+};
+
+/* A key unique within the group: the name made legal, then _2, _3, ... on a clash. */
+static void
+group_key(const struct tel_group *g, const char *name, char *key, size_t size)
+{
+	char base[GW_NAME_MAX];
+	unsigned int i, dup = 1;
+	bool clash;
+
+	name_key(name, base, sizeof(base));
+	snprintf(key, size, "%s", base);
+	do {
+		clash = false;
+		for (i = 0; i < g->n; i++) {
+			if (strcmp(g->keys[i], key) == 0) {
+				clash = true;
+				snprintf(key, size, "%s_%u", base, ++dup);
+				break;
+			}
+		}
+	} while (clash);
+}
+
+/* A row's counters (and its name) into a new dict; its JSON length in *len. */
+static struct rte_tel_data *
+row_dict(const struct gw_stats_row *row, size_t *len)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	unsigned int k;
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", row->name);
+	*len = 2 + entry_len("name") + strlen(row->name) + 2;
+	for (k = 0; k < row->n; k++) {
+		rte_tel_data_add_dict_u64(d, row->keys[k], row->vals[k]);
+		*len += entry_len(row->keys[k]) + u64_len(row->vals[k]);
+	}
+	return d;
+}
+
+static void
+group_add(struct tel_stats *s, struct tel_group *g, const struct gw_stats_row *row)
+{
+	char key[GW_NAME_MAX + 8];
+	struct rte_tel_data *d;
+	size_t len, need;
+
+	g->total++;
+	if (s->rc != 0 || g->n == TEL_DICT_MAX)
+		return;
+	group_key(g, row->name, key, sizeof(key));
+	d = row_dict(row, &len);
+	if (d == NULL) {
+		s->rc = -ENOMEM;
+		return;
+	}
+	need = entry_len(key) + len;
+	if (need > s->budget || rte_tel_data_add_dict_container(g->d, key, d, 0) != 0) {
+		rte_tel_data_free(d);
+		s->budget = 0; /* what follows would not fit either: keep the listing a prefix */
+		return;
+	}
+	s->budget -= need;
+	snprintf(g->keys[g->n++], sizeof(g->keys[0]), "%s", key);
+}
+
+static void
+stats_row(const struct gw_stats_row *row, void *arg)
+{
+	struct tel_stats *s = arg;
+
+	if (strcmp(row->kind, "port") == 0) {
+		group_add(s, &s->ports, row);
+	} else if (strcmp(row->kind, "tunnel") == 0) {
+		group_add(s, &s->tunnels, row);
+	} else {
+		rte_tel_data_add_dict_u64(s->drops, row->name, row->vals[0]);
+	}
+}
+
+/* Worst-case JSON bytes of the drops dict: reserved before the walk reaches it. */
+static size_t
+drops_reserve(void)
+{
+	size_t n = 2;
+	unsigned int i;
+
+	for (i = 1; i < GW_DROP_MAX; i++)
+		n += entry_len(gw_drop_name(i)) + U64_DIGITS_MAX;
+	return n;
+}
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tel_stats *s;
+	size_t fixed;
+	int rc = 0;
+
+	/* ~12 KB of keys: off the telemetry thread's stack */
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	s->ports.d = rte_tel_data_alloc();
+	s->tunnels.d = rte_tel_data_alloc();
+	s->drops = rte_tel_data_alloc();
+	if (s->ports.d == NULL || s->tunnels.d == NULL || s->drops == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rte_tel_data_start_dict(s->ports.d);
+	rte_tel_data_start_dict(s->tunnels.d);
+	rte_tel_data_start_dict(s->drops);
+
+	/* {"/greway/stats":{ "ports":{}, "drops":{}, "tunnels_total":N, "tunnels":{} }} */
+	fixed = strlen(cmd) + 6 + entry_len("ports") + 2 + entry_len("drops") + drops_reserve() +
+		entry_len("tunnels_total") + U64_DIGITS_MAX + entry_len("tunnels") + 2;
+	s->budget = TEL_OUTPUT_MAX - TEL_SLACK - fixed;
+
+	pthread_mutex_lock(&gw_cfg_lock);
+	if (!tel_ready)
+		rc = -EAGAIN;
+	else
+		gw_stats_foreach(stats_row, s);
+	pthread_mutex_unlock(&gw_cfg_lock);
+	if (rc == 0)
+		rc = s->rc;
+	if (rc != 0)
+		goto fail;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_container(d, "ports", s->ports.d, 0);
+	rte_tel_data_add_dict_container(d, "drops", s->drops, 0);
+	rte_tel_data_add_dict_u64(d, "tunnels_total", s->tunnels.total);
+	rte_tel_data_add_dict_container(d, "tunnels", s->tunnels.d, 0);
+	free(s);
+	return 0;
+fail:
+	rte_tel_data_free(s->ports.d);
+	rte_tel_data_free(s->tunnels.d);
+	rte_tel_data_free(s->drops);
+	free(s);
+	return rc;
+}
+
+static void
+drops_row(const struct gw_stats_row *row, void *arg)
+{
+	if (strcmp(row->kind, "drop") == 0)
+		rte_tel_data_add_dict_u64(arg, row->name, row->vals[0]);
+}
+
+static int
+tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc = 0;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&gw_cfg_lock);
+	if (!tel_ready)
+		rc = -EAGAIN;
+	else
+		gw_stats_foreach(drops_row, d);
+	pthread_mutex_unlock(&gw_cfg_lock);
+	return rc;
+}
+
+/* The counters of the one row of this kind and name. */
+struct tel_one {
+	const char *kind;
+	const char *name;
+	struct rte_tel_data *d;
+	bool found;
+};
+
+static void
+one_row(const struct gw_stats_row *row, void *arg)
+{
+	struct tel_one *o = arg;
+	unsigned int k;
+
+	if (o->found || strcmp(row->kind, o->kind) != 0 || strcmp(row->name, o->name) != 0)
+		return;
+	o->found = true;
+	for (k = 0; k < row->n; k++)
+		rte_tel_data_add_dict_u64(o->d, row->keys[k], row->vals[k]);
+}
+
+static void
+add_ip(struct rte_tel_data *d, const char *key, const struct gw_ip *ip)
+{
+	char buf[GW_IP_STRLEN];
+
+	if (ip->family == 0)
+		rte_tel_data_add_dict_string(d, key, "any");
+	else
+		rte_tel_data_add_dict_string(d, key, gw_ip_fmt(ip, buf, sizeof(buf)));
+}
+
+/* ttl and tos: a number, or "inherit" (copied from the inner packet). */
+static void
+add_byte(struct rte_tel_data *d, const char *key, uint8_t v, bool inherit)
+{
+	if (inherit)
+		rte_tel_data_add_dict_string(d, key, "inherit");
+	else
+		rte_tel_data_add_dict_int(d, key, v);
+}
+
+/* Settings are named as grewayctl -j link show / tunnel show name them. */
+static void
+port_info(struct rte_tel_data *d, const struct gw_port *p)
+{
+	char mac[GW_MAC_STRLEN];
+
+	rte_tel_data_add_dict_string(d, "name", p->name);
+	rte_tel_data_add_dict_int(d, "port_id", p->port_id);
+	rte_tel_data_add_dict_string(d, "address", gw_mac_fmt(p->mac.addr_bytes, mac, sizeof(mac)));
+	rte_tel_data_add_dict_int(d, "mtu", p->mtu);
+	rte_tel_data_add_dict_string(d, "operstate", p->up ? "UP" : "DOWN");
+	rte_tel_data_add_dict_int(d, "rx_queues", p->nb_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", p->nb_txq);
+	rte_tel_data_add_dict_int(d, "tx_ip_cksum_offload", p->tx_ip_cksum);
+}
+
+static void
+tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
+{
+	const struct gw_tunnel_conf *c = &t->conf;
+
+	uint16_t unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
+
+	rte_tel_data_add_dict_string(d, "name", c->name);
+	rte_tel_data_add_dict_string(d, "mode", gw_tunnel_mode_name(c->mode));
+	add_ip(d, "local", &c->local);
+	add_ip(d, "remote", &c->remote);
+	/* absent keys are absent: telemetry has no null */
+	if (c->opts & GW_TUN_IKEY)
+		rte_tel_data_add_dict_u64(d, "ikey", c->ikey);
+	if (c->opts & GW_TUN_OKEY)
+		rte_tel_data_add_dict_u64(d, "okey", c->okey);
+	rte_tel_data_add_dict_int(d, "icsum", !!(c->opts & GW_TUN_ICSUM));
+	rte_tel_data_add_dict_int(d, "ocsum", !!(c->opts & GW_TUN_OCSUM));
+	rte_tel_data_add_dict_int(d, "iseq", !!(c->opts & GW_TUN_ISEQ));
+	rte_tel_data_add_dict_int(d, "oseq", !!(c->opts & GW_TUN_OSEQ));
+	add_byte(d, "ttl", c->ttl, c->opts & GW_TUN_TTL_INHERIT);
+	add_byte(d, "tos", c->tos, c->opts & GW_TUN_TOS_INHERIT);
+	rte_tel_data_add_dict_int(d, "pmtudisc", !(c->opts & GW_TUN_NOPMTUDISC));
+	rte_tel_data_add_dict_int(d, "mtu", t->mtu);
+	if (c->dev[0] != '\0')
+		rte_tel_data_add_dict_string(d, "dev", c->dev);
+	/* UP once the underlay next hop's MAC is resolved, as tunnel show says */
+	rte_tel_data_add_dict_string(d, "operstate",
+				     unh != 0 && (gw_nh_l2_load(&gw_nhs[unh]) & GW_NH_L2_VALID) ?
+				     "UP" : "DOWN");
+}
+
+/* /greway/ports: the names; /greway/ports,NAME: that port. */
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tel_one o = { .kind = "port", .name = params, .d = d };
+	unsigned int i;
+	int rc = 0, p;
+
+	pthread_mutex_lock(&gw_cfg_lock);
+	if (!tel_ready) {
+		rc = -EAGAIN;
+	} else if (params == NULL || params[0] == '\0') {
+		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+		for (i = 0; i < gw_nb_ports; i++)
+			rte_tel_data_add_array_string(d, gw_ports[i].name);
+	} else if ((p = gw_port_by_name(params)) < 0) {
+		rc = -EINVAL; /* the client gets null, as for /ethdev/stats,99 */
+	} else {
+		rte_tel_data_start_dict(d);
+		port_info(d, &gw_ports[p]);
+		gw_stats_foreach(one_row, &o);
+	}
+	pthread_mutex_unlock(&gw_cfg_lock);
+	return rc;
+}
+
+/* /greway/tunnels: the names (the first 512); /greway/tunnels,NAME: that tunnel. */
+static int
+tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tel_one o = { .kind = "tunnel", .name = params, .d = d };
+	unsigned int i, n = 0;
+	int rc = 0, t;
+
+	pthread_mutex_lock(&gw_cfg_lock);
+	if (!tel_ready) {
+		rc = -EAGAIN;
+	} else if (params == NULL || params[0] == '\0') {
+		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+		for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+			if (gw_tunnels[i] == NULL)
+				continue;
+			rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
+			n++;
+		}
+	} else if ((t = gw_tunnel_by_name(params)) < 0) {
+		rc = -EINVAL;
+	} else {
+		rte_tel_data_start_dict(d);
+		tunnel_info(d, gw_tunnels[t]);
+		gw_stats_foreach(one_row, &o);
+	}
+	pthread_mutex_unlock(&gw_cfg_lock);
+	return rc;
+}
+
+static int
+tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", GW_VERSION);
+	return 0;
+}
+
+static const struct {
+	const char *cmd;
+	telemetry_cb fn;
+	const char *help;
+} tel_cmds[] = {
+	{ "/greway/version", tel_version, "greway's version. Takes no parameters" },
+	{ "/greway/stats", tel_stats,
+	  "Every counter: ports, drops and tunnels (as many as fit). Takes no parameters" },
+	{ "/greway/drops", tel_drops, "Dropped packets by reason. Takes no parameters" },
+	{ "/greway/ports", tel_ports,
+	  "Port names, or one port's settings and counters. Parameters: port name (optional)" },
+	{ "/greway/tunnels", tel_tunnels,
+	  "Tunnel names, or one tunnel's config and counters. Parameters: tunnel name (optional)" },
+};
+
+int
+gw_telemetry_init(void)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < RTE_DIM(tel_cmds); i++) {
+		rc = rte_telemetry_register_cmd(tel_cmds[i].cmd, tel_cmds[i].fn, tel_cmds[i].help);
+		if (rc < 0)
+			return rc;
+	}
+	pthread_mutex_lock(&gw_cfg_lock);
+	tel_ready = true;
+	pthread_mutex_unlock(&gw_cfg_lock);
+	return 0;
+}
+
+void
+gw_telemetry_stop(void)
+{
+	pthread_mutex_lock(&gw_cfg_lock);
+	tel_ready = false;
+	pthread_mutex_unlock(&gw_cfg_lock);
+}
