@@ -232,4 +232,29 @@ gw_tunnel_mode_is_ip6(enum gw_tunnel_mode mode)
 	return mode == GW_MODE_IP6GRE || mode == GW_MODE_IP6GRETAP;
 }
 
+/** Bytes of an outer IPv4 / IPv6 header, of a GRE header without options, of an option. */
+#define GW_OUTER_IP4_LEN 20
+#define GW_OUTER_IP6_LEN 40
+#define GW_GRE_BASE_LEN 4
+#define GW_GRE_OPT_LEN 4
+#define GW_INNER_ETH_LEN 14 /**< a GRETAP payload's Ethernet header, without VLAN tag */
+
+/**
+ * What a tunnel adds to each inner packet it sends, as the MTU sees it: the
+ * outer IP header, GRE with the options sent (okey, ocsum, oseq), and for
+ * GRETAP the inner Ethernet header. 24 for plain GRE over IPv4, 28 with a
+ * key, 32 with key and checksum, 36 with all three; +14 GRETAP, +20 IPv6.
+ */
+static inline unsigned int
+gw_tunnel_conf_overhead(enum gw_tunnel_mode mode, uint16_t opts)
+{
+	unsigned int n = (gw_tunnel_mode_is_ip6(mode) ? GW_OUTER_IP6_LEN : GW_OUTER_IP4_LEN) +
+			 GW_GRE_BASE_LEN;
+
+	n += opts & GW_TUN_OKEY ? GW_GRE_OPT_LEN : 0;
+	n += opts & GW_TUN_OCSUM ? GW_GRE_OPT_LEN : 0;
+	n += opts & GW_TUN_OSEQ ? GW_GRE_OPT_LEN : 0;
+	return n + (gw_tunnel_mode_is_tap(mode) ? GW_INNER_ETH_LEN : 0);
+}
+
 #endif /* GW_CMD_H */

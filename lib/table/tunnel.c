@@ -111,6 +111,7 @@ build_rewrite(struct gw_tunnel *t)
 	t->rw_len = sizeof(*ip) + gre_len;
 	memset(t->rw, 0, sizeof(t->rw));
 	memcpy(t->rw + GW_TUNNEL_RW_MAX - t->rw_len, hdr, t->rw_len);
+	RTE_ASSERT(t->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts));
 	/* the sequence number is the last option when present */
 	t->seq_off = c->opts & GW_TUN_OSEQ ? t->rw_len - 4 : 0;
 }
@@ -409,7 +410,8 @@ tunnel_resolve(struct gw_tunnel *t)
 	 * outer packets the port cannot carry (and outer fragmentation does not
 	 * exist yet), so the effective MTU is the smaller of the two.
 	 */
-	max_mtu = (unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU) - gw_tunnel_overhead(t);
+	max_mtu = (unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU) -
+		  gw_tunnel_conf_overhead(t->conf.mode, t->conf.opts);
 	t->mtu = t->conf.mtu != 0 ? RTE_MIN(t->conf.mtu, max_mtu) : max_mtu;
 	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
 }
