@@ -76,6 +76,37 @@ inner_ok(struct rte_mbuf *m, uint32_t *dst)
 	return true;
 }
 
+/*
+ * RFC 6040 §4.2 (decapsulation, normal mode), on the inner header once it is
+ * verified: outer CE marks the inner packet CE, or drops it when the inner
+ * packet is not ECN-capable; outer ECT(1) over inner ECT(0) becomes ECT(1);
+ * every other combination leaves the inner field as it is.
+ */
+static inline enum gw_drop
+ecn_decap(struct rte_mbuf *m, uint8_t outer)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint8_t tos = ip->type_of_service, inner = tos & GW_ECN_MASK, ecn;
+	uint16_t old;
+
+	if (outer == GW_ECN_CE) {
+		if (inner == GW_ECN_NOT_ECT)
+			return GW_DROP_ECN_NOT_ECT;
+		ecn = GW_ECN_CE;
+	} else if (outer == GW_ECN_ECT1 && inner == GW_ECN_ECT0) {
+		ecn = GW_ECN_ECT1;
+	} else {
+		return GW_DROP_NONE;
+	}
+	if (ecn == inner)
+		return GW_DROP_NONE;
+	old = *(const unaligned_uint16_t *)ip; /* version/IHL and TOS, as summed */
+	ip->type_of_service = (tos & ~GW_ECN_MASK) | ecn;
+	ip->hdr_checksum = gw_cksum_update16(ip->hdr_checksum, old,
+					     *(const unaligned_uint16_t *)ip);
+	return GW_DROP_NONE;
+}
+
 /* Tunnel policy on a matched packet: protocol, checksum, sequence (RFC 2890 §2.2). */
 static inline enum gw_drop
 tunnel_accept(struct gw_tunnel *t, const struct rte_mbuf *m, uint16_t gre_off,
@@ -111,6 +142,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 	void *data[GW_BURST_MAX];
 	uint16_t off[GW_BURST_MAX];
 	uint8_t run[GW_BURST_MAX];
+	uint8_t ecn[GW_BURST_MAX]; /* outer ECN field */
 	struct rte_mbuf *ok[GW_BURST_MAX];
 	uint8_t hbuf[GW_GRE_HDR_MAX];
 	uint64_t hits = 0;
@@ -136,6 +168,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 		keys[nok].has_key = !!(gre[nok].flags & GW_GRE_F_KEY);
 		keys[nok].key = gre[nok].key;
 		off[nok] = hl;
+		ecn[nok] = ip->type_of_service & GW_ECN_MASK;
 		ok[nok++] = m;
 	}
 	if (nok == 0)
@@ -178,6 +211,11 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 		}
 		if (unlikely(!inner_ok(m, &dst[kept]))) {
 			gw_burst_drop(lc, b, m, GW_DROP_INNER_HEADER);
+			continue;
+		}
+		if (unlikely(ecn[i] != GW_ECN_NOT_ECT) &&
+		    unlikely((why = ecn_decap(m, ecn[i])) != GW_DROP_NONE)) {
+			gw_burst_drop(lc, b, m, why);
 			continue;
 		}
 		lc->tun[t->idx].rx_packets++;

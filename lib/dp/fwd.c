@@ -95,10 +95,11 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 			ip->time_to_live = ttl;
 			csum += rte_cpu_to_be_16((uint16_t)ttl << 8); /* template TTL is 0 */
 		}
-		if (t->opts & GW_TUN_TOS_INHERIT) {
-			ip->type_of_service = tos;
-			csum += rte_cpu_to_be_16(tos); /* template TOS is 0 */
-		}
+		/* RFC 6040 normal mode: the inner ECN field is copied; DSCP is the
+		 * tunnel's or, with tos inherit, the inner one */
+		tos = t->opts & GW_TUN_TOS_INHERIT ? tos : (uint8_t)(t->dscp | (tos & GW_ECN_MASK));
+		ip->type_of_service = tos;
+		csum += rte_cpu_to_be_16(tos); /* template TOS is 0 */
 		ip->total_length = len;
 		ip->packet_id = id;
 	}

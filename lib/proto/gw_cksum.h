@@ -47,6 +47,27 @@ gw_ipv4_sum20(const void *hdr)
  * @param ihl_bytes
  *   Header length in bytes (20..60).
  */
+/**
+ * RFC 1624 incremental update: the checksum after one 16-bit word of the
+ * summed data changed from old to new (both as stored, network order).
+ */
+static inline uint16_t
+gw_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new)
+{
+	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old + new;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* ECN codepoints of the IPv4 TOS byte's two low bits (RFC 3168). */
+#define GW_ECN_MASK    0x03
+#define GW_ECN_NOT_ECT 0x00
+#define GW_ECN_ECT1    0x01
+#define GW_ECN_ECT0    0x02
+#define GW_ECN_CE      0x03
+
 static inline int
 gw_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t ihl_bytes)
 {

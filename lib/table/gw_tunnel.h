@@ -49,6 +49,7 @@ struct gw_tunnel {
 	uint16_t unh;         /**< underlay NEIGH next hop; 0 while unresolved */
 	uint16_t mtu;         /**< largest inner packet sent without fragmenting */
 	uint16_t rw_sum;      /**< folded one's-complement sum of the outer IPv4 template */
+	uint8_t dscp;         /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
 	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
 	uint32_t local;       /**< outer source, network order */
 	uint32_t remote;      /**< outer destination, network order */

@@ -89,7 +89,9 @@ build_rewrite(struct gw_tunnel *t)
 
 	memset(hdr, 0, sizeof(hdr));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos;
+	/* per packet: DSCP (configured or inherited) | the inner ECN bits (RFC 6040) */
+	ip->type_of_service = 0;
+	t->dscp = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos & ~GW_ECN_MASK;
 	ip->fragment_offset = c->opts & GW_TUN_NOPMTUDISC ? 0 :
 			      rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = c->opts & GW_TUN_TTL_INHERIT ? 0 : c->ttl;
