@@ -178,6 +178,11 @@ def build():
     b.bad(0, "inner_header", g.wan_gre(REMOTE, b"\x43" + inner[1:]))
     b.bad(0, "inner_header", g.wan_gre(REMOTE, inner[:2] + struct.pack("!H", 1000) + inner[4:]))
 
+    # ecn_not_ect: congestion marked outside, but the inner packet cannot carry it
+    b.bad(0, "ecn_not_ect", g.eth(g.WAN_MAC, g.WAN_NH_MAC, 0x0800,
+                                  g.ipv4(REMOTE, g.WAN_IP, 47,
+                                         g.gre_header(payload=to_lan(b._id())), tos=0x03)))
+
     # ttl_expired: after decap and on the way into a tunnel
     b.bad(0, "ttl_expired", g.wan_gre(REMOTE, to_lan(b._id(), ttl=1)))
     b.bad(0, "ttl_expired", g.wan_gre(REMOTE, to_lan(b._id(), ttl=0)))
