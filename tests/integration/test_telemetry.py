@@ -7,16 +7,19 @@ dpdk-telemetry.py must report the same counters as `grewayctl -j stats show`
 and the SIGUSR1 dump, the tunnel config that `grewayctl -j tunnel show` gives,
 and keep answering while tunnels come and go.
 
-dpdk-dumpcap is a secondary process: it cannot attach to a --no-huge greway
-(checked below, so doc/telemetry.md stays true) and captures from one on
-hugepages, which the last test reserves from the machine's pool when it can.
-dpdk-dumpcap takes no --no-pci; as a secondary it only lists PCI devices and
-uses none that the primary does not drive.
+DPDK's capture tools are secondary processes. The tests use dpdk-pdump, which
+takes EAL options and so gets --no-pci like every DPDK program here (22.11's
+dpdk-dumpcap takes none, and would scan the machine's PCI bus). dpdk-pdump
+cannot attach to a --no-huge greway (checked below, so doc/telemetry.md stays
+true) and captures from one on hugepages; the last test reserves 2 MB
+hugepages for that when too few are free, and gives them back afterwards.
 """
+import contextlib
 import glob
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -31,7 +34,7 @@ import netns
 from conftest import REPO, require_root, require_tool, run
 
 TELEMETRY = "dpdk-telemetry.py"
-DUMPCAP = "dpdk-dumpcap"
+PDUMP = "dpdk-pdump"
 
 TUN_REMOTE = "203.0.113.2"
 CONFIG = g.BASE_CONFIG + [
@@ -249,15 +252,46 @@ def test_version_help_and_builtin_commands(gw):
     assert ethstats["ipackets"] == ports["port0"]["rx_packets"]
 
 
-def test_dumpcap_refuses_a_no_huge_primary(gw):
-    """A --no-huge greway cannot serve a secondary process: dpdk-dumpcap fails to
-    attach (doc/telemetry.md says so), and greway keeps running and answering."""
-    require_tool(DUMPCAP)
-    cp = subprocess.run([DUMPCAP, f"--file-prefix={gw.prefix}", "-D"], capture_output=True,
-                        text=True, timeout=60)
-    assert cp.returncode != 0, cp.stdout
+def pdump_lcore(busy):
+    """A cpu for dpdk-pdump's polling loop other than greway's (`busy`), if there is one."""
+    cpus = sorted(os.sched_getaffinity(0))
+    others = [c for c in cpus if str(c) != busy]
+    return str((others or cpus)[0])
+
+
+def pdump_cmd(prefix, rx, tx, lcore):
+    """dpdk-pdump capturing both directions of port 0 of greway `prefix` into two pcaps.
+
+    rx and tx are names relative to its cwd: 22.11 cuts a path at 63 characters
+    without a word (and a long tmp path cut to the same name would put both
+    directions in one file). A small ring and pool (~6 MB of hugepages instead of
+    the default ~150 MB) hold a few pings; it runs until SIGINT."""
+    assert len(rx) < 64 and len(tx) < 64
+    return [PDUMP, "--no-pci", "--file-prefix", prefix, "-l", lcore, "--",
+            "--pdump", f"port=0,queue=*,rx-dev={rx},tx-dev={tx},ring-size=1024,"
+            "total-num-mbufs=2048"]
+
+
+def no_core_dump():
+    # a secondary that cannot attach panics (abort): leave no core file behind
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def test_pdump_refuses_a_no_huge_primary(gw):
+    """A --no-huge greway cannot serve a secondary process: dpdk-pdump --no-pci fails
+    to attach (doc/telemetry.md says so), and greway keeps running and answering."""
+    require_tool(PDUMP)
+    rx, tx = "refused_rx.pcap", "refused_tx.pcap"
+    cp = subprocess.run(pdump_cmd(gw.prefix, rx, tx, pdump_lcore("0")), capture_output=True,
+                        text=True, timeout=60, cwd=gw.dir, preexec_fn=no_core_dump,
+                        stdin=subprocess.DEVNULL)
+    assert cp.returncode != 0, cp.stdout + cp.stderr
+    assert "Failed to open shared memory" in cp.stderr, cp.stderr
+    assert "Cannot init EAL" in cp.stderr, cp.stderr
+    assert not (gw.dir / rx).exists() and not (gw.dir / tx).exists()
     assert gw.proc.poll() is None
     assert tel1(gw.prefix, "/greway/ports") == ["port0", "port1"]
+    assert ctl_json(gw, "stats", "show")["ports"][0]["name"] == "port0"
 
 
 def test_answers_while_tunnels_change(gw):
@@ -316,35 +350,93 @@ def test_stats_clear_applies(gw):
     assert ethstats["ipackets"] == N_DECAP + N_BAD_CSUM + N_NO_TUNNEL + N_KEY
 
 
-# --- capture: greway on hugepages, a net_tap port, dpdk-dumpcap ---
+# --- capture: greway on hugepages, a net_tap port, dpdk-pdump ---
 
-HUGE_NEEDED_MB = 400  # greway with two ports (~170 MB) plus dumpcap's pool, with room
-
-
-def hugepages_free_mb():
-    info = dict(re.findall(r"^(\w+):\s+(\d+)", open("/proc/meminfo").read(), re.M))
-    return int(info.get("HugePages_Free", 0)) * int(info.get("Hugepagesize", 0)) // 1024
+HUGE_DIR = "/dev/hugepages"
+NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
+HUGE_NEEDED_MB = 300  # greway with two ports (~170 MB) plus pdump's pool (~6 MB), with room
+N_PINGS = 4
 
 
-def test_dumpcap_captures_a_port(greway_bin, workdir, run_id):
-    """dpdk-dumpcap (secondary, same --file-prefix) captures both directions of
-    port0 of a greway on hugepages: the pings of a host and greway's replies."""
+def meminfo():
+    return {k: int(v) for k, v in
+            re.findall(r"^(\w+):\s+(\d+)", open("/proc/meminfo").read(), re.M)}
+
+
+def hugepages_free():
+    """Free default-size hugepages that no one has reserved yet."""
+    info = meminfo()
+    return info["HugePages_Free"] - info.get("HugePages_Rsvd", 0)
+
+
+def _write(path, value):
+    with open(path, "w") as f:
+        f.write(f"{value}\n")
+
+
+@pytest.fixture
+def hugepages():
+    """HUGE_NEEDED_MB of free 2 MB hugepages in a hugetlbfs at /dev/hugepages.
+
+    Takes what is free; when too little is, raises vm.nr_hugepages by the
+    difference (compacting memory once if the kernel falls short) and mounts
+    hugetlbfs if nothing is mounted there. Teardown, on failure too, puts
+    nr_hugepages back to its value before and unmounts only what it mounted.
+    Skips only when the kernel cannot give the pages."""
     require_root()
-    require_tool(DUMPCAP)
-    free = hugepages_free_mb()
-    if free < HUGE_NEEDED_MB or not os.path.ismount("/dev/hugepages"):
-        pytest.skip(f"dpdk-dumpcap needs a greway on hugepages: {free} MB free, "
-                    f"{HUGE_NEEDED_MB} MB needed (scripts/bench.sh reserves them)")
+    info = meminfo()
+    if info.get("Hugepagesize") != 2048:
+        pytest.skip(f"the default hugepage size is {info.get('Hugepagesize')} kB; "
+                    "this test reserves 2 MB pages through vm.nr_hugepages")
+    need = HUGE_NEEDED_MB // 2
+    with contextlib.ExitStack() as undo:
+        if not os.path.ismount(HUGE_DIR):
+            if not os.path.isdir(HUGE_DIR):
+                os.makedirs(HUGE_DIR)
+                undo.callback(os.rmdir, HUGE_DIR)
+            netns.sh(["mount", "-t", "hugetlbfs", "-o", "pagesize=2M", "nodev", HUGE_DIR])
+            undo.callback(netns.sh, ["umount", HUGE_DIR], check=False)
+        orig = int(open(NR_HUGEPAGES).read())
+        free = hugepages_free()
+        if free < need:
+            want = orig + need - free
+            undo.callback(_write, NR_HUGEPAGES, orig)
+            try:
+                _write(NR_HUGEPAGES, want)
+                if hugepages_free() < need:
+                    # fragmented memory: compact it and ask once more
+                    _write("/proc/sys/vm/compact_memory", 1)
+                    _write(NR_HUGEPAGES, want)
+            except OSError as e:
+                pytest.skip(f"cannot raise {NR_HUGEPAGES} from {orig} to {want}: {e}")
+            got = hugepages_free()
+            if got < need:
+                pytest.skip(f"the kernel gave only {got} free 2 MB hugepages of the {need} "
+                            f"needed ({NR_HUGEPAGES} {orig} -> {want}, now "
+                            f"{open(NR_HUGEPAGES).read().strip()})")
+        yield
+
+
+def test_pdump_captures_a_port(greway_bin, workdir, run_id, hugepages):
+    """dpdk-pdump --no-pci (secondary, same --file-prefix) captures both directions
+    of port0 of a greway on hugepages: the pings of a host in its rx file, greway's
+    replies in its tx file. greway survives it, forwards afterwards, exits cleanly."""
+    require_tool(PDUMP)
+    require_tool("stdbuf")
     prefix = f"telcap{run_id}"
-    cap = workdir / "port0.pcapng"
+    rx_cap, tx_cap = "port0_rx.pcap", "port0_tx.pcap"  # in workdir, pdump's cwd
     log = workdir / "greway.log"
     conf = workdir / "gw.conf"
     conf.write_text(f"link set port0 address {g.WAN_MAC}\naddr add {g.WAN_IP}/24 dev port0\n")
     tap = f"tc{run_id}"
+    # dpdk-pdump's pcap vdevs are hot-plugged into greway too, which opens (empty)
+    # files of the same relative names in its own cwd: keep those apart
+    gw_cwd = workdir / "greway"
+    gw_cwd.mkdir()
 
     def cleanup():
         # EAL leaves its hugepage files behind; they are ours alone (our prefix)
-        for f in glob.glob(f"/dev/hugepages/{prefix}map_*"):
+        for f in glob.glob(f"{HUGE_DIR}/{prefix}map_*"):
             os.unlink(f)
         shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
 
@@ -352,11 +444,12 @@ def test_dumpcap_captures_a_port(greway_bin, workdir, run_id):
         ns = lab.netns("cap")
         lab.callback(cleanup)  # runs after greway is stopped (registered before it)
         with open(log, "w") as out:
-            proc = lab.popen(ns, [greway_bin, "--no-pci", "--file-prefix", prefix, "-l",
-                                  netns.LCORES, "--vdev", f"net_tap0,iface={tap}",
+            proc = lab.popen(ns, [greway_bin, "--no-pci", "--file-prefix", prefix,
+                                  "--huge-dir", HUGE_DIR, "-l", netns.LCORES,
+                                  "--vdev", f"net_tap0,iface={tap}",
                                   "--vdev", "net_null0,no-rx=1", "--", "-c", conf,
                                   "-s", workdir / "greway.sock"],
-                             stdout=out, stderr=subprocess.STDOUT)
+                             stdout=out, stderr=subprocess.STDOUT, cwd=gw_cwd)
 
         def running():
             if proc.poll() is not None:
@@ -364,38 +457,51 @@ def test_dumpcap_captures_a_port(greway_bin, workdir, run_id):
             return "greway: running" in log.read_text(errors="replace") and ns.has_link(tap)
 
         netns.wait_for(running, 30, "greway on hugepages to start")
-        # the kernel end of the tap is the host 198.51.100.2 (its own MAC)
+        # the kernel end of the tap is the host 198.51.100.254 (its own MAC)
         ns.ip("link", "set", tap, "address", g.WAN_NH_MAC)
         ns.ip("addr", "add", f"{g.WAN_NH}/24", "dev", tap)
         ns.ip("link", "set", tap, "up")
         netns.warm_up(ns, g.WAN_IP)
 
-        listed = subprocess.run([DUMPCAP, f"--file-prefix={prefix}", "-D"],
-                                capture_output=True, text=True, timeout=60)
-        assert "0. net_tap0" in listed.stdout, listed.stdout + listed.stderr
-        dump_out = workdir / "dumpcap.out"
-        with open(dump_out, "w") as out:
-            # -p: greway's port stays as it is (no promiscuous mode); 8 packets = 4 pings
-            dump = lab.popen(ns, [DUMPCAP, f"--file-prefix={prefix}", "-i", "net_tap0", "-p",
-                                  "-c", "8", "-w", cap], stdout=out, stderr=subprocess.STDOUT)
-        # "Packets captured:" (stderr, unbuffered) follows the primary's ack of the enable
-        netns.wait_for(lambda: dump.poll() is not None or
-                       "Packets captured" in dump_out.read_text(errors="replace"),
-                       30, "dpdk-dumpcap to attach")
-        assert dump.poll() is None, dump_out.read_text()
-        ns.ping(g.WAN_IP, count=10, interval=0.2)
-        try:
-            rc = dump.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            rc = None
-        assert rc == 0, dump_out.read_text(errors="replace")
+        pdump_out = workdir / "pdump.out"
+        with open(pdump_out, "w") as out:
+            # stdbuf: its "capture for" line, printed once greway acked the enable,
+            # reaches the file at once
+            pdump = subprocess.Popen(
+                ns.cmd(["stdbuf", "-oL", *pdump_cmd(prefix, rx_cap, tx_cap,
+                                                    pdump_lcore(netns.LCORES))]),
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=workdir, preexec_fn=no_core_dump)
+        # SIGINT makes it disable the capture in greway before it exits (registered
+        # after greway's stop, so it runs first)
+        lab.callback(netns.stop_process, pdump, signal.SIGINT, 15)
+
+        netns.wait_for(lambda: pdump.poll() is not None or
+                       "capture for" in pdump_out.read_text(errors="replace"),
+                       30, "dpdk-pdump to attach")
+        assert pdump.poll() is None, pdump_out.read_text(errors="replace")
+        cp, loss = ns.ping(g.WAN_IP, count=N_PINGS, interval=0.2)
+        assert loss == 0.0, cp.stdout
         assert proc.poll() is None, "greway died under capture"
+        rc = netns.stop_process(pdump, signal.SIGINT, 15)
+        assert rc == 0, pdump_out.read_text(errors="replace")
+        assert proc.poll() is None, "greway died when the capture ended"
         cp, loss = ns.ping(g.WAN_IP, count=3, interval=0.2)
-        assert loss == 0.0, cp.stdout  # and still forwards once the capture ended
+        assert loss == 0.0, cp.stdout  # and still answers once the capture ended
+        rc = netns.stop_process(proc)
+        assert rc == 0, log.read_text(errors="replace")
 
     from scapy.all import ICMP, IP, rdpcap
-    pkts = rdpcap(str(cap))
-    assert len(pkts) == 8
-    icmp = [(p[IP].src, p[IP].dst, p[ICMP].type) for p in pkts if p.haslayer(ICMP)]
-    assert (g.WAN_NH, g.WAN_IP, 8) in icmp, icmp  # received by greway
-    assert (g.WAN_IP, g.WAN_NH, 0) in icmp, icmp  # sent by greway
+
+    def pings(path):
+        pkts = rdpcap(str(workdir / path))
+        return [(p[IP].src, p[IP].dst, p[ICMP].type, p[ICMP].seq)
+                for p in pkts if p.haslayer(ICMP)]
+
+    rx, tx = pings(rx_cap), pings(tx_cap)
+    # received by greway: the host's requests, every one that ping sent (N_PINGS, more
+    # if a reply came late); sent by greway: a reply to each, and no other ICMP
+    seqs = range(1, len(rx) + 1)
+    assert len(rx) >= N_PINGS, rx
+    assert rx == [(g.WAN_NH, g.WAN_IP, 8, s) for s in seqs], rx
+    assert tx == [(g.WAN_IP, g.WAN_NH, 0, s) for s in seqs], tx
