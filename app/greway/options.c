@@ -8,6 +8,7 @@
 
 #include "gw_app.h"
 #include "gw_inet.h"
+#include "gw_tunnel.h"
 
 struct gw_options gw_opts = {
 	.socket = GW_DEFAULT_SOCKET,
@@ -19,6 +20,7 @@ usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
+		"       [--pmtu-timeout S]\n"
 		"\n"
 		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
 		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"
@@ -31,10 +33,12 @@ usage(FILE *f, const char *prog)
 		"  -p PMD_PROFILE       per-PMD port profile (not implemented yet: refused)\n"
 		"  --idle-sleep-us N    a worker that keeps finding no packets sleeps up to N us\n"
 		"                       between polls (default %u; 0 = busy poll, for benchmarks)\n"
+		"  --pmtu-timeout S     how long an underlay path MTU learned from ICMP \"fragmentation\n"
+		"                       needed\" lowers the tunnels' MTU (default %u s; RFC 1191)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"Signals: SIGUSR1 prints the counters, SIGINT/SIGTERM stop (counters are printed at exit).\n",
-		prog, GW_DEFAULT_SOCKET, GW_IDLE_SLEEP_US_DEFAULT);
+		prog, GW_DEFAULT_SOCKET, GW_IDLE_SLEEP_US_DEFAULT, GW_PMTU_TIMEOUT_DEFAULT);
 }
 
 int
@@ -42,6 +46,7 @@ gw_options_parse(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
+		{ "pmtu-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,6 +73,15 @@ gw_options_parse(int argc, char **argv)
 				return -1;
 			}
 			gw_opts.idle_sleep_us = v;
+			break;
+		case 't':
+			if (gw_uint_parse(optarg, 86400, &v) < 0 || v == 0) {
+				fprintf(stderr,
+					"greway: invalid --pmtu-timeout \"%s\": expected 1..86400\n",
+					optarg);
+				return -1;
+			}
+			gw_pmtu_timeout_s = v;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);

@@ -273,6 +273,8 @@ gw_tunnel_json(const struct gw_tunnel *t)
 	json_object_set_new(o, "tos", byte_or_inherit(c->opts & GW_TUN_TOS_INHERIT, c->tos));
 	json_object_set_new(o, "pmtudisc", json_boolean(!(c->opts & GW_TUN_NOPMTUDISC)));
 	json_object_set_new(o, "mtu", json_integer(t->mtu));
+	if (t->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
+		json_object_set_new(o, "pmtu", json_integer(t->pmtu));
 	if (c->dev[0] != '\0')
 		json_object_set_new(o, "dev", json_string(c->dev));
 	json_object_set_new(o, "operstate", json_string(tunnel_state(t)));

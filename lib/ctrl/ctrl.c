@@ -10,6 +10,7 @@
 #include "gw_ctrl.h"
 #include "gw_dp.h"
 #include "gw_nh.h"
+#include "gw_tunnel.h"
 
 uint64_t gw_ctrl_drops[GW_DROP_MAX];
 struct rte_mempool *gw_ctrl_pool;
@@ -86,6 +87,7 @@ gw_ctrl_poll(void)
 	now = rte_get_timer_cycles();
 	if (now >= next_refresh) {
 		gw_arp_refresh();
+		gw_tunnel_pmtu_age(now);
 		next_refresh = now + rte_get_timer_hz() / 4;
 	}
 	return total;

@@ -9,8 +9,10 @@
 #ifndef GW_CTRL_H
 #define GW_CTRL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -54,6 +56,17 @@ void gw_arp_glean(struct rte_mbuf *m, uint16_t port);
 
 /** Re-send ARP for every unresolved neighbour not asked in the last second. */
 void gw_arp_refresh(void);
+
+/**
+ * An ICMP message for one of our addresses that may be a "fragmentation
+ * needed" about one of our GRE packets: if it is, the tunnels on that path
+ * learn the smaller MTU (gw_tunnel_pmtu_learn).
+ *
+ * @param ip  The ICMP packet's IPv4 header, contiguous, checksums verified.
+ * @param len Bytes from ip to the end of the packet.
+ * @return true when it was a frag-needed message (consumed), else false.
+ */
+bool gw_pmtu_input(const struct rte_ipv4_hdr *ip, uint32_t len);
 
 /** Handle an IPv4 packet for one of our addresses (takes ownership). */
 void gw_icmp_local(struct rte_mbuf *m);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Local delivery on the control thread: ICMP echo to one of our addresses
- * is answered (so ping of a tunnel endpoint works); anything else for us is
- * counted as local_proto and dropped. The reply is routed by a worker.
+ * is answered (so ping of a tunnel endpoint works), "fragmentation needed"
+ * about our GRE packets teaches the tunnels their path MTU (pmtu.c);
+ * anything else for us is counted as local_proto and dropped. The reply is routed by a worker.
  */
 #include <netinet/in.h>
 
@@ -27,8 +28,13 @@ gw_icmp_local(struct rte_mbuf *m)
 	    !rte_pktmbuf_is_contiguous(m) || m->pkt_len < hl + sizeof(*icmp))
 		goto drop;
 	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hl);
-	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
-	    rte_raw_cksum(icmp, m->pkt_len - hl) != 0xffff)
+	if (rte_raw_cksum(icmp, m->pkt_len - hl) != 0xffff)
+		goto drop;
+	if (gw_pmtu_input(ip, m->pkt_len)) {
+		rte_pktmbuf_free(m); /* learned from, answered never (RFC 1122 §3.2.2) */
+		return;
+	}
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
 		goto drop;
 
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;

@@ -60,7 +60,14 @@ struct gw_tunnel {
 	uint8_t rx_seq_valid;                 /**< a sequence number was accepted */
 
 	struct gw_tunnel_conf conf; /**< as configured, for show and change */
+	uint16_t pmtu;              /**< underlay path MTU learned from ICMP; 0: none */
+	uint64_t pmtu_expire;       /**< TSC when pmtu is forgotten */
 };
+
+#define GW_PMTU_MIN 552             /**< lowest underlay path MTU believed (Linux's min_pmtu) */
+#define GW_PMTU_TIMEOUT_DEFAULT 600 /**< seconds a learned path MTU holds (RFC 1191 §6.3) */
+
+extern unsigned int gw_pmtu_timeout_s; /**< --pmtu-timeout */
 
 extern struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX]; /**< by index; NULL when free */
 extern struct rte_hash *gw_tunnel_hash;             /**< gw_tunnel_key -> tunnel */
@@ -106,6 +113,19 @@ int gw_tunnel_by_name(const char *name);
  * Called by the control thread after every route or address change.
  */
 void gw_tunnel_resolve_all(void);
+
+/**
+ * An ICMP "fragmentation needed" from the underlay says the path from local to
+ * remote carries at most mtu bytes: every tunnel on that path (any key; the
+ * quoted header rarely holds it, and the path is the same) lowers its
+ * effective MTU, for gw_pmtu_timeout_s. Never below GW_PMTU_MIN; never raised.
+ *
+ * @return how many tunnels changed.
+ */
+unsigned int gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu);
+
+/** Forget the learned path MTUs that expired (control thread, periodically). */
+void gw_tunnel_pmtu_age(uint64_t now);
 
 /** Bytes a tunnel adds in front of the inner packet (outer IP + GRE). */
 static inline unsigned int

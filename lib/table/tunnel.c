@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
@@ -25,6 +26,7 @@
 #include "gw_tunnel.h"
 
 struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
+unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash;
 struct rte_hash *gw_tunnel_pair_hash;
 static int tunnel_socket;
@@ -349,6 +351,10 @@ gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 	}
 	t->nh = old->nh;
 	t->tx_seq = old->tx_seq; /* the peer keeps seeing increasing numbers */
+	if (t->local == old->local && t->remote == old->remote) { /* the same path */
+		t->pmtu = old->pmtu;
+		t->pmtu_expire = old->pmtu_expire;
+	}
 	tunnel_resolve(t);
 
 	/* Publish the new object everywhere the old one is reachable, then free it. */
@@ -412,8 +418,10 @@ tunnel_resolve(struct gw_tunnel *t)
 	 * outer packets the port cannot carry (and outer fragmentation does not
 	 * exist yet), so the effective MTU is the smaller of the two.
 	 */
-	max_mtu = (unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU) -
-		  gw_tunnel_conf_overhead(t->conf.mode, t->conf.opts);
+	max_mtu = unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU;
+	if (t->pmtu != 0)
+		max_mtu = RTE_MIN(max_mtu, t->pmtu); /* what the path beyond said */
+	max_mtu -= gw_tunnel_conf_overhead(t->conf.mode, t->conf.opts);
 	t->mtu = t->conf.mtu != 0 ? RTE_MIN(t->conf.mtu, max_mtu) : max_mtu;
 	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
 }
@@ -426,4 +434,41 @@ gw_tunnel_resolve_all(void)
 	for (i = 0; i < GW_TUNNEL_MAX; i++)
 		if (gw_tunnels[i] != NULL)
 			tunnel_resolve(gw_tunnels[i]);
+}
+
+unsigned int
+gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu)
+{
+	uint64_t expire = rte_get_timer_cycles() + gw_pmtu_timeout_s * rte_get_timer_hz();
+	unsigned int i, n = 0;
+
+	mtu = RTE_MAX(mtu, (uint16_t)GW_PMTU_MIN);
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		struct gw_tunnel *t = gw_tunnels[i];
+
+		if (t == NULL || t->local != local || t->remote != remote)
+			continue;
+		if (t->pmtu != 0 && t->pmtu <= mtu)
+			continue; /* knows as low already: an old or repeated report */
+		t->pmtu = mtu;
+		t->pmtu_expire = expire;
+		tunnel_resolve(t);
+		n++;
+	}
+	return n;
+}
+
+void
+gw_tunnel_pmtu_age(uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		struct gw_tunnel *t = gw_tunnels[i];
+
+		if (t != NULL && t->pmtu != 0 && now >= t->pmtu_expire) {
+			t->pmtu = 0;
+			tunnel_resolve(t);
+		}
+	}
 }
