@@ -47,7 +47,8 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "gw_inject%u", w);
 		lc->inject = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (lc->tun == NULL || lc->punt == NULL || lc->inject == NULL)
+		if (lc->tun == NULL || lc->punt == NULL || lc->inject == NULL ||
+		    gw_reass_init(lc, socket) < 0)
 			return -ENOMEM;
 	}
 	/* Queue q of every port goes to worker q: ports have one rx queue per worker. */
@@ -148,6 +149,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t nh[GW_BURST_MAX], fwd_nh[GW_BURST_MAX];
 	uint16_t i, nl3 = 0, ngre = 0, nfwd = 0, ndec;
 	struct gw_burst b;
+	bool frags = false;
 	int rc;
 
 	b.nb_drop = 0;
@@ -179,11 +181,15 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 		if (ip->next_proto_id != IPPROTO_GRE)
 			gw_burst_punt(&b, m, GW_PUNT_LOCAL);
-		else if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
-			gw_burst_drop(lc, &b, m, GW_DROP_IP_FRAGMENT);
-		else
+		else if (likely(!rte_ipv4_frag_pkt_is_fragmented(ip)))
 			gre[ngre++] = m;
+		else if ((m = gw_reass_input(lc, m, rte_rdtsc())) != NULL)
+			gre[ngre++] = m; /* its last fragment: the whole packet */
+		else
+			frags = true;
 	}
+	if (unlikely(frags))
+		gw_reass_reap(lc);
 
 	if (ngre != 0) {
 		ndec = gw_decap_burst(lc, gre, ngre, dst, &b);
@@ -248,6 +254,7 @@ gw_dp_poll(struct gw_lcore *lc)
 		dp_input(lc, port, pkts, n);
 	}
 	dp_inject(lc);
+	gw_reass_expire(lc, rte_rdtsc());
 	for (port = 0; port < gw_nb_ports; port++)
 		if (lc->tx[port].n != 0)
 			gw_tx_flush(lc, port);

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include <rte_ip_frag.h>
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -68,9 +69,28 @@ struct gw_lcore {
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tunnel_counters *tun;   /**< GW_TUNNEL_MAX counters */
 	struct gw_txq tx[GW_PORT_MAX];    /**< tx buffers by port index */
+	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
+	struct rte_ip_frag_death_row death_row; /**< fragments to free (reass.c) */
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */
+
+/** Create a worker's reassembly table. @return 0 or -ENOMEM. */
+int gw_reass_init(struct gw_lcore *lc, int socket);
+
+/**
+ * Give an outer fragment (data at IPv4) to the worker's reassembly table.
+ *
+ * @return the whole packet (chained segments, data at IPv4) when this was
+ *   its last missing fragment, else NULL (kept, or given up to the death row).
+ */
+struct rte_mbuf *gw_reass_input(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t tsc);
+
+/** Free and count what reassembly gave up (once per burst). */
+void gw_reass_reap(struct gw_lcore *lc);
+
+/** Give up the packets whose fragments took too long (once per loop). */
+void gw_reass_expire(struct gw_lcore *lc, uint64_t tsc);
 extern uint16_t gw_nb_workers;      /**< number of workers */
 
 /** Scratch space for one burst: packets to free and to punt. */

@@ -129,7 +129,8 @@ def build():
     b.bad(1, "ip_csum", g.lan_frame(g.ipv4(g.LAN_HOST, "10.16.0.2", 17, b"\0" * 12,
                                            bad_csum=True)))
 
-    # ip_fragment: GRE to us in an outer fragment (MF, or a non-zero offset)
+    # ip_fragment: GRE to us in an outer fragment (MF, or a non-zero offset) whose other
+    # fragments never come: given up after the reassembly timeout (1 s)
     b.bad(0, "ip_fragment", g.wan_gre(REMOTE, inner, flags_frag=0x2000))
     b.bad(0, "ip_fragment", g.wan_gre(REMOTE, inner, flags_frag=0x0010))
 
@@ -240,7 +241,7 @@ def drops(greway_bin, tmp_path_factory):
     work.chmod(0o755)
     b = build()
     res = g.run_pcap(greway_bin, work, uuid.uuid4().hex[:6], CONFIG, wan_in=b.wan, lan_in=b.lan,
-                     settle=0.5)
+                     settle=1.5)  # outlive the reassembly timeout
     assert res.rc == 0, res.stderr
     return res, b
 
