@@ -90,6 +90,17 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 	return GW_DROP_NONE;
 }
 
+/* Larger than the egress MTU: an ICMP error for forwarded packets, a plain drop for ours. */
+static inline enum gw_drop
+too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
+	bool forwarded)
+{
+	if (!forwarded)
+		return GW_DROP_TOO_BIG;
+	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
+			  true);
+}
+
 static inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
@@ -185,7 +196,6 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	struct gw_tunnel *t;
 	enum gw_drop why;
 	uint64_t l2;
-	uint16_t mtu;
 
 	switch (nh->kind) {
 	case GW_NH_NEIGH:
@@ -212,20 +222,12 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	}
 	if (nh->kind == GW_NH_TUNNEL) {
 		t = gw_tunnels[nh->tunnel];
-		mtu = t->mtu;
-	} else {
-		t = NULL;
-		mtu = gw_ports[nh->port].mtu;
-	}
-	if (unlikely(m->pkt_len > mtu)) {
-		if (!dec_ttl)
-			return GW_DROP_TOO_BIG;
-		return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8,
-				  decapped, true);
-	}
-	if (t != NULL)
+		if (unlikely(m->pkt_len > t->mtu))
+			return too_big(lc, b, m, t->mtu, decapped, dec_ttl);
 		return encap(lc, m, t, out_port);
-
+	}
+	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl);
 	l2 = gw_nh_l2_load(nh);
 	if (unlikely(!(l2 & GW_NH_L2_VALID)))
 		return GW_DROP_NEIGH_UNRESOLVED;
