@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The control thread's packet loop: drain every worker's punt ring, hand
- * each packet to ARP or local delivery, and send what the control thread
+ * each packet to ARP, local delivery or ICMP errors, and send what the control thread
  * builds through worker 0's inject ring.
  */
 #include <rte_cycles.h>
@@ -21,6 +21,7 @@ gw_ctrl_init(struct rte_mempool *mp)
 {
 	gw_ctrl_pool = mp;
 	next_refresh = 0;
+	gw_icmp_error_init();
 }
 
 static void
@@ -76,6 +77,13 @@ gw_ctrl_poll(void)
 				break;
 			case GW_PUNT_LOCAL:
 				gw_icmp_local(pkts[i]);
+				break;
+			case GW_PUNT_TOO_BIG:
+				gw_icmp_error(GW_ICMP_ERR_TOO_BIG, pkts[i],
+					      (pkts[i]->hash.usr >> 8) & 0xffff);
+				break;
+			case GW_PUNT_TIME_EXCEEDED:
+				gw_icmp_error(GW_ICMP_ERR_TIME_EXCEEDED, pkts[i], 0);
 				break;
 			default:
 				glean(pkts[i]);

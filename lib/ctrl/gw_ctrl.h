@@ -2,8 +2,9 @@
 /**
  * @file
  * Packet work of the control thread: what workers punt (ARP, traffic to our
- * own addresses, packets waiting for a neighbour) and what the control thread
- * originates (ARP requests and replies, ICMP echo replies), sent through a
+ * own addresses, packets waiting for a neighbour, packets that earn an ICMP
+ * error) and what the control thread originates (ARP requests and replies,
+ * ICMP echo replies and errors), sent through a
  * worker's inject ring so only workers ever touch tx queues.
  */
 #ifndef GW_CTRL_H
@@ -17,6 +18,7 @@
 #include <rte_mempool.h>
 
 #include "gw_drop.h"
+#include "gw_icmp_err.h"
 
 extern uint64_t gw_ctrl_drops[GW_DROP_MAX]; /**< drops counted by the control thread */
 extern struct rte_mempool *gw_ctrl_pool;    /**< where the control thread allocates */
@@ -70,5 +72,18 @@ bool gw_pmtu_input(const struct rte_ipv4_hdr *ip, uint32_t len);
 
 /** Handle an IPv4 packet for one of our addresses (takes ownership). */
 void gw_icmp_local(struct rte_mbuf *m);
+
+/** Reset the gateway-wide ICMP error rate limit (full bucket). */
+void gw_icmp_error_init(void);
+
+/**
+ * Report a packet the gateway could not forward to its source, within the
+ * gateway-wide rate limit (what it suppresses counts as icmp_ratelimit);
+ * from our address on the ingress side (mbuf hash.fdir.hi: tunnel index + 1,
+ * or 0 for the port mbuf->port). Takes ownership of m (at L3, as received).
+ *
+ * @param mtu  Next-hop MTU, for GW_ICMP_ERR_TOO_BIG.
+ */
+void gw_icmp_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu);
 
 #endif /* GW_CTRL_H */

@@ -220,6 +220,8 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 		}
 		lc->tun[t->idx].rx_packets++;
 		lc->tun[t->idx].rx_bytes += m->pkt_len;
+		/* the ingress, for an ICMP error: one store to the line adj just wrote */
+		m->hash.fdir.hi = t->idx + 1u;
 		pkts[kept++] = m;
 	}
 	return kept;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_fib.h>
 #include <rte_ip.h>
@@ -50,6 +51,8 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		if (lc->tun == NULL || lc->punt == NULL || lc->inject == NULL ||
 		    gw_reass_init(lc, socket) < 0)
 			return -ENOMEM;
+		gw_tb_init(&lc->icmp_tb, rte_get_tsc_hz(), GW_ICMP_ERR_WORKER_RATE,
+			   GW_ICMP_ERR_WORKER_BURST, rte_rdtsc());
 	}
 	/* Queue q of every port goes to worker q: ports have one rx queue per worker. */
 	for (p = 0; p < gw_nb_ports; p++) {
@@ -147,7 +150,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	struct rte_mbuf *l3[GW_BURST_MAX], *gre[GW_BURST_MAX], *fwd[GW_BURST_MAX];
 	uint32_t dst[GW_BURST_MAX];
 	uint64_t nh[GW_BURST_MAX], fwd_nh[GW_BURST_MAX];
-	uint16_t i, nl3 = 0, ngre = 0, nfwd = 0, ndec;
+	uint16_t i, nl3 = 0, ngre = 0, nfwd = 0, ndirect, ndec;
 	struct gw_burst b;
 	bool frags = false;
 	int rc;
@@ -191,6 +194,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	if (unlikely(frags))
 		gw_reass_reap(lc);
 
+	ndirect = nfwd;
 	if (ngre != 0) {
 		ndec = gw_decap_burst(lc, gre, ngre, dst, &b);
 		rte_fib_lookup_bulk(gw_fib, dst, nh, ndec);
@@ -199,7 +203,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			fwd_nh[nfwd++] = nh[i];
 		}
 	}
-	gw_fwd_burst(lc, fwd, fwd_nh, nfwd, true, &b);
+	gw_fwd_burst(lc, fwd, fwd_nh, nfwd, ndirect, true, &b);
 	burst_finish(lc, &b);
 }
 
@@ -229,7 +233,7 @@ dp_inject(struct gw_lcore *lc)
 		l3[nl3++] = m;
 	}
 	rte_fib_lookup_bulk(gw_fib, dst, nh, nl3);
-	gw_fwd_burst(lc, l3, nh, nl3, false, &b);
+	gw_fwd_burst(lc, l3, nh, nl3, nl3, false, &b);
 	burst_finish(lc, &b);
 }
 

@@ -4,16 +4,20 @@
  * RFC 1624), then either an Ethernet rewrite to a neighbour or GRE
  * encapsulation from the tunnel's precomputed rewrite, where only length, ID,
  * inherited TTL/TOS, sequence number and checksums are written per packet.
+ * A packet too big (DF set) or expiring here goes to the control thread for
+ * an ICMP error, off the common path (icmp_error()).
  */
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_memcpy.h>
 
 #include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_gre.h"
+#include "gw_icmp_err.h"
 #include "gw_nh.h"
 #include "gw_tunnel.h"
 
@@ -49,6 +53,54 @@ l2_rewrite(struct rte_mbuf *m, uint16_t port, uint64_t l2)
 	return GW_DROP_NONE;
 }
 
+/*
+ * A packet the gateway cannot forward because it is too big (DF set) or its
+ * TTL ran out: off the common path. The worker only decides (RFC 1812
+ * §4.3.2.7 rules, its token bucket) and punts the packet as received, TTL
+ * restored, to the control thread, which builds and sends the ICMP error
+ * (lib/ctrl/icmp_error.c). The packet counts under its reason either way.
+ *
+ * @return GW_DROP_NONE when punted (counted here), else why (the caller drops).
+ */
+static __rte_noinline enum gw_drop
+icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_drop why,
+	   uint32_t tag, bool decapped, bool ttl_decremented)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	if ((tag & 0xff) == GW_PUNT_TOO_BIG &&
+	    !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+		return why; /* DF clear: fragmentation's business, not ICMP's */
+	if (!gw_icmp4_err_allowed(ip, m->data_len))
+		return why;
+	if (!gw_tb_take(&lc->icmp_tb, rte_rdtsc())) {
+		lc->drops[GW_DROP_ICMP_RATELIMIT]++;
+		return why;
+	}
+	if (ttl_decremented) {
+		/* quote the header as it came in (RFC 1812 §4.3.2.3) */
+		ip->time_to_live++;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	if (!decapped)
+		m->hash.fdir.hi = 0;
+	lc->drops[why]++;
+	gw_burst_punt(b, m, tag);
+	return GW_DROP_NONE;
+}
+
+/* Larger than the egress MTU: an ICMP error for forwarded packets, a plain drop for ours. */
+static inline enum gw_drop
+too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
+	bool forwarded)
+{
+	if (!forwarded)
+		return GW_DROP_TOO_BIG;
+	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
+			  true);
+}
+
 static inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
@@ -60,8 +112,6 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 	uint64_t l2;
 	enum gw_drop why;
 
-	if (unlikely(inner_len > t->mtu))
-		return GW_DROP_TOO_BIG;
 	unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
 	if (unlikely(unh == 0))
 		return GW_DROP_NO_ROUTE; /* no route to the remote */
@@ -140,10 +190,11 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 }
 
 static inline enum gw_drop
-fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, struct gw_burst *b,
-	uint16_t *out_port)
+fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bool dec_ttl,
+	struct gw_burst *b, uint16_t *out_port)
 {
 	const struct gw_nh *nh = &gw_nhs[nhi];
+	struct gw_tunnel *t;
 	enum gw_drop why;
 	uint64_t l2;
 
@@ -168,13 +219,16 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, str
 	if (dec_ttl) {
 		why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 		if (unlikely(why != GW_DROP_NONE))
-			return why;
+			return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, decapped, false);
 	}
-	if (nh->kind == GW_NH_TUNNEL)
-		return encap(lc, m, gw_tunnels[nh->tunnel], out_port);
-
+	if (nh->kind == GW_NH_TUNNEL) {
+		t = gw_tunnels[nh->tunnel];
+		if (unlikely(m->pkt_len > t->mtu))
+			return too_big(lc, b, m, t->mtu, decapped, dec_ttl);
+		return encap(lc, m, t, out_port);
+	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
-		return GW_DROP_TOO_BIG;
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl);
 	l2 = gw_nh_l2_load(nh);
 	if (unlikely(!(l2 & GW_NH_L2_VALID)))
 		return GW_DROP_NEIGH_UNRESOLVED;
@@ -188,7 +242,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, str
 
 void
 gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
-	     bool dec_ttl, struct gw_burst *b)
+	     uint16_t ndirect, bool dec_ttl, struct gw_burst *b)
 {
 	uint16_t i, port;
 	enum gw_drop why;
@@ -197,7 +251,7 @@ gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, ui
 		uint16_t punted = b->nb_punt;
 
 		port = UINT16_MAX;
-		why = fwd_one(lc, pkts[i], nh[i], dec_ttl, b, &port);
+		why = fwd_one(lc, pkts[i], nh[i], i >= ndirect, dec_ttl, b, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			gw_burst_drop(lc, b, pkts[i], why);
 		else if (likely(b->nb_punt == punted)) {

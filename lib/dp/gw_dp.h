@@ -26,6 +26,7 @@
 
 #include "gw_drop.h"
 #include "gw_port.h"
+#include "gw_tb.h"
 #include "gw_tunnel.h"
 
 #define GW_BURST_MAX 32 /**< packets per rx burst and per tx flush */
@@ -35,6 +36,20 @@
 #define GW_PUNT_ARP   1 /**< an ARP frame, Ethernet header still on */
 #define GW_PUNT_LOCAL 2 /**< IPv4 to one of our addresses, at L3 */
 #define GW_PUNT_GLEAN 3 /**< IPv4 to an unresolved neighbour, at L3; next hop in bits 8-23 */
+#define GW_PUNT_TOO_BIG 4       /**< IPv4 too big with DF, at L3 as received; MTU in bits 8-23 */
+#define GW_PUNT_TIME_EXCEEDED 5 /**< IPv4 whose TTL ran out here, at L3 as received */
+/*
+ * For GW_PUNT_TOO_BIG and GW_PUNT_TIME_EXCEEDED, mbuf hash.fdir.hi names the
+ * ingress: the decapsulating tunnel's index + 1, or 0 for the rx port (mbuf port).
+ */
+
+/*
+ * ICMP errors a worker may punt: a token bucket per worker, so that a flood
+ * of too-big or expiring packets cannot fill the punt ring that ARP needs
+ * (1024 entries). The control thread applies the gateway-wide limit after it.
+ */
+#define GW_ICMP_ERR_WORKER_RATE  100 /**< ICMP errors per second, per worker */
+#define GW_ICMP_ERR_WORKER_BURST 50  /**< at once, per worker */
 
 /* What an injected packet is (mbuf hash.usr). */
 #define GW_INJECT_L2 1 /**< a full frame for port index mbuf->port */
@@ -67,6 +82,7 @@ struct gw_lcore {
 	struct rte_ring *punt;   /**< to the control thread */
 	struct rte_ring *inject; /**< from the control thread */
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
+	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
 	struct gw_tunnel_counters *tun;   /**< GW_TUNNEL_MAX counters */
 	struct gw_txq tx[GW_PORT_MAX];    /**< tx buffers by port index */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
@@ -130,10 +146,14 @@ uint16_t gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
  * Forward a vector of IPv4 packets (at L3) by their next hops: Ethernet
  * rewrite or tunnel encapsulation, then into the tx buffers.
  *
- * @param dec_ttl  Decrement TTL (false for packets the gateway originates).
+ * @param ndirect  Packets before this index came from a port, the rest were
+ *                 decapsulated (their tunnel index + 1 in hash.fdir.hi); only
+ *                 read to name the ingress of an ICMP error.
+ * @param dec_ttl  Decrement TTL and report too-big / expired packets with ICMP
+ *                 (false for packets the gateway originates).
  */
 void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
-		  bool dec_ttl, struct gw_burst *b);
+		  uint16_t ndirect, bool dec_ttl, struct gw_burst *b);
 
 /** Count and queue a packet for freeing at the end of its burst. */
 static inline void

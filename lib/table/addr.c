@@ -102,8 +102,8 @@ gw_addr_is_local(uint32_t ip)
 	return false;
 }
 
-uint32_t
-gw_addr_source(uint16_t port, uint32_t dst)
+static uint32_t
+source_on(bool on_tunnel, uint16_t dev, uint32_t dst)
 {
 	uint32_t first = 0, mask;
 	unsigned int i;
@@ -111,7 +111,7 @@ gw_addr_source(uint16_t port, uint32_t dst)
 	for (i = 0; i < gw_nb_addrs; i++) {
 		const struct gw_addr *a = &gw_addrs[i];
 
-		if (a->on_tunnel || a->dev != port)
+		if (a->on_tunnel != on_tunnel || a->dev != dev)
 			continue;
 		mask = rte_cpu_to_be_32(gw_ipv4_mask(a->len));
 		if ((a->ip & mask) == (dst & mask))
@@ -120,4 +120,34 @@ gw_addr_source(uint16_t port, uint32_t dst)
 			first = a->ip;
 	}
 	return first;
+}
+
+uint32_t
+gw_addr_source(uint16_t port, uint32_t dst)
+{
+	return source_on(false, port, dst);
+}
+
+uint32_t
+gw_addr_source_tunnel(uint16_t tunnel, uint32_t dst)
+{
+	return source_on(true, tunnel, dst);
+}
+
+bool
+gw_addr_is_subnet_bcast(uint32_t ip)
+{
+	uint32_t mask;
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_addrs; i++) {
+		const struct gw_addr *a = &gw_addrs[i];
+
+		if (a->len >= 31)
+			continue; /* /31 and /32 have no broadcast address (RFC 3021) */
+		mask = rte_cpu_to_be_32(gw_ipv4_mask(a->len));
+		if ((ip & mask) == (a->ip & mask) && (ip | mask) == UINT32_MAX)
+			return true;
+	}
+	return false;
 }

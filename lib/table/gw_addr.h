@@ -58,4 +58,14 @@ bool gw_addr_is_local(uint32_t ip);
  */
 uint32_t gw_addr_source(uint16_t port, uint32_t dst);
 
+/**
+ * Our address on a tunnel that shares a prefix with dst, else the tunnel's first.
+ *
+ * @return network-order address, or 0 when the tunnel has none.
+ */
+uint32_t gw_addr_source_tunnel(uint16_t tunnel, uint32_t dst);
+
+/** Whether ip (network order) is the broadcast address of one of our prefixes (/30 or wider). */
+bool gw_addr_is_subnet_bcast(uint32_t ip);
+
 #endif /* GW_ADDR_H */

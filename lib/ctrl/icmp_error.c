@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ICMP errors on the control thread: a worker punted a packet it could not
+ * forward (too big with DF set, TTL expired) after its own cheap checks;
+ * here the gateway-wide rate limit, the checks that need the tables, the
+ * source address from the ingress side, the message (lib/proto/icmp_err.c),
+ * and the send, routed by a worker like every packet the gateway originates.
+ *
+ * One entry point per kind of error, protocol-neutral; IPv4 is implemented,
+ * ICMPv6 Packet Too Big / Time Exceeded go beside it with IPv6 forwarding.
+ */
+#include <errno.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+
+#include "gw_addr.h"
+#include "gw_ctrl.h"
+#include "gw_icmp_err.h"
+#include "gw_port.h"
+#include "gw_tb.h"
+#include "gw_tunnel.h"
+
+/*
+ * The gateway-wide limit. Linux limits ICMP errors per destination (1/s,
+ * burst 6, icmp_ratelimit) and globally (icmp_msgs_per_sec 1000, burst 50).
+ * greway has one bucket for all destinations: 100/s on average answers
+ * traceroutes (3 probes a hop) and the first too-big packet of hundreds of
+ * TCP flows a second, which is all PMTU discovery needs (a source lowers its
+ * path MTU once and stops sending too-big packets); a burst of 50 lets a
+ * traceroute or a batch of new flows through at once. It bounds what a flood
+ * of too-big or expiring packets makes the gateway send to 100 messages of at
+ * most 576 bytes a second (~0.5 Mbit/s): the gateway cannot be turned into a
+ * reflector, and the control thread's time is kept for ARP and the RPC.
+ */
+#define ICMP_ERR_RATE  100
+#define ICMP_ERR_BURST 50
+
+static struct gw_tb bucket;
+static bool bucket_ready;
+static uint16_t ip_id;
+
+void
+gw_icmp_error_init(void)
+{
+	gw_tb_init(&bucket, rte_get_timer_hz(), ICMP_ERR_RATE, ICMP_ERR_BURST,
+		   rte_get_timer_cycles());
+	bucket_ready = true;
+}
+
+/* Our address on the side the packet came from (network order), 0 if none. */
+static uint32_t
+ingress_source(const struct rte_mbuf *m, uint32_t dst)
+{
+	uint32_t tun = m->hash.fdir.hi, src = 0;
+	int port;
+
+	if (tun != 0 && tun <= GW_TUNNEL_MAX && gw_tunnels[tun - 1] != NULL)
+		src = gw_addr_source_tunnel(tun - 1, dst);
+	if (src == 0) {
+		port = gw_port_by_id(m->port);
+		if (port >= 0)
+			src = gw_addr_source(port, dst);
+	}
+	return src;
+}
+
+static int
+icmp4_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
+{
+	uint8_t quote[GW_ICMP4_ERR_QUOTE_MAX];
+	const struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *out;
+	uint32_t len, src;
+	void *p;
+
+	len = RTE_MIN(m->pkt_len, (uint32_t)GW_ICMP4_ERR_QUOTE_MAX);
+	ip = rte_pktmbuf_read(m, 0, len, quote);
+	if (ip == NULL || !gw_icmp4_err_allowed(ip, len))
+		return -EINVAL;
+	/* a directed broadcast to, or from, one of our subnets (RFC 1812 §4.3.2.7) */
+	if (gw_addr_is_subnet_bcast(ip->dst_addr) || gw_addr_is_subnet_bcast(ip->src_addr) ||
+	    gw_addr_is_local(ip->src_addr))
+		return -EINVAL;
+	src = ingress_source(m, ip->src_addr);
+	if (src == 0)
+		return -EADDRNOTAVAIL;
+	out = rte_pktmbuf_alloc(gw_ctrl_pool);
+	if (out == NULL)
+		return -ENOMEM;
+	p = rte_pktmbuf_append(out, GW_ICMP4_ERR_MAX);
+	if (p == NULL) {
+		rte_pktmbuf_free(out);
+		return -ENOMEM;
+	}
+	len = gw_icmp4_err_build(p, ip, len, kind, mtu, src, ip_id++);
+	rte_pktmbuf_trim(out, GW_ICMP4_ERR_MAX - len);
+	gw_ctrl_send_l3(out);
+	return 0;
+}
+
+void
+gw_icmp_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
+{
+	if (!bucket_ready)
+		gw_icmp_error_init();
+	if (!gw_tb_take(&bucket, rte_get_timer_cycles()))
+		gw_ctrl_drops[GW_DROP_ICMP_RATELIMIT]++;
+	else
+		icmp4_error(kind, m, mtu); /* IPv6: by the version nibble, when it comes */
+	rte_pktmbuf_free(m);
+}
