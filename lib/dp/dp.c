@@ -22,6 +22,7 @@
 #include "gw_route.h"
 
 struct gw_lcore *gw_workers;
+struct rte_mempool *gw_indirect_pool;
 uint16_t gw_nb_workers;
 
 int
@@ -32,7 +33,10 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 
 	gw_workers = rte_zmalloc_socket("gw_workers", sizeof(*gw_workers) * nb_workers,
 					RTE_CACHE_LINE_SIZE, socket);
-	if (gw_workers == NULL)
+	/* a fragment is a header mbuf chained to an indirect one on the original's data */
+	gw_indirect_pool = rte_pktmbuf_pool_create("gw_indirect", 4095 + nb_workers * 256, 256,
+						   0, 0, socket);
+	if (gw_workers == NULL || gw_indirect_pool == NULL)
 		return -ENOMEM;
 	gw_nb_workers = nb_workers;
 	for (w = 0; w < nb_workers; w++) {

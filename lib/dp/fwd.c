@@ -90,13 +90,25 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 	return GW_DROP_NONE;
 }
 
-/* Larger than the egress MTU: an ICMP error for forwarded packets, a plain drop for ours. */
+static enum gw_drop fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m,
+			     uint16_t mtu, struct gw_tunnel *t, const struct gw_nh *nh);
+
+/*
+ * Larger than the egress MTU: fragmented when DF is clear (RFC 791; before
+ * encapsulation, so the peer gets whole GRE packets), an ICMP error when DF
+ * is set, a plain drop for the gateway's own packets. t: the tunnel it goes
+ * into, or NULL for a neighbour nh.
+ */
 static inline enum gw_drop
 too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
-	bool forwarded)
+	bool forwarded, struct gw_tunnel *t, const struct gw_nh *nh)
 {
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
 	if (!forwarded)
 		return GW_DROP_TOO_BIG;
+	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+		return fragment(lc, b, m, mtu, t, nh);
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
 			  true);
 }
@@ -189,6 +201,23 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 	return GW_DROP_NONE;
 }
 
+/* To a resolved neighbour: Ethernet header, then the port's tx buffer (by the caller). */
+static inline enum gw_drop
+to_neigh(struct rte_mbuf *m, const struct gw_nh *nh, uint16_t *out_port)
+{
+	uint64_t l2 = gw_nh_l2_load(nh);
+	enum gw_drop why;
+
+	if (unlikely(!(l2 & GW_NH_L2_VALID)))
+		return GW_DROP_NEIGH_UNRESOLVED;
+	why = l2_rewrite(m, nh->port, l2);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	*out_port = nh->port;
+	return GW_DROP_NONE;
+}
+
 static inline enum gw_drop
 fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bool dec_ttl,
 	struct gw_burst *b, uint16_t *out_port)
@@ -196,7 +225,6 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	const struct gw_nh *nh = &gw_nhs[nhi];
 	struct gw_tunnel *t;
 	enum gw_drop why;
-	uint64_t l2;
 
 	switch (nh->kind) {
 	case GW_NH_NEIGH:
@@ -224,19 +252,60 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	if (nh->kind == GW_NH_TUNNEL) {
 		t = gw_tunnels[nh->tunnel];
 		if (unlikely(m->pkt_len > t->mtu))
-			return too_big(lc, b, m, t->mtu, decapped, dec_ttl);
+			return too_big(lc, b, m, t->mtu, decapped, dec_ttl, t, nh);
 		return encap(lc, m, t, out_port);
 	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
-		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl);
-	l2 = gw_nh_l2_load(nh);
-	if (unlikely(!(l2 & GW_NH_L2_VALID)))
-		return GW_DROP_NEIGH_UNRESOLVED;
-	why = l2_rewrite(m, nh->port, l2);
-	if (unlikely(why != GW_DROP_NONE))
-		return why;
-	m->ol_flags &= MBUF_BUFFER_FLAGS;
-	*out_port = nh->port;
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl, NULL, nh);
+	return to_neigh(m, nh, out_port);
+}
+
+#define GW_FRAG_MAX 16 /* pieces of one packet, at most: a 9000-byte jumbo over 576 */
+
+/*
+ * Split a packet whose DF is clear into fragments that fit mtu, each sent
+ * on its own (encapsulated when t is given). The fragments share the
+ * original's data (indirect mbufs); the original is released here. Ports
+ * whose PMD sends no mbuf chains (net_pcap) get each fragment copied whole.
+ *
+ * @return GW_DROP_NONE (m is consumed, *out_port untouched) or why m is dropped.
+ */
+static __rte_noinline enum gw_drop
+fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu,
+	 struct gw_tunnel *t, const struct gw_nh *nh)
+{
+	struct rte_mbuf *frags[GW_FRAG_MAX];
+	uint16_t port, hl, out = t != NULL ? gw_nhs[t->unh].port : nh->port;
+	enum gw_drop why;
+	int32_t n, i;
+
+	hl = (rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+	/* the library wants each fragment's data a multiple of 8 bytes (offsets count 8s) */
+	mtu = hl + ((mtu - hl) & ~7u);
+	n = rte_ipv4_fragment_packet(m, frags, GW_FRAG_MAX, mtu, m->pool, gw_indirect_pool);
+	if (unlikely(n < 0))
+		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
+	rte_pktmbuf_free(m);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *f = frags[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
+
+		ip->hdr_checksum = 0; /* the library leaves it to the caller */
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/* a PMD that sends no chains gets the fragment copied into its header mbuf */
+		if (!gw_ports[out].tx_multi_seg && unlikely(rte_pktmbuf_linearize(f) < 0)) {
+			gw_burst_drop(lc, b, f, GW_DROP_TOO_BIG);
+			continue;
+		}
+		port = UINT16_MAX;
+		why = t != NULL ? encap(lc, f, t, &port) : to_neigh(f, nh, &port);
+		if (unlikely(why != GW_DROP_NONE))
+			gw_burst_drop(lc, b, f, why);
+		else if (unlikely(!gw_ports[port].up))
+			gw_burst_drop(lc, b, f, GW_DROP_PORT_DOWN);
+		else
+			gw_tx_enqueue(lc, port, f);
+	}
 	return GW_DROP_NONE;
 }
 
@@ -248,13 +317,11 @@ gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, ui
 	enum gw_drop why;
 
 	for (i = 0; i < n; i++) {
-		uint16_t punted = b->nb_punt;
-
 		port = UINT16_MAX;
 		why = fwd_one(lc, pkts[i], nh[i], i >= ndirect, dec_ttl, b, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			gw_burst_drop(lc, b, pkts[i], why);
-		else if (likely(b->nb_punt == punted)) {
+		else if (likely(port != UINT16_MAX)) { /* else punted, or fragmented and sent */
 			if (unlikely(!gw_ports[port].up))
 				gw_burst_drop(lc, b, pkts[i], GW_DROP_PORT_DOWN);
 			else

@@ -90,6 +90,7 @@ struct gw_lcore {
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */
+extern struct rte_mempool *gw_indirect_pool; /**< data-less mbufs fragments point with */
 
 /** Create a worker's reassembly table. @return 0 or -ENOMEM. */
 int gw_reass_init(struct gw_lcore *lc, int socket);

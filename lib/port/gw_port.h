@@ -30,6 +30,7 @@ struct gw_port {
 	bool mtu_set;               /**< MTU given by link set: applied at start */
 	bool started;               /**< rte_eth_dev_start succeeded */
 	bool tx_ip_cksum;           /**< outer IPv4 checksum offloaded at tx */
+	bool tx_multi_seg;          /**< sends chained mbufs (fragments are chains) */
 	uint16_t nb_rxq;            /**< rx queues configured */
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
 	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
