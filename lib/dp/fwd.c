@@ -4,6 +4,7 @@
  * RFC 1624), then either an Ethernet rewrite to a neighbour or GRE
  * encapsulation from the tunnel's precomputed rewrite, where only length, ID,
  * inherited TTL/TOS, sequence number and checksums are written per packet.
+ * TCP SYNs entering a tunnel have their MSS clamped first (clamp-mss).
  */
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "gw_dp.h"
 #include "gw_gre.h"
 #include "gw_nh.h"
+#include "gw_tcp.h"
 #include "gw_tunnel.h"
 
 /* Offload flags that describe the buffer, not the packet: kept across rewrites. */
@@ -52,7 +54,7 @@ l2_rewrite(struct rte_mbuf *m, uint16_t port, uint64_t l2)
 static inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
-	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t inner_len = m->pkt_len, seq, csum;
 	const struct gw_nh *un;
 	struct rte_ipv4_hdr *ip;
@@ -62,6 +64,9 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 
 	if (unlikely(inner_len > t->mtu))
 		return GW_DROP_TOO_BIG;
+	/* a SYN into the tunnel offers no more than the tunnel carries (clamp-mss) */
+	if (t->mss4_max != 0)
+		gw_tcp_mss_clamp4(in, rte_pktmbuf_data_len(m), t->mss4_max);
 	unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
 	if (unlikely(unh == 0))
 		return GW_DROP_NO_ROUTE; /* no route to the remote */
