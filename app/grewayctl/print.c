@@ -39,7 +39,6 @@ print_link(json_t *o)
 	put("kind", json_object_get(o, "kind"));
 	put("address", json_object_get(o, "address"));
 	put("mtu", json_object_get(o, "mtu"));
-	put("clamp-mss", json_object_get(o, "clamp-mss"));
 	put("state", json_object_get(o, "operstate"));
 	printf("\n");
 }
@@ -125,6 +124,7 @@ print_tunnel(json_t *o)
 	if (json_is_boolean(pmtu))
 		printf(" %s", json_is_true(pmtu) ? "pmtudisc" : "nopmtudisc");
 	put("mtu", json_object_get(o, "mtu"));
+	put("clamp-mss", json_object_get(o, "clamp-mss"));
 	put("state", json_object_get(o, "operstate"));
 	printf("\n");
 }
