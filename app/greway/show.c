@@ -19,6 +19,7 @@
 #include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_route.h"
+#include "gw_rpc.h"
 #include "gw_stats.h"
 #include "gw_tunnel.h"
 
@@ -275,6 +276,7 @@ gw_tunnel_json(const struct gw_tunnel *t)
 	json_object_set_new(o, "mtu", json_integer(t->mtu));
 	if (t->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
 		json_object_set_new(o, "pmtu", json_integer(t->pmtu));
+	json_object_set_new(o, "clamp-mss", gw_clamp_mss_json(c->clamp_mss));
 	if (c->dev[0] != '\0')
 		json_object_set_new(o, "dev", json_string(c->dev));
 	json_object_set_new(o, "operstate", json_string(tunnel_state(t)));

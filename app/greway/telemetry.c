@@ -343,6 +343,12 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 	add_byte(d, "tos", c->tos, c->opts & GW_TUN_TOS_INHERIT);
 	rte_tel_data_add_dict_int(d, "pmtudisc", !(c->opts & GW_TUN_NOPMTUDISC));
 	rte_tel_data_add_dict_int(d, "mtu", t->mtu);
+	/* telemetry names allow no '-': tunnel show's "clamp-mss" is "clamp_mss" here */
+	if (c->clamp_mss == GW_CLAMP_MSS_AUTO || c->clamp_mss == GW_CLAMP_MSS_OFF)
+		rte_tel_data_add_dict_string(d, "clamp_mss",
+					     c->clamp_mss == GW_CLAMP_MSS_AUTO ? "auto" : "off");
+	else
+		rte_tel_data_add_dict_int(d, "clamp_mss", c->clamp_mss);
 	if (c->dev[0] != '\0')
 		rte_tel_data_add_dict_string(d, "dev", c->dev);
 	/* UP once the underlay next hop's MAC is resolved, as tunnel show says */

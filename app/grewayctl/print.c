@@ -95,7 +95,8 @@ put_key(const char *word, const json_t *v)
 /*
  * Every option, always, so one line answers "what does this tunnel do":
  * "gre1: gre remote 203.0.113.1 local 198.51.100.1 ikey 5 okey 5 icsum no
- * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1472 state UP".
+ * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1472 clamp-mss auto
+ * state UP".
  */
 static void
 print_tunnel(json_t *o)
@@ -123,6 +124,7 @@ print_tunnel(json_t *o)
 	if (json_is_boolean(pmtu))
 		printf(" %s", json_is_true(pmtu) ? "pmtudisc" : "nopmtudisc");
 	put("mtu", json_object_get(o, "mtu"));
+	put("clamp-mss", json_object_get(o, "clamp-mss"));
 	put("state", json_object_get(o, "operstate"));
 	printf("\n");
 }

@@ -70,6 +70,12 @@ put_tunnel(struct out *o, const struct gw_tunnel_conf *t)
 	put(o, t->opts & GW_TUN_NOPMTUDISC ? " nopmtudisc" : " pmtudisc");
 	if (t->mtu != 0)
 		put(o, " mtu %u", t->mtu);
+	if (t->clamp_mss == GW_CLAMP_MSS_AUTO)
+		put(o, " clamp-mss auto");
+	else if (t->clamp_mss == GW_CLAMP_MSS_OFF)
+		put(o, " clamp-mss off");
+	else
+		put(o, " clamp-mss %u", t->clamp_mss);
 	if (t->dev[0] != '\0')
 		put(o, " dev %s", t->dev);
 }

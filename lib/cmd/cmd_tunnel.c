@@ -109,6 +109,31 @@ parse_tos(const char *val, uint8_t *out, bool *inherit, struct gw_error *err)
 	return 0;
 }
 
+/* clamp-mss auto|N|off; one message for every bad value, as the RPC gives it. */
+int
+cmd_clamp_mss(const char *val, uint16_t *out, struct gw_error *err)
+{
+	uint64_t v = 0;
+	int rc;
+
+	if (strcmp(val, "auto") == 0) {
+		*out = GW_CLAMP_MSS_AUTO;
+		return 0;
+	}
+	if (strcmp(val, "off") == 0) {
+		*out = GW_CLAMP_MSS_OFF;
+		return 0;
+	}
+	rc = gw_uint_parse(val, GW_CLAMP_MSS_MAX, &v);
+	if (rc == 0 && v < GW_CLAMP_MSS_MIN)
+		rc = -ERANGE;
+	if (rc < 0)
+		return gw_error_set(err, rc, "invalid clamp-mss \"%s\": expected auto, off or %u..%u",
+				    val, GW_CLAMP_MSS_MIN, GW_CLAMP_MSS_MAX);
+	*out = v;
+	return 0;
+}
+
 /* One "WORD VALUE" pair of tunnel add/change; *i is on WORD. */
 static int
 parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
@@ -172,6 +197,9 @@ parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
 			return rc;
 		t->mtu = v;
 		t->given |= GW_TUN_GIVEN_MTU;
+	} else if (strcmp(word, "clamp-mss") == 0) {
+		rc = cmd_clamp_mss(val, &t->clamp_mss, err);
+		t->given |= GW_TUN_GIVEN_MSS;
 	} else {
 		rc = cmd_name(val, t->dev, "device name", err);
 		t->given |= GW_TUN_GIVEN_DEV;
@@ -183,7 +211,8 @@ static bool
 is_valued_word(const char *w)
 {
 	static const char *const words[] = { "mode", "local", "remote", "key", "ikey", "okey",
-					     "ttl", "hoplimit", "tos", "dsfield", "mtu", "dev" };
+					     "ttl", "hoplimit", "tos", "dsfield", "mtu", "clamp-mss",
+					     "dev" };
 	unsigned int k;
 
 	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
@@ -209,7 +238,7 @@ parse_spec(int argc, char *const argv[], struct gw_tunnel_conf *t, struct gw_err
 		}
 		if (!is_valued_word(argv[i]))
 			return gw_error_set(err, -EINVAL,
-					    "unknown word \"%s\" in tunnel %s (mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, nopmtudisc, mtu, dev)",
+					    "unknown word \"%s\" in tunnel %s (mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, nopmtudisc, mtu, clamp-mss, dev)",
 					    argv[i], argv[1]);
 		rc = parse_valued(argc, argv, &i, t, err);
 		if (rc < 0)

@@ -13,7 +13,8 @@
  *     neigh add|del ADDR lladdr MAC dev NAME
  *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
  *            [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]
- *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N] [dev PORT]
+ *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N]
+ *            [clamp-mss auto|N|off] [dev PORT]
  *     tunnel del NAME
  *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
  *     log set MODULE|all LEVEL, log show
@@ -87,8 +88,20 @@ enum gw_tunnel_mode {
 #define GW_TUN_GIVEN_PMTU   (1u << 11)
 #define GW_TUN_GIVEN_MTU    (1u << 12)
 #define GW_TUN_GIVEN_DEV    (1u << 13)
+#define GW_TUN_GIVEN_MSS    (1u << 14)
 
 #define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
+
+/*
+ * clamp-mss (struct gw_tunnel_conf.clamp_mss): auto (the default) lowers the
+ * MSS of SYNs crossing the tunnel to what its MTU carries, N to N, off leaves
+ * them. N is bounded by TCP itself: Linux refuses an MSS below 88
+ * (TCP_MIN_MSS), and an IPv4 packet holds at most 65535 - 40 bytes of data.
+ */
+#define GW_CLAMP_MSS_AUTO 0          /**< clamp to the tunnel MTU - 40 (IPv4) */
+#define GW_CLAMP_MSS_OFF  UINT16_MAX /**< leave the MSS alone */
+#define GW_CLAMP_MSS_MIN  88         /**< smallest N */
+#define GW_CLAMP_MSS_MAX  65495      /**< largest N */
 
 /** A tunnel as the user describes it. */
 struct gw_tunnel_conf {
@@ -102,6 +115,7 @@ struct gw_tunnel_conf {
 	uint8_t ttl;              /**< outer TTL unless GW_TUN_TTL_INHERIT */
 	uint8_t tos;              /**< outer TOS unless GW_TUN_TOS_INHERIT */
 	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
+	uint16_t clamp_mss;       /**< GW_CLAMP_MSS_AUTO, GW_CLAMP_MSS_OFF or the MSS ceiling N */
 	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
 	uint32_t given;           /**< GW_TUN_GIVEN_* words present in the command */
 };

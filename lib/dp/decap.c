@@ -4,7 +4,8 @@
  * header (gw_gre_parse: length, version, refused bits), one bulk lookup of the
  * tunnels by (outer destination, outer source, key), then per packet the
  * tunnel's policy (protocol, checksum, sequence number), strip, and check the
- * inner IPv4 header. Each failed check is its own drop reason.
+ * inner IPv4 header. Each failed check is its own drop reason. A TCP SYN
+ * that leaves the tunnel has its MSS clamped to the tunnel's (clamp-mss).
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_gre.h"
+#include "gw_tcp.h"
 #include "gw_tunnel.h"
 
 /* Why no tunnel matched: the addresses are known (key problem) or not at all. */
@@ -218,6 +220,10 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 			gw_burst_drop(lc, b, m, why);
 			continue;
 		}
+		/* a SYN out of the tunnel offers no more than the tunnel carries (clamp-mss) */
+		if (t->mss4_max != 0)
+			gw_tcp_mss_clamp4(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
+					  t->mss4_max);
 		lc->tun[t->idx].rx_packets++;
 		lc->tun[t->idx].rx_bytes += m->pkt_len;
 		/* the ingress, for an ICMP error: one store to the line adj just wrote */

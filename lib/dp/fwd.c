@@ -4,8 +4,9 @@
  * RFC 1624), then either an Ethernet rewrite to a neighbour or GRE
  * encapsulation from the tunnel's precomputed rewrite, where only length, ID,
  * inherited TTL/TOS, sequence number and checksums are written per packet.
- * A packet too big (DF set) or expiring here goes to the control thread for
- * an ICMP error, off the common path (icmp_error()).
+ * A packet too big goes out fragmented (DF clear) or, like one expiring here,
+ * to the control thread for an ICMP error (DF set), off the common path.
+ * TCP SYNs entering a tunnel have their MSS clamped first (clamp-mss).
  */
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "gw_gre.h"
 #include "gw_icmp_err.h"
 #include "gw_nh.h"
+#include "gw_tcp.h"
 #include "gw_tunnel.h"
 
 /* Offload flags that describe the buffer, not the packet: kept across rewrites. */
@@ -116,7 +118,7 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 static inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
-	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t inner_len = m->pkt_len, seq, csum;
 	const struct gw_nh *un;
 	struct rte_ipv4_hdr *ip;
@@ -124,6 +126,9 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 	uint64_t l2;
 	enum gw_drop why;
 
+	/* a SYN into the tunnel offers no more than the tunnel carries (clamp-mss) */
+	if (t->mss4_max != 0)
+		gw_tcp_mss_clamp4(in, rte_pktmbuf_data_len(m), t->mss4_max);
 	unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
 	if (unlikely(unh == 0))
 		return GW_DROP_NO_ROUTE; /* no route to the remote */

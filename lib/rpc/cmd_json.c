@@ -25,7 +25,7 @@ struct method {
 };
 
 #define TUNNEL_MEMBERS "name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, " \
-	"tos, pmtudisc, mtu, dev"
+	"tos, pmtudisc, mtu, clamp-mss, dev"
 
 static const struct method methods[] = {
 	{ "link.set", GW_CMD_LINK_SET, "dev, name, address, mtu, up" },
@@ -98,6 +98,16 @@ mac_json(const uint8_t mac[6])
 	return json_string(gw_mac_fmt(mac, buf, sizeof(buf)));
 }
 
+json_t *
+gw_clamp_mss_json(uint16_t clamp_mss)
+{
+	if (clamp_mss == GW_CLAMP_MSS_AUTO)
+		return json_string("auto");
+	if (clamp_mss == GW_CLAMP_MSS_OFF)
+		return json_string("off");
+	return json_integer(clamp_mss);
+}
+
 static void
 tunnel_to_json(const struct gw_tunnel_conf *t, json_t *p, bool *bad)
 {
@@ -133,6 +143,8 @@ tunnel_to_json(const struct gw_tunnel_conf *t, json_t *p, bool *bad)
 		put(p, "pmtudisc", json_boolean(!(t->opts & GW_TUN_NOPMTUDISC)), bad);
 	if (g & GW_TUN_GIVEN_MTU)
 		put(p, "mtu", json_integer(t->mtu), bad);
+	if (g & GW_TUN_GIVEN_MSS)
+		put(p, "clamp-mss", gw_clamp_mss_json(t->clamp_mss), bad);
 	if (g & GW_TUN_GIVEN_DEV)
 		put(p, "dev", json_string(t->dev), bad);
 }
@@ -560,6 +572,33 @@ tunnel_byte(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint
 	return 0;
 }
 
+/* clamp-mss: "auto", "off" or an integer, with the command line's message for bad values. */
+static int
+tunnel_clamp_mss(const struct ctx *c, struct gw_tunnel_conf *t)
+{
+	json_t *v = json_object_get(c->params, "clamp-mss");
+	char buf[32];
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if (json_is_string(v)) {
+		rc = cmd_clamp_mss(json_string_value(v), &t->clamp_mss, c->err);
+		/* a number in a string is a type error, as for mtu */
+		if (rc == 0 && t->clamp_mss != GW_CLAMP_MSS_AUTO && t->clamp_mss != GW_CLAMP_MSS_OFF)
+			return type_error(c, "clamp-mss", "an integer, \"auto\" or \"off\"");
+	} else if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		rc = cmd_clamp_mss(buf, &t->clamp_mss, c->err);
+	} else {
+		return type_error(c, "clamp-mss", "an integer, \"auto\" or \"off\"");
+	}
+	if (rc < 0)
+		return rc;
+	t->given |= GW_TUN_GIVEN_MSS;
+	return 0;
+}
+
 static int
 tunnel_flag(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint16_t opt,
 	    uint32_t given)
@@ -645,6 +684,9 @@ from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 		t->mtu = v;
 		t->given |= GW_TUN_GIVEN_MTU;
 	}
+	rc = tunnel_clamp_mss(c, t);
+	if (rc < 0)
+		return rc;
 	rc = get_name(c, "dev", "device name", false, t->dev);
 	if (rc < 0)
 		return rc;

@@ -20,6 +20,7 @@
 
 #include "gw_cmd.h"
 #include "gw_error.h"
+#include "gw_tcp.h"
 
 #define GW_TUNNEL_MAX 16384 /**< tunnels; also the size of per-lcore tunnel counters */
 #define GW_TUNNEL_RW_MAX 64 /**< rewrite buffer: outer IP + GRE */
@@ -48,6 +49,13 @@ struct gw_tunnel {
 	uint16_t nh;          /**< the TUNNEL next hop that routes into this tunnel */
 	uint16_t unh;         /**< underlay NEIGH next hop; 0 while unresolved */
 	uint16_t mtu;         /**< largest inner packet sent without fragmenting */
+	/**
+	 * MSS ceiling of TCP SYNs crossing the tunnel, both ways (IPv4 inner);
+	 * 0: clamp-mss off. From clamp-mss N, or mtu - 40 for auto, recomputed
+	 * with mtu (gw_tunnel_mss_max). An IPv6 inner packet will need its own,
+	 * mtu - 60.
+	 */
+	uint16_t mss4_max;
 	uint16_t rw_sum;      /**< folded one's-complement sum of the outer IPv4 template */
 	uint8_t dscp;         /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
 	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
@@ -126,6 +134,20 @@ unsigned int gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu)
 
 /** Forget the learned path MTUs that expired (control thread, periodically). */
 void gw_tunnel_pmtu_age(uint64_t now);
+
+/**
+ * The MSS ceiling of IPv4 SYNs for a tunnel MTU and a clamp-mss setting:
+ * 0 (off), N, or mtu - 40 (auto; 28 at the smallest MTU, 68).
+ */
+static inline uint16_t
+gw_tunnel_mss4_max(uint16_t mtu, uint16_t clamp_mss)
+{
+	if (clamp_mss == GW_CLAMP_MSS_OFF)
+		return 0;
+	if (clamp_mss != GW_CLAMP_MSS_AUTO)
+		return clamp_mss;
+	return mtu > GW_TCP_MSS_OVERHEAD_IPV4 ? mtu - GW_TCP_MSS_OVERHEAD_IPV4 : 1;
+}
 
 /** Bytes a tunnel adds in front of the inner packet (outer IP + GRE). */
 static inline unsigned int

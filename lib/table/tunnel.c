@@ -316,6 +316,8 @@ merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
 		c->tos = d->tos;
 	if (d->given & GW_TUN_GIVEN_MTU)
 		c->mtu = d->mtu;
+	if (d->given & GW_TUN_GIVEN_MSS)
+		c->clamp_mss = d->clamp_mss;
 	if (d->given & GW_TUN_GIVEN_DEV)
 		memcpy(c->dev, d->dev, sizeof(c->dev));
 	c->given |= d->given;
@@ -423,6 +425,9 @@ tunnel_resolve(struct gw_tunnel *t)
 		max_mtu = RTE_MIN(max_mtu, t->pmtu); /* what the path beyond said */
 	max_mtu -= gw_tunnel_conf_overhead(t->conf.mode, t->conf.opts);
 	t->mtu = t->conf.mtu != 0 ? RTE_MIN(t->conf.mtu, max_mtu) : max_mtu;
+	/* follows the MTU; a worker may read the old ceiling or the new one, either is whole */
+	__atomic_store_n(&t->mss4_max, gw_tunnel_mss4_max(t->mtu, t->conf.clamp_mss),
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
 }
 

@@ -5,7 +5,9 @@
 # headers + payload: every C/K/S combination with good and bad checksums,
 # truncations, bad versions, refused and ignored bits, protocol types) and
 # corpus/cmd/ (one command line per file: every line of the grammar in
-# gw_cmd.h and the invalid lines the unit test checks). The files are
+# gw_cmd.h and the invalid lines the unit test checks) and corpus/mss/ (a
+# 2-byte MSS ceiling + an IPv4 TCP packet: SYN and SYN-ACK with the options
+# of real stacks, MSS anywhere, bad lengths, fragments, truncations). The files are
 # committed; run this again after changing it (it rewrites only seed-*
 # files: inputs merged from fuzzing runs, named by libFuzzer after their
 # SHA-1, and crash inputs added by hand stay).
@@ -80,6 +82,65 @@ def gre_seeds():
     seeds["key-seq-ones"] = gre(K | S, key=0xFFFFFFFF, seq=0xFFFFFFFF, payload=IPV4)
     seeds["csum-reserved1-set"] = gre(C, payload=IPV4, rsvd1=0xFFFF)
     seeds["csum-zero-data"] = gre(C, proto=0x0000)
+    return seeds
+
+
+def tcp_pkt(flags=0x02, opts=b"", payload=b"", frag=0, ihl=5, proto=6, tlen_delta=0,
+            doff=None):
+    """An IPv4 + TCP packet with a valid TCP checksum (over its true length)."""
+    ip_opts = b"\x01" * (ihl * 4 - 20)
+    opts = opts + b"\0" * (-len(opts) % 4)
+    doff = doff if doff is not None else 5 + len(opts) // 4
+    tcp = struct.pack("!HHIIBBHHH", 50000, 80, 0x01020304, 0, doff << 4, flags, 64240, 0, 0)
+    seg = bytearray(tcp + opts + payload)
+    src, dst = bytes([10, 1, 0, 2]), bytes([10, 2, 0, 2])
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(seg))
+    seg[16:18] = struct.pack("!H", csum(pseudo + bytes(seg)))
+    tlen = ihl * 4 + len(seg) + tlen_delta
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, tlen & 0xFFFF, 0x1234, frag, 64,
+                               proto, 0, src, dst) + ip_opts)
+    ip[10:12] = struct.pack("!H", csum(bytes(ip)))
+    return bytes(ip) + bytes(seg)
+
+
+def mss_seeds():
+    mss = lambda v: struct.pack("!BBH", 2, 4, v)  # noqa: E731
+    linux = mss(1460) + b"\x04\x02\x08\x0a" + b"\0" * 8 + b"\x01\x03\x03\x07"
+    cases = {
+        "syn-mss-only": (1436, tcp_pkt(opts=mss(1460))),
+        "syn-linux-options": (1436, tcp_pkt(opts=linux)),
+        "synack-linux-options": (1436, tcp_pkt(flags=0x12, opts=linux)),
+        "syn-mss-odd-offset": (1200, tcp_pkt(opts=b"\x01" + mss(1460))),
+        "syn-mss-last": (1400, tcp_pkt(opts=b"\x01\x01\x04\x02\x03\x03\x07\x01" + mss(9000))),
+        "syn-two-mss": (1300, tcp_pkt(opts=mss(1460) + b"\x01" + mss(1500))),
+        "syn-mss-lower": (1436, tcp_pkt(opts=mss(1200))),
+        "syn-no-mss": (1436, tcp_pkt(opts=b"\x04\x02\x01\x03\x03\x07")),
+        "syn-no-options": (1436, tcp_pkt()),
+        "syn-mss-after-eol": (1436, tcp_pkt(opts=b"\0\0\0\0" + mss(1460))),
+        "syn-mss-len3": (1436, tcp_pkt(opts=b"\x02\x03\x05\xb4")),
+        "syn-opt-len0": (1436, tcp_pkt(opts=b"\x08\x00" + mss(1460))),
+        "syn-opt-len-past-end": (1436, tcp_pkt(opts=mss(1460) + b"\x08\x0a\0\0")),
+        "syn-opt-kind-last": (1436, tcp_pkt(opts=mss(1460) + b"\x01\x01\x01\x03")),
+        "syn-with-data": (1436, tcp_pkt(opts=mss(1460), payload=b"hello, world!")),
+        "syn-ip-options": (1436, tcp_pkt(opts=mss(1460), ihl=6)),
+        "syn-first-fragment": (1436, tcp_pkt(opts=mss(1460), frag=0x2000)),
+        "syn-later-fragment": (1436, tcp_pkt(opts=mss(1460), frag=0x0003)),
+        "syn-df": (1436, tcp_pkt(opts=mss(1460), frag=0x4000)),
+        "udp": (1436, tcp_pkt(opts=mss(1460), proto=17)),
+        "ack": (1436, tcp_pkt(flags=0x10, opts=mss(1460), payload=b"x" * 32)),
+        "syn-doff-short": (1436, tcp_pkt(opts=mss(1460), doff=4)),
+        "syn-doff-past-tlen": (1436, tcp_pkt(opts=mss(1460), doff=7)),
+        "syn-tlen-short": (1436, tcp_pkt(opts=mss(1460), tlen_delta=-6)),
+        "syn-padded": (1436, tcp_pkt(opts=mss(1460)) + b"\0" * 18),
+        "syn-clamp-off": (0, tcp_pkt(opts=mss(1460))),
+        "syn-clamp-88": (88, tcp_pkt(opts=mss(65535))),
+    }
+    seeds = {}
+    for name, (ceiling, pkt) in cases.items():
+        seeds[name] = struct.pack("!H", ceiling) + pkt
+    full = cases["syn-linux-options"][1]
+    for cut in (1, 19, 20, 33, 40, 41, 43, 44, len(full) - 1):
+        seeds["syn-cut-%d" % cut] = struct.pack("!H", 1436) + full[:cut]
     return seeds
 
 
@@ -168,6 +229,14 @@ CMD_LINES = [
     "tunnel change gre1",
     "tunnel del gre1 extra",
     "stats clear now",
+    # clamp-mss (appended, so the numbers of the seeds above stay)
+    "tunnel add t5 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss auto",
+    "tunnel add t6 mode gre local 192.0.2.1 remote 198.51.100.1 mtu 1400 clamp-mss 1200",
+    "tunnel add t7 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss off",
+    "tunnel change gre1 clamp-mss 88",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss 87",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss on",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss",
 ]
 
 
@@ -178,7 +247,7 @@ def write(dirname, name, data):
 
 
 def main():
-    for sub in ("gre", "cmd"):
+    for sub in ("gre", "cmd", "mss"):
         d = os.path.join(HERE, "corpus", sub)
         os.makedirs(d, exist_ok=True)
         for f in os.listdir(d):
@@ -186,6 +255,8 @@ def main():
                 os.unlink(os.path.join(d, f))
     for name, data in gre_seeds().items():
         write("gre", name, data)
+    for name, data in mss_seeds().items():
+        write("mss", name, data)
     for i, line in enumerate(CMD_LINES):
         words = "-".join(line.split()[:3]) or "blank"
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in words)[:40]

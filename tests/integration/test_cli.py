@@ -213,13 +213,13 @@ def test_show_text_and_json(ctl_bin, daemon):
                      "state": "PERMANENT"}]
 
     gre1 = ("gre1: gre remote 203.0.113.2 local 198.51.100.1 ikey 1001 okey 1001 icsum yes "
-            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc mtu 1464 state UP")
+            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc mtu 1464 clamp-mss auto state UP")
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [gre1]
     assert data == [{"ifname": "gre1", "mode": "gre", "local": "198.51.100.1",
                      "remote": "203.0.113.2", "ikey": 1001, "okey": 1001, "icsum": True,
                      "ocsum": True, "iseq": True, "oseq": True, "ttl": 64, "tos": 0,
-                     "pmtudisc": True, "mtu": 1464, "operstate": "UP"}]
+                     "pmtudisc": True, "mtu": 1464, "clamp-mss": "auto", "operstate": "UP"}]
     assert show(ctl_bin, daemon, "tunnel", "show", "gre1")[0] == [gre1]
 
     text, data = show(ctl_bin, daemon, "stats", "show", "gre1")
@@ -241,25 +241,36 @@ def test_show_text_and_json(ctl_bin, daemon):
 
 def test_tunnel_show_every_option(ctl_bin, daemon):
     """tunnel show names every option: keys absent (none), one-sided keys, csum and seq
-    flags, ttl/tos inherit, nopmtudisc, dev; tunnel change alters only what it names."""
+    flags, ttl/tos inherit, nopmtudisc, clamp-mss, dev; tunnel change alters only what it
+    names."""
     configure(ctl_bin, daemon, SITE_A[:4] + [
         "tunnel add gre2 mode gre local 198.51.100.1 remote 203.0.113.3",
         "tunnel add gre3 mode gre local 198.51.100.1 remote 203.0.113.4 ikey 0 okey 0.0.1.2 "
-        "icsum oseq ttl inherit tos 28 nopmtudisc mtu 1400 dev port0",
+        "icsum oseq ttl inherit tos 28 nopmtudisc mtu 1400 clamp-mss 1200 dev port0",
     ])
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [
         "gre2: gre remote 203.0.113.3 local 198.51.100.1 ikey none okey none icsum no ocsum no "
-        "iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1476 state UP",
+        "iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1476 clamp-mss auto state UP",
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey 0 okey 258 icsum yes "
-        "ocsum no iseq no oseq yes ttl inherit tos 0x28 nopmtudisc mtu 1400 state UP"]
+        "ocsum no iseq no oseq yes ttl inherit tos 0x28 nopmtudisc mtu 1400 clamp-mss 1200 "
+        "state UP"]
     assert "ikey" not in data[0] and "dev" not in data[0]
     assert (data[1]["ikey"], data[1]["okey"], data[1]["ttl"], data[1]["tos"]) == \
         (0, 258, "inherit", 0x28)
-    configure(ctl_bin, daemon, ["tunnel change gre3 nokey ttl 9 tos inherit pmtudisc"])
+    assert (data[0]["clamp-mss"], data[1]["clamp-mss"]) == ("auto", 1200)
+    configure(ctl_bin, daemon, ["tunnel change gre3 nokey ttl 9 tos inherit pmtudisc",
+                                "tunnel change gre2 clamp-mss off"])
     assert show(ctl_bin, daemon, "tunnel", "show", "gre3")[0] == [
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey none okey none "
-        "icsum yes ocsum no iseq no oseq yes ttl 9 tos inherit pmtudisc mtu 1400 state UP"]
+        "icsum yes ocsum no iseq no oseq yes ttl 9 tos inherit pmtudisc mtu 1400 "
+        "clamp-mss 1200 state UP"]
+    text, data = show(ctl_bin, daemon, "tunnel", "show", "gre2")
+    assert text[0].endswith(" mtu 1476 clamp-mss off state UP") and \
+        data[0]["clamp-mss"] == "off"
+    r = ctl(ctl_bin, daemon, "tunnel", "change", "gre2", "clamp-mss", "40")
+    assert (r.returncode, r.stderr) == (
+        1, 'Error: invalid clamp-mss "40": expected auto, off or 88..65495\n')
 
 
 def test_changes_print_nothing(ctl_bin, daemon):
@@ -299,11 +310,14 @@ def test_save_to_file_and_stdout(ctl_bin, greway_bin, daemon, workdir, run_id):
     temporary left behind); greway -c FILE recreates the same configuration."""
     configure(ctl_bin, daemon, SITE_A + [
         "tunnel add gre2 mode gre local 198.51.100.1 remote 203.0.113.3 ikey 7 ttl inherit "
-        "tos 28 nopmtudisc mtu 1400 dev port0", "link set port1 down", "log set cfg debug"])
+        "tos 28 nopmtudisc mtu 1400 clamp-mss 1300 dev port0", "link set port1 down",
+        "log set cfg debug"])
     r = ctl(ctl_bin, daemon, "save")
     assert (r.returncode, r.stderr) == (0, "")
     config = r.stdout
     assert config.endswith("\n") and "tunnel add gre2 " in config
+    assert " mtu 1400 clamp-mss 1300 dev port0\n" in config
+    assert " clamp-mss auto" in config  # gre1: the default is written out too
     j = ctl(ctl_bin, daemon, "-j", "save")
     assert json.loads(j.stdout) == {"config": config}
 

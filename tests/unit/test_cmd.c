@@ -102,7 +102,8 @@ test_split_args_max(void **state)
 #define TUN "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 "
 #define NAME_CHARS "may only use letters, digits, '_', '-' and '.'"
 #define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, " \
-	"nopmtudisc, mtu, dev)"
+	"nopmtudisc, mtu, clamp-mss, dev)"
+#define MSS_VALUES "expected auto, off or 88..65495"
 
 struct cmd_case {
 	const char *line;
@@ -286,6 +287,23 @@ static const struct cmd_case cmd_cases[] = {
 	{ TUN "tos 0x", -EINVAL, "invalid tos \"0x\": expected a hex byte (00..ff) or inherit" },
 	{ TUN "mtu 67", -ERANGE, "invalid mtu \"67\": expected 68..65535" },
 	{ TUN "mtu 65536", -ERANGE, "invalid mtu \"65536\": expected 68..65535" },
+	{ TUN "clamp-mss", -EINVAL, "\"clamp-mss\" needs a value" },
+	{ TUN "clamp-mss 87", -ERANGE, "invalid clamp-mss \"87\": " MSS_VALUES },
+	{ TUN "clamp-mss 0", -ERANGE, "invalid clamp-mss \"0\": " MSS_VALUES },
+	{ TUN "clamp-mss 65496", -ERANGE, "invalid clamp-mss \"65496\": " MSS_VALUES },
+	{ TUN "clamp-mss 99999999999999999999", -ERANGE,
+	  "invalid clamp-mss \"99999999999999999999\": " MSS_VALUES },
+	{ TUN "clamp-mss on", -EINVAL, "invalid clamp-mss \"on\": " MSS_VALUES },
+	{ TUN "clamp-mss Auto", -EINVAL, "invalid clamp-mss \"Auto\": " MSS_VALUES },
+	{ TUN "clamp-mss OFF", -EINVAL, "invalid clamp-mss \"OFF\": " MSS_VALUES },
+	{ TUN "clamp-mss -1200", -EINVAL, "invalid clamp-mss \"-1200\": " MSS_VALUES },
+	{ TUN "clamp-mss 1200b", -EINVAL, "invalid clamp-mss \"1200b\": " MSS_VALUES },
+	{ TUN "clamp-mss pmtu", -EINVAL, "invalid clamp-mss \"pmtu\": " MSS_VALUES },
+	{ TUN "clamp-mss 1200 clamp-mss x", -EINVAL, "invalid clamp-mss \"x\": " MSS_VALUES },
+	{ TUN "clamp_mss 1200", -EINVAL, "unknown word \"clamp_mss\" in tunnel add " TUN_WORDS },
+	{ TUN "clampmss auto", -EINVAL, "unknown word \"clampmss\" in tunnel add " TUN_WORDS },
+	{ "tunnel change gre1 clamp-mss", -EINVAL, "\"clamp-mss\" needs a value" },
+	{ "tunnel change gre1 clamp-mss 1", -ERANGE, "invalid clamp-mss \"1\": " MSS_VALUES },
 	{ TUN "dev a/b", -EINVAL, "device name \"a/b\" " NAME_CHARS },
 	{ TUN "dev 0123456789abcdef", -ENAMETOOLONG,
 	  "device name \"0123456789abcdef\" is longer than 15 characters" },
@@ -518,16 +536,51 @@ static const struct cmd_case cmd_cases[] = {
 	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
 			.mtu = 68, .dev = "port0", .ttl = 64,
 			.given = MLR | GW_TUN_GIVEN_MTU | GW_TUN_GIVEN_DEV } } },
+	{ TUN "clamp-mss auto", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = GW_CLAMP_MSS_AUTO, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss off", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = GW_CLAMP_MSS_OFF, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss 1200", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = 1200, .ttl = 64, .given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss 88", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = 88, .ttl = 64, .given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss 65495", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = 65495, .ttl = 64, .given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss 0x4b0", 0, NULL, /* numbers as everywhere: hex with 0x */
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = 1200, .ttl = 64, .given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ TUN "clamp-mss off clamp-mss auto", 0, NULL, /* the last word wins */
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.clamp_mss = GW_CLAMP_MSS_AUTO, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_MSS } } },
+	{ "tunnel change gre1 clamp-mss off", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_CHANGE,
+	    .tunnel = { .name = "gre1", .clamp_mss = GW_CLAMP_MSS_OFF,
+			.given = GW_TUN_GIVEN_MSS } } },
 	{ "tunnel add t6 mode ip6gretap local 2001:db8::1 remote any ikey 0 okey 0.0.0.1 csum "
-	  "seq ttl 200 tos inherit nopmtudisc mtu 1400 dev wan", 0, NULL,
+	  "seq ttl 200 tos inherit nopmtudisc mtu 1400 clamp-mss 1300 dev wan", 0, NULL,
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "t6", .mode = GW_MODE_IP6GRETAP, .local = DB8(1),
 			.remote = { 0 }, .ikey = 0, .okey = 1,
 			.opts = GW_TUN_IKEY | GW_TUN_OKEY | GW_TUN_ICSUM | GW_TUN_OCSUM |
 				GW_TUN_ISEQ | GW_TUN_OSEQ | GW_TUN_TOS_INHERIT |
 				GW_TUN_NOPMTUDISC,
-			.ttl = 200, .mtu = 1400, .dev = "wan",
-			.given = 0x3fff } } },
+			.ttl = 200, .mtu = 1400, .clamp_mss = 1300, .dev = "wan",
+			.given = 0x7fff } } },
 	{ "tunnel change gre1 key 5", 0, NULL, /* change: only what is given, no default ttl */
 	  { .op = GW_CMD_TUNNEL_CHANGE,
 	    .tunnel = { .name = "gre1", .ikey = 5, .okey = 5, .opts = GW_TUN_IKEY | GW_TUN_OKEY,
@@ -684,6 +737,7 @@ check_request(const struct gw_cmd *got, const struct gw_cmd *exp)
 		CHECK_INT(tunnel.ttl);
 		CHECK_INT(tunnel.tos);
 		CHECK_INT(tunnel.mtu);
+		CHECK_INT(tunnel.clamp_mss);
 		CHECK_STR(tunnel.dev);
 		break;
 	case GW_CMD_LOG_SET:

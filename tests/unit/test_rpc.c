@@ -358,6 +358,11 @@ static const char *const rt_lines[] = {
 	"tunnel change gre1 okey 7 ttl 3 mtu 65535",
 	"tunnel change gre1 mode ip6gre local 2001:db8::9",
 	"tunnel change gre1 dev wan pmtudisc",
+	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 clamp-mss auto",
+	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 mtu 1400 clamp-mss 1200",
+	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 clamp-mss 65495",
+	"tunnel change gre1 clamp-mss off",
+	"tunnel change gre1 clamp-mss 88",
 	"stats show",
 	"stats show gre1",
 	"stats clear",
@@ -426,6 +431,7 @@ assert_cmd_equal(const struct gw_cmd *a, const struct gw_cmd *b)
 		assert_int_equal(ta->ttl, tb->ttl);
 		assert_int_equal(ta->tos, tb->tos);
 		assert_int_equal(ta->mtu, tb->mtu);
+		assert_int_equal(ta->clamp_mss, tb->clamp_mss);
 		assert_string_equal(ta->dev, tb->dev);
 		assert_int_equal(ta->given, tb->given);
 		break;
@@ -492,6 +498,13 @@ static const struct enc_case enc_cases[] = {
 	{ "tunnel change gre1 nokey noseq",
 	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"ikey\":null,"
 	  "\"okey\":null,\"iseq\":false,\"oseq\":false}}" },
+	{ "tunnel add gre1 mode gre local 192.0.2.1 remote any mtu 1400 clamp-mss 1200",
+	  "{\"method\":\"tunnel.add\",\"params\":{\"name\":\"gre1\",\"mode\":\"gre\","
+	  "\"local\":\"192.0.2.1\",\"remote\":\"any\",\"mtu\":1400,\"clamp-mss\":1200}}" },
+	{ "tunnel change gre1 clamp-mss off",
+	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"clamp-mss\":\"off\"}}" },
+	{ "tunnel change gre1 clamp-mss auto",
+	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"clamp-mss\":\"auto\"}}" },
 	{ "tunnel del gre1", "{\"method\":\"tunnel.del\",\"params\":{\"name\":\"gre1\"}}" },
 	{ "stats clear", "{\"method\":\"stats.clear\",\"params\":{}}" },
 };
@@ -529,7 +542,7 @@ struct params_case {
 
 #define TPARAMS "\"name\":\"gre1\",\"mode\":\"gre\",\"local\":\"192.0.2.1\",\"remote\":\"any\""
 #define TMEMBERS "(name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, tos, " \
-	"pmtudisc, mtu, dev)"
+	"pmtudisc, mtu, clamp-mss, dev)"
 
 static const struct params_case params_cases[] = {
 	{ "frob", NULL, -ENOENT, "unknown method \"frob\"" },
@@ -581,6 +594,16 @@ static const struct params_case params_cases[] = {
 	  "member \"pmtudisc\" of tunnel.add must be true or false" },
 	{ "tunnel.add", "{" TPARAMS ",\"ttl\":true}", -EINVAL,
 	  "member \"ttl\" of tunnel.add must be an integer or \"inherit\"" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":true}", -EINVAL,
+	  "member \"clamp-mss\" of tunnel.add must be an integer, \"auto\" or \"off\"" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":null}", -EINVAL,
+	  "member \"clamp-mss\" of tunnel.add must be an integer, \"auto\" or \"off\"" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":1200.0}", -EINVAL,
+	  "member \"clamp-mss\" of tunnel.add must be an integer, \"auto\" or \"off\"" },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"clamp-mss\":\"1200\"}", -EINVAL,
+	  "member \"clamp-mss\" of tunnel.change must be an integer, \"auto\" or \"off\"" },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"clamp-mss\":[1200]}", -EINVAL,
+	  "member \"clamp-mss\" of tunnel.change must be an integer, \"auto\" or \"off\"" },
 	{ "tunnel.add", "{\"name\":7}", -EINVAL, "member \"name\" of tunnel.add must be a string" },
 	{ "tunnel.add", "{\"name\":\"gre1\",\"mode\":null}", -EINVAL,
 	  "member \"mode\" of tunnel.add must be a string" },
@@ -593,6 +616,20 @@ static const struct params_case params_cases[] = {
 	{ "tunnel.add", "{" TPARAMS ",\"mtu\":65536}", -ERANGE,
 	  "invalid mtu \"65536\": expected 68..65535" },
 	{ "tunnel.add", "{" TPARAMS ",\"mtu\":-1}", -EINVAL, "invalid mtu \"-1\": expected 68..65535" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":87}", -ERANGE,
+	  "invalid clamp-mss \"87\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":0}", -ERANGE,
+	  "invalid clamp-mss \"0\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":65496}", -ERANGE,
+	  "invalid clamp-mss \"65496\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":-1200}", -EINVAL,
+	  "invalid clamp-mss \"-1200\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":\"on\"}", -EINVAL,
+	  "invalid clamp-mss \"on\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":\"AUTO\"}", -EINVAL,
+	  "invalid clamp-mss \"AUTO\": expected auto, off or 88..65495" },
+	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":\"\"}", -EINVAL,
+	  "invalid clamp-mss \"\": expected auto, off or 88..65495" },
 	{ "link.set", "{\"dev\":\"port0\",\"mtu\":0}", -ERANGE, "invalid mtu \"0\": expected 68..65535" },
 	{ "tunnel.add", "{" TPARAMS ",\"okey\":4294967296}", -ERANGE,
 	  "invalid okey \"4294967296\": expected 0..4294967295" },
