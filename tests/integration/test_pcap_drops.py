@@ -221,13 +221,14 @@ def build():
           / ARP(op=2, hwsrc="02:00:00:00:0a:58", psrc="10.0.0.88", hwdst=g.LAN_MAC,
                 pdst=g.LAN_IP))
 
-    # too_big: into a tunnel of mtu 200 (200 passes), and out of the LAN port (MTU 1500)
-    pkt = from_lan(b._id(), dst="10.17.0.1", size=200)
+    # too_big (DF set; DF clear is fragmented, test_pcap_frag): into a tunnel of mtu 200
+    # (200 passes), and out of the LAN port (MTU 1500)
+    pkt = from_lan(b._id(), dst="10.17.0.1", size=200, flags="DF")
     b.ok(1, g.lan_frame(pkt), pkt, to_lan=False)
-    b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), dst="10.17.0.1", size=201)))
+    b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), dst="10.17.0.1", size=201, flags="DF")))
     # the default tunnel MTU: port MTU 1500 - 20 - 4 (1476 passes, see test_pcap_encap)
-    b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), size=1477)))
-    b.bad(0, "too_big", g.wan_gre(REMOTE, to_lan(b._id(), size=1501 - 28)))
+    b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), size=1477, flags="DF")))
+    b.bad(0, "too_big", g.wan_gre(REMOTE, to_lan(b._id(), size=1501 - 28, flags="DF")))
 
     # unusual but valid: outer IP options, outer Ethernet padding
     pkt = to_lan(b._id())

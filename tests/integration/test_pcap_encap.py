@@ -327,14 +327,16 @@ def test_encap_tos_word_is_hex_as_in_iproute2(greway_bin, workdir, run_id):
 def test_encap_outer_packet_fits_underlay_mtu(greway_bin, workdir, run_id):
     """A tunnel `mtu` larger than its underlay allows never puts a frame bigger than the
     egress port's MTU (1500) on the wire: with DF set the outer packet cannot be fragmented,
-    so an inner packet that does not fit is dropped as too_big (as Linux's ip_gre refuses
-    it with its route's PMTU); one that fits is sent."""
+    so an inner packet with DF that does not fit is dropped as too_big (as Linux's ip_gre
+    refuses it with its route's PMTU); one that fits is sent; one without DF is fragmented
+    to fit (test_pcap_frag)."""
     conf = g.BASE_CONFIG + [
         f"tunnel add big mode gre local {g.WAN_IP} remote 203.0.113.9 mtu 3000",
         "route add 10.99.0.0/24 dev big",
     ]
     fits = bytes(IP(src=g.LAN_HOST, dst="10.99.0.1", id=1) / UDP() / (b"f" * (1476 - 28)))
-    over = bytes(IP(src=g.LAN_HOST, dst="10.99.0.1", id=2) / UDP() / (b"o" * (1477 - 28)))
+    over = bytes(IP(src=g.LAN_HOST, dst="10.99.0.1", id=2, flags="DF") / UDP() /
+                 (b"o" * (1477 - 28)))
     res = g.run_pcap(greway_bin, workdir, run_id, conf,
                      lan_in=[g.lan_frame(fits), g.lan_frame(over)])
     assert res.rc == 0, res.stderr
