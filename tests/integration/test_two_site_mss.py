@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""MSS clamping end to end: the two-site lab of test_two_site.py with the hosts at MTU 1500.
+"""MSS clamping and PMTU discovery end to end: the two-site lab of test_two_site.py with
+the hosts at MTU 1500.
 
     hostA 10.0.0.2 -- gwA (greway) -- router -- gwB (greway) -- hostB 10.16.0.2
     mtu 1500          underlay 1500, tunnel gre1 key 1001: mtu 1472     mtu 1500
@@ -104,3 +105,40 @@ def test_tcp_20mb_both_ways_host_mtu_1500(sites, workdir):
         # each gateway carried one 20 MB stream out and one in, at most MSS bytes a segment
         for k in ("tx_packets", "rx_packets"):
             assert tun[k] - otun[k] >= SIZE // MSS, (gw.name, k, tun[k] - otun[k])
+
+
+@pytest.fixture
+def sites_no_clamp(lab, greway_bin):
+    """The same lab with clamp-mss off on both gateways: only PMTU discovery can help."""
+    for tool in ("ping", "nc", "ss"):
+        require_tool(tool)
+    r = router(lab)
+    opts = "key 1001 clamp-mss off"
+    gw_a, host_a = greway_site(lab, greway_bin, r, "A", host_mtu=1500, tunnel_opts=opts)
+    gw_b, host_b = greway_site(lab, greway_bin, r, "B", host_mtu=1500, tunnel_opts=opts)
+    for h in (host_a, host_b):  # PMTU discovery on (Linux's default), nothing cached
+        h.sysctl("net.ipv4.ip_no_pmtu_disc", 0)
+    warm_up(host_a, B["host"])
+    warm_up(host_b, A["host"])
+    return SimpleNamespace(lab=lab, router=r, gw_a=gw_a, gw_b=gw_b, host_a=host_a, host_b=host_b)
+
+
+def test_tcp_20mb_without_clamping_by_pmtu_discovery(sites_no_clamp, workdir):
+    """clamp-mss off: the hosts send 1500-byte segments with DF; greway refuses each with
+    ICMP "fragmentation needed, MTU 1472", hostA lowers its path MTU, retransmits, and
+    20 MB go through. Back from hostB, hostA (now knowing the path) offers MSS 1432, so
+    hostB never sends too much. too_big counts the few refused before hostA learned."""
+    s = sites_no_clamp
+    for src, dst, ip, port in ((s.host_a, s.host_b, B["host"], 5021),
+                               (s.host_b, s.host_a, A["host"], 5022)):
+        secs, sent, got, size = transfer(s.lab, src, dst, ip, SIZE, workdir, port=port,
+                                         timeout=120)
+        print(f"{src} -> {dst}: {size} bytes in {secs:.2f} s (PMTU discovery)")
+        assert size == SIZE and got == sent, f"{src} -> {ip}: {size} bytes\n{state(s)}"
+    route = s.host_a.run("ip", "route", "get", B["host"]).stdout
+    assert f"mtu {TUNNEL_MTU}" in route, f"hostA learned no path MTU: {route}"
+    c = s.gw_a.counters()
+    assert 0 < c["drop"]["too_big"] < 100, c["drop"]  # refused until hostA learned, at once
+    assert_no_bad_drops(s.gw_b.counters(), s.gw_b.name)
+    assert_no_bad_drops({"drop": {k: v for k, v in c["drop"].items() if k != "too_big"}},
+                        s.gw_a.name)
