@@ -273,6 +273,7 @@ gw_tunnel_json(const struct gw_tunnel *t)
 	json_object_set_new(o, "ttl", byte_or_inherit(c->opts & GW_TUN_TTL_INHERIT, c->ttl));
 	json_object_set_new(o, "tos", byte_or_inherit(c->opts & GW_TUN_TOS_INHERIT, c->tos));
 	json_object_set_new(o, "pmtudisc", json_boolean(!(c->opts & GW_TUN_NOPMTUDISC)));
+	json_object_set_new(o, "ignore-df", json_boolean(c->opts & GW_TUN_IGNORE_DF));
 	json_object_set_new(o, "mtu", json_integer(t->mtu));
 	if (t->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
 		json_object_set_new(o, "pmtu", json_integer(t->pmtu));

@@ -342,6 +342,8 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 	add_byte(d, "ttl", c->ttl, c->opts & GW_TUN_TTL_INHERIT);
 	add_byte(d, "tos", c->tos, c->opts & GW_TUN_TOS_INHERIT);
 	rte_tel_data_add_dict_int(d, "pmtudisc", !(c->opts & GW_TUN_NOPMTUDISC));
+	/* as clamp_mss below: tunnel show's "ignore-df" */
+	rte_tel_data_add_dict_int(d, "ignore_df", !!(c->opts & GW_TUN_IGNORE_DF));
 	rte_tel_data_add_dict_int(d, "mtu", t->mtu);
 	/* telemetry names allow no '-': tunnel show's "clamp-mss" is "clamp_mss" here */
 	if (c->clamp_mss == GW_CLAMP_MSS_AUTO || c->clamp_mss == GW_CLAMP_MSS_OFF)

@@ -95,14 +95,15 @@ put_key(const char *word, const json_t *v)
 /*
  * Every option, always, so one line answers "what does this tunnel do":
  * "gre1: gre remote 203.0.113.1 local 198.51.100.1 ikey 5 okey 5 icsum no
- * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1472 clamp-mss auto
- * state UP".
+ * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc noignore-df mtu 1472
+ * clamp-mss auto state UP".
  */
 static void
 print_tunnel(json_t *o)
 {
 	json_t *tos = json_object_get(o, "tos");
 	json_t *pmtu = json_object_get(o, "pmtudisc");
+	json_t *ignore_df = json_object_get(o, "ignore-df");
 
 	printf("%s:", str(o, "ifname") ? str(o, "ifname") : "?");
 	if (str(o, "mode") != NULL)
@@ -123,6 +124,8 @@ print_tunnel(json_t *o)
 		put("tos", tos);
 	if (json_is_boolean(pmtu))
 		printf(" %s", json_is_true(pmtu) ? "pmtudisc" : "nopmtudisc");
+	if (json_is_boolean(ignore_df)) /* the word that sets it, as pmtudisc */
+		printf(" %s", json_is_true(ignore_df) ? "ignore-df" : "noignore-df");
 	put("mtu", json_object_get(o, "mtu"));
 	put("clamp-mss", json_object_get(o, "clamp-mss"));
 	put("state", json_object_get(o, "operstate"));

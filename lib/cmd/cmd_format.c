@@ -68,6 +68,7 @@ put_tunnel(struct out *o, const struct gw_tunnel_conf *t)
 	else
 		put(o, " tos 0x%02x", t->tos); /* hex, as the parser (and iproute2) reads it */
 	put(o, t->opts & GW_TUN_NOPMTUDISC ? " nopmtudisc" : " pmtudisc");
+	put(o, t->opts & GW_TUN_IGNORE_DF ? " ignore-df" : " noignore-df");
 	if (t->mtu != 0)
 		put(o, " mtu %u", t->mtu);
 	if (t->clamp_mss == GW_CLAMP_MSS_AUTO)

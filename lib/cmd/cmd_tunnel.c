@@ -43,6 +43,8 @@ static const struct {
 	{ "nokey", 0, GW_TUN_IKEY | GW_TUN_OKEY, GW_TUN_GIVEN_IKEY | GW_TUN_GIVEN_OKEY },
 	{ "pmtudisc", 0, GW_TUN_NOPMTUDISC, GW_TUN_GIVEN_PMTU },
 	{ "nopmtudisc", GW_TUN_NOPMTUDISC, 0, GW_TUN_GIVEN_PMTU },
+	{ "ignore-df", GW_TUN_IGNORE_DF, 0, GW_TUN_GIVEN_IGNORE_DF },
+	{ "noignore-df", 0, GW_TUN_IGNORE_DF, GW_TUN_GIVEN_IGNORE_DF },
 };
 
 static int
@@ -238,7 +240,7 @@ parse_spec(int argc, char *const argv[], struct gw_tunnel_conf *t, struct gw_err
 		}
 		if (!is_valued_word(argv[i]))
 			return gw_error_set(err, -EINVAL,
-					    "unknown word \"%s\" in tunnel %s (mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, nopmtudisc, mtu, clamp-mss, dev)",
+					    "unknown word \"%s\" in tunnel %s (mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev)",
 					    argv[i], argv[1]);
 		rc = parse_valued(argc, argv, &i, t, err);
 		if (rc < 0)

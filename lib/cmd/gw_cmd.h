@@ -13,8 +13,8 @@
  *     neigh add|del ADDR lladdr MAC dev NAME
  *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
  *            [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]
- *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc] [mtu N]
- *            [clamp-mss auto|N|off] [dev PORT]
+ *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc]
+ *            [ignore-df|noignore-df] [mtu N] [clamp-mss auto|N|off] [dev PORT]
  *     tunnel del NAME
  *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
  *     log set MODULE|all LEVEL, log show
@@ -72,6 +72,7 @@ enum gw_tunnel_mode {
 #define GW_TUN_NOPMTUDISC  (1u << 6) /**< transmit: outer DF clear */
 #define GW_TUN_TTL_INHERIT (1u << 7) /**< outer TTL copied from the inner packet */
 #define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
+#define GW_TUN_IGNORE_DF   (1u << 9) /**< transmit: fragment inner IPv4 too big even with DF */
 
 /* Which words a tunnel command gave (tunnel change merges only these). */
 #define GW_TUN_GIVEN_MODE   (1u << 0)
@@ -89,6 +90,7 @@ enum gw_tunnel_mode {
 #define GW_TUN_GIVEN_MTU    (1u << 12)
 #define GW_TUN_GIVEN_DEV    (1u << 13)
 #define GW_TUN_GIVEN_MSS    (1u << 14)
+#define GW_TUN_GIVEN_IGNORE_DF (1u << 15)
 
 #define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
 

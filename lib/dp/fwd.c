@@ -4,8 +4,9 @@
  * RFC 1624), then either an Ethernet rewrite to a neighbour or GRE
  * encapsulation from the tunnel's precomputed rewrite, where only length, ID,
  * inherited TTL/TOS, sequence number and checksums are written per packet.
- * A packet too big goes out fragmented (DF clear) or, like one expiring here,
- * to the control thread for an ICMP error (DF set), off the common path.
+ * A packet too big goes out fragmented (DF clear, or any DF into an
+ * ignore-df tunnel) or, like one expiring here, to the control thread for an
+ * ICMP error (DF set), off the common path.
  * TCP SYNs entering a tunnel have their MSS clamped first (clamp-mss).
  */
 #include <string.h>
@@ -99,18 +100,27 @@ static enum gw_drop fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte
  * Larger than the egress MTU: fragmented when DF is clear (RFC 791; before
  * encapsulation, so the peer gets whole GRE packets), an ICMP error when DF
  * is set, a plain drop for the gateway's own packets. t: the tunnel it goes
- * into, or NULL for a neighbour nh.
+ * into, or NULL for a neighbour nh. A tunnel with ignore-df fragments DF
+ * packets too, and its fragments carry DF clear: the sender asked for no
+ * fragmentation and the operator overrode it, so the pieces are what a
+ * DF-clear packet would have become. rte_ipv4_fragment_packet() refuses DF
+ * packets (-ENOTSUP), so DF is cleared before the call; fragment() recomputes
+ * each fragment's header checksum, so the original's is not touched here.
  */
 static inline enum gw_drop
 too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
 	bool forwarded, struct gw_tunnel *t, const struct gw_nh *nh)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
 	if (!forwarded)
 		return GW_DROP_TOO_BIG;
 	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
 		return fragment(lc, b, m, mtu, t, nh);
+	if (t != NULL && (t->opts & GW_TUN_IGNORE_DF)) {
+		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		return fragment(lc, b, m, mtu, t, nh);
+	}
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
 			  true);
 }
@@ -268,7 +278,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 #define GW_FRAG_MAX 16 /* pieces of one packet, at most: a 9000-byte jumbo over 576 */
 
 /*
- * Split a packet whose DF is clear into fragments that fit mtu, each sent
+ * Split a packet whose DF is clear (cleared for ignore-df) into fragments that fit mtu, each sent
  * on its own (encapsulated when t is given). The fragments share the
  * original's data (indirect mbufs); the original is released here. Ports
  * whose PMD sends no mbuf chains (net_pcap) get each fragment copied whole.

@@ -25,7 +25,7 @@ struct method {
 };
 
 #define TUNNEL_MEMBERS "name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, " \
-	"tos, pmtudisc, mtu, clamp-mss, dev"
+	"tos, pmtudisc, ignore-df, mtu, clamp-mss, dev"
 
 static const struct method methods[] = {
 	{ "link.set", GW_CMD_LINK_SET, "dev, name, address, mtu, up" },
@@ -141,6 +141,8 @@ tunnel_to_json(const struct gw_tunnel_conf *t, json_t *p, bool *bad)
 			      json_integer(t->tos), bad);
 	if (g & GW_TUN_GIVEN_PMTU)
 		put(p, "pmtudisc", json_boolean(!(t->opts & GW_TUN_NOPMTUDISC)), bad);
+	if (g & GW_TUN_GIVEN_IGNORE_DF)
+		put(p, "ignore-df", json_boolean(t->opts & GW_TUN_IGNORE_DF), bad);
 	if (g & GW_TUN_GIVEN_MTU)
 		put(p, "mtu", json_integer(t->mtu), bad);
 	if (g & GW_TUN_GIVEN_MSS)
@@ -677,6 +679,9 @@ from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 		t->opts = pmtudisc ? t->opts & ~GW_TUN_NOPMTUDISC : t->opts | GW_TUN_NOPMTUDISC;
 		t->given |= GW_TUN_GIVEN_PMTU;
 	}
+	rc = tunnel_flag(c, "ignore-df", t, GW_TUN_IGNORE_DF, GW_TUN_GIVEN_IGNORE_DF);
+	if (rc < 0)
+		return rc;
 	rc = get_uint(c, "mtu", 68, 65535, &v);
 	if (rc < 0)
 		return rc;

@@ -117,7 +117,8 @@ char *gw_rpc_response_error(json_t *id, int code, const char *msg);
  *   owns the reference), or NULL when out of memory or cmd->op is unknown.
  *   Members are present exactly for the words given (the tunnel's "given"
  *   bits); "remote": "any" for a wildcard remote; "ikey"/"okey" null for
- *   nokey; "ttl"/"tos" a number or "inherit"; "clamp-mss" "auto", "off" or a
+ *   nokey; "ttl"/"tos" a number or "inherit"; "pmtudisc", "ignore-df" and the
+ *   checksum and sequence flags true or false; "clamp-mss" "auto", "off" or a
  *   number.
  */
 json_t *gw_cmd_to_json(const struct gw_cmd *cmd);

@@ -294,6 +294,7 @@ merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
 		{ GW_TUN_GIVEN_TTL, GW_TUN_TTL_INHERIT },
 		{ GW_TUN_GIVEN_TOS, GW_TUN_TOS_INHERIT },
 		{ GW_TUN_GIVEN_PMTU, GW_TUN_NOPMTUDISC },
+		{ GW_TUN_GIVEN_IGNORE_DF, GW_TUN_IGNORE_DF },
 	};
 	unsigned int i;
 

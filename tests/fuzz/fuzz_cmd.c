@@ -64,8 +64,8 @@ check_tunnel(const struct gw_cmd *cmd)
 	check_name(t->dev, true);
 	CHECK((unsigned int)t->mode <= GW_MODE_IP6GRETAP);
 	CHECK(t->mtu == 0 || t->mtu >= 68);
-	CHECK((t->opts & ~0x1ffu) == 0);
-	CHECK((t->given & ~0x7fffu) == 0);
+	CHECK((t->opts & ~0x3ffu) == 0);
+	CHECK((t->given & ~0xffffu) == 0);
 	CHECK(t->clamp_mss == GW_CLAMP_MSS_AUTO || t->clamp_mss == GW_CLAMP_MSS_OFF ||
 	      (t->clamp_mss >= GW_CLAMP_MSS_MIN && t->clamp_mss <= GW_CLAMP_MSS_MAX));
 	CHECK(!(t->given & GW_TUN_GIVEN_DEV) || t->dev[0] != '\0');

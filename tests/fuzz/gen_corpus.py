@@ -237,6 +237,13 @@ CMD_LINES = [
     "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss 87",
     "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss on",
     "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 clamp-mss",
+    # ignore-df (appended, as clamp-mss)
+    "tunnel add t8 mode gre local 192.0.2.1 remote 198.51.100.1 ignore-df",
+    "tunnel add t9 mode gre local 192.0.2.1 remote 198.51.100.1 nopmtudisc ignore-df mtu 1400",
+    "tunnel change gre1 noignore-df",
+    "tunnel change gre1 ignore-df noignore-df ignore-df",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 ignore-df on",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 ignore_df",
 ]
 
 

@@ -213,13 +213,15 @@ def test_show_text_and_json(ctl_bin, daemon):
                      "state": "PERMANENT"}]
 
     gre1 = ("gre1: gre remote 203.0.113.2 local 198.51.100.1 ikey 1001 okey 1001 icsum yes "
-            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc mtu 1464 clamp-mss auto state UP")
+            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc noignore-df mtu 1464 clamp-mss auto "
+            "state UP")
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [gre1]
     assert data == [{"ifname": "gre1", "mode": "gre", "local": "198.51.100.1",
                      "remote": "203.0.113.2", "ikey": 1001, "okey": 1001, "icsum": True,
                      "ocsum": True, "iseq": True, "oseq": True, "ttl": 64, "tos": 0,
-                     "pmtudisc": True, "mtu": 1464, "clamp-mss": "auto", "operstate": "UP"}]
+                     "pmtudisc": True, "ignore-df": False, "mtu": 1464, "clamp-mss": "auto",
+                     "operstate": "UP"}]
     assert show(ctl_bin, daemon, "tunnel", "show", "gre1")[0] == [gre1]
 
     text, data = show(ctl_bin, daemon, "stats", "show", "gre1")
@@ -241,33 +243,40 @@ def test_show_text_and_json(ctl_bin, daemon):
 
 def test_tunnel_show_every_option(ctl_bin, daemon):
     """tunnel show names every option: keys absent (none), one-sided keys, csum and seq
-    flags, ttl/tos inherit, nopmtudisc, clamp-mss, dev; tunnel change alters only what it
-    names."""
+    flags, ttl/tos inherit, nopmtudisc, ignore-df, clamp-mss, dev; tunnel change alters only
+    what it names."""
     configure(ctl_bin, daemon, SITE_A[:4] + [
         "tunnel add gre2 mode gre local 198.51.100.1 remote 203.0.113.3",
         "tunnel add gre3 mode gre local 198.51.100.1 remote 203.0.113.4 ikey 0 okey 0.0.1.2 "
-        "icsum oseq ttl inherit tos 28 nopmtudisc mtu 1400 clamp-mss 1200 dev port0",
+        "icsum oseq ttl inherit tos 28 nopmtudisc ignore-df mtu 1400 clamp-mss 1200 dev port0",
     ])
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [
         "gre2: gre remote 203.0.113.3 local 198.51.100.1 ikey none okey none icsum no ocsum no "
-        "iseq no oseq no ttl 64 tos 0x0 pmtudisc mtu 1476 clamp-mss auto state UP",
+        "iseq no oseq no ttl 64 tos 0x0 pmtudisc noignore-df mtu 1476 clamp-mss auto state UP",
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey 0 okey 258 icsum yes "
-        "ocsum no iseq no oseq yes ttl inherit tos 0x28 nopmtudisc mtu 1400 clamp-mss 1200 "
-        "state UP"]
+        "ocsum no iseq no oseq yes ttl inherit tos 0x28 nopmtudisc ignore-df mtu 1400 "
+        "clamp-mss 1200 state UP"]
     assert "ikey" not in data[0] and "dev" not in data[0]
     assert (data[1]["ikey"], data[1]["okey"], data[1]["ttl"], data[1]["tos"]) == \
         (0, 258, "inherit", 0x28)
     assert (data[0]["clamp-mss"], data[1]["clamp-mss"]) == ("auto", 1200)
+    assert (data[0]["ignore-df"], data[1]["ignore-df"]) == (False, True)
     configure(ctl_bin, daemon, ["tunnel change gre3 nokey ttl 9 tos inherit pmtudisc",
                                 "tunnel change gre2 clamp-mss off"])
     assert show(ctl_bin, daemon, "tunnel", "show", "gre3")[0] == [
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey none okey none "
-        "icsum yes ocsum no iseq no oseq yes ttl 9 tos inherit pmtudisc mtu 1400 "
+        "icsum yes ocsum no iseq no oseq yes ttl 9 tos inherit pmtudisc ignore-df mtu 1400 "
         "clamp-mss 1200 state UP"]
     text, data = show(ctl_bin, daemon, "tunnel", "show", "gre2")
     assert text[0].endswith(" mtu 1476 clamp-mss off state UP") and \
         data[0]["clamp-mss"] == "off"
+    configure(ctl_bin, daemon, ["tunnel change gre3 noignore-df", "tunnel change gre2 ignore-df"])
+    text, data = show(ctl_bin, daemon, "tunnel", "show")
+    assert [line.split(" mtu ")[0].split()[-2:] for line in text] == [
+        ["pmtudisc", "ignore-df"], ["pmtudisc", "noignore-df"]]
+    assert [d["ignore-df"] for d in data] == [True, False]
+    assert text[0].endswith(" clamp-mss off state UP")  # change kept the rest
     r = ctl(ctl_bin, daemon, "tunnel", "change", "gre2", "clamp-mss", "40")
     assert (r.returncode, r.stderr) == (
         1, 'Error: invalid clamp-mss "40": expected auto, off or 88..65495\n')
@@ -310,14 +319,15 @@ def test_save_to_file_and_stdout(ctl_bin, greway_bin, daemon, workdir, run_id):
     temporary left behind); greway -c FILE recreates the same configuration."""
     configure(ctl_bin, daemon, SITE_A + [
         "tunnel add gre2 mode gre local 198.51.100.1 remote 203.0.113.3 ikey 7 ttl inherit "
-        "tos 28 nopmtudisc mtu 1400 clamp-mss 1300 dev port0", "link set port1 down",
+        "tos 28 nopmtudisc ignore-df mtu 1400 clamp-mss 1300 dev port0", "link set port1 down",
         "log set cfg debug"])
     r = ctl(ctl_bin, daemon, "save")
     assert (r.returncode, r.stderr) == (0, "")
     config = r.stdout
     assert config.endswith("\n") and "tunnel add gre2 " in config
-    assert " mtu 1400 clamp-mss 1300 dev port0\n" in config
+    assert " nopmtudisc ignore-df mtu 1400 clamp-mss 1300 dev port0\n" in config
     assert " clamp-mss auto" in config  # gre1: the default is written out too
+    assert " pmtudisc noignore-df " in config  # so is noignore-df
     j = ctl(ctl_bin, daemon, "-j", "save")
     assert json.loads(j.stdout) == {"config": config}
 
@@ -357,7 +367,8 @@ def test_help(ctl_bin):
                 "log set MODULE|all LEVEL", "log show", "save [FILE]", "version"]:
         assert f"\n  {cmd}" in usage, cmd
     for word in ["ikey K okey K", "icsum ocsum", "iseq oseq", "ttl N|inherit", "tos N|inherit",
-                 "pmtudisc|nopmtudisc", "mtu N", "dev PORT", "-s SOCKET", "-j", "-t SECONDS"]:
+                 "pmtudisc|nopmtudisc", "ignore-df|noignore-df", "mtu N", "dev PORT",
+                 "-s SOCKET", "-j", "-t SECONDS"]:
         assert word in usage, word
     assert all(len(line) <= 80 for line in usage.splitlines())
     for obj in ["link", "addr", "route", "neigh", "tunnel", "stats", "log", "save", "version"]:
@@ -369,7 +380,8 @@ def test_help(ctl_bin):
     tunnel = run([ctl_bin, "help", "tunnel"], check=False).stdout
     for word in ["  key K", "  ikey K", "  okey K", "  csum", "  icsum", "  ocsum", "  seq",
                  "  iseq", "  oseq", "  ttl N", "inherit", "  tos N", "  pmtudisc",
-                 "nopmtudisc", "  mtu N", "  dev PORT", "24 bytes", "28 with key",
+                 "nopmtudisc", "  ignore-df", "noignore-df", "  mtu N", "  dev PORT", "24 bytes",
+                 "28 with key",
                  "32 with key and csum", "ikey none"]:
         assert word in tunnel, word
     r = run([ctl_bin, "help", "bridge"], check=False)

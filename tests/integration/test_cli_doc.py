@@ -108,7 +108,7 @@ def test_doc_covers_every_command(ctl_bin):  # noqa: F811
     assert wanted - given == set(), "commands without an example in doc/cli.md"
     options = ["mode", "local", "remote", "key", "ikey", "okey", "nokey", "csum", "icsum",
                "ocsum", "nocsum", "seq", "iseq", "oseq", "noseq", "ttl", "tos", "inherit",
-               "pmtudisc", "nopmtudisc", "mtu", "dev"]
+               "pmtudisc", "nopmtudisc", "ignore-df", "noignore-df", "mtu", "clamp-mss", "dev"]
     missing = [o for o in options if f"tunnel option {o}" not in given]
     assert missing == [], "tunnel options without an example in doc/cli.md"
     objects = ["link", "addr", "route", "neigh", "tunnel", "stats", "log", "save", "version"]

@@ -221,7 +221,7 @@ addr add 198.51.100.9/32 dev wan
 addr add 10.0.0.1/24 dev lan
 neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev wan
 tunnel add gre1 mode gre local 198.51.100.1 remote 198.51.100.2 key 1001 csum seq ttl inherit tos 0x28
-tunnel add gre2 mode gre local 198.51.100.9 remote 203.0.113.7 ikey 7 okey 8 nopmtudisc mtu 1300 dev wan
+tunnel add gre2 mode gre local 198.51.100.9 remote 203.0.113.7 ikey 7 okey 8 nopmtudisc ignore-df mtu 1300 dev wan
 tunnel add gre3 mode gre local 198.51.100.1 remote 203.0.113.8
 addr add 172.16.0.1/30 dev gre1
 route add default via 198.51.100.254

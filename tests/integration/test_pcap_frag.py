@@ -6,12 +6,16 @@ encapsulation, each fragment in a GRE packet of its own (so the peer needs no
 outer reassembly); on a plain route it is split to the port MTU. Each
 fragment: 8-byte aligned offsets, MF on all but the last, a valid header
 checksum, the original's ID, TTL decremented once; reassembled, the payload
-equals what was sent. DF set is still refused (ICMP, tested elsewhere).
+equals what was sent. DF set is still refused (ICMP, tested elsewhere), unless
+the tunnel has ignore-df: then a DF packet is split the same way, its
+fragments with DF clear, and no ICMP comes back; into a noignore-df tunnel, or
+on a plain route, the same packet is refused with ICMP.
 """
 import uuid
 
 import pytest
 from scapy.all import IP, UDP
+from scapy.layers.inet import IPerror
 
 import gwpcap as g
 
@@ -101,3 +105,78 @@ def test_df_set_is_not_fragmented(frag_run):
     icmp = [IP(f[14:]) for f in res.lan_out if IP(f[14:]).proto == 1]
     assert [(p.type, p.code, p.nexthopmtu) for p in icmp] == [(3, 4, TUN_MTU)]
     assert not [f for f in res.wan_out if IP(inner_of(f)).id == 4]
+
+
+# ignore-df: one greway with an ignore-df tunnel, a noignore-df one, one made
+# ignore-df by tunnel change (the startup file runs it after the add), and a
+# plain route; the same 3000-byte DF packet goes to each.
+IGN_REMOTES = {"d1": "203.0.113.11", "d0": "203.0.113.12", "d2": "203.0.113.13"}
+IGN_CONFIG = g.BASE_CONFIG + [
+    f"tunnel add d1 mode gre local {g.WAN_IP} remote {IGN_REMOTES['d1']} key 3 csum ignore-df",
+    f"tunnel add d0 mode gre local {g.WAN_IP} remote {IGN_REMOTES['d0']} key 3 csum noignore-df",
+    f"tunnel add d2 mode gre local {g.WAN_IP} remote {IGN_REMOTES['d2']} key 3 csum",
+    "tunnel change d2 ignore-df",
+    "route add 10.17.0.0/24 dev d1",
+    "route add 10.18.0.0/24 dev d0",
+    "route add 10.19.0.0/24 dev d2",
+]
+DF_SIZE = 3000 - 28  # UDP data: a 3000-byte IPv4 packet
+
+
+@pytest.fixture(scope="module")
+def ignore_df_run(greway_bin, tmp_path_factory):
+    sent = {
+        11: udp(g.LAN_HOST, "10.17.0.2", 11, DF_SIZE, df=True),    # d1: fragmented
+        12: udp(g.LAN_HOST, "10.18.0.2", 12, DF_SIZE, df=True),    # d0: ICMP
+        13: udp(g.LAN_HOST, "203.0.113.50", 13, DF_SIZE, df=True),  # plain route: ICMP
+        14: udp(g.LAN_HOST, "10.19.0.2", 14, DF_SIZE, df=True),    # d2 (changed): fragmented
+    }
+    assert all(len(p) == 3000 for p in sent.values())
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("ignoredf"), uuid.uuid4().hex[:6],
+                     IGN_CONFIG, lan_in=[g.lan_frame(p) for p in sent.values()], settle=0.5)
+    assert res.rc == 0, res.stderr
+    return res, sent
+
+
+def without_df(ip_bytes):
+    """The same IPv4 packet with DF clear (header checksum fixed)."""
+    h = bytearray(ip_bytes[:20])
+    h[6] &= ~0x40
+    return g.ip_csum_fix(bytes(h)) + ip_bytes[20:]
+
+
+@pytest.mark.parametrize("tunnel, ident", [("d1", 11), ("d2", 14)])
+def test_ignore_df_fragments_df_packets(ignore_df_run, tunnel, ident):
+    """ignore-df: the DF packet goes out as 3 GRE packets (1448 + 1448 + 84 bytes of data),
+    each fragment with DF clear; reassembled, it is the original with TTL - 1 (and DF
+    clear): the payload is unchanged."""
+    res, sent = ignore_df_run
+    frames = [f for f in res.wan_out if IP(f[14:]).dst == IGN_REMOTES[tunnel]]
+    frags = [inner_of(f) for f in frames]
+    assert [IP(p).id for p in frags] == [ident] * 3
+    assert all(len(p) <= TUN_MTU for p in frags)
+    assert [len(p) - 20 for p in sorted(frags, key=lambda p: IP(p).frag)] == [1448, 1448, 84]
+    assert all(not IP(p).flags.DF for p in frags), "fragments of an ignore-df tunnel carry DF"
+    assert all(IP(f[14:]).flags.DF for f in frames), "outer DF is pmtudisc's, still set"
+    whole = reassemble(frags)
+    g.assert_forwarded(whole, without_df(sent[ident]))
+    assert whole[20:] == sent[ident][20:]
+    assert res.tunnels[tunnel]["tx_packets"] == 3
+
+
+def test_ignore_df_sends_no_icmp(ignore_df_run):
+    """Only the noignore-df tunnel and the plain route answer with ICMP fragmentation
+    needed (type 3 code 4), each quoting its packet, with that MTU; nothing for d1, d2."""
+    res, _ = ignore_df_run
+    icmp = [IP(f[14:]) for f in res.lan_out if IP(f[14:]).proto == 1]
+    got = sorted((p[IPerror].id, p.type, p.code, p.nexthopmtu) for p in icmp)
+    assert got == [(12, 3, 4, TUN_MTU), (13, 3, 4, 1500)]
+    assert res.drops["too_big"] == 2
+
+
+def test_noignore_df_and_plain_route_refuse(ignore_df_run):
+    """noignore-df (said explicitly) and the plain route send nothing of the DF packet."""
+    res, _ = ignore_df_run
+    assert not [f for f in res.wan_out if IP(f[14:]).dst in (IGN_REMOTES["d0"], "203.0.113.50")]
+    assert res.tunnels["d0"]["tx_packets"] == 0
+    assert len(res.wan_out) == 6  # d1 and d2, 3 each

@@ -102,7 +102,7 @@ test_split_args_max(void **state)
 #define TUN "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 "
 #define NAME_CHARS "may only use letters, digits, '_', '-' and '.'"
 #define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, " \
-	"nopmtudisc, mtu, clamp-mss, dev)"
+	"nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev)"
 #define MSS_VALUES "expected auto, off or 88..65495"
 
 struct cmd_case {
@@ -302,6 +302,13 @@ static const struct cmd_case cmd_cases[] = {
 	{ TUN "clamp-mss 1200 clamp-mss x", -EINVAL, "invalid clamp-mss \"x\": " MSS_VALUES },
 	{ TUN "clamp_mss 1200", -EINVAL, "unknown word \"clamp_mss\" in tunnel add " TUN_WORDS },
 	{ TUN "clampmss auto", -EINVAL, "unknown word \"clampmss\" in tunnel add " TUN_WORDS },
+	{ TUN "ignore_df", -EINVAL, "unknown word \"ignore_df\" in tunnel add " TUN_WORDS },
+	{ TUN "ignoredf", -EINVAL, "unknown word \"ignoredf\" in tunnel add " TUN_WORDS },
+	{ TUN "Ignore-DF", -EINVAL, "unknown word \"Ignore-DF\" in tunnel add " TUN_WORDS },
+	{ TUN "no-ignore-df", -EINVAL, "unknown word \"no-ignore-df\" in tunnel add " TUN_WORDS },
+	{ TUN "ignore-df on", -EINVAL, "unknown word \"on\" in tunnel add " TUN_WORDS },
+	{ "tunnel change gre1 ignore-df 1", -EINVAL,
+	  "unknown word \"1\" in tunnel change " TUN_WORDS },
 	{ "tunnel change gre1 clamp-mss", -EINVAL, "\"clamp-mss\" needs a value" },
 	{ "tunnel change gre1 clamp-mss 1", -ERANGE, "invalid clamp-mss \"1\": " MSS_VALUES },
 	{ TUN "dev a/b", -EINVAL, "device name \"a/b\" " NAME_CHARS },
@@ -531,6 +538,36 @@ static const struct cmd_case cmd_cases[] = {
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
 			.ttl = 64, .given = MLR | GW_TUN_GIVEN_PMTU } } },
+	{ TUN "ignore-df", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.opts = GW_TUN_IGNORE_DF, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_IGNORE_DF } } },
+	{ TUN "noignore-df", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.ttl = 64, .given = MLR | GW_TUN_GIVEN_IGNORE_DF } } },
+	{ TUN "ignore-df noignore-df", 0, NULL, /* the last word wins */
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.ttl = 64, .given = MLR | GW_TUN_GIVEN_IGNORE_DF } } },
+	{ TUN "nopmtudisc ignore-df", 0, NULL, /* independent of the outer DF */
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.opts = GW_TUN_NOPMTUDISC | GW_TUN_IGNORE_DF, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_PMTU | GW_TUN_GIVEN_IGNORE_DF } } },
+	{ TUN "pmtudisc ignore-df", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_ADD,
+	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
+			.opts = GW_TUN_IGNORE_DF, .ttl = 64,
+			.given = MLR | GW_TUN_GIVEN_PMTU | GW_TUN_GIVEN_IGNORE_DF } } },
+	{ "tunnel change gre1 ignore-df", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_CHANGE,
+	    .tunnel = { .name = "gre1", .opts = GW_TUN_IGNORE_DF,
+			.given = GW_TUN_GIVEN_IGNORE_DF } } },
+	{ "tunnel change gre1 noignore-df", 0, NULL,
+	  { .op = GW_CMD_TUNNEL_CHANGE,
+	    .tunnel = { .name = "gre1", .given = GW_TUN_GIVEN_IGNORE_DF } } },
 	{ TUN "mtu 68 dev port0", 0, NULL,
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "gre1", .mode = GW_MODE_GRE, .local = L1, .remote = R1,
@@ -572,15 +609,15 @@ static const struct cmd_case cmd_cases[] = {
 	    .tunnel = { .name = "gre1", .clamp_mss = GW_CLAMP_MSS_OFF,
 			.given = GW_TUN_GIVEN_MSS } } },
 	{ "tunnel add t6 mode ip6gretap local 2001:db8::1 remote any ikey 0 okey 0.0.0.1 csum "
-	  "seq ttl 200 tos inherit nopmtudisc mtu 1400 clamp-mss 1300 dev wan", 0, NULL,
+	  "seq ttl 200 tos inherit nopmtudisc ignore-df mtu 1400 clamp-mss 1300 dev wan", 0, NULL,
 	  { .op = GW_CMD_TUNNEL_ADD,
 	    .tunnel = { .name = "t6", .mode = GW_MODE_IP6GRETAP, .local = DB8(1),
 			.remote = { 0 }, .ikey = 0, .okey = 1,
 			.opts = GW_TUN_IKEY | GW_TUN_OKEY | GW_TUN_ICSUM | GW_TUN_OCSUM |
 				GW_TUN_ISEQ | GW_TUN_OSEQ | GW_TUN_TOS_INHERIT |
-				GW_TUN_NOPMTUDISC,
+				GW_TUN_NOPMTUDISC | GW_TUN_IGNORE_DF,
 			.ttl = 200, .mtu = 1400, .clamp_mss = 1300, .dev = "wan",
-			.given = 0x7fff } } },
+			.given = 0xffff } } },
 	{ "tunnel change gre1 key 5", 0, NULL, /* change: only what is given, no default ttl */
 	  { .op = GW_CMD_TUNNEL_CHANGE,
 	    .tunnel = { .name = "gre1", .ikey = 5, .okey = 5, .opts = GW_TUN_IKEY | GW_TUN_OKEY,
@@ -783,7 +820,8 @@ test_cmd_row(void **state)
  * gw_cmd_format (what save writes): for every valid add row, the formatted
  * line parses back to the same request, and formatting that gives the same
  * line again. Only the record of which tunnel words were given may differ:
- * save writes every option out, and no "no..." word.
+ * save writes every option out (nopmtudisc and noignore-df included), and
+ * no nokey, nocsum or noseq.
  */
 static void
 test_format_row(void **state)

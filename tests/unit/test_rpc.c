@@ -363,6 +363,10 @@ static const char *const rt_lines[] = {
 	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 clamp-mss 65495",
 	"tunnel change gre1 clamp-mss off",
 	"tunnel change gre1 clamp-mss 88",
+	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 ignore-df",
+	"tunnel add gre9 mode gre local 192.0.2.1 remote 198.51.100.9 nopmtudisc noignore-df",
+	"tunnel change gre1 ignore-df",
+	"tunnel change gre1 noignore-df mtu 1400",
 	"stats show",
 	"stats show gre1",
 	"stats clear",
@@ -505,6 +509,12 @@ static const struct enc_case enc_cases[] = {
 	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"clamp-mss\":\"off\"}}" },
 	{ "tunnel change gre1 clamp-mss auto",
 	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"clamp-mss\":\"auto\"}}" },
+	{ "tunnel add gre1 mode gre local 192.0.2.1 remote any nopmtudisc ignore-df mtu 1400",
+	  "{\"method\":\"tunnel.add\",\"params\":{\"name\":\"gre1\",\"mode\":\"gre\","
+	  "\"local\":\"192.0.2.1\",\"remote\":\"any\",\"pmtudisc\":false,\"ignore-df\":true,"
+	  "\"mtu\":1400}}" },
+	{ "tunnel change gre1 noignore-df",
+	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"ignore-df\":false}}" },
 	{ "tunnel del gre1", "{\"method\":\"tunnel.del\",\"params\":{\"name\":\"gre1\"}}" },
 	{ "stats clear", "{\"method\":\"stats.clear\",\"params\":{}}" },
 };
@@ -542,7 +552,7 @@ struct params_case {
 
 #define TPARAMS "\"name\":\"gre1\",\"mode\":\"gre\",\"local\":\"192.0.2.1\",\"remote\":\"any\""
 #define TMEMBERS "(name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, tos, " \
-	"pmtudisc, mtu, clamp-mss, dev)"
+	"pmtudisc, ignore-df, mtu, clamp-mss, dev)"
 
 static const struct params_case params_cases[] = {
 	{ "frob", NULL, -ENOENT, "unknown method \"frob\"" },
@@ -594,6 +604,20 @@ static const struct params_case params_cases[] = {
 	  "member \"pmtudisc\" of tunnel.add must be true or false" },
 	{ "tunnel.add", "{" TPARAMS ",\"ttl\":true}", -EINVAL,
 	  "member \"ttl\" of tunnel.add must be an integer or \"inherit\"" },
+	{ "tunnel.add", "{" TPARAMS ",\"ignore-df\":\"yes\"}", -EINVAL,
+	  "member \"ignore-df\" of tunnel.add must be true or false" },
+	{ "tunnel.add", "{" TPARAMS ",\"ignore-df\":1}", -EINVAL,
+	  "member \"ignore-df\" of tunnel.add must be true or false" },
+	{ "tunnel.add", "{" TPARAMS ",\"ignore-df\":null}", -EINVAL,
+	  "member \"ignore-df\" of tunnel.add must be true or false" },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"ignore-df\":\"true\"}", -EINVAL,
+	  "member \"ignore-df\" of tunnel.change must be true or false" },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"ignore-df\":[true]}", -EINVAL,
+	  "member \"ignore-df\" of tunnel.change must be true or false" },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"ignore_df\":true}", -EINVAL,
+	  "unknown member \"ignore_df\" in tunnel.change " TMEMBERS },
+	{ "tunnel.change", "{\"name\":\"gre1\",\"noignore-df\":true}", -EINVAL,
+	  "unknown member \"noignore-df\" in tunnel.change " TMEMBERS },
 	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":true}", -EINVAL,
 	  "member \"clamp-mss\" of tunnel.add must be an integer, \"auto\" or \"off\"" },
 	{ "tunnel.add", "{" TPARAMS ",\"clamp-mss\":null}", -EINVAL,
