@@ -17,6 +17,7 @@ Cycles per packet = TSC Hz x (worker thread CPU time / wall time) / pps.
 Run it through scripts/bench.sh (which installs the packages first).
 """
 import argparse
+import atexit
 import ctypes
 import datetime
 import fnmatch
@@ -460,6 +461,8 @@ class Bench:
         self.greway = os.path.join(self.build, "app", "greway", "greway")
         self.testpmd = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
         self.seq = 0
+        self.prefixes = []
+        atexit.register(self.remove_runtime_dirs)
         main_cpu, worker_cpu = args.cores.split(",")
         self.lcores = "0@%s,1@%s" % (main_cpu, worker_cpu)
 
@@ -467,9 +470,15 @@ class Bench:
     def eal(self, tag):
         self.seq += 1
         prefix = "gwbench-%d-%d-%s" % (os.getpid(), self.seq, tag)
+        self.prefixes.append(prefix)
         # --in-memory: no hugepage files left behind (--no-huge implies it, and refuses it)
         mem = ["--in-memory", "-m", "512"] if self.huge else ["--no-huge", "-m", "1024"]
         return ["--no-pci", "--file-prefix", prefix, "--lcores", self.lcores] + mem
+
+    def remove_runtime_dirs(self):
+        """EAL's /var/run/dpdk/PREFIX of every process this run started (ours alone)."""
+        for prefix in self.prefixes:
+            shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
 
     def path(self, name):
         return os.path.join(self.work, name)
