@@ -94,7 +94,7 @@ static int
 parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
 {
 	struct gw_link_conf *l = &cmd->link;
-	const char *val;
+	const char *val = NULL;
 	uint64_t v = 0;
 	int i, rc;
 
@@ -155,7 +155,7 @@ static int
 parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, uint8_t *mac,
 	       struct gw_error *err)
 {
-	const char *val;
+	const char *val = NULL;
 	int rc;
 
 	for (; i < argc; i++) {
@@ -249,7 +249,7 @@ parse_route(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 {
 	struct gw_route_conf *r = &cmd->route;
 	struct gw_prefix p;
-	const char *val;
+	const char *val = NULL;
 	int i, rc;
 
 	if (strcmp(argv[1], "show") == 0) {

@@ -141,7 +141,7 @@ static int
 parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
 	     struct gw_error *err)
 {
-	const char *word = argv[*i], *val;
+	const char *word = argv[*i], *val = NULL;
 	bool inherit = false;
 	uint64_t v = 0;
 	unsigned int m;

@@ -125,7 +125,7 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 			  true);
 }
 
-static inline enum gw_drop
+static __rte_always_inline enum gw_drop
 encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *out_port)
 {
 	struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
