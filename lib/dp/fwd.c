@@ -50,9 +50,10 @@ l2_rewrite(struct rte_mbuf *m, uint16_t port, uint64_t l2)
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (unlikely(eth == NULL))
 		return GW_DROP_NO_HEADROOM;
-	memcpy(&eth->dst_addr, &l2, RTE_ETHER_ADDR_LEN);
-	rte_ether_addr_copy(&gw_ports[port].mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	/* two 8-byte stores: destination (and 2 bytes the second store overwrites),
+	 * then source MAC and ethertype, precomputed per port */
+	memcpy(eth, &l2, sizeof(l2));
+	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[port].eth_src_type, sizeof(uint64_t));
 	return GW_DROP_NONE;
 }
 

@@ -24,6 +24,7 @@ struct gw_port {
 	char name[GW_NAME_MAX];     /**< user-visible name */
 	uint16_t port_id;           /**< DPDK port id */
 	struct rte_ether_addr mac;  /**< our MAC on this port */
+	uint64_t eth_src_type;      /**< mac and the IPv4 ethertype as Ethernet bytes 6-13 */
 	uint16_t mtu;               /**< L3 MTU */
 	bool up;                    /**< administratively up (forwarding on) */
 	bool mac_set;               /**< MAC given by link set: applied at start */
@@ -78,6 +79,9 @@ int gw_port_set(const struct gw_link_conf *conf, struct gw_error *err);
  * @return 0 or -errno with err naming the port.
  */
 int gw_port_start_all(struct rte_mempool *mp, uint16_t nb_workers, struct gw_error *err);
+
+/** Recompute eth_src_type after p->mac changed (one 8-byte store: workers see old or new). */
+void gw_port_eth_word_update(struct gw_port *p);
 
 /** Stop and close every started port (flushes net_pcap tx files). */
 void gw_port_stop_all(void);

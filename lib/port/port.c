@@ -37,6 +37,7 @@ gw_port_probe(struct gw_error *err)
 		p->up = true;
 		if (rte_eth_macaddr_get(pid, &p->mac) != 0)
 			return gw_error_set(err, -EIO, "%s: cannot read MAC", p->name);
+		gw_port_eth_word_update(p);
 		if (rte_eth_dev_get_mtu(pid, &p->mtu) != 0 || p->mtu == 0)
 			p->mtu = RTE_ETHER_MTU;
 		gw_nb_ports++;
@@ -56,6 +57,17 @@ gw_port_by_name(const char *name)
 		if (strcmp(gw_ports[i].name, name) == 0)
 			return i;
 	return -ENOENT;
+}
+
+void
+gw_port_eth_word_update(struct gw_port *p)
+{
+	uint64_t w = 0;
+	uint16_t type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+
+	memcpy(&w, p->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	memcpy((uint8_t *)&w + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
+	__atomic_store_n(&p->eth_src_type, w, __ATOMIC_RELAXED);
 }
 
 int
@@ -138,6 +150,7 @@ gw_port_set(const struct gw_link_conf *conf, struct gw_error *err)
 		memcpy(p->name, conf->newname, sizeof(p->name));
 	if (conf->given & GW_LINK_GIVEN_MAC) {
 		memcpy(&p->mac, conf->mac, RTE_ETHER_ADDR_LEN);
+		gw_port_eth_word_update(p);
 		p->mac_set = true;
 	}
 	if (conf->given & GW_LINK_GIVEN_MTU) {
@@ -232,6 +245,7 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 	p->started = true;
 	if (!p->mac_set)
 		rte_eth_macaddr_get(p->port_id, &p->mac); /* some PMDs pick it at start */
+	gw_port_eth_word_update(p);
 	GW_LOG(INFO, PORT, "%s: port %u started, %u rxq %u txq, mtu %u, tx ip cksum %s",
 	       p->name, p->port_id, p->nb_rxq, p->nb_txq, p->mtu,
 	       p->tx_ip_cksum ? "hardware" : "software");
