@@ -183,12 +183,10 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 	 */
 	nkeys = 0;
 	for (i = 0; i < nok; i++) {
-		if (i > 0 && key_equal(&keys[i], &keys[i - 1])) {
-			run[i] = run[i - 1];
-			continue;
-		}
-		run[i] = nkeys;
-		kp[nkeys++] = &keys[i];
+		/* the run index stays in a register: no store-to-load chain through run[] */
+		if (i == 0 || !key_equal(&keys[i], &keys[i - 1]))
+			kp[nkeys++] = &keys[i];
+		run[i] = nkeys - 1;
 	}
 	rte_hash_lookup_bulk_data(gw_tunnel_hash, kp, nkeys, &hits, data);
 
