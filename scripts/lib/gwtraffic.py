@@ -207,9 +207,9 @@ class Topology:
                              % (self.flows, self.spokes))
         if self.key is not None and not 0 <= self.key + (self.spokes - 1) * self.key_step < 2 ** 32:
             raise ValueError("keys run out of 32 bits")
-        if self.seq and not self.seq_step and self.packets() // self.spokes < 3:
+        if self.seq and not self.seq_step and min(self.per_spoke()) < 3:
             raise ValueError("seq: every spoke needs >= 3 packets in the pcap for loop-safe "
-                             "numbers; raise --count or --flows")
+                             "numbers; raise --count")
 
     # --- per spoke
     def spoke_addr(self, i):
@@ -237,7 +237,22 @@ class Topology:
         return str(lan_host), str(spoke_host)
 
     def packets(self):
-        return self.count or self.flows * len(mix_pattern(self.mix))
+        """Packets in a pcap: --count, else whole rounds of flows x mix (>= 3 a spoke with seq)."""
+        if self.count:
+            return self.count
+        one = self.flows * len(mix_pattern(self.mix))
+        rounds = 1
+        if self.seq:
+            least = (self.flows // self.spokes) * len(mix_pattern(self.mix))
+            rounds = -(-3 // least)
+        return one * rounds
+
+    def per_spoke(self):
+        """Packets of each spoke in a pcap."""
+        n = [0] * self.spokes
+        for j in range(self.packets()):
+            n[j % self.flows % self.spokes] += 1
+        return n
 
     def plan(self):
         """[(packet index, flow, size)]: every flow sees every size of the mix."""
@@ -261,9 +276,7 @@ class Topology:
         """What the spokes send to greway's WAN port: GRE (IPv4 inside) or GRETAP (Ethernet)."""
         s = _scapy()
         plan = self.plan()
-        per_spoke = [0] * self.spokes
-        for _, f, _ in plan:
-            per_spoke[f % self.spokes] += 1
+        per_spoke = self.per_spoke()
         nth = [0] * self.spokes
         out = []
         for j, f, size in plan:
