@@ -338,6 +338,71 @@ class Topology:
         return "\n".join(lines) + "\n"
 
 
+# ------------------------------------------------------------ command line
+
+def add_topology_args(p):
+    """The spoke/packet/address options of gen-traffic.py (and the DUT driver) on an argparse parser."""
+    g = p.add_argument_group("spokes and tunnels")
+    g.add_argument("--spokes", type=int, default=1, help="number of spokes (default 1)")
+    g.add_argument("--mode", choices=("gre", "gretap"), default="gre",
+                   help="gre: IPv4 inside (proto 0x0800); gretap: Ethernet inside (0x6558)")
+    g.add_argument("--key", type=int, help="key of the first spoke (default: no key)")
+    g.add_argument("--key-step", type=int, default=1, help="key increment per spoke (default 1)")
+    g.add_argument("--csum", action="store_true", help="GRE checksum (valid, RFC 2784)")
+    g.add_argument("--seq", action="store_true", help="GRE sequence numbers (RFC 2890)")
+    g.add_argument("--seq-step", type=int, default=0,
+                   help="sequence increment per packet of a spoke (default: 2^32 / that spoke's "
+                        "packets, loop-safe; 1 for plain consecutive numbers)")
+    g = p.add_argument_group("packets")
+    g.add_argument("--flows", type=int,
+                   help="distinct inner flows (addresses and ports), >= spokes "
+                        "(default: 32 or the number of spokes if more)")
+    sz = g.add_mutually_exclusive_group()
+    sz.add_argument("--size", default="64",
+                    help="frame size(s) with FCS: 64, or 64,512,1518 (equal shares), or "
+                         "64:7,594:4,1518:1 (weights) (default 64)")
+    sz.add_argument("--imix", nargs="?", const="simple", metavar="NAME|MIX",
+                    help="IMIX: 'simple' (7x64, 4x594, 1x1518; the default when given bare), "
+                         "'ipsec', or SIZE:WEIGHT,...")
+    g.add_argument("--proto", choices=("udp", "tcp"), default="udp", help="inner L4 (default udp)")
+    g.add_argument("--count", type=int, default=0,
+                   help="packets in the pcap (default: flows x one round of the mix)")
+    g = p.add_argument_group("addresses (defaults: greway's demo/bench lab)")
+    g.add_argument("--gw-wan-mac", default=GW_PORT0_MAC, help="greway WAN port MAC (%(default)s)")
+    g.add_argument("--gw-lan-mac", default=GW_PORT1_MAC, help="greway LAN port MAC (%(default)s)")
+    g.add_argument("--wan-nh-mac", default=UNDERLAY_NH_MAC,
+                   help="underlay next hop MAC: source of GRE frames (%(default)s)")
+    g.add_argument("--lan-host-mac", default=LAN_HOST_MAC,
+                   help="LAN next hop MAC: source of inner frames (%(default)s)")
+    g.add_argument("--gw-underlay", default=GW_UNDERLAY,
+                   help="greway's underlay address: the tunnels' local end (%(default)s)")
+    g.add_argument("--wan-nh", default=UNDERLAY_NH, help="underlay next hop (%(default)s)")
+    g.add_argument("--spoke-net", default="203.0.113.0/24",
+                   help="spokes' underlay addresses, hosts from .2 (%(default)s; for more "
+                        "than 253 spokes e.g. 198.18.0.0/15)")
+    g.add_argument("--spoke-inner", default="10.64.0.0/10",
+                   help="spokes' inner networks, one /24 each (%(default)s)")
+    g.add_argument("--lan-inner", default="10.32.0.0/16",
+                   help="LAN hosts' network, behind 10.0.0.2 (%(default)s)")
+    g.add_argument("--lan-port", default="port0", help="greway's LAN port name in the config (port0)")
+    g.add_argument("--wan-port", default="port1", help="greway's WAN port name in the config (port1)")
+
+
+def topology_from_args(a):
+    """A checked Topology from options added by add_topology_args()."""
+    mix = parse_mix(a.imix if a.imix else a.size)
+    t = Topology(spokes=a.spokes, mode=a.mode, key=a.key, key_step=a.key_step, csum=a.csum,
+                 seq=a.seq, seq_step=a.seq_step,
+                 flows=a.flows if a.flows else max(32, a.spokes), mix=tuple(mix),
+                 proto=a.proto, count=a.count, gw_wan_mac=a.gw_wan_mac,
+                 gw_lan_mac=a.gw_lan_mac, wan_nh_mac=a.wan_nh_mac,
+                 lan_host_mac=a.lan_host_mac, gw_underlay=a.gw_underlay, wan_nh=a.wan_nh,
+                 spoke_net=a.spoke_net, spoke_inner=a.spoke_inner, lan_inner=a.lan_inner,
+                 lan_port=a.lan_port, wan_port=a.wan_port)
+    t.check()
+    return t
+
+
 # --------------------------------------------------------------- line rate
 
 def parse_speed(text):
