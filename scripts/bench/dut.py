@@ -81,6 +81,7 @@ class Dut:
             self.gw_wan = "net_memif1,role=server,id=0,socket=%s" % s("wan")
             self.tg_lan = "net_memif0,role=client,id=0,socket=%s" % s("lan")
             self.tg_wan = "net_memif0,role=client,id=0,socket=%s" % s("wan")
+            self.t.raise_wan_mtu = False   # net_memif sets no MTU (and checks none)
         else:
             self.gw_lan, self.gw_wan, self.tg_lan, self.tg_wan = a.gw_lan, a.gw_wan, a.tg_lan, a.tg_wan
         ids = port_ids([self.gw_lan, self.gw_wan])

@@ -190,6 +190,7 @@ class Topology:
     lan_inner: str = "10.32.0.0/16"
     lan_port: str = "port0"
     wan_port: str = "port1"
+    raise_wan_mtu: bool = True         # link set WAN mtu when the largest GRE packet needs it
 
     def check(self):
         if self.mode not in ("gre", "gretap"):
@@ -321,6 +322,13 @@ class Topology:
             "neigh add %s lladdr %s dev %s" % (self.wan_nh, self.wan_nh_mac, self.wan_port),
             "route add %s via %s" % (self.lan_inner, LAN_HOST),
         ]
+        # the largest inner packet must cross the tunnel unfragmented, its GRE packet the WAN
+        ovh = gre_overhead(self.key is not None, self.csum, self.seq, self.mode)
+        wan_mtu = max(s for s, _ in self.mix) - FCS - ETH + ovh
+        if wan_mtu > 1500 and self.raise_wan_mtu:
+            lines.append("# inner frames up to %d B: outer IPv4 packets up to %d B need a "
+                         "larger WAN MTU" % (max(s for s, _ in self.mix), wan_mtu))
+            lines.append("link set %s mtu %d" % (self.wan_port, wan_mtu))
         if not ipaddress.ip_address(self.gw_underlay) in ipaddress.ip_network(self.spoke_net):
             lines.append("route add %s via %s" % (self.spoke_net, self.wan_nh))
         if self.mode == "gretap":

@@ -268,7 +268,7 @@ def test_dut_vdev_mode(greway_bin, workdir, direction):
     require_tool("dpdk-testpmd")
     out = workdir / "dut.json"
     r = run([DUT, "--vdev-mode", "--direction", direction, "--spokes", "2", "--key", "5",
-             "--seq", "--seconds", "2", "--warmup", "0.5", "--link", "10G",
+             "--csum", "--seconds", "2", "--warmup", "0.5", "--link", "10G",
              "--build", str(greway_bin.parents[2]), "--work", str(workdir / "dut"),
              "--json", str(out)], check=False, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
