@@ -67,26 +67,24 @@ def print_rates(tab, out=sys.stdout):
       "per frame\n" % (tab["link_bps"] / 1e9, mix, T.mix_mean([tuple(m) for m in tab["mix"]]),
                        T.PREAMBLE_IFG))
     w("plain routing (no tunnel): %.3f Mpps\n\n" % (tab["plain_pps"] / 1e6))
-    w("encap: LAN port offered inner frames at line rate; the WAN link carries outer frames\n")
-    w("%-20s %4s %7s %7s %10s %10s %9s %9s %8s\n" % (
-        "mode", "+B", "inner", "outer", "offer Mpps", "max Mpps", "inner Gb/s", "outer Gb/s",
-        "limit"))
-    for r in tab["rows"]:
-        e = r["encap"]
-        w("%-20s %4d %7.1f %7.1f %10.3f %10.3f %10s %10s %8s\n" % (
-            r["mode"], r["overhead"], r["inner_frame"], r["outer_frame"],
-            e["offered"]["pps"] / 1e6, e["max_pps"] / 1e6, fmt_rate(e["inner"]["l2_bps"]),
-            fmt_rate(e["outer"]["l2_bps"]), e["limited_by"]))
-    w("\ndecap: WAN port offered outer frames at line rate; the LAN link carries inner frames\n")
-    w("%-20s %4s %7s %7s %10s %10s %9s %9s %8s\n" % (
-        "mode", "+B", "inner", "outer", "offer Mpps", "max Mpps", "inner Gb/s", "outer Gb/s",
-        "LAN load"))
-    for r in tab["rows"]:
-        d = r["decap"]
-        w("%-20s %4d %7.1f %7.1f %10.3f %10.3f %10s %10s %7.1f%%\n" % (
-            r["mode"], r["overhead"], r["inner_frame"], r["outer_frame"],
-            d["offered"]["pps"] / 1e6, d["max_pps"] / 1e6, fmt_rate(d["inner"]["l2_bps"]),
-            fmt_rate(d["outer"]["l2_bps"]), 100 * d["inner"]["l1_bps"] / tab["link_bps"]))
+    heads = {
+        "encap": ("encap: LAN port offered inner frames at line rate; the WAN link carries "
+                  "outer frames", "limit", lambda r, x: "%8s" % x["limited_by"]),
+        "decap": ("decap: WAN port offered outer frames at line rate; the LAN link carries "
+                  "inner frames", "LAN load",
+                  lambda r, x: "%7.1f%%" % (100 * x["inner"]["l1_bps"] / tab["link_bps"])),
+    }
+    for n, (d, (title, last, tail)) in enumerate(heads.items()):
+        w("%s%s\n" % ("\n" if n else "", title))
+        w("%-20s %4s %7s %7s %10s %10s %9s %9s %8s\n" % (
+            "mode", "+B", "inner", "outer", "offer Mpps", "max Mpps", "inner Gb/s", "outer Gb/s",
+            last))
+        for r in tab["rows"]:
+            x = r[d]
+            w("%-20s %4d %7.1f %7.1f %10.3f %10.3f %10s %10s %s\n" % (
+                r["mode"], r["overhead"], r["inner_frame"], r["outer_frame"],
+                x["offered"]["pps"] / 1e6, x["max_pps"] / 1e6, fmt_rate(x["inner"]["l2_bps"]),
+                fmt_rate(x["outer"]["l2_bps"]), tail(r, x)))
     w("\nGb/s: L2 (frames with FCS); the saturated side's L1 rate (+ preamble/IFG) is the "
       "link speed.\n+B: tunnel overhead (outer IPv4 20 + GRE 4 + 4 per key/csum/seq; GRETAP "
       "+14 inner Ethernet).\n")
