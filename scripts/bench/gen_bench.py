@@ -31,25 +31,22 @@ the case claims, packet by packet, and return a list of problems (empty = ok).
 Standalone:  gen_bench.py '{"kind":"udp","size":64,"flows":32}' OUT.pcap
 """
 import json
+import os
 import sys
 
-from scapy.all import GRE, IP, UDP, Ether, Raw, rdpcap, wrpcap  # noqa: F401
-from scapy.utils import checksum
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-# Addresses shared by the generator and the startup files in cases.py.
-# Underlay: RFC 5737; inner networks: 10.x (never leave the vdevs anyway).
-GW_PORT0_MAC = "02:00:00:00:00:10"
-GW_PORT1_MAC = "02:00:00:00:00:11"
-UNDERLAY_NH_MAC = "02:00:00:00:00:fe"   # the underlay next hop (neigh)
-LAN_HOST_MAC = "02:00:00:00:01:02"      # the inner-side next hop (neigh)
-GW_UNDERLAY = "198.51.100.1"
-UNDERLAY_NH = "198.51.100.254"
-TUN_REMOTE = "203.0.113.2"
+from scapy.all import GRE, IP, UDP, Ether, Raw, rdpcap, wrpcap  # noqa: F401,E402
+from scapy.utils import checksum  # noqa: E402
+
+# Addresses shared by the generator and the startup files in cases.py, and the
+# packet builders: scripts/lib/gwtraffic.py (scripts/gen-traffic.py uses them too).
+from gwtraffic import (FCS, ETH_IP_UDP, GW_PORT0_MAC, GW_PORT1_MAC, GW_UNDERLAY,  # noqa: F401,E402
+                       INNER_TTL, LAN_HOST_MAC, TUN_REMOTE, UNDERLAY_NH, UNDERLAY_NH_MAC,
+                       freeze, gre_layer, gre_seq, inner_ip)
+from gwtraffic import gre_fields as _gre_fields  # noqa: E402
+
 INNER_SRC_NET = "10.16"   # encap: 10.0.0.x -> 10.16.f.x ; decap: 10.16.f.x -> 10.32.f.x
-INNER_TTL = 64
-
-FCS = 4
-ETH_IP_UDP = 14 + 20 + 8
 
 
 def input_label(spec):
@@ -69,23 +66,12 @@ def input_label(spec):
 
 def _inner_ip(spec, i, direction):
     """The inner IPv4/UDP packet of flow i (no Ethernet)."""
-    pad = spec["size"] - FCS - ETH_IP_UDP
-    if pad < 0:
-        raise ValueError("size %d is below the 64-byte minimum" % spec["size"])
     f = i % 256
     if direction == "encap":
         src, dst = "10.0.0.%d" % (10 + i % 200), "10.16.%d.%d" % (f, 1 + i % 250)
     else:
         src, dst = "10.16.%d.%d" % (f, 1 + i % 250), "10.32.%d.%d" % (f, 1 + i % 250)
-    return (IP(src=src, dst=dst, ttl=INNER_TTL, id=i)
-            / UDP(sport=1024 + i, dport=5000 + i) / Raw(b"\x00" * pad))
-
-
-def gre_seq(i, n):
-    """Sequence number of packet i of n (see the module text)."""
-    if n < 3:
-        raise ValueError("seq needs at least 3 packets in the pcap")
-    return (i * (2 ** 32 // n)) & 0xffffffff
+    return inner_ip(spec["size"], src, dst, 1024 + i, 5000 + i, i)
 
 
 def build_input(spec):
@@ -96,22 +82,14 @@ def build_input(spec):
         if spec["kind"] == "udp":
             p = Ether(dst=GW_PORT0_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
         elif spec["kind"] == "gre":
-            gre = GRE(proto=0x0800)
-            if spec.get("key") is not None:
-                gre.key_present = 1
-                gre.key = spec["key"]
-            if spec.get("csum"):
-                gre.chksum_present = 1   # scapy fills the checksum in
-            if spec.get("seq"):
-                gre.seqnum_present = 1
-                gre.sequence_number = gre_seq(i, n)
+            gre = gre_layer(key=spec.get("key"), csum=spec.get("csum"),
+                            seq=gre_seq(i, n) if spec.get("seq") else None)
             p = (Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC)
                  / IP(src=TUN_REMOTE, dst=GW_UNDERLAY, ttl=64, id=i) / gre
                  / _inner_ip(spec, i, "decap"))
         else:
             raise ValueError("unknown input kind %r" % spec["kind"])
-        p = Ether(bytes(p))   # freeze lengths and checksums
-        pkts.append(p)
+        pkts.append(freeze(p))
     return pkts
 
 
@@ -135,24 +113,6 @@ def _forwarded_inner(inner_bytes):
     ip.ttl -= 1
     ip.chksum = None
     return bytes(ip)
-
-
-def _gre_fields(raw):
-    """Parse a GRE header by hand (flags, proto, csum, key, seq, header length)."""
-    flags = raw[0] << 8 | raw[1]
-    out = {"flags": flags, "proto": raw[2] << 8 | raw[3]}
-    off = 4
-    if flags & 0x8000:
-        out["csum"] = raw[off] << 8 | raw[off + 1]
-        off += 4
-    if flags & 0x2000:
-        out["key"] = int.from_bytes(raw[off:off + 4], "big")
-        off += 4
-    if flags & 0x1000:
-        out["seq"] = int.from_bytes(raw[off:off + 4], "big")
-        off += 4
-    out["hlen"] = off
-    return out
 
 
 def verify_encap(case, in_pkts, out_pkts):
