@@ -14,6 +14,10 @@ For every selected case (scripts/bench/cases.py):
      after --warmup.
 Cycles per packet = TSC Hz x (worker thread CPU time / wall time) / pps.
 
+--sizes, --tunnels, --workers and --peer ovs add rows (cases.make_cases()); a second table
+gives per sweep row the cycles beyond I/O (its cycles/pkt minus testpmd io's on the same
+input), VPP's published reference and greway / OVS-DPDK.
+
 Run it through scripts/bench.sh (which installs the packages first).
 """
 import argparse
