@@ -9,9 +9,12 @@
 #   scripts/bench.sh [--seconds N] [--warmup N] [--cases a,b,c] [--repeat N]
 #                    [--build DIR] [--json PATH] [--cores MAIN,WORKER]
 #                    [--no-hugepages] [--no-build] [--perf] [--list]
+#                    [--sizes 64,128,512,1400] [--tunnels 1,100,10000]
+#                    [--workers 1,2] [--peer ovs]
 #
-# The cases are the rows of scripts/bench/cases.py; the engine is
-# scripts/bench/bench.py (Debian's /usr/bin/python3, for its scapy).
+# The cases are the rows of scripts/bench/cases.py (the sweeps add rows); the
+# engine is scripts/bench/bench.py (Debian's /usr/bin/python3, for its scapy),
+# the OVS-DPDK peer scripts/bench/ovs_peer.py.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

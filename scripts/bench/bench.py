@@ -14,6 +14,10 @@ For every selected case (scripts/bench/cases.py):
      after --warmup.
 Cycles per packet = TSC Hz x (worker thread CPU time / wall time) / pps.
 
+--sizes, --tunnels, --workers and --peer ovs add rows (cases.make_cases()); a second table
+gives per sweep row the cycles beyond I/O (its cycles/pkt minus testpmd io's on the same
+input), VPP's published reference and greway / OVS-DPDK.
+
 Run it through scripts/bench.sh (which installs the packages first).
 """
 import argparse
@@ -46,6 +50,10 @@ import gen_bench as G  # noqa: E402
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WORKER_COMMS = ("rte-worker", "lcore-worker")   # EAL's worker thread names (22.11: rte-worker-N)
 TESTPMD_PROMPT = "testpmd> "
+VERIFY_MAX = 4096          # frames checked one by one in a validation run
+GW_PORT_RXD = GW_PORT_TXD = 1024   # lib/port/port.c PORT_RXD/PORT_TXD: greway's mbuf pool size
+# VPP's published cost of plain IPv4 routing on one core (FD.io CSIT; doc/benchmarks.md)
+VPP_IP4_CYCLES, VPP_IO_CYCLES = 136, 88
 
 
 class Fail(Exception):
@@ -261,17 +269,24 @@ class Proc:
         return self.p.returncode
 
     def worker_tid(self, timeout=15):
+        return self.worker_tids(1, timeout)[0]
+
+    def worker_tids(self, n, timeout=15, comms=WORKER_COMMS):
+        """The tids of the process's n worker threads (thread name starts with one of comms)."""
         deadline = time.monotonic() + timeout
+        found = []
         while time.monotonic() < deadline:
             try:
-                for tid in os.listdir("/proc/%d/task" % self.pid):
-                    comm = read_file("/proc/%d/task/%s/comm" % (self.pid, tid)).strip()
-                    if comm.startswith(WORKER_COMMS):
-                        return int(tid)
+                found = sorted(int(tid) for tid in os.listdir("/proc/%d/task" % self.pid)
+                               if read_file("/proc/%d/task/%s/comm" % (self.pid, tid))
+                               .strip().startswith(comms))
             except FileNotFoundError:
                 break
+            if len(found) >= n:
+                return found[:n]
             time.sleep(0.05)
-        raise Fail("no EAL worker thread (%s) found in pid %d" % ("/".join(WORKER_COMMS), self.pid))
+        raise Fail("%d worker thread(s) (%s) found in pid %d, expected %d"
+                   % (len(found), "/".join(comms), self.pid, n))
 
 
 def thread_cpu_seconds(pid, tid):
@@ -305,25 +320,31 @@ def process_cpu_seconds(pid):
 
 
 class Window:
-    """CPU accounting of the worker thread, its process and the machine over the window."""
+    """CPU accounting of the worker thread(s), its process and the machine over the window.
+
+    tid is one thread id or a list of them (N workers: worker_cpu is their sum, up to N)."""
 
     def __init__(self, pid, tid):
-        self.pid, self.tid = pid, tid
+        self.pid = pid
+        self.tids = list(tid) if isinstance(tid, (list, tuple)) else [tid]
+
+    def workers_cpu(self):
+        return sum(thread_cpu_seconds(self.pid, t) for t in self.tids)
 
     def start(self):
         self.t0 = time.monotonic()
-        self.w0 = thread_cpu_seconds(self.pid, self.tid)
+        self.w0 = self.workers_cpu()
         self.p0 = process_cpu_seconds(self.pid)
         self.s0 = system_ticks()
 
     def end(self):
         wall = time.monotonic() - self.t0
-        w = thread_cpu_seconds(self.pid, self.tid) - self.w0
+        w = self.workers_cpu() - self.w0
         pr = process_cpu_seconds(self.pid) - self.p0
         s1 = system_ticks()
         busy = (s1[0] - self.s0[0]) / CLK_TCK / wall
         return {
-            "worker_cpu": w / wall,           # the worker thread's share of its CPU
+            "worker_cpu": w / wall,           # the worker threads' CPU (1.0 = one whole CPU)
             "process_cpus": pr / wall,        # the whole process (main lcore, control thread)
             "machine_busy_cpus": busy,
             "other_cpus": max(busy - pr / wall, 0.0),   # everything else on the machine
@@ -390,7 +411,12 @@ def moved_drops(d0, d1):
 
 
 def counter(d, obj, name, key):
+    """One counter of a dump; name "*": the sum over every object of that kind."""
     try:
+        if name == "*":
+            if not d[obj]:
+                raise KeyError(obj)
+            return sum(v[key] for v in d[obj].values())
         return d[obj][name][key]
     except KeyError:
         raise Fail("greway prints no counter %s %s %s" % (obj, name, key))
@@ -463,17 +489,26 @@ class Bench:
         self.seq = 0
         self.prefixes = []
         atexit.register(self.remove_runtime_dirs)
-        main_cpu, worker_cpu = args.cores.split(",")
-        self.lcores = "0@%s,1@%s" % (main_cpu, worker_cpu)
+        self.cpus = [c.strip() for c in args.cores.split(",")]
+        self.lcores = self.lcores_for(1)
 
-    # EAL options shared by every process: one main lcore, one worker lcore on its own CPU
-    def eal(self, tag):
+    def lcores_for(self, workers):
+        """--lcores: main lcore 0 on the first CPU of --cores, worker lcore w on the w-th
+        following one, round robin over all of --cores when there are more workers than
+        CPUs after the first (on 2 CPUs, worker 2 shares CPU 0 with the sleeping main)."""
+        main, rest = self.cpus[0], self.cpus[1:] or self.cpus
+        ws = [rest[w] if w < len(rest) else self.cpus[(w - len(rest)) % len(self.cpus)]
+              for w in range(workers)]
+        return ",".join(["0@%s" % main] + ["%d@%s" % (w + 1, c) for w, c in enumerate(ws)])
+
+    # EAL options shared by every process: one main lcore, N worker lcores (one per CPU)
+    def eal(self, tag, workers=1):
         self.seq += 1
         prefix = "gwbench-%d-%d-%s" % (os.getpid(), self.seq, tag)
         self.prefixes.append(prefix)
         # --in-memory: no hugepage files left behind (--no-huge implies it, and refuses it)
         mem = ["--in-memory", "-m", "512"] if self.huge else ["--no-huge", "-m", "1024"]
-        return ["--no-pci", "--file-prefix", prefix, "--lcores", self.lcores] + mem
+        return ["--no-pci", "--file-prefix", prefix, "--lcores", self.lcores_for(workers)] + mem
 
     def remove_runtime_dirs(self):
         """EAL's /var/run/dpdk/PREFIX of every process this run started (ours alone)."""
@@ -484,18 +519,61 @@ class Bench:
         return os.path.join(self.work, name)
 
     # ---- inputs
-    def make_input(self, spec):
+    def make_input(self, spec, workers=(1,)):
+        """The input's pcap, its validation pcap (laps of it) and, per worker count N > 1,
+        the N per-queue pcaps (gen_bench.split_queues: what RSS would give each queue)."""
         label = G.input_label(spec)
         pcap = self.path(label + ".pcap")
         val = self.path(label + ".validate.pcap")
-        pkts = G.write_input(spec, pcap)
-        G.write_input(spec, val, laps=self.a.validate_laps)
-        return {"label": label, "pcap": pcap, "validate_pcap": val, "frames": len(pkts),
-                "frame_bytes": len(pkts[0]), "flows": G.flows_in(pkts), "spec": spec}
+        frames = G.write_input(spec, pcap)
+        laps = self.validate_laps(len(frames))
+        G.write_pcap(val, frames * laps)
+        inp = {"label": label, "pcap": pcap, "validate_pcap": val, "validate_laps": laps,
+               "frames": len(frames), "frame_bytes": len(frames[0]),
+               "flows": G.flows_in([G.Ether(f) for f in frames[:VERIFY_MAX]])
+               if len(frames) <= VERIFY_MAX else len(frames),
+               "spec": spec, "queue_pcaps": {}}
+        for w in workers:
+            if w > 1:
+                qs = G.split_queues(spec, frames, w)
+                paths = []
+                for q, fr in enumerate(qs):
+                    paths.append(self.path("%s.q%dof%d.pcap" % (label, q, w)))
+                    G.write_pcap(paths[-1], fr)
+                inp["queue_pcaps"][w] = paths
+        return inp
+
+    def validate_laps(self, frames):
+        """Two laps of the pcap (the wrap from its last packet to its first is checked too)
+        unless that makes a big validation run; then one."""
+        return self.a.validate_laps if frames * self.a.validate_laps <= VERIFY_MAX else 1
+
+    def input_vdevs(self, inp, workers, out="net_null0,no-rx=1"):
+        """port0: net_pcap replaying the input (one rx_pcap per queue with N workers, and N
+        tx queues that greway needs on every port: tx_pcap=/dev/null, never used); port1:
+        the output; then, when the input holds more frames than greway's mbuf pool has room
+        for beside its rings, extra idle net_null ports whose only effect is a bigger pool
+        (greway sizes it by ports x workers; net_pcap's infinite_rx keeps every frame of the
+        pcap in an mbuf)."""
+        if workers == 1:
+            v = ["net_pcap0,rx_pcap=%s,infinite_rx=1" % inp["pcap"]]
+        else:
+            v = ["net_pcap0," + ",".join("rx_pcap=%s" % p for p in inp["queue_pcaps"][workers])
+                 + ",tx_pcap=/dev/null" * workers + ",infinite_rx=1"]
+        return v + [out] + self.pool_ports(inp["frames"], workers)
+
+    @staticmethod
+    def pool_ports(frames, workers):
+        """Extra idle ports for an input of `frames` frames (see input_vdevs)."""
+        per_port = workers * (GW_PORT_RXD + GW_PORT_TXD)
+        pool = 2 * per_port + workers * 1024 + 4096
+        need = frames + 2 * per_port + workers * 1024 + 2048   # rings, bursts, caches
+        extra = max(0, -(-(need - pool) // per_port))
+        return ["net_null%d,no-rx=1" % (i + 1) for i in range(extra)]
 
     # ---- greway
-    def gw_argv(self, case, vdevs, conf, tag):
-        argv = [self.greway] + self.eal(tag)
+    def gw_argv(self, case, vdevs, conf, tag, workers=1):
+        argv = [self.greway] + self.eal(tag, workers)
         for v in vdevs:
             argv += ["--vdev", v]
         return argv + ["--", "-c", conf, "-s", self.path(case.name + ".sock"),
@@ -508,16 +586,18 @@ class Bench:
         return conf
 
     def validate(self, case, inp):
-        """One finite pass (validate_laps laps of the pcap) into a tx_pcap; check every frame."""
+        """One finite pass (validate_laps laps of the pcap) into a tx_pcap; check every frame
+        (the frames of the first VERIFY_MAX, whole tunnels, where there are more)."""
         conf = self.write_config(case)
         out_pcap = self.path(case.name + ".validate-out.pcap")
         if os.path.exists(out_pcap):
             os.unlink(out_pcap)
         # same port order and roles as the timed run; only the output is a file
         argv = self.gw_argv(case, ["net_pcap0,rx_pcap=" + inp["validate_pcap"],
-                                   "net_pcap1,tx_pcap=" + out_pcap], conf, "val")
+                                   "net_pcap1,tx_pcap=" + out_pcap]
+                            + self.pool_ports(inp["frames"], 1), conf, "val")
         gw = Greway(argv, self.path(case.name + ".validate.log"))
-        expect = inp["frames"] * self.a.validate_laps
+        expect = inp["frames"] * inp["validate_laps"]
         try:
             gw.wait_running()
             t_end = time.monotonic() + 20
@@ -541,13 +621,24 @@ class Bench:
         if pc != expect:
             raise Fail("%s: %s %s %s is %d after %d frames in"
                        % (case.name, *case.path_counter, pc, expect))
-        in_pkts = G.read_pcap(inp["validate_pcap"])
-        out_pkts = G.read_pcap(out_pcap)
+        in_pkts = G.read_frames(inp["validate_pcap"])
+        out_pkts = G.read_frames(out_pcap)
+        if len(in_pkts) > VERIFY_MAX and len(in_pkts) == len(out_pkts):
+            # whole tunnels (their sequence runs included) up to VERIFY_MAX frames
+            n = case.tunnels
+            keep_t = max(1, VERIFY_MAX * n // len(in_pkts))
+            idx = [i for i in range(len(in_pkts)) if i % n < keep_t]
+            in_pkts = [in_pkts[i] for i in idx]
+            out_pkts = [out_pkts[i] for i in idx]
+            case = C.Case(**{**case.__dict__, "input": dict(case.input, tunnels=keep_t)})
+        in_pkts = [G.Ether(f) for f in in_pkts]
+        out_pkts = [G.Ether(f) for f in out_pkts]
         errs = G.VERIFY[case.path](case, in_pkts, out_pkts)
         if errs:
             raise Fail("%s: output is not what the case claims (%d problems):\n  %s"
                        % (case.name, len(errs), "\n  ".join(errs[:10])))
-        return {"frames_in": len(in_pkts), "frames_out": len(out_pkts),
+        return {"frames_in": expect, "frames_out": counter(d, "port", case.out_port, "tx_packets"),
+                "frames_checked": len(out_pkts),
                 "flows": G.flows_in(in_pkts), "command": shlex.join(argv)}
 
     def perf_start(self, name, pid, tid):
@@ -573,18 +664,19 @@ class Bench:
 
     def run_greway(self, case, inp, rep):
         conf = self.write_config(case)
-        argv = self.gw_argv(case, ["net_pcap0,rx_pcap=%s,infinite_rx=1" % inp["pcap"],
-                                   "net_null0,no-rx=1"], conf, "gw")
+        argv = self.gw_argv(case, self.input_vdevs(inp, case.workers), conf, "gw", case.workers)
         gw = Greway(argv, self.path("%s.run%d.log" % (case.name, rep)))
         try:
-            gw.wait_running()
-            tid = gw.proc.worker_tid()
+            gw.wait_running(timeout=60 + case.tunnels / 100)
+            tid = gw.proc.worker_tids(case.workers) if case.workers > 1 else \
+                gw.proc.worker_tid()
             _, d_start = gw.dump()
             time.sleep(self.a.warmup)
             win = Window(gw.proc.pid, tid)
             t0, d0 = gw.dump()
             win.start()
-            prof = self.perf_start("%s.run%d" % (case.name, rep), gw.proc.pid, tid)
+            prof = self.perf_start("%s.run%d" % (case.name, rep), gw.proc.pid,
+                                   tid if case.workers == 1 else tid[0])
             time.sleep(self.a.seconds)
             t1, d1 = gw.dump()
             cpu = win.end()
@@ -614,24 +706,27 @@ class Bench:
             if abs(pc - out) > 0.01 * out:
                 raise Fail("%s: %s %s %s moved %d, the output %d: wrong path"
                            % (case.name, *case.path_counter, pc, out))
-        return self.result(out, t1 - t0, cpu, argv, prof)
+        return self.result(out, t1 - t0, cpu, argv, prof, case.workers)
 
     # ---- testpmd
-    def run_testpmd(self, inp, rep):
-        argv = [self.testpmd] + self.eal("io") + [
-            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % inp["pcap"],
-            "--vdev", "net_null0,no-rx=1", "--",
-            "-i", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1",
-            "--rxd=1024", "--txd=1024", "--burst=32"]
-        tp = Testpmd(argv, self.path("testpmd-%s.run%d.log" % (inp["label"], rep)))
+    def run_testpmd(self, inp, rep, workers=1):
+        vdevs = []
+        for v in self.input_vdevs(inp, workers)[:2]:    # testpmd sizes its own pool
+            vdevs += ["--vdev", v]
+        argv = [self.testpmd] + self.eal("io", workers) + vdevs + [
+            "--", "-i", "--forward-mode=io", "--nb-cores=%d" % workers, "--rxq=%d" % workers,
+            "--txq=%d" % workers, "--rxd=1024", "--txd=1024", "--burst=32"]
+        tag = inp["label"] + ("" if workers == 1 else "-%dw" % workers)
+        tp = Testpmd(argv, self.path("testpmd-%s.run%d.log" % (tag, rep)))
         try:
             tp.start()
-            tid = tp.proc.worker_tid()
+            tid = tp.proc.worker_tids(workers) if workers > 1 else tp.proc.worker_tid()
             time.sleep(self.a.warmup)
             win = Window(tp.proc.pid, tid)
             t0 = tp.stats()
             win.start()
-            prof = self.perf_start("testpmd-%s.run%d" % (inp["label"], rep), tp.proc.pid, tid)
+            prof = self.perf_start("testpmd-%s.run%d" % (tag, rep), tp.proc.pid,
+                                   tid if workers == 1 else tid[0])
             time.sleep(self.a.seconds)
             t1 = tp.stats()
             cpu = win.end()
@@ -648,17 +743,17 @@ class Bench:
                if s1[p][k] != s0[p][k]}
         if bad or out <= 0:
             raise Fail("testpmd on %s: %d out, errors %s" % (inp["label"], out, bad))
-        r = self.result(out, t1 - t0, cpu, argv, prof)
+        r = self.result(out, t1 - t0, cpu, argv, prof, workers)
         # testpmd's own rate between the two shows: a check on the timing of ours
         r["testpmd_tx_mpps"] = s1[1]["tx_pps"] / 1e6
         return r
 
-    def result(self, packets, wall, cpu, argv, prof):
+    def result(self, packets, wall, cpu, argv, prof, workers=1):
         # The worker busy-polls: every CPU second it gets goes to packets. Where the machine
         # is shared and it gets less than its core, the rate per core-second is the figure
         # that compares (the wall-clock rate is kept too).
         pps = packets / wall
-        share = min(cpu["worker_cpu"], 1.0)
+        share = min(cpu["worker_cpu"], float(workers))
         r = {"packets": packets, "seconds": wall, "mpps_wall": pps / 1e6,
              "mpps": pps / share / 1e6 if share > 0 else 0.0,
              "cycles_per_pkt": self.tsc * share / pps, "command": shlex.join(argv)}
@@ -683,6 +778,120 @@ def summarize(samples):
             "worker_cpu": best["worker_cpu"], "machine_busy_cpus": best["machine_busy_cpus"],
             "process_cpus": best["process_cpus"], "other_cpus": best["other_cpus"],
             "steal_cpus": best["steal_cpus"], "command": best["command"], "samples": samples}
+
+
+def fail_line(text):
+    """One line for a failure: its first line, and the log's last line when it has one
+    (where greway says why it exited, e.g. "tunnel gre4077: out of next hops")."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    return lines[0] if len(lines) == 1 else "%s ... %s" % (lines[0], lines[-1].strip())
+
+
+def base_key(label, workers):
+    """The baseline a row is compared with: its input, and its worker count when > 1."""
+    return label if workers == 1 else "%s-%dw" % (label, workers)
+
+
+def build_rows(sel, groups, samples, base_samples, validation):
+    """The table: per (input, workers) its testpmd baseline row, then its cases' rows."""
+    rows = []
+    for label, nw in groups:
+        bkey = base_key(label, nw)
+        base = summarize(base_samples[bkey]) if bkey in base_samples else None
+        if base:
+            rows.append(dict(case="testpmd-io" if nw == 1 else "testpmd-io-%dw" % nw,
+                             runner="testpmd", input=label, workers=nw, ratio=1.0,
+                             base_cycles=base["cycles_per_pkt"], **base))
+        for c in sel:
+            if c.input_label != label or c.workers != nw or c.name not in samples:
+                continue
+            s = summarize(samples[c.name])
+            rows.append(dict(case=c.name, runner=c.runner, input=label, workers=nw,
+                             path=c.base, size=c.size, tunnels=c.tunnels,
+                             ratio=s["mpps"] / base["mpps"] if base else None,
+                             base_cycles=base["cycles_per_pkt"] if base else None,
+                             config=c.config if c.runner == "greway" else None,
+                             validation=validation.get(c.name), **s))
+    return rows
+
+
+def compare_rows(sel, rows):
+    """Per greway row of a sweep path: cycles beyond I/O (its cycles/pkt minus testpmd io's
+    on the same input and worker count), the VPP reference, and greway / peer where the peer
+    ran the same path on the same input."""
+    by = {r["case"]: r for r in rows}
+    out = []
+    for c in sel:
+        r = by.get(c.name)
+        if r is None or c.runner != "greway" or c.base not in C.SWEEP_PATHS:
+            continue
+        beyond = (r["cycles_per_pkt"] - r["base_cycles"]) if r["base_cycles"] is not None \
+            else None
+        row = {"case": c.name, "path": c.base, "size": c.size, "tunnels": c.tunnels,
+               "workers": c.workers, "cycles_per_pkt": r["cycles_per_pkt"],
+               "io_cycles_per_pkt": r["base_cycles"], "beyond_io": beyond,
+               "vpp_beyond_io": VPP_IP4_CYCLES - VPP_IO_CYCLES,
+               "below_vpp": beyond is not None and beyond < VPP_IP4_CYCLES - VPP_IO_CYCLES}
+        for peer in C.PEERS:
+            p = by.get(C.sweep_name(c.base, c.size, c.tunnels, c.workers, runner=peer))
+            if p is not None:
+                row[peer] = {"case": p["case"], "mpps": p["mpps"],
+                             "cycles_per_pkt": p["cycles_per_pkt"],
+                             "beyond_io": p["cycles_per_pkt"] - p["base_cycles"]
+                             if p["base_cycles"] is not None else None,
+                             "greway_x": r["mpps"] / p["mpps"] if p["mpps"] else None}
+        out.append(row)
+    return out
+
+
+def comparison_text(comparison):
+    """The second table of the output: one line per sweep row."""
+    peers = [p for p in C.PEERS if any(p in r for r in comparison)]
+    hdr = "%-34s %7s %7s %7s %6s" % ("path", "cyc/pkt", "io cyc", "beyond", "VPP")
+    for p in peers:
+        hdr += " %9s %7s" % (p + " cyc", "x " + p)
+    lines = [hdr, "-" * len(hdr)]
+    for r in comparison:
+        ln = "%-34s %7.0f %7s %7s %6d" % (
+            r["case"], r["cycles_per_pkt"],
+            "-" if r["io_cycles_per_pkt"] is None else "%.0f" % r["io_cycles_per_pkt"],
+            "-" if r["beyond_io"] is None else "%.0f" % r["beyond_io"], r["vpp_beyond_io"])
+        for p in peers:
+            x = r.get(p)
+            ln += " %9s %7s" % ("-", "-") if x is None else " %9.0f %6.2fx" % (
+                x["cycles_per_pkt"], x["greway_x"])
+        lines.append(ln)
+    lines.append("beyond: cycles/pkt - testpmd io's on the same input (the work beyond I/O); "
+                 "VPP: ~%d of its ~%d clocks/pkt for IPv4 routing are beyond its ~%d of "
+                 "driver I/O (published figures)" % (VPP_IP4_CYCLES - VPP_IO_CYCLES,
+                                                     VPP_IP4_CYCLES, VPP_IO_CYCLES))
+    for p in peers:
+        lines.append("x %s: greway Mpps / %s Mpps on the same path and input, same run "
+                     "(the issue wants >= 3x)" % (p, p))
+    return lines
+
+
+def comparison_markdown(comparison):
+    peers = [p for p in C.PEERS if any(p in r for r in comparison)]
+    head = "| path | cycles/pkt | io cycles/pkt | beyond I/O | VPP beyond I/O |"
+    sep = "| --- | ---: | ---: | ---: | ---: |"
+    for p in peers:
+        head += " %s cycles/pkt | greway / %s |" % (p, p)
+        sep += " ---: | ---: |"
+    lines = [head, sep]
+    for r in comparison:
+        ln = "| %s | %.0f | %s | %s | %d |" % (
+            r["case"], r["cycles_per_pkt"],
+            "-" if r["io_cycles_per_pkt"] is None else "%.0f" % r["io_cycles_per_pkt"],
+            "-" if r["beyond_io"] is None else "%.0f" % r["beyond_io"], r["vpp_beyond_io"])
+        for p in peers:
+            x = r.get(p)
+            ln += " - | - |" if x is None else " %.0f | %.2fx |" % (x["cycles_per_pkt"],
+                                                                      x["greway_x"])
+        lines.append(ln)
+    return "\n".join(lines) + "\n"
 
 
 def markdown(summary):
@@ -711,6 +920,8 @@ def markdown(summary):
     lines.append("")
     lines.append("%g s warm-up, %g s measured, best of %d (range in brackets); lcores %s."
                  % (o["warmup"], o["seconds"], o["repeat"], o["lcores"]))
+    if summary.get("comparison"):
+        lines += ["", comparison_markdown(summary["comparison"])]
     return "\n".join(lines) + "\n"
 
 
@@ -728,7 +939,17 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="measure every case N times, report the median (default 1)")
     ap.add_argument("--cores", default="0,1",
-                    help="CPUs of the main lcore and of the worker lcore (default 0,1)")
+                    help="CPUs of the main lcore and of the worker lcore(s) (default 0,1)")
+    ap.add_argument("--sizes", default="64",
+                    help="inner frame sizes (FCS included) of the sweep paths, e.g. "
+                         "64,128,512,1400 (default 64)")
+    ap.add_argument("--tunnels", default="1",
+                    help="tunnel counts of the sweep paths, e.g. 1,100,10000 (default 1)")
+    ap.add_argument("--workers", default="1",
+                    help="worker lcore counts, e.g. 1,2: rows with N workers, N rx queues "
+                         "(default 1)")
+    ap.add_argument("--peer", default="",
+                    help="also run this peer on the sweep paths: ovs (Open vSwitch DPDK)")
     ap.add_argument("--no-hugepages", action="store_true", help="use --no-huge -m 1024")
     ap.add_argument("--perf", action="store_true",
                     help="perf record (cpu-clock) the worker thread in each window; top symbols")
@@ -738,19 +959,28 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     a = ap.parse_args()
 
+    try:
+        all_cases = C.make_cases(C.parse_list(a.sizes, "--sizes"),
+                                 C.parse_list(a.tunnels, "--tunnels"),
+                                 C.parse_list(a.workers, "--workers"),
+                                 tuple(x for x in a.peer.split(",") if x))
+    except ValueError as e:
+        ap.error(str(e))
     if a.list:
-        for c in C.CASES:
-            say("%-26s %-6s input %s, output %s tx" % (c.name, c.path, c.input_label, c.out_port))
+        for c in all_cases:
+            say("%-34s %-6s %-6s input %s, output %s tx%s"
+                % (c.name, c.runner, c.path, c.input_label, c.out_port,
+                   ", %d workers" % c.workers if c.workers > 1 else ""))
         return 0
-    names = [c.name for c in C.CASES]
+    names = [c.name for c in all_cases]
     if a.cases == "all":
-        sel = list(C.CASES)
+        sel = list(all_cases)
     else:
         pats = [p.strip() for p in a.cases.split(",") if p.strip()]
         for p in pats:
             if not fnmatch.filter(names, p):
                 ap.error("no case matches %r (have: %s)" % (p, ", ".join(names)))
-        sel = [c for c in C.CASES if any(fnmatch.fnmatch(c.name, p) for p in pats)]
+        sel = [c for c in all_cases if any(fnmatch.fnmatch(c.name, p) for p in pats)]
     if a.seconds <= 0 or a.warmup < 0 or a.repeat < 1:
         ap.error("--seconds > 0, --warmup >= 0, --repeat >= 1")
 
@@ -784,15 +1014,36 @@ def main():
     inputs = {}
     for c in sel:
         if c.input_label not in inputs:
-            inputs[c.input_label] = b.make_input(c.input)
+            ws = sorted({x.workers for x in sel if x.input_label == c.input_label})
+            try:
+                inputs[c.input_label] = b.make_input(c.input, ws)
+            except ValueError as e:
+                sys.exit("bench: %s" % e)
     failed = {}
     validation = {}
+    ovs = None
+    if any(c.runner == "ovs" for c in sel):
+        sys.modules.setdefault("bench", sys.modules[__name__])   # one Fail class for both
+        import ovs_peer
+        try:
+            ovs = ovs_peer.OvsPeer(b)
+        except ovs_peer.Unavailable as e:
+            say("bench: FAILED: the OVS-DPDK peer cannot run here: %s" % e)
+            for c in sel:
+                if c.runner == "ovs":
+                    failed[c.name] = "OVS-DPDK unavailable: %s" % e
     for c in sel:
+        if c.name in failed:
+            continue
+        if c.runner != "greway" or c.workers > 1:
+            # a peer is checked in its timed run (ovs_peer.py); N workers reorder the
+            # output, and the 1-worker row of the same input and config validated it
+            continue
         try:
             validation[c.name] = b.validate(c, inputs[c.input_label])
-            say("bench: validated %-24s %d frames in, %d out as claimed (%d flows)"
-                % (c.name, validation[c.name]["frames_in"], validation[c.name]["frames_out"],
-                   validation[c.name]["flows"]))
+            v = validation[c.name]
+            say("bench: validated %-24s %d frames in, %d out, %d checked as claimed (%d flows)"
+                % (c.name, v["frames_in"], v["frames_out"], v["frames_checked"], v["flows"]))
         except Fail as e:
             failed[c.name] = str(e)
             say("bench: FAILED validation: %s" % e)
@@ -800,24 +1051,31 @@ def main():
     # timed runs: per input, its testpmd baseline then its cases
     samples = {}
     base_samples = {}
+    groups = []     # (input label, workers): one baseline each, in the order of the cases
+    for c in sel:
+        if (c.input_label, c.workers) not in groups:
+            groups.append((c.input_label, c.workers))
     for rep in range(a.repeat):
-        for label, inp in inputs.items():
-            todo = [c for c in sel if c.input_label == label and c.name not in failed]
+        for label, nw in groups:
+            inp = inputs[label]
+            todo = [c for c in sel if c.input_label == label and c.workers == nw
+                    and c.name not in failed]
             if not todo:
                 continue
+            bkey = base_key(label, nw)
             try:
-                r = b.run_testpmd(inp, rep)
-                base_samples.setdefault(label, []).append(r)
+                r = b.run_testpmd(inp, rep, nw)
+                base_samples.setdefault(bkey, []).append(r)
                 say("bench: %-34s %7.2f Mpps per core (%.2f wall, worker %.0f%% CPU;"
-                    " testpmd says %.2f)" % ("testpmd-io [%s]" % label, r["mpps"],
+                    " testpmd says %.2f)" % ("testpmd-io [%s]" % bkey, r["mpps"],
                                              r["mpps_wall"], 100 * r["worker_cpu"],
                                              r["testpmd_tx_mpps"]))
             except Fail as e:
-                failed["testpmd-io[%s]" % label] = str(e)
+                failed["testpmd-io[%s]" % bkey] = str(e)
                 say("bench: FAILED testpmd: %s" % e)
             for c in todo:
                 try:
-                    r = b.run_greway(c, inp, rep)
+                    r = ovs.run(c, inp, rep) if c.runner == "ovs" else b.run_greway(c, inp, rep)
                     samples.setdefault(c.name, []).append(r)
                     say("bench: %-34s %7.2f Mpps per core (%.2f wall, worker %.0f%% CPU)"
                         % (c.name, r["mpps"], r["mpps_wall"], 100 * r["worker_cpu"]))
@@ -826,19 +1084,8 @@ def main():
                     say("bench: FAILED: %s" % e)
 
     # table
-    rows = []
-    for label, inp in inputs.items():
-        if label in base_samples:
-            s = summarize(base_samples[label])
-            rows.append(dict(case="testpmd-io", runner="testpmd", input=label, ratio=1.0, **s))
-        for c in sel:
-            if c.input_label != label or c.name not in samples:
-                continue
-            s = summarize(samples[c.name])
-            base = summarize(base_samples[label])["mpps"] if label in base_samples else None
-            rows.append(dict(case=c.name, runner=c.runner, input=label,
-                             ratio=s["mpps"] / base if base else None, config=c.config,
-                             validation=validation.get(c.name), **s))
+    rows = build_rows(sel, groups, samples, base_samples, validation)
+    comparison = compare_rows(sel, rows)
 
     hdr = "%-24s %-26s %7s %6s %7s %9s %6s %5s %5s" % (
         "case", "input", "Mpps", "x base", "cyc/pkt", "Mpps wall", "worker", "proc", "other")
@@ -857,6 +1104,10 @@ def main():
         " per packet;")
     say("Mpps wall: per wall-clock second; worker: the worker thread's CPU share; proc: CPUs "
         "its whole process used; other: CPUs the rest of the machine used (noise)")
+    if comparison:
+        say()
+        for ln in comparison_text(comparison):
+            say(ln)
     if a.perf:
         say()
         for r in rows:
@@ -880,17 +1131,22 @@ def main():
         say("warning: other load during %s (worker < 95%% CPU or other > 0.25 CPU): "
             "figures are noisy" % ", ".join(noisy))
     for k, v in failed.items():
-        say("FAILED %s: %s" % (k, v.splitlines()[0]))
+        say("FAILED %s: %s" % (k, fail_line(v)))
 
     summary = {
         "machine": info,
         "command": "scripts/bench.sh " + shlex.join(sys.argv[1:]),
         "options": {"seconds": a.seconds, "warmup": a.warmup, "repeat": a.repeat,
-                    "lcores": b.lcores, "build": b.build, "cases": [c.name for c in sel]},
+                    "lcores": b.lcores, "build": b.build, "cases": [c.name for c in sel],
+                    "sizes": a.sizes, "tunnels": a.tunnels, "workers": a.workers,
+                    "peer": a.peer},
         "memory": {"hugepages": b.huge, "why": huge_why},
         "tsc_hz": b.tsc, "tsc_method": tsc_how,
         "inputs": inputs,
         "results": rows,
+        "comparison": comparison,
+        "vpp_reference": {"cycles_per_pkt": VPP_IP4_CYCLES, "io_cycles_per_pkt": VPP_IO_CYCLES,
+                          "beyond_io": VPP_IP4_CYCLES - VPP_IO_CYCLES},
         "target": {"ratio": C.TARGET, "cases": target},
         "failed": failed,
     }
@@ -900,6 +1156,8 @@ def main():
     md_path = os.path.splitext(json_path)[0] + ".md"
     with open(md_path, "w") as f:
         f.write(markdown(summary))
+    if ovs is not None:
+        ovs.close()
     say("bench: summary in %s (table for doc/benchmarks.md in %s), logs and pcaps in %s"
         % (json_path, md_path, b.work))
     return 1 if failed else 0

@@ -18,12 +18,24 @@ same spec share one pcap and one testpmd baseline:
 frames in the pcap), as testpmd and OVS count it. "flows" varies inner
 source/destination addresses and UDP ports, one packet per flow.
 
+"tunnels" (default 1, then left out of the spec) spreads the packets over N
+tunnels, packet i belonging to tunnel i % N (tunnel_of()):
+  encap: the inner destination of packet i is in tunnel t's own /24
+         (tunnel_prefix(t)), which the startup file routes into tunnel t;
+  decap: packet i comes from tunnel t's remote end with tunnel t's key
+         (tunnel_key(t), tunnel_remote(t)): N (remote, key) combinations.
+The pcap then has frames_for(spec) packets: at least "flows", a multiple of
+N, and three per tunnel with seq (see below), so every tunnel is hit on
+every lap of the pcap.
+
 Sequence numbers (seq): a pcap replayed by net_pcap's infinite_rx starts
 over after its last packet, and a receiver that drops old numbers (RFC 2890
 section 2.2) would drop every packet after the first lap. The N packets
 therefore carry i * 2^32/N: every step, the wrap from the last to the first
 included, is +2^32/N, i.e. "newer, after a gap" in serial-number arithmetic,
-so the stream is valid forever and the sequence check really runs.
+so the stream is valid forever and the sequence check really runs. With N
+tunnels every tunnel has its own sequence space, and the same holds for the
+k packets of each tunnel (k >= 3).
 
 The verify_*() functions compare what greway wrote to a tx_pcap with what
 the case claims, packet by packet, and return a list of problems (empty = ok).
@@ -32,6 +44,7 @@ Standalone:  gen_bench.py '{"kind":"udp","size":64,"flows":32}' OUT.pcap
 """
 import json
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -39,14 +52,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from scapy.all import GRE, IP, UDP, Ether, Raw, rdpcap, wrpcap  # noqa: F401,E402
 from scapy.utils import checksum  # noqa: E402
 
-# Addresses shared by the generator and the startup files in cases.py, and the
-# packet builders: scripts/lib/gwtraffic.py (scripts/gen-traffic.py uses them too).
-from gwtraffic import (FCS, ETH_IP_UDP, GW_PORT0_MAC, GW_PORT1_MAC, GW_UNDERLAY,  # noqa: F401,E402
-                       INNER_TTL, LAN_HOST_MAC, TUN_REMOTE, UNDERLAY_NH, UNDERLAY_NH_MAC,
-                       freeze, gre_layer, gre_seq, inner_ip)
-from gwtraffic import gre_fields as _gre_fields  # noqa: E402
+# Addresses shared by the generator and the startup files in cases.py, with
+# scripts/gen-traffic.py: scripts/lib/gwtraffic.py holds them.
+# Underlay: RFC 5737; inner networks: 10.x (never leave the vdevs anyway).
+from gwtraffic import (ETH_IP_UDP, FCS, GW_PORT0_MAC, GW_PORT1_MAC,  # noqa: F401,E402
+                       GW_UNDERLAY, INNER_TTL, LAN_HOST_MAC, TUN_REMOTE, UNDERLAY_NH,
+                       UNDERLAY_NH_MAC)
 
 INNER_SRC_NET = "10.16"   # encap: 10.0.0.x -> 10.16.f.x ; decap: 10.16.f.x -> 10.32.f.x
+KEY_BASE = 42                         # tunnel t has key KEY_BASE + t
 
 
 def input_label(spec):
@@ -61,43 +75,215 @@ def input_label(spec):
             parts.append("seq")
     parts.append("%dB" % spec["size"])
     parts.append("%df" % spec["flows"])
+    if spec.get("tunnels", 1) != 1:
+        parts.append("%dt" % spec["tunnels"])
     return "-".join(parts)
 
 
-def _inner_ip(spec, i, direction):
-    """The inner IPv4/UDP packet of flow i (no Ethernet)."""
+def frames_for(spec):
+    """Packets in the pcap of a spec: >= flows, a multiple of tunnels, >= 3 per tunnel with seq."""
+    n, flows = spec.get("tunnels", 1), spec["flows"]
+    if n < 1:
+        raise ValueError("tunnels must be >= 1")
+    per = max(-(-flows // n), 3 if spec.get("seq") else 1)
+    return per * n
+
+
+def tunnel_of(spec, i):
+    """The tunnel (0..N-1) packet i of the pcap belongs to."""
+    return i % spec.get("tunnels", 1)
+
+
+def tunnel_key(spec, t):
+    """GRE key of tunnel t (None when the spec has no key)."""
+    if spec.get("key") is None:
+        return None
+    return spec["key"] + t if spec.get("tunnels", 1) > 1 else spec["key"]
+
+
+def tunnel_remote(spec, t):
+    """Remote (outer source of decap input) of tunnel t: one remote for one tunnel, else
+    spread over 203.0.113.2-251 so that the (remote, key) pairs differ in both fields."""
+    if spec.get("tunnels", 1) == 1:
+        return TUN_REMOTE
+    return "203.0.113.%d" % (2 + t % 250)
+
+
+def tunnel_prefix(t):
+    """Encap: tunnel t's inner /24 (10.16.0.0 + t*256: 10.16.0.0/24 ... 10.55.15.0/24)."""
+    return "10.%d.%d.0/24" % (16 + t // 256, t % 256)
+
+
+
+def _inner_fields(spec, i, direction):
+    """(src, dst, IP id, UDP sport, UDP dport) of the inner packet of flow i."""
     f = i % 256
-    if direction == "encap":
+    n = spec.get("tunnels", 1)
+    if direction == "encap" and n > 1:
+        t = tunnel_of(spec, i)
+        net = tunnel_prefix(t).rsplit(".", 1)[0]
+        src, dst = "10.0.0.%d" % (10 + i % 200), "%s.%d" % (net, 1 + (i // n) % 250)
+    elif direction == "encap":
         src, dst = "10.0.0.%d" % (10 + i % 200), "10.16.%d.%d" % (f, 1 + i % 250)
     else:
         src, dst = "10.16.%d.%d" % (f, 1 + i % 250), "10.32.%d.%d" % (f, 1 + i % 250)
-    return inner_ip(spec["size"], src, dst, 1024 + i, 5000 + i, i)
+    return src, dst, i & 0xffff, 1024 + i % 60000, 5000 + i % 60000
 
 
-def build_input(spec):
-    """List of scapy frames for an input spec."""
-    n = spec["flows"]
+def _pad(spec):
+    pad = spec["size"] - FCS - ETH_IP_UDP
+    if pad < 0:
+        raise ValueError("size %d is below the 64-byte minimum" % spec["size"])
+    return pad
+
+
+def _inner_ip(spec, i, direction):
+    """The inner IPv4/UDP packet of flow i (no Ethernet), as scapy layers."""
+    src, dst, ident, sport, dport = _inner_fields(spec, i, direction)
+    return (IP(src=src, dst=dst, ttl=INNER_TTL, id=ident)
+            / UDP(sport=sport, dport=dport) / Raw(b"\x00" * _pad(spec)))
+
+
+def gre_seq(i, n):
+    """Sequence number of a tunnel's packet i of n in the pcap (see the module text)."""
+    if n < 3:
+        raise ValueError("seq needs at least 3 packets in the pcap")
+    return (i * (2 ** 32 // n)) & 0xffffffff
+
+
+def build_input_scapy(spec):
+    """List of scapy frames for an input spec, built layer by layer (slow: the reference
+    that build_frames() must equal byte for byte; tests/integration/test_bench_harness.py)."""
+    n = frames_for(spec)
+    tunnels = spec.get("tunnels", 1)
     pkts = []
     for i in range(n):
         if spec["kind"] == "udp":
             p = Ether(dst=GW_PORT0_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
         elif spec["kind"] == "gre":
-            gre = gre_layer(key=spec.get("key"), csum=spec.get("csum"),
-                            seq=gre_seq(i, n) if spec.get("seq") else None)
+            gre = GRE(proto=0x0800)
+            t = tunnel_of(spec, i)
+            if spec.get("key") is not None:
+                gre.key_present = 1
+                gre.key = tunnel_key(spec, t)
+            if spec.get("csum"):
+                gre.chksum_present = 1   # scapy fills the checksum in
+            if spec.get("seq"):
+                gre.seqnum_present = 1
+                gre.sequence_number = gre_seq(i // tunnels, n // tunnels)
             p = (Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC)
-                 / IP(src=TUN_REMOTE, dst=GW_UNDERLAY, ttl=64, id=i) / gre
+                 / IP(src=tunnel_remote(spec, t), dst=GW_UNDERLAY, ttl=64, id=i & 0xffff) / gre
                  / _inner_ip(spec, i, "decap"))
         else:
             raise ValueError("unknown input kind %r" % spec["kind"])
-        pkts.append(freeze(p))
+        p = Ether(bytes(p))   # freeze lengths and checksums
+        pkts.append(p)
     return pkts
+
+
+def _mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def _ip4(s):
+    return bytes(int(x) for x in s.split("."))
+
+
+def _ipv4_header(src, dst, ttl, ident, proto, payload_len):
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, ident, 0, ttl, proto,
+                              0, _ip4(src), _ip4(dst)))
+    struct.pack_into("!H", h, 10, checksum(bytes(h)))
+    return bytes(h)
+
+
+def _inner_ip_raw(spec, i, direction):
+    """_inner_ip() as bytes, built with struct (what scapy writes, 50x faster)."""
+    src, dst, ident, sport, dport = _inner_fields(spec, i, direction)
+    payload = b"\x00" * _pad(spec)
+    ulen = 8 + len(payload)
+    pseudo = _ip4(src) + _ip4(dst) + struct.pack("!BBH", 0, 17, ulen)
+    udp = struct.pack("!HHHH", sport, dport, ulen, 0) + payload
+    ck = checksum(pseudo + udp)
+    udp = udp[:6] + struct.pack("!H", ck if ck else 0xffff) + udp[8:]
+    return _ipv4_header(src, dst, INNER_TTL, ident, 17, ulen) + udp
+
+
+def build_frames(spec):
+    """The frames (bytes) of an input spec: the same bytes as build_input_scapy(), fast."""
+    n = frames_for(spec)
+    tunnels = spec.get("tunnels", 1)
+    frames = []
+    for i in range(n):
+        if spec["kind"] == "udp":
+            f = _mac(GW_PORT0_MAC) + _mac(LAN_HOST_MAC) + b"\x08\x00" + \
+                _inner_ip_raw(spec, i, "encap")
+        elif spec["kind"] == "gre":
+            t = tunnel_of(spec, i)
+            inner = _inner_ip_raw(spec, i, "decap")
+            flags, opt = 0, b""
+            if spec.get("csum"):
+                flags |= 0x8000
+                opt += b"\x00\x00\x00\x00"
+            if spec.get("key") is not None:
+                flags |= 0x2000
+                opt += struct.pack("!I", tunnel_key(spec, t))
+            if spec.get("seq"):
+                flags |= 0x1000
+                opt += struct.pack("!I", gre_seq(i // tunnels, n // tunnels))
+            gre = struct.pack("!HH", flags, 0x0800) + opt + inner
+            if spec.get("csum"):
+                gre = gre[:4] + struct.pack("!H", checksum(gre)) + gre[6:]
+            f = (_mac(GW_PORT0_MAC) + _mac(UNDERLAY_NH_MAC) + b"\x08\x00"
+                 + _ipv4_header(tunnel_remote(spec, t), GW_UNDERLAY, 64, i & 0xffff, 47, len(gre))
+                 + gre)
+        else:
+            raise ValueError("unknown input kind %r" % spec["kind"])
+        frames.append(f)
+    return frames
+
+
+def build_input(spec):
+    """List of scapy frames for an input spec (parsed from build_frames())."""
+    return [Ether(f) for f in build_frames(spec)]
+
+
+def queue_of(spec, i, nq):
+    """The rx queue packet i reaches when a port spreads the input over nq queues the way
+    RSS on IPv4 addresses would: encap input by its inner flow (every packet differs),
+    decap input by its outer source, i.e. its tunnel's remote (one tunnel: one queue)."""
+    if nq == 1:
+        return 0
+    if spec["kind"] == "udp":
+        return i % nq
+    return (tunnel_of(spec, i) % 250) % nq
+
+
+def split_queues(spec, frames, nq):
+    """The frames of each of nq rx queues (queue_of()), in order; an empty queue is an error:
+    the vdev cannot replay an empty pcap, and the rows would not measure nq workers."""
+    out = [[] for _ in range(nq)]
+    for i, f in enumerate(frames):
+        out[queue_of(spec, i, nq)].append(f)
+    if any(not q for q in out):
+        raise ValueError("%s spreads over fewer than %d queues (one outer flow per tunnel)"
+                         % (input_label(spec), nq))
+    return out
+
+
+def write_pcap(path, frames):
+    """A classic pcap (Ethernet, microsecond stamps) of the frames: what wrpcap writes."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for fr in frames:
+            f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)))
+            f.write(fr)
 
 
 def write_input(spec, path, laps=1):
-    """Write the pcap of an input spec (laps > 1 repeats it, for validation)."""
-    pkts = build_input(spec)
-    wrpcap(path, pkts * laps)
-    return pkts
+    """Write the pcap of an input spec (laps > 1 repeats it, for validation); the frames."""
+    frames = build_frames(spec)
+    write_pcap(path, frames * laps)
+    return frames
 
 
 # --------------------------------------------------------------------- checks
@@ -115,23 +301,47 @@ def _forwarded_inner(inner_bytes):
     return bytes(ip)
 
 
+def _gre_fields(raw):
+    """Parse a GRE header by hand (flags, proto, csum, key, seq, header length)."""
+    flags = raw[0] << 8 | raw[1]
+    out = {"flags": flags, "proto": raw[2] << 8 | raw[3]}
+    off = 4
+    if flags & 0x8000:
+        out["csum"] = raw[off] << 8 | raw[off + 1]
+        off += 4
+    if flags & 0x2000:
+        out["key"] = int.from_bytes(raw[off:off + 4], "big")
+        off += 4
+    if flags & 0x1000:
+        out["seq"] = int.from_bytes(raw[off:off + 4], "big")
+        off += 4
+    out["hlen"] = off
+    return out
+
+
 def verify_encap(case, in_pkts, out_pkts):
-    """Every input frame leaves once, in order, as GRE to the remote with the tunnel's options."""
+    """Every input frame leaves once, in order, as GRE to its tunnel's remote with the
+    tunnel's options (key, checksum, per-tunnel consecutive sequence numbers)."""
     errs = []
     t = case.tunnel
+    spec = case.input
     if len(out_pkts) != len(in_pkts):
         errs.append("expected %d GRE frames out, got %d" % (len(in_pkts), len(out_pkts)))
-    prev_seq = None
+    prev_seq = {}
     for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
         raw = bytes(po)
         e = []
+        tun = tunnel_of(spec, n)
+        want_key = tunnel_key(dict(spec, key=t.get("key")), tun)
+        remote = tunnel_remote(spec, tun)
         if po.dst.lower() != UNDERLAY_NH_MAC or po.src.lower() != GW_PORT1_MAC or po.type != 0x0800:
             e.append("Ethernet %s > %s type %#x" % (po.src, po.dst, po.type))
         ip = raw[14:]
         ihl = (ip[0] & 0x0f) * 4
         o = IP(ip)
-        if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != TUN_REMOTE:
-            e.append("outer IP %s > %s proto %d" % (o.src, o.dst, o.proto))
+        if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != remote:
+            e.append("outer IP %s > %s proto %d (want %s > %s)"
+                     % (o.src, o.dst, o.proto, GW_UNDERLAY, remote))
         if o.len != len(ip):
             e.append("outer total length %d, frame carries %d" % (o.len, len(ip)))
         if not _ip_ok(ip):
@@ -141,8 +351,8 @@ def verify_encap(case, in_pkts, out_pkts):
         g = _gre_fields(ip[ihl:])
         if g["flags"] & 0x0007 or g["proto"] != 0x0800:
             e.append("GRE version/proto %#x/%#x" % (g["flags"] & 7, g["proto"]))
-        if ("key" in g) != (t.get("key") is not None) or g.get("key") != t.get("key"):
-            e.append("GRE key %r, tunnel has %r" % (g.get("key"), t.get("key")))
+        if ("key" in g) != (want_key is not None) or g.get("key") != want_key:
+            e.append("GRE key %r, tunnel has %r" % (g.get("key"), want_key))
         if ("csum" in g) != bool(t.get("csum")):
             e.append("GRE checksum present=%s, tunnel csum=%s" % ("csum" in g, t.get("csum")))
         elif "csum" in g and checksum(ip[ihl:]) != 0:
@@ -150,9 +360,9 @@ def verify_encap(case, in_pkts, out_pkts):
         if ("seq" in g) != bool(t.get("seq")):
             e.append("GRE seq present=%s, tunnel seq=%s" % ("seq" in g, t.get("seq")))
         elif "seq" in g:
-            if prev_seq is not None and g["seq"] != (prev_seq + 1) & 0xffffffff:
-                e.append("GRE seq %d after %d" % (g["seq"], prev_seq))
-            prev_seq = g["seq"]
+            if tun in prev_seq and g["seq"] != (prev_seq[tun] + 1) & 0xffffffff:
+                e.append("GRE seq %d after %d" % (g["seq"], prev_seq[tun]))
+            prev_seq[tun] = g["seq"]
         inner = ip[ihl + g["hlen"]:]
         want = _forwarded_inner(bytes(pi[IP]))
         if inner != want:
@@ -190,6 +400,27 @@ def read_pcap(path):
     return list(rdpcap(path))
 
 
+def read_frames(path):
+    """The frames of a classic pcap as bytes (fast: no scapy); either byte order."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        end = "<"
+    elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
+        end = ">"
+    else:
+        raise ValueError("%s: not a pcap file" % path)
+    out, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        out.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return out
+
+
 def flows_in(pkts):
     """Distinct inner 5-tuples in a list of input frames (udp or gre)."""
     seen = set()
@@ -205,5 +436,6 @@ if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: gen_bench.py SPEC_JSON OUT.pcap")
     s = json.loads(sys.argv[1])
-    pk = write_input(s, sys.argv[2])
-    print("%s: %d frames of %d bytes, %d flows" % (sys.argv[2], len(pk), len(pk[0]), flows_in(pk)))
+    fr = write_input(s, sys.argv[2])
+    print("%s: %d frames of %d bytes, %d flows"
+          % (sys.argv[2], len(fr), len(fr[0]), flows_in([Ether(f) for f in fr])))

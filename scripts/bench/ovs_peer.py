@@ -1,0 +1,302 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The OVS-DPDK peer of scripts/bench.sh (--peer ovs): Open vSwitch's DPDK build doing the
+same GRE encap and decap on the same vdevs, counted the same way.
+
+Recipe: /work/shared/reference/ovs-peer.md ("OVS-DPDK as the performance peer"). A private
+ovsdb-server and /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk run inside a network
+namespace this module creates (br-phy's LOCAL port is a tap: it lives there), with their
+own directory, EAL options --no-pci --in-memory and a unique --file-prefix, the main
+(non-PMD) threads on the first CPU of --cores and one PMD thread on the worker CPU.
+
+    encap: port "in" (net_pcap rx_pcap=udp input, infinite_rx) on br-int -> gre0
+           (legacy_l3, key/csum/seq, remote 203.0.113.2) -> native tunnel push -> br-phy
+           LOCAL -> port "out" (net_null, no-rx) on br-phy
+    decap: port "in" (net_pcap rx_pcap=GRE input) on br-phy -> LOCAL (tnl_pop: the frames
+           are to br-phy's MAC and IP) -> gre0 on br-int -> port "out" (net_null)
+
+Both directions route the inner packet as greway does (dec_ttl, and on decap new MACs).
+Rate: the "out" interface's tx_packets over the window (ovs-vsctl statistics), per second
+of the PMD thread's CPU time; cycles/pkt from that thread's CPU time, as for greway and
+testpmd. Checks instead of a frame-by-frame validation (OVS's GRE is checked on the wire by
+tests/integration/test_ovs_interop.py): no datapath_drop_* coverage counter moves, input
+and output agree within 1%, and the installed datapath flow has the tnl_push / tnl_pop
+action of the path.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import bench as B
+import gen_bench as G
+
+VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
+SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+PMD_COMMS = ("pmd",)          # OVS names its PMD threads pmd-c01/id:3 and the like
+IN_OF, OUT_OF, GRE_OF = 1, 2, 3
+
+
+class Unavailable(Exception):
+    """OVS-DPDK cannot run on this machine (a clear reason)."""
+
+
+def _run(argv, check=True, timeout=60):
+    r = subprocess.run([str(a) for a in argv], capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise B.Fail("%s: exit %d: %s" % (" ".join(map(str, argv[:4])), r.returncode,
+                                         (r.stderr or r.stdout).strip()[-800:]))
+    return r
+
+
+def _pid_alive(pid):
+    """Alive and not a zombie (ovs-peer.md pitfall 9)."""
+    st = B.read_file("/proc/%d/stat" % pid)
+    return bool(st) and st.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _kill_pidfile(path):
+    try:
+        pid = int(open(path).read().strip())
+    except (OSError, ValueError):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        end = time.monotonic() + 10
+        while time.monotonic() < end and _pid_alive(pid):
+            time.sleep(0.05)
+        if not _pid_alive(pid):
+            return
+
+
+class OvsPeer:
+    """Checks that OVS-DPDK can run; run() measures one case in a fresh instance."""
+
+    def __init__(self, bench):
+        self.b = bench
+        for tool in ("ovsdb-tool", "ovsdb-server", "ovs-vsctl", "ovs-ofctl", "ovs-appctl"):
+            if shutil.which(tool) is None:
+                raise Unavailable("%s not found (package openvswitch-switch; "
+                                  "scripts/deps.sh --bench installs it)" % tool)
+        if not os.access(VSWITCHD, os.X_OK):
+            raise Unavailable("%s not found (package openvswitch-switch-dpdk; "
+                              "scripts/deps.sh --bench installs it)" % VSWITCHD)
+        if os.geteuid() != 0:
+            raise Unavailable("needs root (network namespace, hugepages)")
+        if not bench.huge:
+            # OVS's DPDK memory is dpdk-socket-mem on hugepages; it has no --no-huge mode
+            # that its mempool sizing survives (ovs-peer.md: 128 MB = 64 hugepages)
+            raise Unavailable("no hugepages (%s); OVS-DPDK needs 128 MB of them"
+                              % ("--no-hugepages given" if bench.a.no_hugepages
+                                 else "could not reserve them"))
+        self.n = 0
+
+    def close(self):
+        pass
+
+    def run(self, case, inp, rep):
+        if case.workers != 1 or case.tunnels != 1:
+            raise B.Fail("%s: the OVS peer runs one PMD thread and one tunnel" % case.name)
+        self.n += 1
+        inst = _Instance(self.b, case, inp, "%d-%d" % (os.getpid(), self.n),
+                         self.b.path("%s.run%d" % (case.name, rep)))
+        try:
+            inst.start()
+            return inst.measure()
+        finally:
+            inst.stop()
+
+
+class _Instance:
+    def __init__(self, bench, case, inp, tag, logbase):
+        self.b, self.case, self.inp = bench, case, inp
+        self.ns = "gwb-ovs-%s" % tag
+        self.dir = "/run/gwb-ovs-%s" % tag            # short: unix socket paths <= 108 bytes
+        self.prefix = "gwbench-%s-ovs" % tag
+        self.logbase = logbase
+        self.env = ["env", "OVS_RUNDIR=" + self.dir, "OVS_DBDIR=" + self.dir,
+                    "OVS_LOGDIR=" + self.dir, "OVS_SYSCONFDIR=" + self.dir]
+        self.db = "unix:%s/db.sock" % self.dir
+        self.ctl = "%s/ovs-vswitchd.ctl" % self.dir
+        self.ns_made = False
+
+    def nsrun(self, *argv, check=True):
+        return _run(["ip", "netns", "exec", self.ns] + list(argv), check=check)
+
+    def vsctl(self, *args):
+        return _run(["ovs-vsctl", "--db=" + self.db, "--timeout=30"] + list(args))
+
+    def appctl(self, *args, check=True):
+        return _run(["ovs-appctl", "-t", self.ctl] + list(args), check=check)
+
+    def ofctl(self, *args):
+        return _run(self.env + ["ovs-ofctl"] + list(args))
+
+    def start(self):
+        c, g = self.case, G
+        cpus = self.b.cpus
+        main_cpu, pmd_cpu = int(cpus[0]), int(cpus[1] if len(cpus) > 1 else cpus[0])
+        os.makedirs(self.dir)
+        _run(["ip", "netns", "add", self.ns])
+        self.ns_made = True
+        self.nsrun("ip", "link", "set", "lo", "up")
+        self.nsrun("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", check=False)
+        d = self.dir
+        _run(["ovsdb-tool", "create", d + "/conf.db", SCHEMA])
+        self.nsrun(*self.env, "ovsdb-server", d + "/conf.db", "--remote=punix:%s/db.sock" % d,
+                   "--pidfile=%s/ovsdb-server.pid" % d, "--unixctl=%s/ovsdb-server.ctl" % d,
+                   "-vconsole:off", "--log-file=%s/ovsdb-server.log" % d, "--detach",
+                   "--no-chdir")
+        self.vsctl("--no-wait", "init")
+        self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
+                   "other_config:dpdk-init=true",
+                   "other_config:dpdk-socket-mem=128", "other_config:dpdk-socket-limit=128",
+                   "other_config:dpdk-lcore-mask=%#x" % (1 << main_cpu),
+                   "other_config:pmd-cpu-mask=%#x" % (1 << pmd_cpu),
+                   'other_config:dpdk-extra="--no-pci --in-memory --file-prefix=%s"'
+                   % self.prefix)
+        self.nsrun(*self.env, VSWITCHD, self.db, "--pidfile=%s/ovs-vswitchd.pid" % d,
+                   "--unixctl=%s" % self.ctl, "-vconsole:off",
+                   "--log-file=%s/ovs-vswitchd.log" % d, "--detach", "--no-chdir")
+        self.pid = int(open(d + "/ovs-vswitchd.pid").read().strip())
+        if self.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized").stdout.strip() != "true":
+            raise B.Fail("OVS-DPDK did not initialise DPDK; log %s/ovs-vswitchd.log" % d)
+
+        encap = c.path == "encap"
+        phy_mac = g.GW_PORT1_MAC if encap else g.GW_PORT0_MAC
+        in_dev = "net_pcap_ovs0,rx_pcap=%s,infinite_rx=1" % self.inp["pcap"]
+        out_dev = "net_null_ovs0,no-rx=1"
+        t = c.tunnel
+        opts = ["options:remote_ip=" + g.TUN_REMOTE, "options:local_ip=" + g.GW_UNDERLAY,
+                "options:packet_type=legacy_l3"]
+        if t.get("key") is not None:
+            opts.append("options:key=%d" % t["key"])
+        if t.get("csum"):
+            opts.append("options:csum=true")
+        if t.get("seq"):
+            opts.append("options:seq=true")
+        # the output port first, the input last: packets that arrive on a port ofproto does
+        # not know yet are upcall errors (ovs-peer.md)
+        self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
+                   "other_config:hwaddr=" + phy_mac)
+        self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev")
+        self.vsctl("add-port", "br-int", "gre0", "--", "set", "interface", "gre0", "type=gre",
+                   "ofport_request=%d" % GRE_OF, *opts)
+        out_br, in_br = ("br-phy", "br-int") if encap else ("br-int", "br-phy")
+        self.bridge_of = {"in": in_br, "out": out_br}
+        self.vsctl("add-port", out_br, "out", "--", "set", "interface", "out", "type=dpdk",
+                   "options:dpdk-devargs=" + out_dev, "ofport_request=%d" % OUT_OF)
+        self.nsrun("ip", "addr", "add", g.GW_UNDERLAY + "/24", "dev", "br-phy")
+        self.nsrun("ip", "link", "set", "br-phy", "up")
+        self.nsrun("ip", "route", "add", "203.0.113.0/24", "via", g.UNDERLAY_NH)
+        self.appctl("tnl/neigh/aging", "3600", check=False)
+        self.appctl("tnl/neigh/set", "br-phy", g.UNDERLAY_NH, g.UNDERLAY_NH_MAC)
+        for br in ("br-phy", "br-int"):
+            self.ofctl("del-flows", br)
+        if encap:
+            flows = [("br-int", "in_port=%d,ip,actions=dec_ttl,output:%d" % (IN_OF, GRE_OF)),
+                     ("br-phy", "in_port=LOCAL,actions=output:%d" % OUT_OF)]
+        else:
+            flows = [("br-phy", "in_port=%d,actions=LOCAL" % IN_OF),
+                     ("br-int", "in_port=%d,ip,actions=dec_ttl,mod_dl_src:%s,mod_dl_dst:%s,"
+                                "output:%d" % (GRE_OF, g.GW_PORT1_MAC, g.LAN_HOST_MAC, OUT_OF))]
+        for br, f in flows:
+            self.ofctl("add-flow", br, f)
+        self.vsctl("add-port", in_br, "in", "--", "set", "interface", "in", "type=dpdk",
+                   "options:dpdk-devargs=" + in_dev, "ofport_request=%d" % IN_OF)
+
+    def stats(self):
+        """Live rx/tx packet counters of every datapath port, read at one instant
+        (dpctl/show -s reads the netdevs; the database's statistics column is only
+        refreshed every 5 s): {port name: {"rx_packets": n, "tx_packets": n}}."""
+        return parse_dpctl_show(self.appctl("dpctl/show", "-s").stdout)
+
+    def drops(self):
+        out = {}
+        for line in self.appctl("coverage/show").stdout.splitlines():
+            w = line.split()
+            if w and w[0].startswith("datapath_drop"):
+                out[w[0]] = int(w[-1])
+        return out
+
+    def measure(self):
+        c, a = self.case, self.b.a
+        tid = _pmd_tid(self.pid)
+        time.sleep(max(a.warmup, 1.0))    # port add, upcalls, flow install
+        win = B.Window(self.pid, tid)
+        d0 = self.drops()
+        t0 = time.monotonic()
+        s0 = self.stats()
+        win.start()
+        time.sleep(a.seconds)
+        s1 = self.stats()
+        t1 = time.monotonic()
+        cpu = win.end()
+        d1 = self.drops()
+        dp = self.appctl("dpctl/dump-flows", check=False).stdout
+        perf = self.appctl("dpif-netdev/pmd-perf-show", check=False).stdout
+        with open(self.logbase + ".ovs.log", "a") as f:
+            f.write("\n--- dpctl/dump-flows\n%s\n--- pmd-perf-show\n%s\n" % (dp, perf))
+        if "in" not in s1 or "out" not in s1:
+            raise B.Fail("%s: OVS shows no in/out ports: %s" % (c.name, sorted(s1)))
+        out = s1["out"]["tx_packets"] - s0["out"]["tx_packets"]
+        inn = s1["in"]["rx_packets"] - s0["in"]["rx_packets"]
+        moved = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] != d0.get(k, 0)}
+        if out <= 0:
+            raise B.Fail("%s: nothing left OVS's out port (in %d); log %s/ovs-vswitchd.log, "
+                         "flows in %s.ovs.log" % (c.name, inn, self.dir, self.logbase))
+        if moved:
+            raise B.Fail("%s: OVS dropped packets during the run: %s" % (c.name, moved))
+        if abs(inn - out) > 0.01 * out:
+            raise B.Fail("%s: %d in on OVS's in port but %d out" % (c.name, inn, out))
+        action = "tnl_push" if c.path == "encap" else "tnl_pop"
+        if action not in dp:
+            raise B.Fail("%s: no %s in OVS's datapath flows: not the GRE path" % (c.name, action))
+        argv = [VSWITCHD, "(other_config: dpdk-lcore-mask, pmd-cpu-mask, dpdk-extra; ports "
+                "in=%s out=net_null no-rx)" % self.inp["pcap"]]
+        return self.b.result(out, t1 - t0, cpu, argv, None)
+
+    def stop(self):
+        d = self.dir
+        _kill_pidfile(d + "/ovs-vswitchd.pid")
+        _kill_pidfile(d + "/ovsdb-server.pid")
+        if os.path.isdir(d):
+            for name in ("ovs-vswitchd.log", "ovsdb-server.log"):
+                if os.path.exists(os.path.join(d, name)):
+                    shutil.copy(os.path.join(d, name), "%s.%s" % (self.logbase, name))
+            shutil.rmtree(d, ignore_errors=True)
+        if self.ns_made:
+            _run(["ip", "netns", "del", self.ns], check=False)
+        shutil.rmtree(os.path.join("/var/run/dpdk", self.prefix), ignore_errors=True)
+
+
+def parse_dpctl_show(text):
+    """'ovs-appctl dpctl/show -s' -> {port name: {"rx_packets": n, "tx_packets": n}}."""
+    ports, cur = {}, None
+    for line in text.splitlines():
+        m = re.match(r"\s*port \d+: (\S+)", line)
+        if m:
+            cur = ports.setdefault(m.group(1), {})
+            continue
+        m = re.match(r"\s*([RT]X) packets:(\d+)", line)
+        if m and cur is not None:
+            cur["rx_packets" if m.group(1) == "RX" else "tx_packets"] = int(m.group(2))
+    return ports
+
+
+def _pmd_tid(pid, timeout=20):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            for tid in os.listdir("/proc/%d/task" % pid):
+                comm = B.read_file("/proc/%d/task/%s/comm" % (pid, tid)).strip()
+                if comm.startswith(PMD_COMMS):
+                    return int(tid)
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    raise B.Fail("no OVS PMD thread (pmd*) in pid %d" % pid)
