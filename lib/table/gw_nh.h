@@ -21,7 +21,7 @@
 
 #include "gw_error.h"
 
-#define GW_NH_MAX 4096 /**< next hops; FIB entries hold 15-bit indices */
+#define GW_NH_MAX 32768 /**< next hops: as many as 15-bit FIB entries can name (tunnels take one each) */
 #define GW_NH_LEARNED_MAX (GW_NH_MAX / 4) /**< of which learned neighbours, at most */
 
 /** What a next hop does with a packet. */
