@@ -116,7 +116,7 @@ scan_file(const char *path, FILE *f, struct scan *sc, struct gw_error *err)
 		len = strnlen(buf, sizeof(buf));
 		if (len >= sizeof(buf) - 1 && buf[len - 1] != '\n')
 			return gw_error_set(err, -EINVAL, "%s:%u: line longer than %zu characters",
-					    path, lineno, sizeof(buf) - 3);
+					    path, lineno, sizeof(buf) - 2);
 		pos = memchr(buf, COMMENT, len);
 		if (pos != NULL && (pos == buf || pos[-1] != '\\'))
 			len = pos - buf;
