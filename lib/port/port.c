@@ -261,6 +261,9 @@ profile_apply(struct gw_port *p, const struct gw_profile_port *pp,
 		if (pp->rss_key_len == info->hash_key_size) {
 			rss->rss_key = (uint8_t *)(uintptr_t)pp->rss_key;
 			rss->rss_key_len = pp->rss_key_len;
+		} else if (info->hash_key_size == 0) {
+			GW_LOG(INFO, PORT, "%s: rss_key: the port reports no key size: PMD's "
+			       "default key kept", p->name);
 		} else {
 			GW_LOG(INFO, PORT, "%s: rss_key has %u bytes, the port's has %u: "
 			       "PMD's default key kept", p->name, pp->rss_key_len,
