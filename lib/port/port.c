@@ -225,8 +225,8 @@ offloads_offered(const struct gw_port *p, bool tx, uint64_t want, uint64_t capa)
 }
 
 /*
- * The profile on top of the defaults port_start computed: queues, RSS,
- * offloads and descriptor counts. Nothing here fails: what the port cannot do
+ * The profile on top of the defaults port_start computed: RSS, offloads and
+ * descriptor counts (the rx queue count is port_start's, before RSS). Nothing here fails: what the port cannot do
  * is left out and logged.
  */
 static void
@@ -237,12 +237,6 @@ profile_apply(struct gw_port *p, const struct gw_profile_port *pp,
 	struct rte_eth_rss_conf *rss = &conf->rx_adv_conf.rss_conf;
 	char names[256];
 
-	if ((pp->given & GW_PROF_RX_QUEUES) && pp->rx_queues != 0) {
-		p->nb_rxq = RTE_MIN(pp->rx_queues, info->max_rx_queues);
-		if (p->nb_rxq < pp->rx_queues)
-			GW_LOG(INFO, PORT, "%s: rx_queues %u: the device has %u", p->name,
-			       pp->rx_queues, info->max_rx_queues);
-	}
 	if (pp->given & GW_PROF_RSS_TYPES) {
 		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
 		rss->rss_hf = 0;
@@ -351,6 +345,12 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 				    nb_workers, nb_workers, info.max_tx_queues);
 	memset(&conf, 0, sizeof(conf));
 	p->nb_rxq = RTE_MIN(nb_workers, info.max_rx_queues);
+	if (pp != NULL && (pp->given & GW_PROF_RX_QUEUES) && pp->rx_queues != 0) {
+		p->nb_rxq = RTE_MIN(pp->rx_queues, info.max_rx_queues);
+		if (p->nb_rxq < pp->rx_queues)
+			GW_LOG(INFO, PORT, "%s: rx_queues %u: the device has %u", p->name,
+			       pp->rx_queues, info.max_rx_queues);
+	}
 	p->nb_txq = nb_workers;
 	if (p->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
 		/* GRE has no ports: spread on outer addresses, which keeps a tunnel on one queue */

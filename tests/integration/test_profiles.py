@@ -259,3 +259,16 @@ def test_tap_two_sites_with_profile(lab, greway_bin):
         c = gw.counters()
         assert c["tunnel"]["gre1"]["rx_packets"] >= 5 and c["tunnel"]["gre1"]["tx_packets"] >= 5
         assert c["drop"]["ip_csum"] == 0
+
+
+def test_null_fixed_queues_default_rss(greway_bin, run_id, workdir):
+    """rx_queues = 2 with one worker and no rss_types: both queues on the worker, and RSS on
+    with greway's default types (addresses only), as with several workers."""
+    prof = workdir / "q.ini"
+    prof.write_text("[net_null]\nrx_queues = 2\n")
+    rc, out, err = _run_null(greway_bin, run_id, workdir, prof)
+    assert rc == 0, err
+    got = applied(err)
+    assert got["port0"]["rxq"] == 2 and got["port0"]["txq"] == 1, err
+    assert "ipv4" in got["port0"]["rss"].split(","), err
+    assert "tcp" not in got["port0"]["rss"] and "udp" not in got["port0"]["rss"], err
