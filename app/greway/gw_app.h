@@ -23,6 +23,7 @@ struct gw_options {
 	const char *socket;      /**< -s: control socket path */
 	const char *pmd_profile; /**< -p: PMD profile file, NULL for none */
 	uint32_t idle_sleep_us;  /**< --idle-sleep-us: most a worker sleeps when idle */
+	bool check_profile;      /**< --check-profile: validate -p, print, exit */
 };
 
 extern struct gw_options gw_opts;

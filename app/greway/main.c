@@ -24,6 +24,7 @@
 #include "gw_dp.h"
 #include "gw_log.h"
 #include "gw_port.h"
+#include "gw_profile.h"
 #include "gw_rcu.h"
 #include "gw_stats.h"
 
@@ -32,6 +33,7 @@
 
 volatile bool gw_quit;
 volatile bool gw_dump_stats;
+static struct gw_profile profile; /* -p, loaded before any port is touched */
 
 static void
 on_signal(int sig)
@@ -63,6 +65,34 @@ collect_workers(unsigned int *ids)
 	return n;
 }
 
+/*
+ * -p: read the profile before any port is touched. A bad one is one line,
+ * FILE:LINE: reason, and exit 1. With --check-profile, print each section and
+ * return 0 (the caller exits); else return -1 for "go on".
+ */
+static int
+load_profile(const char *path, bool check)
+{
+	struct gw_error err = { 0 };
+	char line[512];
+	unsigned int i;
+
+	if (gw_profile_load(path, &profile, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	if (!check)
+		return -1;
+	printf("%s: valid, %u section(s)\n", path, profile.nb);
+	for (i = 0; i < profile.nb; i++) {
+		gw_profile_describe(&profile.sec[i], line, sizeof(line));
+		printf("  [%s] %s\n", profile.sec[i].driver[0] ? profile.sec[i].driver : "port",
+		       line);
+	}
+	fflush(stdout);
+	return 0;
+}
+
 static int
 run(void)
 {
@@ -77,6 +107,8 @@ run(void)
 	rc = gw_port_probe(&err);
 	if (rc < 0)
 		return fail("ports", &err);
+	if (gw_opts.pmd_profile != NULL)
+		gw_port_profile_set(&profile, gw_opts.pmd_profile);
 	nb_workers = collect_workers(ids);
 	main_works = rte_lcore_count() == 1;
 	if (gw_tables_init(socket) < 0) {
@@ -165,6 +197,13 @@ main(int argc, char **argv)
 	if (gw_quit) {
 		rte_eal_cleanup();
 		return EXIT_SUCCESS;
+	}
+	if (gw_opts.pmd_profile != NULL) {
+		rc = load_profile(gw_opts.pmd_profile, gw_opts.check_profile);
+		if (rc >= 0 || gw_opts.check_profile) {
+			rte_eal_cleanup();
+			return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		}
 	}
 	/*
 	 * Serve dpdk-dumpcap / dpdk-pdump (secondary processes). Without shared

@@ -20,7 +20,7 @@ usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
-		"       [--pmtu-timeout S]\n"
+		"       [--pmtu-timeout S] [--check-profile]\n"
 		"\n"
 		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
 		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"
@@ -30,7 +30,13 @@ usage(FILE *f, const char *prog)
 		"                       FILE:LINE: reason and greway exits 1\n"
 		"  -s SOCKET            control socket path (default %s): JSON-RPC 2.0, one\n"
 		"                       object per line; grewayctl talks to it\n"
-		"  -p PMD_PROFILE       per-PMD port profile (not implemented yet: refused)\n"
+		"  -p PMD_PROFILE       per-PMD port profile (INI, pmd-config/*.ini): queues,\n"
+		"                       descriptors, offloads, RSS, MTU, promiscuous, for every\n"
+		"                       port ([port]) and per driver ([net_tap], [net_ice], ...);\n"
+		"                       a bad line is reported as FILE:LINE: reason and greway\n"
+		"                       exits 1; offloads a port lacks are dropped (logged)\n"
+		"  --check-profile      with -p: validate the profile, print its sections and exit\n"
+		"                       (0 valid, 1 not); no port starts\n"
 		"  --idle-sleep-us N    a worker that keeps finding no packets sleeps up to N us\n"
 		"                       between polls (default %u; 0 = busy poll, for benchmarks)\n"
 		"  --pmtu-timeout S     how long an underlay path MTU learned from ICMP \"fragmentation\n"
@@ -47,6 +53,7 @@ gw_options_parse(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
 		{ "pmtu-timeout", required_argument, NULL, 't' },
+		{ "check-profile", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -63,8 +70,11 @@ gw_options_parse(int argc, char **argv)
 			gw_opts.socket = optarg;
 			break;
 		case 'p':
-			fprintf(stderr, "greway: -p: PMD profiles are not implemented yet\n");
-			return -1;
+			gw_opts.pmd_profile = optarg;
+			break;
+		case 'P':
+			gw_opts.check_profile = true;
+			break;
 		case 'i':
 			if (gw_uint_parse(optarg, 1000000, &v) < 0) {
 				fprintf(stderr,
@@ -93,6 +103,10 @@ gw_options_parse(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "greway: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if (gw_opts.check_profile && gw_opts.pmd_profile == NULL) {
+		fprintf(stderr, "greway: --check-profile needs -p PMD_PROFILE\n");
 		return -1;
 	}
 	return 0;

@@ -16,6 +16,7 @@
 
 #include "gw_cmd.h"
 #include "gw_error.h"
+#include "gw_profile.h"
 
 #define GW_PORT_MAX 32 /**< most ports greway drives */
 
@@ -30,8 +31,11 @@ struct gw_port {
 	bool mac_set;               /**< MAC given by link set: applied at start */
 	bool mtu_set;               /**< MTU given by link set: applied at start */
 	bool started;               /**< rte_eth_dev_start succeeded */
+	bool mac_soft;              /**< PMD cannot set its MAC: kept in software,
+				     port promiscuous */
 	bool tx_ip_cksum;           /**< outer IPv4 checksum offloaded at tx */
-	bool tx_multi_seg;          /**< sends chained mbufs (fragments are chains) */
+	bool tx_multi_seg;          /**< fragments may leave as chains of indirect mbufs
+				     (MULTI_SEGS on, MBUF_FAST_FREE off) */
 	uint16_t nb_rxq;            /**< rx queues configured */
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
 	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
@@ -46,6 +50,20 @@ extern uint16_t gw_nb_ports;                 /**< number of valid gw_ports[] */
  * @return 0, or -ENODEV (no port) / -ENOSPC (more than GW_PORT_MAX) with err set.
  */
 int gw_port_probe(struct gw_error *err);
+
+/**
+ * Take a PMD profile (-p) for the ports gw_port_probe found: each port gets
+ * [port] and the section of its driver (rte_eth_dev_info.driver_name) on top of
+ * the defaults, applied by gw_port_start_all. A profile MTU becomes the port's
+ * MTU now, so tunnels the startup file adds see it (link set mtu still wins).
+ * Without a call, ports start exactly as they always did.
+ *
+ * @param prof
+ *   The loaded profile; copied.
+ * @param path
+ *   Its file, for the logs.
+ */
+void gw_port_profile_set(const struct gw_profile *prof, const char *path);
 
 /**
  * Find a port by its user-visible name.
@@ -70,7 +88,8 @@ int gw_port_set(const struct gw_link_conf *conf, struct gw_error *err);
 
 /**
  * Configure and start every port: one rx queue per worker (as the PMD allows),
- * one tx queue per worker, offloads enabled where offered.
+ * one tx queue per worker, offloads enabled where offered; or, with a profile,
+ * what it asks for (offloads and RSS types the port lacks are dropped, logged).
  *
  * @param mp
  *   Mbuf pool for the rx queues.

@@ -19,6 +19,11 @@
 struct gw_port gw_ports[GW_PORT_MAX];
 uint16_t gw_nb_ports;
 
+/* -p: each port's merged profile; without -p, none and today's defaults */
+static bool have_profile;
+static struct gw_profile_port port_prof[GW_PORT_MAX];
+static unsigned int worker0_rxqs; /* (port, queue) pairs worker 0 polls, see dp.c */
+
 int
 gw_port_probe(struct gw_error *err)
 {
@@ -89,6 +94,7 @@ port_mac_set(struct gw_port *p, struct rte_ether_addr *mac, struct gw_error *err
 
 	if (rc == -ENOTSUP) {
 		rte_eth_promiscuous_enable(p->port_id);
+		p->mac_soft = true;
 		GW_LOG(INFO, PORT, "%s: PMD cannot set its MAC; promiscuous, MAC kept in software",
 		       p->name);
 		return 0;
@@ -162,19 +168,185 @@ gw_port_set(const struct gw_link_conf *conf, struct gw_error *err)
 	return 0;
 }
 
+void
+gw_port_profile_set(const struct gw_profile *prof, const char *path)
+{
+	struct rte_eth_dev_info info;
+	uint16_t i;
+
+	have_profile = true;
+	for (i = 0; i < gw_nb_ports; i++) {
+		struct gw_port *p = &gw_ports[i];
+		struct gw_profile_port *pp = &port_prof[i];
+		const char *drv = "?";
+		unsigned int n, j;
+		char secs[96];
+
+		if (rte_eth_dev_info_get(p->port_id, &info) == 0 && info.driver_name != NULL)
+			drv = info.driver_name;
+		gw_profile_resolve(prof, drv, pp);
+		for (n = 0, j = 0; j < prof->nb; j++) {
+			if (prof->sec[j].driver[0] == '\0')
+				n |= 1;
+			else if (strcmp(prof->sec[j].driver, drv) == 0)
+				n |= 2;
+		}
+		if (n == 0)
+			snprintf(secs, sizeof(secs), "no section applies, defaults");
+		else
+			snprintf(secs, sizeof(secs), "%s%s%s%s", n & 1 ? "[port]" : "",
+				 n == 3 ? " then " : "", n & 2 ? "[" : "", n & 2 ? drv : "");
+		GW_LOG(INFO, PORT, "%s: driver %s, profile %s: %s%s", p->name, drv, path, secs,
+		       n & 2 ? "]" : "");
+		if (pp->given & GW_PROF_MTU) {
+			p->mtu = pp->mtu;
+			p->mtu_set = true;
+		}
+	}
+}
+
 unsigned int
 gw_port_mbufs_needed(uint16_t nb_workers)
 {
-	/* rx and tx rings full, plus bursts in flight and the control thread's share */
-	return gw_nb_ports * nb_workers * (PORT_RXD + PORT_TXD) + nb_workers * 1024 + 4096;
+	unsigned int n = 0;
+	uint16_t i;
+
+	if (!have_profile) /* rx and tx rings full, plus bursts in flight and the control's */
+		return gw_nb_ports * nb_workers * (PORT_RXD + PORT_TXD) + nb_workers * 1024 + 4096;
+	for (i = 0; i < gw_nb_ports; i++) {
+		const struct gw_profile_port *pp = &port_prof[i];
+		unsigned int rxq = pp->rx_queues != 0 ? pp->rx_queues : nb_workers;
+
+		n += rxq * ((pp->given & GW_PROF_RX_DESC) ? pp->rx_desc : PORT_RXD);
+		n += nb_workers * ((pp->given & GW_PROF_TX_DESC) ? pp->tx_desc : PORT_TXD);
+	}
+	return n + nb_workers * 1024 + 4096;
+}
+
+/* Offloads the profile asks for and the port lacks: dropped, said once. */
+static uint64_t
+offloads_offered(const struct gw_port *p, bool tx, uint64_t want, uint64_t capa)
+{
+	char names[128];
+
+	if (want & ~capa) {
+		gw_profile_offload_names(tx, want & ~capa, names, sizeof(names));
+		GW_LOG(INFO, PORT, "%s: %s offloads %s not offered by the port: not used",
+		       p->name, tx ? "tx" : "rx", names);
+	}
+	return want & capa;
+}
+
+/*
+ * The profile on top of the defaults port_start computed: RSS, offloads and
+ * descriptor counts (the rx queue count is port_start's, before RSS). Nothing here fails: what the port cannot do
+ * is left out and logged.
+ */
+static void
+profile_apply(struct gw_port *p, const struct gw_profile_port *pp,
+	      const struct rte_eth_dev_info *info, struct rte_eth_conf *conf, uint16_t *nb_rxd,
+	      uint16_t *nb_txd)
+{
+	struct rte_eth_rss_conf *rss = &conf->rx_adv_conf.rss_conf;
+	char names[256];
+
+	if (pp->given & GW_PROF_RSS_TYPES) {
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+		rss->rss_hf = 0;
+		if (pp->rss_hf & ~info->flow_type_rss_offloads) {
+			gw_profile_rss_names(pp->rss_hf & ~info->flow_type_rss_offloads, names,
+					     sizeof(names));
+			GW_LOG(INFO, PORT, "%s: rss types %s not offered by the port: not used",
+			       p->name, names);
+		}
+		if (p->nb_rxq > 1 && (pp->rss_hf & info->flow_type_rss_offloads) != 0) {
+			conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			rss->rss_hf = pp->rss_hf & info->flow_type_rss_offloads;
+		}
+	}
+	if ((pp->given & GW_PROF_RSS_KEY) && conf->rxmode.mq_mode == RTE_ETH_MQ_RX_RSS) {
+		if (pp->rss_key_len == info->hash_key_size) {
+			rss->rss_key = (uint8_t *)(uintptr_t)pp->rss_key;
+			rss->rss_key_len = pp->rss_key_len;
+		} else if (info->hash_key_size == 0) {
+			GW_LOG(INFO, PORT, "%s: rss_key: the port reports no key size: PMD's "
+			       "default key kept", p->name);
+		} else {
+			GW_LOG(INFO, PORT, "%s: rss_key has %u bytes, the port's has %u: "
+			       "PMD's default key kept", p->name, pp->rss_key_len,
+			       info->hash_key_size);
+		}
+	}
+	if (pp->given & GW_PROF_RX_OFFLOADS) {
+		uint64_t want = pp->rx_offloads;
+
+		if ((want & RTE_ETH_RX_OFFLOAD_RSS_HASH) &&
+		    conf->rxmode.mq_mode != RTE_ETH_MQ_RX_RSS) {
+			GW_LOG(INFO, PORT, "%s: rx offload rss_hash needs RSS (several rx "
+			       "queues and rss_types the port offers): not used", p->name);
+			want &= ~RTE_ETH_RX_OFFLOAD_RSS_HASH;
+		}
+		conf->rxmode.offloads = offloads_offered(p, false, want, info->rx_offload_capa);
+	}
+	if (pp->given & GW_PROF_TX_OFFLOADS) {
+		conf->txmode.offloads = offloads_offered(p, true, pp->tx_offloads,
+							 info->tx_offload_capa);
+		if (conf->txmode.offloads & RTE_ETH_TX_OFFLOAD_GRE_TNL_TSO)
+			GW_LOG(INFO, PORT, "%s: gre_tnl_tso enabled on the port; greway's "
+			       "dataplane sends no TSO packets yet", p->name);
+	}
+	if (pp->given & GW_PROF_RX_DESC)
+		*nb_rxd = pp->rx_desc;
+	if (pp->given & GW_PROF_TX_DESC)
+		*nb_txd = pp->tx_desc;
+}
+
+/* One line with what the port runs with, for a port started with a profile. */
+static void
+profile_log(const struct gw_port *p, const struct rte_eth_conf *conf, uint16_t nb_rxd,
+	    uint16_t nb_txd)
+{
+	char rxo[128], txo[128], rss[256];
+	int promisc = rte_eth_promiscuous_get(p->port_id);
+
+	gw_profile_offload_names(false, conf->rxmode.offloads, rxo, sizeof(rxo));
+	gw_profile_offload_names(true, conf->txmode.offloads, txo, sizeof(txo));
+	gw_profile_rss_names(conf->rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ?
+			     conf->rx_adv_conf.rss_conf.rss_hf : 0, rss, sizeof(rss));
+	GW_LOG(INFO, PORT, "%s: applied: rxq %u txq %u rx_desc %u tx_desc %u rx_offloads %s "
+	       "tx_offloads %s rss %s%s mtu %u promiscuous %s", p->name, p->nb_rxq, p->nb_txq,
+	       nb_rxd, nb_txd, rxo, txo, rss,
+	       conf->rx_adv_conf.rss_conf.rss_key != NULL ? " (profile key)" : "", p->mtu,
+	       promisc == 1 ? "on" : promisc == 0 ? "off" : "unknown");
+}
+
+/* promiscuous = on|off of a profile, once the port runs; never fails the start. */
+static void
+profile_promisc(const struct gw_port *p, const struct gw_profile_port *pp)
+{
+	int rc;
+
+	if (!(pp->given & GW_PROF_PROMISC))
+		return;
+	if (!pp->promiscuous && p->mac_soft) {
+		GW_LOG(INFO, PORT, "%s: promiscuous off not applied: the PMD cannot set its "
+		       "MAC, greway filters on it in software", p->name);
+		return;
+	}
+	rc = pp->promiscuous ? rte_eth_promiscuous_enable(p->port_id) :
+			       rte_eth_promiscuous_disable(p->port_id);
+	if (rc != 0)
+		GW_LOG(INFO, PORT, "%s: promiscuous %s refused by the PMD: %s", p->name,
+		       pp->promiscuous ? "on" : "off", rte_strerror(-rc));
 }
 
 static int
 port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struct gw_error *err)
 {
+	const struct gw_profile_port *pp = have_profile ? &port_prof[p - gw_ports] : NULL;
+	uint16_t nb_rxd = PORT_RXD, nb_txd = PORT_TXD, want_rxd, want_txd, q;
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
-	uint16_t nb_rxd = PORT_RXD, nb_txd = PORT_TXD, q;
 	int rc, socket;
 
 	rc = rte_eth_dev_info_get(p->port_id, &info);
@@ -186,6 +358,12 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 				    nb_workers, nb_workers, info.max_tx_queues);
 	memset(&conf, 0, sizeof(conf));
 	p->nb_rxq = RTE_MIN(nb_workers, info.max_rx_queues);
+	if (pp != NULL && (pp->given & GW_PROF_RX_QUEUES) && pp->rx_queues != 0) {
+		p->nb_rxq = RTE_MIN(pp->rx_queues, info.max_rx_queues);
+		if (p->nb_rxq < pp->rx_queues)
+			GW_LOG(INFO, PORT, "%s: rx_queues %u: the device has %u", p->name,
+			       pp->rx_queues, info.max_rx_queues);
+	}
 	p->nb_txq = nb_workers;
 	if (p->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
 		/* GRE has no ports: spread on outer addresses, which keeps a tunnel on one queue */
@@ -196,10 +374,20 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	p->tx_multi_seg = conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	if (pp != NULL)
+		profile_apply(p, pp, &info, &conf, &nb_rxd, &nb_txd);
+	/* fast free wants every mbuf direct, from one pool: fragments are then copied whole */
+	p->tx_multi_seg = (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
+			  !(conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
 	p->tx_ip_cksum = conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	/* dp.c gives queue q to worker q % workers; a worker polls at most GW_PORT_MAX */
+	worker0_rxqs += (p->nb_rxq + nb_workers - 1) / nb_workers;
+	if (worker0_rxqs > GW_PORT_MAX)
+		return gw_error_set(err, -E2BIG, "%s: %u rx queues: a worker would poll more "
+				    "than %d queues (fewer rx_queues, or more workers)", p->name,
+				    p->nb_rxq, GW_PORT_MAX);
 
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
 	if (rc != 0)
@@ -215,9 +403,14 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 		if (rc < 0)
 			return rc;
 	}
+	want_rxd = nb_rxd;
+	want_txd = nb_txd;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0)
 		return gw_error_set(err, rc, "%s: descriptor counts refused", p->name);
+	if (pp != NULL && (nb_rxd != want_rxd || nb_txd != want_txd))
+		GW_LOG(INFO, PORT, "%s: descriptors %u rx %u tx adjusted by the PMD to %u rx %u tx",
+		       p->name, want_rxd, want_txd, nb_rxd, nb_txd);
 	socket = rte_eth_dev_socket_id(p->port_id);
 	if (socket < 0)
 		socket = SOCKET_ID_ANY;
@@ -246,6 +439,10 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 	if (!p->mac_set)
 		rte_eth_macaddr_get(p->port_id, &p->mac); /* some PMDs pick it at start */
 	gw_port_eth_word_update(p);
+	if (pp != NULL) {
+		profile_promisc(p, pp);
+		profile_log(p, &conf, nb_rxd, nb_txd);
+	}
 	GW_LOG(INFO, PORT, "%s: port %u started, %u rxq %u txq, mtu %u, tx ip cksum %s",
 	       p->name, p->port_id, p->nb_rxq, p->nb_txq, p->mtu,
 	       p->tx_ip_cksum ? "hardware" : "software");
@@ -258,6 +455,7 @@ gw_port_start_all(struct rte_mempool *mp, uint16_t nb_workers, struct gw_error *
 	uint16_t i;
 	int rc;
 
+	worker0_rxqs = 0;
 	for (i = 0; i < gw_nb_ports; i++) {
 		rc = port_start(&gw_ports[i], mp, nb_workers, err);
 		if (rc < 0)

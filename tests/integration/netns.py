@@ -341,14 +341,15 @@ def router(lab):
 
 
 def greway_site(lab, binary, r, site, tunnel_opts="key 1001", host_mtu=1472, extra_conf="",
-                ctl=None):
+                ctl=None, extra_args=()):
     """Site `site` ("A" or "B") with greway as its gateway.
 
     greway runs in namespace "gwX" with port0 = WAN tap (moved into the router
     namespace r, which routes between the sites) and port1 = LAN tap (moved
     into "hostX", the site's one host). With `ctl` (grewayctl's path) greway
     starts with an empty startup file and every line is given to grewayctl
-    instead. Returns (greway, host namespace)."""
+    instead. extra_args: greway's own arguments beyond -c and -s (default
+    --idle-sleep-us 200). Returns (greway, host namespace)."""
     me, peer = SITES[site], SITES["B" if site == "A" else "A"]
     s = site.lower()
     mac = {"A": "0a", "B": "0b"}[site]
@@ -365,7 +366,8 @@ route add {peer['lan']} via {peer['tun']}
     gw_ns = lab.netns(f"gw{s}")
     host = lab.netns(f"host{s}")
     wan, lan = f"g{s}-wan", f"g{s}-lan"
-    gw = lab.greway(binary, gw_ns, "" if ctl else conf, taps=(wan, lan), name=f"gw{site}")
+    gw = lab.greway(binary, gw_ns, "" if ctl else conf, taps=(wan, lan), name=f"gw{site}",
+                    extra_args=extra_args)
     for line in conf.splitlines() if ctl else ():
         words = line.split("#", 1)[0].split()
         if words:
