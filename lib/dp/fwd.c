@@ -94,7 +94,7 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 	return GW_DROP_NONE;
 }
 
-static enum gw_drop fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m,
+static enum gw_drop fragment(struct gw_lcore *lc, struct rte_mbuf *m,
 			     uint16_t mtu, struct gw_tunnel *t, const struct gw_nh *nh);
 
 /*
@@ -117,10 +117,10 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 	if (!forwarded)
 		return GW_DROP_TOO_BIG;
 	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-		return fragment(lc, b, m, mtu, t, nh);
+		return fragment(lc, m, mtu, t, nh);
 	if (t != NULL && (t->opts & GW_TUN_IGNORE_DF)) {
 		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		return fragment(lc, b, m, mtu, t, nh);
+		return fragment(lc, m, mtu, t, nh);
 	}
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
 			  true);
@@ -276,6 +276,17 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	return to_neigh(m, nh, out_port);
 }
 
+/*
+ * A fragment that cannot go is freed at once: one packet may make up to
+ * GW_FRAG_MAX of them, more than the burst's drop array has room for.
+ */
+static void
+frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
+{
+	lc->drops[why]++;
+	rte_pktmbuf_free(f);
+}
+
 #define GW_FRAG_MAX 16 /* pieces of one packet, at most: a 9000-byte jumbo over 576 */
 
 /*
@@ -287,7 +298,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
  * @return GW_DROP_NONE (m is consumed, *out_port untouched) or why m is dropped.
  */
 static __rte_noinline enum gw_drop
-fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu,
+fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu,
 	 struct gw_tunnel *t, const struct gw_nh *nh)
 {
 	struct rte_mbuf *frags[GW_FRAG_MAX];
@@ -310,15 +321,15 @@ fragment(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t m
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		/* a PMD that sends no chains gets the fragment copied into its header mbuf */
 		if (!gw_ports[out].tx_multi_seg && unlikely(rte_pktmbuf_linearize(f) < 0)) {
-			gw_burst_drop(lc, b, f, GW_DROP_TOO_BIG);
+			frag_drop(lc, f, GW_DROP_TOO_BIG);
 			continue;
 		}
 		port = UINT16_MAX;
 		why = t != NULL ? encap(lc, f, t, &port) : to_neigh(f, nh, &port);
 		if (unlikely(why != GW_DROP_NONE))
-			gw_burst_drop(lc, b, f, why);
+			frag_drop(lc, f, why);
 		else if (unlikely(!gw_ports[port].up))
-			gw_burst_drop(lc, b, f, GW_DROP_PORT_DOWN);
+			frag_drop(lc, f, GW_DROP_PORT_DOWN);
 		else
 			gw_tx_enqueue(lc, port, f);
 	}

@@ -180,3 +180,21 @@ def test_noignore_df_and_plain_route_refuse(ignore_df_run):
     assert not [f for f in res.wan_out if IP(f[14:]).dst in (IGN_REMOTES["d0"], "203.0.113.50")]
     assert res.tunnels["d0"]["tx_packets"] == 0
     assert len(res.wan_out) == 6  # d1 and d2, 3 each
+
+
+def test_fragments_that_cannot_go_are_counted_one_by_one(greway_bin, tmp_path_factory):
+    """Whole bursts of packets that split into fragments none of which can leave (the
+    tunnel's underlay neighbour never answers ARP): every fragment is counted and freed,
+    far more than a burst's worth, and greway keeps running and exits cleanly."""
+    conf = g.BASE_CONFIG + [
+        "route add 192.0.2.0/24 via 198.51.100.77",  # a gateway that never answers
+        f"tunnel add lost mode gre local {g.WAN_IP} remote 192.0.2.9",
+        "route add 10.20.0.0/24 dev lost",
+    ]
+    n = 64
+    lan = [g.lan_frame(udp(g.LAN_HOST, "10.20.0.1", 100 + i, 4000)) for i in range(n)]
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("fragdrop"), uuid.uuid4().hex[:6],
+                     conf, lan_in=lan, settle=0.5)
+    assert res.rc == 0, res.stderr
+    assert res.drops["neigh_unresolved"] == 3 * n  # 4000 bytes into 1476: 3 fragments each
+    assert res.wan_out == [] or all(f[12:14] == b"\x08\x06" for f in res.wan_out)  # ARP only
