@@ -57,7 +57,8 @@ from scapy.utils import checksum  # noqa: E402
 # Underlay: RFC 5737; inner networks: 10.x (never leave the vdevs anyway).
 from gwtraffic import (ETH_IP_UDP, FCS, GW_PORT0_MAC, GW_PORT1_MAC,  # noqa: F401,E402
                        GW_UNDERLAY, INNER_TTL, LAN_HOST_MAC, TUN_REMOTE, UNDERLAY_NH,
-                       UNDERLAY_NH_MAC)
+                       UNDERLAY_NH_MAC, gre_seq)
+from gwtraffic import gre_fields as _gre_fields  # noqa: E402
 
 INNER_SRC_NET = "10.16"   # encap: 10.0.0.x -> 10.16.f.x ; decap: 10.16.f.x -> 10.32.f.x
 KEY_BASE = 42                         # tunnel t has key KEY_BASE + t
@@ -142,13 +143,6 @@ def _inner_ip(spec, i, direction):
     src, dst, ident, sport, dport = _inner_fields(spec, i, direction)
     return (IP(src=src, dst=dst, ttl=INNER_TTL, id=ident)
             / UDP(sport=sport, dport=dport) / Raw(b"\x00" * _pad(spec)))
-
-
-def gre_seq(i, n):
-    """Sequence number of a tunnel's packet i of n in the pcap (see the module text)."""
-    if n < 3:
-        raise ValueError("seq needs at least 3 packets in the pcap")
-    return (i * (2 ** 32 // n)) & 0xffffffff
 
 
 def build_input_scapy(spec):
@@ -299,24 +293,6 @@ def _forwarded_inner(inner_bytes):
     ip.ttl -= 1
     ip.chksum = None
     return bytes(ip)
-
-
-def _gre_fields(raw):
-    """Parse a GRE header by hand (flags, proto, csum, key, seq, header length)."""
-    flags = raw[0] << 8 | raw[1]
-    out = {"flags": flags, "proto": raw[2] << 8 | raw[3]}
-    off = 4
-    if flags & 0x8000:
-        out["csum"] = raw[off] << 8 | raw[off + 1]
-        off += 4
-    if flags & 0x2000:
-        out["key"] = int.from_bytes(raw[off:off + 4], "big")
-        off += 4
-    if flags & 0x1000:
-        out["seq"] = int.from_bytes(raw[off:off + 4], "big")
-        off += 4
-    out["hlen"] = off
-    return out
 
 
 def verify_encap(case, in_pkts, out_pkts):

@@ -17,16 +17,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fuzz_check.h"
 #include "gw_cmd.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,      \
-				__LINE__, #cond);                                       \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
 
 static bool
 is_blank(char c)

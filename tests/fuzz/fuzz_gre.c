@@ -15,29 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "gw_gre.h"
 #include "ref_csum.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,      \
-				__LINE__, #cond);                                       \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* The receive rules of RFC 2784/2890 in the order gw_gre.h documents them. */
 static enum gw_drop

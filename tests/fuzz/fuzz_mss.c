@@ -17,23 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "gw_tcp.h"
 #include "ref_csum.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,      \
-				__LINE__, #cond);                                       \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /*
  * The rules of gw_tcp.h again: the offsets (from p) of the MSS values to

@@ -20,16 +20,8 @@
 
 #include <rte_ethdev.h>
 
+#include "fuzz_check.h"
 #include "gw_profile.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,      \
-				__LINE__, #cond);                                       \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
 
 #define RX_KNOWN (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_RSS_HASH)
 #define TX_KNOWN (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS |        \

@@ -15,16 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "gw_rpc.h"
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__,      \
-				__LINE__, #cond);                                       \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
 
 static void
 check_line_error(const struct gw_error *err)

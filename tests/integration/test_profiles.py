@@ -12,11 +12,12 @@ import subprocess
 import time
 
 import pytest
-from scapy.all import ICMP, IP, UDP
+from scapy.all import ICMP, IP
 
 import gwpcap as g
 from conftest import REPO, require_root, require_tool, run
 from netns import SITES, Lab, greway_site, router, stop_process, warm_up
+from test_startup import LIFE_CONF, life_traffic
 
 PROFILES = sorted((REPO / "pmd-config").glob("*.ini"))
 APPLIED = re.compile(r"greway: (port\d+): applied: rxq (\d+) txq (\d+) rx_desc (\d+) "
@@ -121,20 +122,8 @@ def test_missing_profile(greway_bin, workdir, run_id):
 
 # --- net_pcap: the same traffic with and without the profile ---
 
-WAN = g.WAN_IP
-PCAP_CONF = g.BASE_CONFIG + [
-    f"tunnel add t1 mode gre local {WAN} remote 203.0.113.2 key 42 csum seq",
-    "route add 10.16.0.0/24 dev t1",
-]
-
-
-def pcap_traffic():
-    lan = [g.lan_frame(bytes(IP(src=g.LAN_HOST, dst="10.16.0.2", id=i) / UDP(dport=i)
-                             / (b"p" * i))) for i in range(1, 6)]
-    wan = [g.wan_gre("203.0.113.2", bytes(IP(src="10.16.0.2", dst=g.LAN_HOST, id=100 + i)
-                                          / ICMP(seq=i)), key=42, csum=True, seq=i)
-           for i in range(4)]
-    return wan, lan
+# the lifecycle tests' config and traffic (test_startup.py), run with and without -p
+PCAP_CONF, pcap_traffic = LIFE_CONF, life_traffic
 
 
 def test_pcap_forwards_as_before_with_profile(greway_bin, workdir, run_id):
