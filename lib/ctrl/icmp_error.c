@@ -37,8 +37,7 @@
 #define ICMP_ERR_RATE  100
 #define ICMP_ERR_BURST 50
 
-static struct gw_tb bucket;
-static bool bucket_ready;
+static struct gw_tb bucket; /* set by gw_ctrl_init, before any worker runs */
 static uint16_t ip_id;
 
 void
@@ -46,7 +45,6 @@ gw_icmp_error_init(void)
 {
 	gw_tb_init(&bucket, rte_get_timer_hz(), ICMP_ERR_RATE, ICMP_ERR_BURST,
 		   rte_get_timer_cycles());
-	bucket_ready = true;
 }
 
 /* Our address on the side the packet came from (network order), 0 if none. */
@@ -103,8 +101,6 @@ icmp4_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
 void
 gw_icmp_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
 {
-	if (!bucket_ready)
-		gw_icmp_error_init();
 	if (!gw_tb_take(&bucket, rte_get_timer_cycles()))
 		gw_ctrl_drops[GW_DROP_ICMP_RATELIMIT]++;
 	else

@@ -72,9 +72,6 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
-	if ((tag & 0xff) == GW_PUNT_TOO_BIG &&
-	    !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-		return why; /* DF clear: fragmentation's business, not ICMP's */
 	if (!gw_icmp4_err_allowed(ip, m->data_len))
 		return why;
 	if (!gw_tb_take(&lc->icmp_tb, rte_rdtsc())) {

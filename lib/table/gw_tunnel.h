@@ -149,11 +149,4 @@ gw_tunnel_mss4_max(uint16_t mtu, uint16_t clamp_mss)
 	return mtu > GW_TCP_MSS_OVERHEAD_IPV4 ? mtu - GW_TCP_MSS_OVERHEAD_IPV4 : 1;
 }
 
-/** Bytes a tunnel adds in front of the inner packet (outer IP + GRE). */
-static inline unsigned int
-gw_tunnel_overhead(const struct gw_tunnel *t)
-{
-	return t->rw_len;
-}
-
 #endif /* GW_TUNNEL_H */

@@ -5,7 +5,9 @@ A peer with nopmtudisc (or a router on the way) splits big GRE packets. scapy
 fragments them here; greway must put each back together whatever the order,
 with other packets interleaved, and deliver the inner packet exactly once, byte
 for byte (TTL - 1). A packet with a fragment missing is given up after the
-timeout and counted as ip_fragment, as are overlapping fragments.
+timeout and counted as ip_fragment; so is a packet whose fragments overlap and never
+add up to a whole (rte_ip_frag holds them until the timeout too, it does not reject an
+overlap on arrival).
 """
 import uuid
 
@@ -73,5 +75,6 @@ def test_fragments_are_reassembled_and_delivered_once(reass):
 
 def test_incomplete_and_overlapping_are_counted(reass):
     res, _ = reass
-    # c: two fragments held until the timeout; d: the two that overlap
+    # c: two fragments held until the timeout; d: the two that overlap, also held until
+    # the timeout (they never complete), so this does not tell overlap from loss
     res.assert_drops({"ip_fragment": 4})
