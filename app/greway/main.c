@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_pdump.h>
+#include <rte_vect.h>
 
 #include "gw_app.h"
 #include "gw_apply.h"
@@ -26,6 +27,7 @@
 #include "gw_port.h"
 #include "gw_profile.h"
 #include "gw_rcu.h"
+#include "gw_simd.h"
 #include "gw_stats.h"
 
 #define MBUF_CACHE 256
@@ -104,6 +106,10 @@ run(void)
 	bool main_works;
 	int rc;
 
+	/* once, before any worker: EAL's --force-max-simd-bitwidth caps the width */
+	gw_simd_select(rte_vect_get_max_simd_bitwidth());
+	GW_LOG(INFO, MAIN, "packet kernels: %s (SIMD bit width allowed: %u)", gw_simd.name,
+	       rte_vect_get_max_simd_bitwidth());
 	rc = gw_port_probe(&err);
 	if (rc < 0)
 		return fail("ports", &err);

@@ -27,6 +27,7 @@
 #include "gw_app.h"
 #include "gw_log.h"
 #include "gw_rpc.h"
+#include "gw_simd.h"
 
 #define CLIENTS_MAX 16
 #define APPLY_ERROR (-32000) /* JSON-RPC server-defined range: the change was refused */
@@ -117,7 +118,7 @@ call_special(const struct gw_rpc_request *req, struct gw_error *err, int *code)
 		return NULL;
 	}
 	if (strcmp(req->method, "version") == 0)
-		return json_pack("{s:s}", "version", GW_VERSION);
+		return json_pack("{s:s, s:s}", "version", GW_VERSION, "simd", gw_simd.name);
 	text = gw_save_config();
 	if (text != NULL)
 		result = json_pack("{s:s}", "config", text);

@@ -3,7 +3,7 @@
  * DPDK telemetry commands, so dpdk-telemetry.py (and Telegraf, the upstream
  * exporter, ...) read greway's counters next to EAL's /ethdev/ and /eal/:
  *
- *     /greway/version          {"version": V}
+ *     /greway/version          {"version": V, "simd": KERNELS}
  *     /greway/stats            ports, drops, tunnels: every counter
  *     /greway/drops            drop reason -> count
  *     /greway/ports[,NAME]     port names, or one port's settings and counters
@@ -32,6 +32,7 @@
 #include "gw_app.h"
 #include "gw_nh.h"
 #include "gw_port.h"
+#include "gw_simd.h"
 #include "gw_stats.h"
 #include "gw_tunnel.h"
 
@@ -420,6 +421,7 @@ tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "version", GW_VERSION);
+	rte_tel_data_add_dict_string(d, "simd", gw_simd.name);
 	return 0;
 }
 

@@ -163,7 +163,8 @@ static const struct {
 	{ "version",
 	  "Usage: grewayctl version\n"
 	  "\n"
-	  "The version of the greway that answers on the socket.\n" },
+	  "The version of the greway that answers on the socket, and the variant of its\n"
+	  "packet kernels (simd scalar, avx2 or avx512; EAL's --force-max-simd-bitwidth).\n" },
 };
 
 int

@@ -173,7 +173,11 @@ print_stats(json_t *r)
 static void
 print_version(json_t *r)
 {
-	if (str(r, "version") != NULL)
+	if (str(r, "version") == NULL)
+		return;
+	if (str(r, "simd") != NULL)
+		printf("greway %s simd %s\n", str(r, "version"), str(r, "simd"));
+	else
 		printf("greway %s\n", str(r, "version"));
 }
 

@@ -17,6 +17,7 @@
 #include "gw_cmd.h"
 #include "gw_error.h"
 #include "gw_profile.h"
+#include "gw_simd.h"
 
 #define GW_PORT_MAX 32 /**< most ports greway drives */
 
@@ -26,6 +27,7 @@ struct gw_port {
 	uint16_t port_id;           /**< DPDK port id */
 	struct rte_ether_addr mac;  /**< our MAC on this port */
 	uint64_t eth_src_type;      /**< mac and the IPv4 ethertype as Ethernet bytes 6-13 */
+	struct gw_match16 eth_match; /**< a frame for classify's fast path: to mac, IPv4, IHL 5 */
 	uint16_t mtu;               /**< L3 MTU */
 	bool up;                    /**< administratively up (forwarding on) */
 	bool mac_set;               /**< MAC given by link set: applied at start */

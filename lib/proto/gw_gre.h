@@ -22,6 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include <rte_byteorder.h>
+
 #include "gw_drop.h"
 
 #define GW_GRE_F_CSUM    0x8000 /**< C: checksum and reserved1 present */
@@ -87,7 +91,52 @@ gw_gre_hdr_len(uint16_t flags)
  * @return
  *   GW_DROP_NONE, or GW_DROP_GRE_SHORT, GW_DROP_GRE_VERSION, GW_DROP_GRE_FLAGS.
  */
-enum gw_drop gw_gre_parse(const void *hdr, size_t len, struct gw_gre_info *info);
+static inline enum gw_drop
+gw_gre_parse(const void *hdr, size_t len, struct gw_gre_info *info)
+{
+	const uint8_t *p = hdr;
+	uint16_t flags, proto, hlen;
+	uint32_t word;
+	size_t off;
+
+	/* Lengths first: nothing past len is ever read. */
+	if (len < GW_GRE_HDR_MIN)
+		return GW_DROP_GRE_SHORT;
+	memcpy(&flags, p, 2);
+	flags = rte_be_to_cpu_16(flags);
+	if (flags & GW_GRE_VER_MASK)
+		return GW_DROP_GRE_VERSION;
+	if (flags & GW_GRE_F_REFUSED)
+		return GW_DROP_GRE_FLAGS;
+	hlen = gw_gre_hdr_len(flags);
+	if (hlen > len)
+		return GW_DROP_GRE_SHORT;
+
+	memcpy(&proto, p + 2, 2);
+	info->flags = flags & GW_GRE_F_OPTIONS;
+	info->proto = rte_be_to_cpu_16(proto);
+	info->hdr_len = hlen;
+	info->csum = 0;
+	info->key = 0;
+	info->seq = 0;
+	off = GW_GRE_HDR_MIN;
+	if (flags & GW_GRE_F_CSUM) {
+		/* reserved1 (p[off + 2..3]) is ignored on receipt */
+		memcpy(&proto, p + off, 2);
+		info->csum = rte_be_to_cpu_16(proto);
+		off += 4;
+	}
+	if (flags & GW_GRE_F_KEY) {
+		memcpy(&word, p + off, 4);
+		info->key = rte_be_to_cpu_32(word);
+		off += 4;
+	}
+	if (flags & GW_GRE_F_SEQ) {
+		memcpy(&word, p + off, 4);
+		info->seq = rte_be_to_cpu_32(word);
+	}
+	return GW_DROP_NONE;
+}
 
 /**
  * Write a GRE header.

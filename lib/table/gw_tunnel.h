@@ -57,6 +57,7 @@ struct gw_tunnel {
 	 */
 	uint16_t mss4_max;
 	uint16_t rw_sum;      /**< folded one's-complement sum of the outer IPv4 template */
+	uint16_t gre_sum;     /**< folded sum of the GRE template (checksum and sequence 0) */
 	uint8_t dscp;         /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
 	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
 	uint32_t local;       /**< outer source, network order */

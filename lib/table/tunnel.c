@@ -112,6 +112,8 @@ build_rewrite(struct gw_tunnel *t)
 	/* the per-packet checksum starts from this sum (length, ID, inherited TTL/TOS added) */
 	t->rw_sum = gw_ipv4_sum20(ip);
 	gre_len = gw_gre_build(hdr + sizeof(*ip), &gre);
+	/* and the GRE checksum from this one (sequence number and payload added) */
+	t->gre_sum = rte_raw_cksum(hdr + sizeof(*ip), gre_len);
 	t->rw_len = sizeof(*ip) + gre_len;
 	memset(t->rw, 0, sizeof(t->rw));
 	memcpy(t->rw + GW_TUNNEL_RW_MAX - t->rw_len, hdr, t->rw_len);

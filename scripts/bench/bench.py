@@ -574,6 +574,8 @@ class Bench:
     # ---- greway
     def gw_argv(self, case, vdevs, conf, tag, workers=1):
         argv = [self.greway] + self.eal(tag, workers)
+        if self.a.simd_bitwidth:
+            argv.append("--force-max-simd-bitwidth=%d" % self.a.simd_bitwidth)
         for v in vdevs:
             argv += ["--vdev", v]
         return argv + ["--", "-c", conf, "-s", self.path(case.name + ".sock"),
@@ -950,6 +952,9 @@ def main():
                          "(default 1)")
     ap.add_argument("--peer", default="",
                     help="also run this peer on the sweep paths: ovs (Open vSwitch DPDK)")
+    ap.add_argument("--simd-bitwidth", type=int, default=0, metavar="N",
+                    help="greway's EAL --force-max-simd-bitwidth=N: 64 runs the scalar "
+                         "kernels, 512 allows AVX-512 (default: EAL's, 256)")
     ap.add_argument("--no-hugepages", action="store_true", help="use --no-huge -m 1024")
     ap.add_argument("--perf", action="store_true",
                     help="perf record (cpu-clock) the worker thread in each window; top symbols")

@@ -238,7 +238,8 @@ def test_show_text_and_json(ctl_bin, daemon):
     assert [line.split()[1] for line in text[3:]] == list(data["drops"])
 
     text, data = show(ctl_bin, daemon, "version")
-    assert text == [f"greway {data['version']}"]
+    assert text == [f"greway {data['version']} simd {data['simd']}"]
+    assert data["simd"] in ("scalar", "avx2", "avx512")
 
 
 def test_tunnel_show_every_option(ctl_bin, daemon):

@@ -243,7 +243,8 @@ def test_version_help_and_builtin_commands(gw):
     ver, cmds, helptext, ethdevs, ethstats = telemetry(
         gw.prefix, "/greway/version", "/", "/help,/greway/stats", "/ethdev/list",
         "/ethdev/stats,0")
-    assert ver == {"version": version}
+    assert ver == {"version": version, "simd": ver["simd"]}
+    assert ver["simd"] in ("scalar", "avx2", "avx512")
     for c in ("/greway/version", "/greway/stats", "/greway/drops", "/greway/ports",
               "/greway/tunnels"):
         assert c in cmds
