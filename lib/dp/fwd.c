@@ -92,44 +92,15 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 	return GW_DROP_NONE;
 }
 
-static enum gw_drop fragment(struct gw_lcore *lc, struct rte_mbuf *m,
-			     uint16_t mtu, struct gw_tunnel *t, const struct gw_nh *nh);
-
-/*
- * Larger than the egress MTU: fragmented when DF is clear (RFC 791; before
- * encapsulation, so the peer gets whole GRE packets), an ICMP error when DF
- * is set, a plain drop for the gateway's own packets. t: the tunnel it goes
- * into, or NULL for a neighbour nh. A tunnel with ignore-df fragments DF
- * packets too, and its fragments carry DF clear: the sender asked for no
- * fragmentation and the operator overrode it, so the pieces are what a
- * DF-clear packet would have become. rte_ipv4_fragment_packet() refuses DF
- * packets (-ENOTSUP), so DF is cleared before the call; fragment() recomputes
- * each fragment's header checksum, so the original's is not touched here.
- */
-static inline enum gw_drop
-too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
-	bool forwarded, struct gw_tunnel *t, const struct gw_nh *nh)
-{
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-
-	if (!forwarded)
-		return GW_DROP_TOO_BIG;
-	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-		return fragment(lc, m, mtu, t, nh);
-	if (t != NULL && (t->opts & GW_TUN_IGNORE_DF)) {
-		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		return fragment(lc, m, mtu, t, nh);
-	}
-	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
-			  true);
-}
-
 /*
  * Sequence numbers taken a run at a time: a tunnel's packets that follow
  * each other in a burst share one atomic add (a locked instruction costs
  * about 20 cycles, more than the rest of the header). A number reserved for
  * a packet that is then dropped is never sent: the peer sees a gap, which
- * RFC 2890 §2.2 receivers accept as loss.
+ * RFC 2890 §2.2 receivers accept as loss. Fragments of one packet take
+ * their numbers from the same block (each is a GRE packet of its own), and
+ * a block that runs out is followed by one sized for the rest of the run:
+ * numbers only grow in the order packets are queued for tx.
  */
 struct seq_block {
 	const struct gw_tunnel *t; /**< whose numbers these are */
@@ -153,6 +124,38 @@ seq_take(struct seq_block *sb, struct gw_tunnel *t)
 	}
 	sb->left--;
 	return sb->next++;
+}
+
+static enum gw_drop fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu,
+			     struct gw_tunnel *t, const struct gw_nh *nh, struct seq_block *sb);
+
+/*
+ * Larger than the egress MTU: fragmented when DF is clear (RFC 791; before
+ * encapsulation, so the peer gets whole GRE packets), an ICMP error when DF
+ * is set, a plain drop for the gateway's own packets. t: the tunnel it goes
+ * into, or NULL for a neighbour nh. A tunnel with ignore-df fragments DF
+ * packets too, and its fragments carry DF clear: the sender asked for no
+ * fragmentation and the operator overrode it, so the pieces are what a
+ * DF-clear packet would have become. rte_ipv4_fragment_packet() refuses DF
+ * packets (-ENOTSUP), so DF is cleared before the call; fragment() recomputes
+ * each fragment's header checksum, so the original's is not touched here.
+ */
+static inline enum gw_drop
+too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu, bool decapped,
+	bool forwarded, struct gw_tunnel *t, const struct gw_nh *nh, struct seq_block *sb)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	if (!forwarded)
+		return GW_DROP_TOO_BIG;
+	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+		return fragment(lc, m, mtu, t, nh, sb);
+	if (t != NULL && (t->opts & GW_TUN_IGNORE_DF)) {
+		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		return fragment(lc, m, mtu, t, nh, sb);
+	}
+	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG | (uint32_t)mtu << 8, decapped,
+			  true);
 }
 
 /*
@@ -319,11 +322,11 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, bool decapped, bo
 	if (nh->kind == GW_NH_TUNNEL) {
 		t = gw_tunnels[nh->tunnel];
 		if (unlikely(m->pkt_len > t->mtu))
-			return too_big(lc, b, m, t->mtu, decapped, dec_ttl, t, nh);
+			return too_big(lc, b, m, t->mtu, decapped, dec_ttl, t, nh, sb);
 		return encap(lc, m, t, out_port, sb);
 	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
-		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl, NULL, nh);
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, decapped, dec_ttl, NULL, nh, sb);
 	return to_neigh(m, nh, out_port);
 }
 
@@ -350,10 +353,9 @@ frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
  */
 static __rte_noinline enum gw_drop
 fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu,
-	 struct gw_tunnel *t, const struct gw_nh *nh)
+	 struct gw_tunnel *t, const struct gw_nh *nh, struct seq_block *sb)
 {
 	struct rte_mbuf *frags[GW_FRAG_MAX];
-	struct seq_block sb = { .t = NULL };
 	uint16_t port, hl, out = t != NULL ? gw_nhs[t->unh].port : nh->port;
 	enum gw_drop why;
 	int32_t n, i;
@@ -365,12 +367,6 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu,
 	if (unlikely(n < 0))
 		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
 	rte_pktmbuf_free(m);
-	if (t != NULL && t->seq_off != 0) {
-		/* one number per fragment: each is a GRE packet of its own */
-		sb.t = t;
-		sb.next = __atomic_fetch_add(&t->tx_seq, (uint32_t)n, __ATOMIC_RELAXED);
-		sb.left = (uint32_t)n;
-	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = frags[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
@@ -383,7 +379,7 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu,
 			continue;
 		}
 		port = UINT16_MAX;
-		why = t != NULL ? encap(lc, f, t, &port, &sb) : to_neigh(f, nh, &port);
+		why = t != NULL ? encap(lc, f, t, &port, sb) : to_neigh(f, nh, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			frag_drop(lc, f, why);
 		else if (unlikely(!gw_ports[port].up))
