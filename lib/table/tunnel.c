@@ -12,7 +12,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ip.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "gw_addr.h"
@@ -52,7 +52,9 @@ gw_tunnel_init(int socket)
 		.name = "gw_tunnels",
 		.entries = GW_TUNNEL_MAX * 2,
 		.key_len = sizeof(struct gw_tunnel_key),
-		.hash_func = rte_jhash,
+		/* CRC32 instructions: two for a 16-byte key, a third of jhash's cost per
+		 * packet with many tunnels (doc/benchmarks.md) */
+		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
