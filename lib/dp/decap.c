@@ -188,7 +188,12 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t
 			kp[nkeys++] = &keys[i];
 		run[i] = nkeys - 1;
 	}
-	rte_hash_lookup_bulk_data(gw_tunnel_hash, kp, nkeys, &hits, data);
+	if (likely(nkeys == 1)) {
+		/* one peer's burst: the single lookup skips the bulk path's staging */
+		hits = rte_hash_lookup_data(gw_tunnel_hash, kp[0], &data[0]) >= 0;
+	} else {
+		rte_hash_lookup_bulk_data(gw_tunnel_hash, kp, nkeys, &hits, data);
+	}
 
 	/* Stage 3: policy, strip, inner check. */
 	for (i = 0; i < nok; i++) {
