@@ -136,14 +136,16 @@ classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
 }
 
 /*
- * A frame match4 found to be for us, IPv4, IHL 5: the Ethernet, version and
- * IHL checks are done; the lengths and the checksum remain.
+ * A frame whose first 16 bytes match the port's template: for us, IPv4,
+ * IHL 5. Those bytes may lie past a runt's end (the data room holds an
+ * older frame's), so a frame shorter than the two headers goes to
+ * classify_one, which names what is wrong with it.
  */
 static __rte_always_inline int
-classify_fast(struct rte_mbuf *m, uint32_t *dst)
+classify_fast(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
 {
 	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)))
-		return GW_DROP_IP_HEADER;
+		return classify_one(port, m, dst);
 	return classify_ipv4(m, sizeof(struct rte_ipv4_hdr), dst);
 }
 
@@ -225,7 +227,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			prefetch_packet(pkts[j]);
 		fast = gw_match16_test4(frame, &p->eth_match);
 		for (j = i; j < i + 4; j++) {
-			rc = likely(fast & 1u << (j - i)) ? classify_fast(pkts[j], &dst[nl3]) :
+			rc = likely(fast & 1u << (j - i)) ? classify_fast(p, pkts[j], &dst[nl3]) :
 							    classify_one(p, pkts[j], &dst[nl3]);
 			cls_sort(lc, &b, pkts[j], rc, l3, &nl3);
 		}

@@ -119,7 +119,8 @@ seq_take(struct seq_block *sb, struct gw_tunnel *t)
 		while (run < sb->nb_nh && sb->nh[run] == sb->nh[0])
 			run++;
 		sb->t = t;
-		sb->next = __atomic_fetch_add(&t->tx_seq, run, __ATOMIC_RELAXED);
+		sb->next = __atomic_fetch_add(&gw_tunnel_tx_seq[t->idx].next, run,
+					      __ATOMIC_RELAXED);
 		sb->left = run;
 	}
 	sb->left--;

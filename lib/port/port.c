@@ -73,12 +73,7 @@ gw_port_eth_word_update(struct gw_port *p)
 	memcpy(&w, p->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	memcpy((uint8_t *)&w + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
 	__atomic_store_n(&p->eth_src_type, w, __ATOMIC_RELAXED);
-	/*
-	 * Not one store: while the MAC changes, a worker may compare a burst
-	 * with a template half old, half new. Frames to the old or the new MAC
-	 * then take the slow path, which checks them against p->mac; only a
-	 * frame sent to that mix of the two could pass, for that burst.
-	 */
+	/* workers see the old MAC or the new one (gw_match16_eth_ipv4) */
 	gw_match16_eth_ipv4(&p->eth_match, p->mac.addr_bytes);
 }
 

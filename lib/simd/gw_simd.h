@@ -32,12 +32,20 @@ enum gw_simd_isa {
 };
 
 /**
- * What the first 16 bytes of a frame must hold: bytes[i] wherever mask[i] is
- * 0xff; the other bytes are not looked at.
+ * What the first 16 bytes of a frame must hold: bytes.b[i] wherever
+ * mask.b[i] is 0xff; the other bytes are not looked at. As 64-bit words
+ * (w, memory order) it is read and written one word at a time, atomically:
+ * workers compare frames with it while the control thread changes a MAC.
  */
 struct gw_match16 {
-	uint8_t bytes[16]; /**< expected values, 0 where mask is 0 */
-	uint8_t mask[16];  /**< 0xff: compared, 0: ignored */
+	union {
+		uint8_t b[16];  /**< expected values, 0 where the mask is 0 */
+		uint64_t w[2];  /**< the same bytes as two words */
+	} bytes;
+	union {
+		uint8_t b[16];  /**< 0xff: compared, 0: ignored */
+		uint64_t w[2];  /**< the same bytes as two words */
+	} mask;
 } __attribute__((aligned(16)));
 
 /** One variant of every kernel. */
@@ -80,6 +88,11 @@ enum gw_simd_isa gw_simd_select(unsigned int max_bitwidth);
 /**
  * The template of a frame greway takes the fast path for: Ethernet to mac,
  * ethertype IPv4, IPv4 version 4 with a 20-byte header.
+ *
+ * Safe while workers read m: the mask and the second word never change
+ * (they are stored again with the values they have), and the destination
+ * MAC is the first word, stored last, in one atomic store. A reader sees the
+ * old MAC or the new one, never a mix and never an empty mask.
  */
 void gw_match16_eth_ipv4(struct gw_match16 *m, const uint8_t mac[6]);
 
@@ -96,13 +109,13 @@ void gw_match16_eth_ipv4(struct gw_match16 *m, const uint8_t mac[6]);
 static inline unsigned int
 gw_match16_test4(const void *const frame[4], const struct gw_match16 *m)
 {
-	uint64_t b0, b1, k0, k1, x0, x1;
+	uint64_t b0 = __atomic_load_n(&m->bytes.w[0], __ATOMIC_RELAXED);
+	uint64_t b1 = __atomic_load_n(&m->bytes.w[1], __ATOMIC_RELAXED);
+	uint64_t k0 = __atomic_load_n(&m->mask.w[0], __ATOMIC_RELAXED);
+	uint64_t k1 = __atomic_load_n(&m->mask.w[1], __ATOMIC_RELAXED);
+	uint64_t x0, x1;
 	unsigned int i, hit = 0;
 
-	memcpy(&b0, m->bytes, 8);
-	memcpy(&b1, m->bytes + 8, 8);
-	memcpy(&k0, m->mask, 8);
-	memcpy(&k1, m->mask + 8, 8);
 	for (i = 0; i < 4; i++) {
 		memcpy(&x0, frame[i], 8);
 		memcpy(&x1, (const uint8_t *)frame[i] + 8, 8);

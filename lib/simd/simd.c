@@ -81,11 +81,19 @@ gw_simd_select(unsigned int max_bitwidth)
 void
 gw_match16_eth_ipv4(struct gw_match16 *m, const uint8_t mac[6])
 {
-	memset(m, 0, sizeof(*m));
-	memcpy(m->bytes, mac, 6);
-	memset(m->mask, 0xff, 6);
-	m->bytes[12] = 0x08; /* ethertype 0x0800, network order */
-	m->bytes[13] = 0x00;
-	m->bytes[14] = 0x45; /* version 4, IHL 5 */
-	memset(m->mask + 12, 0xff, 3);
+	struct gw_match16 t;
+	unsigned int i;
+
+	memset(&t, 0, sizeof(t));
+	memcpy(t.bytes.b, mac, 6);
+	memset(t.mask.b, 0xff, 6);
+	t.bytes.b[12] = 0x08; /* ethertype 0x0800, network order */
+	t.bytes.b[13] = 0x00;
+	t.bytes.b[14] = 0x45; /* version 4, IHL 5 */
+	memset(t.mask.b + 12, 0xff, 3);
+	/* what never changes first, the MAC word last (see gw_simd.h) */
+	for (i = 0; i < 2; i++)
+		__atomic_store_n(&m->mask.w[i], t.mask.w[i], __ATOMIC_RELAXED);
+	__atomic_store_n(&m->bytes.w[1], t.bytes.w[1], __ATOMIC_RELAXED);
+	__atomic_store_n(&m->bytes.w[0], t.bytes.w[0], __ATOMIC_RELEASE);
 }

@@ -65,7 +65,6 @@ struct gw_tunnel {
 
 	/** Written per packet: kept off the read-mostly line above. */
 	uint32_t rx_seq __rte_cache_aligned; /**< last accepted sequence number */
-	uint32_t tx_seq;                      /**< next sequence number to send */
 	uint8_t rx_seq_valid;                 /**< a sequence number was accepted */
 
 	struct gw_tunnel_conf conf; /**< as configured, for show and change */
@@ -79,6 +78,18 @@ struct gw_tunnel {
 extern unsigned int gw_pmtu_timeout_s; /**< --pmtu-timeout */
 
 extern struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX]; /**< by index; NULL when free */
+
+/**
+ * The next sequence number to send, by tunnel index: outside the tunnel
+ * object, so that `tunnel change` (a new object) cannot hand out again a
+ * number a worker took from the old object while the change was published.
+ * One cache line each: workers sending into different tunnels never share one.
+ */
+struct gw_tunnel_tx_seq {
+	uint32_t next; /**< taken with an atomic add */
+} __rte_cache_aligned;
+
+extern struct gw_tunnel_tx_seq gw_tunnel_tx_seq[GW_TUNNEL_MAX]; /**< by tunnel index */
 extern struct rte_hash *gw_tunnel_hash;             /**< gw_tunnel_key -> tunnel */
 extern struct rte_hash *gw_tunnel_pair_hash;        /**< (local, remote) -> count */
 

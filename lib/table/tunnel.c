@@ -26,6 +26,7 @@
 #include "gw_tunnel.h"
 
 struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
+struct gw_tunnel_tx_seq gw_tunnel_tx_seq[GW_TUNNEL_MAX];
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash;
 struct rte_hash *gw_tunnel_pair_hash;
@@ -255,6 +256,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	t = tunnel_new(conf, idx);
 	if (t == NULL)
 		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
+	/* a free index has no reader left (its tunnel was freed after a grace period) */
+	__atomic_store_n(&gw_tunnel_tx_seq[idx].next, 0, __ATOMIC_RELAXED);
 	tunnel_key_of(t, &k);
 	if (key_taken(&k, NULL)) {
 		rte_free(t);
@@ -357,7 +360,6 @@ gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 				    conf.name);
 	}
 	t->nh = old->nh;
-	t->tx_seq = old->tx_seq; /* the peer keeps seeing increasing numbers */
 	if (t->local == old->local && t->remote == old->remote) { /* the same path */
 		t->pmtu = old->pmtu;
 		t->pmtu_expire = old->pmtu_expire;
