@@ -171,12 +171,13 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
  * multiples of 4, so the payload's 16-bit words are the checksum's.
  */
 static inline uint16_t
-gre_csum(const struct gw_tunnel *t, const uint8_t *inner, uint32_t inner_len, uint16_t ihl,
+gre_csum(const struct gw_tunnel *t, const struct rte_ipv4_hdr *in, uint32_t inner_len,
 	 uint32_t seq_be)
 {
+	uint16_t ihl = (in->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 	uint32_t sum = (uint32_t)t->gre_sum + (seq_be & 0xffff) + (seq_be >> 16);
 
-	return (uint16_t)~gw_simd.cksum(inner + ihl, inner_len - ihl, sum);
+	return (uint16_t)~gw_simd.cksum((const uint8_t *)in + ihl, inner_len - ihl, sum);
 }
 
 static __rte_always_inline enum gw_drop
@@ -185,7 +186,6 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 {
 	struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t inner_len = m->pkt_len, seq = 0, csum;
-	uint16_t ihl = (in->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 	const struct gw_nh *un;
 	struct rte_ipv4_hdr *ip;
 	uint16_t unh, port;
@@ -245,7 +245,7 @@ encap(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_tunnel *t, uint16_t *ou
 		uint16_t sum = 0;
 
 		if (likely(rte_pktmbuf_is_contiguous(m))) {
-			sum = gre_csum(t, (const uint8_t *)ip + t->rw_len, inner_len, ihl, seq);
+			sum = gre_csum(t, in, inner_len, seq); /* in: still behind the rewrite */
 			memcpy((uint8_t *)(ip + 1) + 4, &sum, sizeof(sum));
 		} else {
 			rte_raw_cksum_mbuf(m, sizeof(*ip), m->pkt_len - sizeof(*ip), &sum);

@@ -15,17 +15,10 @@ cksum_scalar(const void *buf, size_t len, uint32_t sum)
 	return gw_simd_fold64(gw_simd_sum_scalar(buf, len, sum));
 }
 
-const struct gw_simd_ops gw_simd_scalar_ops = {
-	.name = "scalar",
-	.bitwidth = 64,
-	.cksum = cksum_scalar,
-};
+#define SCALAR_OPS { .name = "scalar", .bitwidth = 64, .cksum = cksum_scalar }
 
-struct gw_simd_ops gw_simd = {
-	.name = "scalar",
-	.bitwidth = 64,
-	.cksum = cksum_scalar,
-};
+const struct gw_simd_ops gw_simd_scalar_ops = SCALAR_OPS;
+struct gw_simd_ops gw_simd = SCALAR_OPS; /* until gw_simd_select() */
 
 const struct gw_simd_ops *
 gw_simd_ops_of(enum gw_simd_isa isa)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from netns import Lab
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -28,6 +30,25 @@ def _binary(env, default):
 def greway_bin():
     """Path of the greway daemon under test ($GREWAY or build/app/greway/greway)."""
     return _binary("GREWAY", "build/app/greway/greway")
+
+
+def grewayctl_path():
+    """Path of the CLI under test ($GREWAYCTL or build/app/grewayctl/grewayctl)."""
+    return _binary("GREWAYCTL", "build/app/grewayctl/grewayctl")
+
+
+@pytest.fixture(scope="session")
+def ctl_bin():
+    """grewayctl_path(), as a string for argv."""
+    return str(grewayctl_path())
+
+
+@pytest.fixture
+def lab(run_id, workdir):
+    """Namespaces, links and processes of one test, all undone at teardown."""
+    require_root()
+    with Lab(run_id, workdir) as the_lab:
+        yield the_lab
 
 
 @pytest.fixture

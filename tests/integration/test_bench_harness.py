@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """scripts/bench.sh's pure parts, without DPDK: case generation, inputs for N tunnels,
 queue split, the ratio and cycle arithmetic, the table formatting, OVS counter parsing."""
-import struct
 import sys
 import types
 

@@ -18,15 +18,7 @@ import time
 
 import pytest
 
-from conftest import REPO, require_root, run
-
-
-@pytest.fixture
-def ctl_bin():
-    path = REPO / os.environ.get("GREWAYCTL", "build/app/grewayctl/grewayctl")
-    if not path.exists():
-        pytest.fail(f"{path} not built")
-    return str(path)
+from conftest import require_root, run
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from conftest import REPO
-from test_cli import ctl_bin, daemon  # noqa: F401 (fixtures)
+from test_cli import daemon  # noqa: F401 (fixture)
 
 DOC = REPO / "doc/cli.md"
 

@@ -8,7 +8,6 @@ routes are added, changed and deleted on the same gateway; every datagram must
 arrive once and intact, and gre1's counters must match the flow exactly.
 """
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, require_root, require_tool
-from netns import SITES, Lab, greway_site, router, sh, transfer, wait_for, warm_up
+from conftest import require_root, require_tool
+from netns import SITES, greway_site, router, sh, transfer, wait_for, warm_up
 from test_two_site import MUST_BE_ZERO
 
 A, B = SITES["A"], SITES["B"]
@@ -27,20 +26,11 @@ CHURN = 1000
 
 
 @pytest.fixture
-def ctl_bin():
-    path = REPO / os.environ.get("GREWAYCTL", "build/app/grewayctl/grewayctl")
-    if not path.exists():
-        pytest.fail(f"{path} not built")
-    return str(path)
-
-
-@pytest.fixture
-def lab(run_id, workdir):
-    require_root()
+def lab(lab):
+    """conftest's lab, once the tools these tests use are known to be there."""
     for tool in ("ping", "nc", "ss"):
         require_tool(tool)
-    with Lab(run_id, workdir) as the_lab:
-        yield the_lab
+    return lab
 
 
 class RpcError(Exception):

@@ -23,8 +23,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import require_root, require_tool, run
-from netns import SITES, Lab, greway_site, router, stop_process, transfer, wait_for, warm_up
+from conftest import require_tool, run
+from netns import SITES, greway_site, router, stop_process, transfer, wait_for, warm_up
 from ovs import GrePeer
 
 A, B = SITES["A"], SITES["B"]
@@ -47,13 +47,6 @@ FIELDS = ("ip.src", "ip.dst", "ip.ttl", "ip.flags.df", "gre.flags.checksum", "gr
           "gre.flags.sequence_number", "gre.flags.routing", "gre.flags.version", "gre.proto",
           "gre.key", "gre.sequence_number", "gre.checksum.status")
 
-
-@pytest.fixture
-def lab(run_id, workdir):
-    """Namespaces, links and processes of one test, all undone at teardown."""
-    require_root()
-    with Lab(run_id, workdir) as the_lab:
-        yield the_lab
 
 
 def tool_checks():

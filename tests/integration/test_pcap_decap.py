@@ -101,14 +101,20 @@ def build():
     return c
 
 
-@pytest.fixture(scope="module")
-def decap(greway_bin, tmp_path_factory):
-    work = tmp_path_factory.mktemp("decap")
-    work.chmod(0o755)
+def config():
+    """The startup file: every tunnel of TUNNELS, the inner routes behind d_plain."""
     conf = list(g.BASE_CONFIG)
     for name, rem, opts in TUNNELS:
         conf.append(f"tunnel add {name} mode gre local {g.WAN_IP} remote {rem} {opts}")
     conf.append("route add 10.16.0.0/24 dev d_plain")
+    return conf
+
+
+@pytest.fixture(scope="module")
+def decap(greway_bin, tmp_path_factory):
+    work = tmp_path_factory.mktemp("decap")
+    work.chmod(0o755)
+    conf = config()
     c = build()
     res = g.run_pcap(greway_bin, work, uuid.uuid4().hex[:6], conf, wan_in=c.frames)
     assert res.rc == 0, res.stderr

@@ -78,11 +78,8 @@ def inner_packets(i, flags):
     return [(bytes(p), pad) for p, pad in pkts]
 
 
-@pytest.fixture(scope="module")
-def encap(greway_bin, tmp_path_factory):
-    """One greway run: (result, [(tunnel index, inner bytes)] in LAN order)."""
-    work = tmp_path_factory.mktemp("encap")
-    work.chmod(0o755)
+def corpus():
+    """The startup file, the LAN frames and [(tunnel index, inner bytes)] in LAN order."""
     conf = list(g.BASE_CONFIG)
     per_tunnel = []
     for i, (name, opts, exp) in enumerate(TUNNELS):
@@ -96,6 +93,15 @@ def encap(greway_bin, tmp_path_factory):
             f = g.lan_frame(ip)
             frames.append(f + b"\0" * max(0, pad - len(f)))
             sent.append((i, ip))
+    return conf, frames, sent
+
+
+@pytest.fixture(scope="module")
+def encap(greway_bin, tmp_path_factory):
+    """One greway run: (result, [(tunnel index, inner bytes)] in LAN order, LAN frames)."""
+    work = tmp_path_factory.mktemp("encap")
+    work.chmod(0o755)
+    conf, frames, sent = corpus()
     res = g.run_pcap(greway_bin, work, uuid.uuid4().hex[:6], conf, lan_in=frames)
     assert res.rc == 0, res.stderr
     return res, sent, frames

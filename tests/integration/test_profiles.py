@@ -15,8 +15,8 @@ import pytest
 from scapy.all import ICMP, IP
 
 import gwpcap as g
-from conftest import REPO, require_root, require_tool, run
-from netns import SITES, Lab, greway_site, router, stop_process, warm_up
+from conftest import REPO, require_tool, run
+from netns import SITES, greway_site, router, stop_process, warm_up
 from test_startup import LIFE_CONF, life_traffic
 
 PROFILES = sorted((REPO / "pmd-config").glob("*.ini"))
@@ -214,12 +214,6 @@ def test_null_fixed_queues_rss_and_dropped_offloads(greway_bin, run_id, workdir)
 
 
 # --- net_tap: two gateways in namespaces, with the shipped profile ---
-
-@pytest.fixture
-def lab(run_id, workdir):
-    require_root()
-    with Lab(run_id, workdir) as the_lab:
-        yield the_lab
 
 
 def test_tap_two_sites_with_profile(lab, greway_bin):

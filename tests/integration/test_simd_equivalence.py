@@ -63,30 +63,6 @@ def runs(greway_bin, tmp_path_factory, name, config, wan_in=(), lan_in=(), settl
     return out
 
 
-def encap_corpus():
-    conf = list(g.BASE_CONFIG)
-    per_tunnel = []
-    for i, (name, opts, exp) in enumerate(encap.TUNNELS):
-        conf.append(f"tunnel add {name} mode gre local {g.WAN_IP} remote {encap.remote(i)} {opts}")
-        conf.append(f"route add 10.{100 + i}.0.0/24 dev {name}")
-        per_tunnel.append(encap.inner_packets(i, exp["flags"]))
-    frames = []
-    for k in range(len(per_tunnel[0])):
-        for pkts in per_tunnel:
-            ip, pad = pkts[k]
-            f = g.lan_frame(ip)
-            frames.append(f + b"\0" * max(0, pad - len(f)))
-    return conf, frames
-
-
-def decap_corpus():
-    conf = list(g.BASE_CONFIG)
-    for name, rem, opts in decap.TUNNELS:
-        conf.append(f"tunnel add {name} mode gre local {g.WAN_IP} remote {rem} {opts}")
-    conf.append("route add 10.16.0.0/24 dev d_plain")
-    return conf, decap.build().frames
-
-
 def assert_same(results, ordered):
     ref = results["scalar"]
     for kernels, res in results.items():
@@ -104,7 +80,7 @@ def assert_same(results, ordered):
 
 def test_simd_encap_identical(greway_bin, tmp_path_factory):
     """Encapsulation of every tunnel option: the same GRE frames from every variant."""
-    conf, frames = encap_corpus()
+    conf, frames, _ = encap.corpus()
     results = runs(greway_bin, tmp_path_factory, "encap", conf, lan_in=frames)
     assert len(results["scalar"].wan_out) == len(frames)
     assert_same(results, ordered=True)
@@ -112,7 +88,7 @@ def test_simd_encap_identical(greway_bin, tmp_path_factory):
 
 def test_simd_decap_identical(greway_bin, tmp_path_factory):
     """Decapsulation (keys, checksums, sequence rules): the same inner frames and drops."""
-    conf, frames = decap_corpus()
+    conf, frames = decap.config(), decap.build().frames
     results = runs(greway_bin, tmp_path_factory, "decap", conf, wan_in=frames)
     assert results["scalar"].lan_out
     assert_same(results, ordered=True)

@@ -31,7 +31,7 @@ import pytest
 
 import gwpcap as g
 import netns
-from conftest import REPO, require_root, require_tool, run
+from conftest import REPO, grewayctl_path, require_root, require_tool, run
 
 TELEMETRY = "dpdk-telemetry.py"
 PDUMP = "dpdk-pdump"
@@ -84,14 +84,12 @@ def tel1(prefix, cmd):
 
 
 def ctl_json(gw, *words):
-    ctl = REPO / os.environ.get("GREWAYCTL", "build/app/grewayctl/grewayctl")
-    cp = run([str(ctl), "-s", str(gw.sock), "-j", *words])
+    cp = run([str(grewayctl_path()), "-s", str(gw.sock), "-j", *words])
     return json.loads(cp.stdout)
 
 
 def ctl(gw, *words):
-    ctl_bin = REPO / os.environ.get("GREWAYCTL", "build/app/grewayctl/grewayctl")
-    return run([str(ctl_bin), "-s", str(gw.sock), *words], check=False)
+    return run([str(grewayctl_path()), "-s", str(gw.sock), *words], check=False)
 
 
 class Daemon:

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import require_root, require_tool
-from netns import SITES, Lab, greway_site, router, transfer, warm_up
+from conftest import require_tool
+from netns import SITES, greway_site, router, transfer, warm_up
 
 A, B = SITES["A"], SITES["B"]
 SIZE = 10 * 1024 * 1024
@@ -27,13 +27,6 @@ MUST_BE_ZERO = ("ip_header", "ip_csum", "ip_fragment", "gre_short", "gre_version
                 "no_tunnel", "key_mismatch", "inner_header", "ttl_expired", "no_route",
                 "too_big", "no_headroom", "punt_full", "tx_full")
 
-
-@pytest.fixture
-def lab(run_id, workdir):
-    """Namespaces, links and processes of one test, all undone at teardown."""
-    require_root()
-    with Lab(run_id, workdir) as the_lab:
-        yield the_lab
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pytest
 from scapy.all import IP, TCP, rdpcap
 
-from conftest import require_root, require_tool
-from netns import SITES, Lab, greway_site, router, stop_process, transfer, wait_for, warm_up
+from conftest import require_tool
+from netns import SITES, greway_site, router, stop_process, transfer, wait_for, warm_up
 from test_two_site import assert_no_bad_drops, state
 
 A, B = SITES["A"], SITES["B"]
@@ -28,12 +28,6 @@ SIZE = 20 * 1024 * 1024
 TUNNEL_MTU = 1500 - 28  # GRE with a key over IPv4
 MSS = TUNNEL_MTU - 40
 
-
-@pytest.fixture
-def lab(run_id, workdir):
-    require_root()
-    with Lab(run_id, workdir) as the_lab:
-        yield the_lab
 
 
 @pytest.fixture

@@ -124,6 +124,21 @@ static const struct mss_case mss_cases[] = {
 
 #define PKT_MAX 256
 
+/* One's-complement sum of the TCP pseudo header and the segment at hl (ref_csum.h). */
+static uint16_t
+tcp_sum(const uint8_t *pkt, size_t len, size_t hl)
+{
+	uint8_t pseudo[12 + PKT_MAX];
+
+	memcpy(pseudo, pkt + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	pseudo[10] = (len - hl) >> 8;
+	pseudo[11] = (len - hl) & 0xff;
+	memcpy(pseudo + 12, pkt + hl, len - hl);
+	return ref_csum_sum(pseudo, 12 + len - hl);
+}
+
 /* Build the row's packet; returns its length (the IP total length unless tlen_delta). */
 static size_t
 build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
@@ -131,7 +146,6 @@ build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
 	unsigned int ihl = c->ihl != 0 ? c->ihl : 5, doff = 5 + (c->optlen + 3) / 4;
 	size_t hl = ihl * 4, len, i;
 	uint16_t tlen, sum;
-	uint8_t pseudo[12 + PKT_MAX];
 
 	memset(pkt, 0, PKT_MAX);
 	len = hl + doff * 4 + c->payload;
@@ -167,13 +181,7 @@ build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
 	for (i = 0; i < c->payload; i++)
 		pkt[hl + doff * 4 + i] = (uint8_t)(0x41 + i);
 	/* TCP checksum over the pseudo header and the whole segment */
-	memcpy(pseudo, pkt + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = 6;
-	pseudo[10] = (len - hl) >> 8;
-	pseudo[11] = (len - hl) & 0xff;
-	memcpy(pseudo + 12, pkt + hl, len - hl);
-	sum = ref_csum(pseudo, 12 + len - hl);
+	sum = (uint16_t)~tcp_sum(pkt, len, hl);
 	pkt[hl + 16] = sum >> 8;
 	pkt[hl + 17] = sum & 0xff;
 	return len;
@@ -183,15 +191,7 @@ build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
 static bool
 tcp_csum_ok(const uint8_t *pkt, size_t len, size_t hl)
 {
-	uint8_t pseudo[12 + PKT_MAX];
-
-	memcpy(pseudo, pkt + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = 6;
-	pseudo[10] = (len - hl) >> 8;
-	pseudo[11] = (len - hl) & 0xff;
-	memcpy(pseudo + 12, pkt + hl, len - hl);
-	return ref_csum_ok(pseudo, 12 + len - hl);
+	return tcp_sum(pkt, len, hl) == 0xffff;
 }
 
 static void
@@ -268,7 +268,7 @@ static void
 test_mss_csum_extremes(void **state)
 {
 	const struct mss_case base = { "x", SYN, { MSS(0x05, 0xb4) }, 4, 1436, true };
-	uint8_t pkt[PKT_MAX], pseudo[12 + PKT_MAX];
+	uint8_t pkt[PKT_MAX];
 	size_t len = 0, tcp = 0, opt = 0;
 	unsigned int urp, variant;
 	uint16_t sum = 1;
@@ -281,13 +281,7 @@ test_mss_csum_extremes(void **state)
 		pkt[tcp + 17] = 0;
 		pkt[tcp + 18] = urp >> 8;
 		pkt[tcp + 19] = urp & 0xff;
-		memcpy(pseudo, pkt + 12, 8);
-		pseudo[8] = 0;
-		pseudo[9] = 6;
-		pseudo[10] = (len - tcp) >> 8;
-		pseudo[11] = (len - tcp) & 0xff;
-		memcpy(pseudo + 12, pkt + tcp, len - tcp);
-		sum = ref_csum(pseudo, 12 + len - tcp);
+		sum = (uint16_t)~tcp_sum(pkt, len, tcp);
 	}
 	assert_int_equal(sum, 0);
 	for (variant = 0; variant < 2; variant++) {
