@@ -9,7 +9,7 @@
 
 #include <rte_log.h>
 
-#include "gw_cmd.h"
+#include "gw_conf.h"
 #include "gw_error.h"
 
 extern int gw_logtype_main;  /**< user.greway.main */

@@ -12,19 +12,6 @@
 #include "cmd_priv.h"
 #include "gw_cmd.h"
 
-static const char *const mode_names[] = {
-	[GW_MODE_GRE] = "gre",
-	[GW_MODE_GRETAP] = "gretap",
-	[GW_MODE_IP6GRE] = "ip6gre",
-	[GW_MODE_IP6GRETAP] = "ip6gretap",
-};
-
-const char *
-gw_tunnel_mode_name(enum gw_tunnel_mode mode)
-{
-	return (unsigned int)mode < 4 ? mode_names[mode] : "?";
-}
-
 /* Words without a value that set (and mark as given) option bits. */
 static const struct {
 	const char *word;
@@ -144,21 +131,16 @@ parse_valued(int argc, char *const argv[], int *i, struct gw_tunnel_conf *t,
 	const char *word = argv[*i], *val = NULL;
 	bool inherit = false;
 	uint64_t v = 0;
-	unsigned int m;
 	int rc;
 
 	rc = cmd_value(argc, argv, i, &val, err);
 	if (rc < 0)
 		return rc;
 	if (strcmp(word, "mode") == 0) {
-		for (m = 0; m < 4; m++)
-			if (strcmp(val, mode_names[m]) == 0)
-				break;
-		if (m == 4)
+		if (gw_tunnel_mode_parse(val, &t->mode) < 0)
 			return gw_error_set(err, -EINVAL,
 					    "invalid mode \"%s\": expected gre, gretap, ip6gre or ip6gretap",
 					    val);
-		t->mode = m;
 		t->given |= GW_TUN_GIVEN_MODE;
 	} else if (strcmp(word, "local") == 0) {
 		rc = cmd_ip(val, "local", &t->local, err);

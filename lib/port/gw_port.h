@@ -14,7 +14,7 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
-#include "gw_cmd.h"
+#include "gw_conf.h"
 #include "gw_error.h"
 #include "gw_profile.h"
 #include "gw_simd.h"

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gw_cmd.h"
+#include "gw_conf.h"
 #include "gw_error.h"
 
 #define GW_ADDR_MAX 256 /**< addresses on all interfaces */

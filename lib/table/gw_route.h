@@ -19,7 +19,7 @@
 
 #include <rte_fib.h>
 
-#include "gw_cmd.h"
+#include "gw_conf.h"
 #include "gw_error.h"
 
 #define GW_ROUTE_MAX (1 << 16) /**< routes of every origin */

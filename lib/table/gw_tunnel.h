@@ -18,7 +18,7 @@
 #include <rte_common.h>
 #include <rte_hash.h>
 
-#include "gw_cmd.h"
+#include "gw_tunnel_conf.h"
 #include "gw_error.h"
 #include "gw_tcp.h"
 

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The configuration records of links, addresses, routes, neighbours and logs, as
+ * the apply functions take them. The model, not the parser: the parser and
+ * the RPC fill them, save formats them back. Free of EAL (libgw_base).
+ */
+#ifndef GW_CONF_H
+#define GW_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gw_inet.h"
+#include "gw_tunnel_conf.h"
+
+/* Which words a link set command gave. */
+#define GW_LINK_GIVEN_NAME (1u << 0)
+#define GW_LINK_GIVEN_MAC  (1u << 1)
+#define GW_LINK_GIVEN_MTU  (1u << 2)
+#define GW_LINK_GIVEN_UP   (1u << 3)
+
+/** link set. */
+struct gw_link_conf {
+	char name[GW_NAME_MAX];    /**< link to change */
+	char newname[GW_NAME_MAX]; /**< new name (GW_LINK_GIVEN_NAME) */
+	uint8_t mac[6];            /**< new address (GW_LINK_GIVEN_MAC) */
+	uint16_t mtu;              /**< new MTU (GW_LINK_GIVEN_MTU) */
+	bool up;                   /**< admin state (GW_LINK_GIVEN_UP) */
+	uint32_t given;            /**< GW_LINK_GIVEN_* */
+};
+
+/** addr add|del. */
+struct gw_addr_conf {
+	struct gw_prefix prefix; /**< address and the connected prefix length */
+	char dev[GW_NAME_MAX];   /**< port or tunnel */
+};
+
+/** route add|del. */
+struct gw_route_conf {
+	struct gw_prefix dst;  /**< destination, host bits cleared */
+	struct gw_ip via;      /**< gateway; family 0 when none */
+	char dev[GW_NAME_MAX]; /**< port or tunnel; empty when only via is given */
+};
+
+/** neigh add|del. */
+struct gw_neigh_conf {
+	struct gw_ip addr;     /**< neighbour address */
+	uint8_t mac[6];        /**< its MAC (add only) */
+	char dev[GW_NAME_MAX]; /**< port it is on */
+};
+
+/** log set: rte_log's levels, 1 (emerg) to 8 (debug), as RTE_LOG_EMERG..RTE_LOG_DEBUG. */
+struct gw_log_conf {
+	char module[GW_NAME_MAX]; /**< greway module ("main", "port", ...) or "all" */
+	uint8_t level;            /**< 1..8 */
+};
+
+#endif /* GW_CONF_H */

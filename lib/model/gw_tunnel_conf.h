@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * A tunnel as the user configures it: its mode, endpoints and options, and
+ * the overhead arithmetic every MTU derives from. The model, not the parser:
+ * the parser fills it, the tables build tunnels from it, show and save print
+ * it. Free of EAL (libgw_base).
+ */
+#ifndef GW_TUNNEL_CONF_H
+#define GW_TUNNEL_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gw_inet.h"
+
+#define GW_NAME_MAX 16 /**< interface name size, NUL included (IFNAMSIZ) */
+
+/** Tunnel encapsulation. */
+enum gw_tunnel_mode {
+	GW_MODE_GRE,       /**< IPv4 underlay, L3 payload */
+	GW_MODE_GRETAP,    /**< IPv4 underlay, Ethernet payload */
+	GW_MODE_IP6GRE,    /**< IPv6 underlay, L3 payload */
+	GW_MODE_IP6GRETAP, /**< IPv6 underlay, Ethernet payload */
+};
+
+/* Tunnel option bits (struct gw_tunnel_conf.opts). */
+#define GW_TUN_IKEY        (1u << 0) /**< receive: packets must carry ikey */
+#define GW_TUN_OKEY        (1u << 1) /**< transmit: add okey */
+#define GW_TUN_ICSUM       (1u << 2) /**< receive: packets must carry a checksum */
+#define GW_TUN_OCSUM       (1u << 3) /**< transmit: add a checksum */
+#define GW_TUN_ISEQ        (1u << 4) /**< receive: require and enforce sequence numbers */
+#define GW_TUN_OSEQ        (1u << 5) /**< transmit: add sequence numbers */
+#define GW_TUN_NOPMTUDISC  (1u << 6) /**< transmit: outer DF clear */
+#define GW_TUN_TTL_INHERIT (1u << 7) /**< outer TTL copied from the inner packet */
+#define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
+#define GW_TUN_IGNORE_DF   (1u << 9) /**< transmit: fragment inner IPv4 too big even with DF */
+
+/* Which words a tunnel command gave (tunnel change merges only these). */
+#define GW_TUN_GIVEN_MODE   (1u << 0)
+#define GW_TUN_GIVEN_LOCAL  (1u << 1)
+#define GW_TUN_GIVEN_REMOTE (1u << 2)
+#define GW_TUN_GIVEN_IKEY   (1u << 3)
+#define GW_TUN_GIVEN_OKEY   (1u << 4)
+#define GW_TUN_GIVEN_ICSUM  (1u << 5)
+#define GW_TUN_GIVEN_OCSUM  (1u << 6)
+#define GW_TUN_GIVEN_ISEQ   (1u << 7)
+#define GW_TUN_GIVEN_OSEQ   (1u << 8)
+#define GW_TUN_GIVEN_TTL    (1u << 9)
+#define GW_TUN_GIVEN_TOS    (1u << 10)
+#define GW_TUN_GIVEN_PMTU   (1u << 11)
+#define GW_TUN_GIVEN_MTU    (1u << 12)
+#define GW_TUN_GIVEN_DEV    (1u << 13)
+#define GW_TUN_GIVEN_MSS    (1u << 14)
+#define GW_TUN_GIVEN_IGNORE_DF (1u << 15)
+
+#define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
+
+/*
+ * clamp-mss (struct gw_tunnel_conf.clamp_mss): auto (the default) lowers the
+ * MSS of SYNs crossing the tunnel to what its MTU carries, N to N, off leaves
+ * them. N is bounded by TCP itself: Linux refuses an MSS below 88
+ * (TCP_MIN_MSS), and an IPv4 packet holds at most 65535 - 40 bytes of data.
+ */
+#define GW_CLAMP_MSS_AUTO 0          /**< clamp to the tunnel MTU - 40 (IPv4) */
+#define GW_CLAMP_MSS_OFF  UINT16_MAX /**< leave the MSS alone */
+#define GW_CLAMP_MSS_MIN  88         /**< smallest N */
+#define GW_CLAMP_MSS_MAX  65495      /**< largest N */
+
+/** A tunnel as the user describes it. */
+struct gw_tunnel_conf {
+	char name[GW_NAME_MAX];   /**< tunnel name, also its "dev" in addr and route */
+	enum gw_tunnel_mode mode; /**< encapsulation */
+	struct gw_ip local;       /**< outer source */
+	struct gw_ip remote;      /**< outer destination; family 0 means "any" */
+	uint32_t ikey;            /**< key expected on receive (if GW_TUN_IKEY) */
+	uint32_t okey;            /**< key sent (if GW_TUN_OKEY) */
+	uint16_t opts;            /**< GW_TUN_* option bits */
+	uint8_t ttl;              /**< outer TTL unless GW_TUN_TTL_INHERIT */
+	uint8_t tos;              /**< outer TOS unless GW_TUN_TOS_INHERIT */
+	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
+	uint16_t clamp_mss;       /**< GW_CLAMP_MSS_AUTO, GW_CLAMP_MSS_OFF or the MSS ceiling N */
+	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
+	uint32_t given;           /**< GW_TUN_GIVEN_* words present in the command */
+};
+
+/** Name of a tunnel mode ("gre", "gretap", ...); "?" out of range. */
+const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);
+
+/**
+ * The mode of a name.
+ *
+ * @return 0 with *mode set, or -EINVAL.
+ */
+int gw_tunnel_mode_parse(const char *name, enum gw_tunnel_mode *mode);
+
+/** Whether the mode carries Ethernet frames. */
+static inline bool
+gw_tunnel_mode_is_tap(enum gw_tunnel_mode mode)
+{
+	return mode == GW_MODE_GRETAP || mode == GW_MODE_IP6GRETAP;
+}
+
+/** Whether the mode has an IPv6 underlay. */
+static inline bool
+gw_tunnel_mode_is_ip6(enum gw_tunnel_mode mode)
+{
+	return mode == GW_MODE_IP6GRE || mode == GW_MODE_IP6GRETAP;
+}
+
+/** Bytes of an outer IPv4 / IPv6 header, of a GRE header without options, of an option. */
+#define GW_OUTER_IP4_LEN 20
+#define GW_OUTER_IP6_LEN 40
+#define GW_GRE_BASE_LEN 4
+#define GW_GRE_OPT_LEN 4
+#define GW_INNER_ETH_LEN 14 /**< a GRETAP payload's Ethernet header, without VLAN tag */
+
+/**
+ * What a tunnel adds to each inner packet it sends, as the MTU sees it: the
+ * outer IP header, GRE with the options sent (okey, ocsum, oseq), and for
+ * GRETAP the inner Ethernet header. 24 for plain GRE over IPv4, 28 with a
+ * key, 32 with key and checksum, 36 with all three; +14 GRETAP, +20 IPv6.
+ */
+static inline unsigned int
+gw_tunnel_conf_overhead(enum gw_tunnel_mode mode, uint16_t opts)
+{
+	unsigned int n = (gw_tunnel_mode_is_ip6(mode) ? GW_OUTER_IP6_LEN : GW_OUTER_IP4_LEN) +
+			 GW_GRE_BASE_LEN;
+
+	n += opts & GW_TUN_OKEY ? GW_GRE_OPT_LEN : 0;
+	n += opts & GW_TUN_OCSUM ? GW_GRE_OPT_LEN : 0;
+	n += opts & GW_TUN_OSEQ ? GW_GRE_OPT_LEN : 0;
+	return n + (gw_tunnel_mode_is_tap(mode) ? GW_INNER_ETH_LEN : 0);
+}
+
+#endif /* GW_TUNNEL_CONF_H */
