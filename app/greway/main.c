@@ -117,10 +117,9 @@ run(void)
 		gw_port_profile_set(&profile, gw_opts.pmd_profile);
 	nb_workers = collect_workers(ids);
 	main_works = rte_lcore_count() == 1;
-	if (gw_tables_init(socket) < 0) {
-		fprintf(stderr, "greway: cannot create tables: %s\n", rte_strerror(rte_errno));
-		return EXIT_FAILURE;
-	}
+	gw_stats_init();
+	if (gw_tables_init(socket, &err) < 0)
+		return fail("tables", &err);
 	if (gw_opts.config != NULL && gw_startup_run(gw_opts.config) < 0)
 		return EXIT_FAILURE;
 

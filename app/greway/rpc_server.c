@@ -28,12 +28,15 @@
 #include "gw_log.h"
 #include "gw_rpc.h"
 #include "gw_simd.h"
+#include "gw_stats.h"
 
 #define CLIENTS_MAX 16
 #define APPLY_ERROR (-32000) /* JSON-RPC server-defined range: the change was refused */
 
 #define OUT_MAX (64u << 20) /* replies queued for one client, at most */
 #define OUT_STALL_S 10      /* a client that takes none of its reply this long is dropped */
+#define BATCH_MAX 1024      /* requests of one client answered in one poll, at most */
+#define BATCH_OUT_MAX (1u << 20) /* and no more once its replies queued reach this */
 
 struct client {
 	int fd;
@@ -158,8 +161,10 @@ handle(const char *line, size_t len)
 		}
 		if (gw_cmd_is_show(cmd.op))
 			result = gw_show_json(&cmd, &err);
+		else if (cmd.op == GW_CMD_STATS_CLEAR)
+			result = (gw_stats_clear(), json_object());
 		else if (gw_apply(&cmd, &err) == 0)
-			result = json_object();
+			result = json_object(); /* staged: the poll commits before it replies */
 	}
 	if (result == NULL) {
 		out = gw_rpc_response_error(req.id, code, err.msg);
@@ -210,12 +215,13 @@ client_flush(struct client *c)
 }
 
 /*
- * Queue a reply and send what the socket takes. A large reply (tunnel show of
- * thousands) goes out over several polls; meanwhile the client's further
- * requests wait in its socket, so a client that never reads stalls only itself.
+ * Queue a reply; the poll sends it once the changes of its batch are
+ * committed. A large reply (tunnel show of thousands) goes out over several
+ * polls; meanwhile the client's further requests wait in its socket, so a
+ * client that never reads stalls only itself.
  */
 static bool
-client_send(struct client *c, char *reply)
+client_queue(struct client *c, char *reply)
 {
 	size_t len = strlen(reply);
 	char *out;
@@ -241,12 +247,13 @@ client_send(struct client *c, char *reply)
 		c->out_len += len + 1;
 		free(reply);
 	}
-	return client_flush(c);
+	return true;
 }
 
 static void
 client_read(struct client *c)
 {
+	unsigned int batch;
 	char *nl, *reply;
 	size_t used;
 	ssize_t n;
@@ -258,13 +265,18 @@ client_read(struct client *c)
 	}
 	if (n > 0)
 		c->len += n; /* else nothing new: answer what was read before */
-	/* answer the lines read, until a reply has to wait for the client to read */
-	while (c->out == NULL && (nl = memchr(c->buf, '\n', c->len)) != NULL) {
+	/*
+	 * Answer the lines read, a batch at most: the replies wait for the
+	 * commit that ends the poll, so a client that sends many requests
+	 * without waiting (a pipeline, a script) pays one grace period for all.
+	 */
+	for (batch = 0; batch < BATCH_MAX && c->out_len < BATCH_OUT_MAX &&
+	     (nl = memchr(c->buf, '\n', c->len)) != NULL; batch++) {
 		used = nl - c->buf + 1;
 		reply = handle(c->buf, used - 1);
 		memmove(c->buf, c->buf + used, c->len - used);
 		c->len -= used;
-		if (reply != NULL && !client_send(c, reply)) {
+		if (reply != NULL && !client_queue(c, reply)) {
 			client_drop(c);
 			return;
 		}
@@ -273,8 +285,8 @@ client_read(struct client *c)
 		/* no newline within the longest request: answer once, then hang up */
 		reply = gw_rpc_response_error(NULL, GW_RPC_INVALID_REQUEST,
 					      "request line longer than 65536 bytes");
-		if (reply != NULL)
-			client_send(c, reply);
+		if (reply != NULL && client_queue(c, reply))
+			client_flush(c);
 		client_drop(c);
 	}
 }
@@ -330,5 +342,10 @@ gw_rpc_server_poll(void)
 			done++;
 		}
 	}
+	/* every change of this poll's requests reaches the workers before any reply leaves */
+	gw_tables_commit();
+	for (i = 0; i < n; i++)
+		if (idx[i]->fd >= 0 && idx[i]->out != NULL && !client_flush(idx[i]))
+			client_drop(idx[i]);
 	return done;
 }

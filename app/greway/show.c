@@ -14,7 +14,7 @@
 
 #include "gw_addr.h"
 #include "gw_app.h"
-#include "gw_dev.h"
+#include "gw_iface.h"
 #include "gw_log.h"
 #include "gw_nh.h"
 #include "gw_port.h"
@@ -24,12 +24,11 @@
 #include "gw_tunnel.h"
 
 static json_t *
-ip4_json(uint32_t ip)
+ip_json(const struct gw_ip *ip)
 {
-	struct gw_ip a = { .family = AF_INET, .v4 = ip };
 	char buf[GW_IP_STRLEN];
 
-	return json_string(gw_ip_fmt(&a, buf, sizeof(buf)));
+	return json_string(gw_ip_fmt(ip, buf, sizeof(buf)));
 }
 
 static json_t *
@@ -43,43 +42,62 @@ mac_json(const void *mac)
 static const char *
 tunnel_state(const struct gw_tunnel *t)
 {
-	uint16_t unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
+	return gw_tunnel_oper_up(t) ? "UP" : "DOWN";
+}
 
-	return unh != 0 && (gw_nh_l2_load(&gw_nhs[unh]) & GW_NH_L2_VALID) ? "UP" : "DOWN";
+struct link_ctx {
+	json_t *out;
+	const char *name; /* "" for all */
+};
+
+/* One interface, whatever its kind: what link show prints of it. */
+static void
+link_row(struct gw_iface *ifc, void *arg)
+{
+	struct link_ctx *c = arg;
+	const struct gw_port *p;
+	const char *oper;
+	json_t *o;
+
+	if (c->name[0] != '\0' && strcmp(c->name, ifc->name) != 0)
+		return;
+	o = json_pack("{s:i, s:s, s:s}", "ifindex", ifc->id, "ifname", ifc->name, "kind",
+		      gw_iface_kind_name(ifc->kind));
+	if (ifc->kind == GW_IFACE_PORT) {
+		p = &gw_ports[ifc->idx];
+		json_object_set_new(o, "address", mac_json(&p->mac));
+		oper = p->up ? "UP" : "DOWN";
+	} else {
+		oper = tunnel_state(gw_tunnels[ifc->idx]);
+	}
+	json_object_set_new(o, "mtu", json_integer(gw_iface_mtu(ifc)));
+	json_object_set_new(o, "flags", json_pack("[s]", ifc->up ? "UP" : "DOWN"));
+	json_object_set_new(o, "operstate", json_string(oper));
+	json_array_append_new(c->out, o);
 }
 
 static json_t *
 link_show(const char *name)
 {
-	json_t *out = json_array();
-	unsigned int i;
+	struct link_ctx c = { .out = json_array(), .name = name };
 
-	for (i = 0; i < gw_nb_ports; i++) {
-		const struct gw_port *p = &gw_ports[i];
-
-		if (name[0] != '\0' && strcmp(name, p->name) != 0)
-			continue;
-		json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:i, s:s}", "ifname", p->name,
-						     "kind", "port", "address", mac_json(&p->mac),
-						     "mtu", p->mtu, "operstate",
-						     p->up ? "UP" : "DOWN"));
-	}
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
-		const struct gw_tunnel *t = gw_tunnels[i];
-
-		if (t == NULL || (name[0] != '\0' && strcmp(name, t->conf.name) != 0))
-			continue;
-		json_array_append_new(out, json_pack("{s:s, s:s, s:i, s:s}", "ifname", t->conf.name,
-						     "kind", gw_tunnel_mode_name(t->conf.mode),
-						     "mtu", t->mtu, "operstate", tunnel_state(t)));
-	}
-	return out;
+	gw_iface_foreach(link_row, &c);
+	return c.out;
 }
 
 static const char *
 addr_dev(const struct gw_addr *a)
 {
-	return a->on_tunnel ? gw_tunnels[a->dev]->conf.name : gw_ports[a->dev].name;
+	return gw_iface_name(a->iface);
+}
+
+/* Addresses in numeric order, IPv4 before IPv6. */
+static int
+ip_cmp(const struct gw_ip *a, const struct gw_ip *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->v6, b->v6, gw_ip_len(a));
 }
 
 static int
@@ -90,8 +108,9 @@ addr_cmp(const void *x, const void *y)
 
 	if (c != 0)
 		return c;
-	if (a->ip != b->ip)
-		return rte_be_to_cpu_32(a->ip) < rte_be_to_cpu_32(b->ip) ? -1 : 1;
+	c = ip_cmp(&a->ip, &b->ip);
+	if (c != 0)
+		return c;
 	return (int)a->len - (int)b->len;
 }
 
@@ -117,7 +136,7 @@ addr_show(void)
 
 	for (i = 0; v != NULL && i < gw_nb_addrs; i++)
 		json_array_append_new(out, json_pack("{s:s, s:o, s:i}", "dev", addr_dev(&v[i]),
-						     "local", ip4_json(v[i].ip), "prefixlen",
+						     "local", ip_json(&v[i].ip), "prefixlen",
 						     v[i].len));
 	free(v);
 	return out;
@@ -129,8 +148,10 @@ route_cmp(const void *x, const void *y)
 	const struct gw_route *a = *(const struct gw_route *const *)x;
 	const struct gw_route *b = *(const struct gw_route *const *)y;
 
-	if (a->ip != b->ip)
-		return rte_be_to_cpu_32(a->ip) < rte_be_to_cpu_32(b->ip) ? -1 : 1;
+	int c = ip_cmp(&a->dst, &b->dst);
+
+	if (c != 0)
+		return c;
 	return (int)a->len - (int)b->len;
 }
 
@@ -172,19 +193,20 @@ route_show(void)
 
 		if (r->origin != GW_ROUTE_STATIC && r->origin != GW_ROUTE_CONNECTED)
 			continue;
-		if (r->len == 0) {
+		if (r->len == 0 && r->dst.family == AF_INET) {
 			o = json_pack("{s:s}", "dst", "default");
 		} else {
-			struct gw_prefix p = { .addr = { .family = AF_INET, .v4 = r->ip },
-					       .len = r->len };
+			struct gw_prefix p = { .addr = r->dst, .len = r->len };
 
 			o = json_pack("{s:s}", "dst", gw_prefix_fmt(&p, buf, sizeof(buf)));
 		}
 		if (r->origin == GW_ROUTE_STATIC && r->conf.via.family != 0)
-			json_object_set_new(o, "gateway", ip4_json(r->conf.via.v4));
+			json_object_set_new(o, "gateway", ip_json(&r->conf.via));
 		json_object_set_new(o, "dev", json_string(gw_nh_dev_name(r->nh)));
 		json_object_set_new(o, "protocol",
 				    json_string(r->origin == GW_ROUTE_STATIC ? "static" : "kernel"));
+		if (!r->active) /* its interface is down: out of the FIB, as Linux's linkdown */
+			json_object_set_new(o, "flags", json_pack("[s]", "linkdown"));
 		json_array_append_new(out, o);
 	}
 	free(v);
@@ -198,7 +220,7 @@ collect_neigh(uint16_t idx, void *arg)
 	const struct gw_nh *nh = &gw_nhs[idx];
 	uint64_t l2 = gw_nh_l2_load(nh);
 
-	o = json_pack("{s:o, s:s}", "dst", ip4_json(nh->ip), "dev", gw_ports[nh->port].name);
+	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
 	if (l2 & GW_NH_L2_VALID)
 		json_object_set_new(o, "lladdr", mac_json(&l2));
 	json_object_set_new(o, "state", json_string(!(l2 & GW_NH_L2_VALID) ? "INCOMPLETE" :
@@ -218,8 +240,7 @@ neigh_cmp(const void *x, const void *y)
 		return c;
 	gw_ip_parse(json_string_value(json_object_get(a, "dst")), &ia);
 	gw_ip_parse(json_string_value(json_object_get(b, "dst")), &ib);
-	return rte_be_to_cpu_32(ia.v4) < rte_be_to_cpu_32(ib.v4) ? -1 :
-	       rte_be_to_cpu_32(ia.v4) > rte_be_to_cpu_32(ib.v4);
+	return ip_cmp(&ia, &ib);
 }
 
 static json_t *
@@ -254,6 +275,7 @@ json_t *
 gw_tunnel_json(const struct gw_tunnel *t)
 {
 	const struct gw_tunnel_conf *c = &t->conf;
+	const struct gw_peer *p = gw_peers[t->peers[0]];
 	char buf[GW_IP_STRLEN];
 	json_t *o;
 
@@ -274,9 +296,9 @@ gw_tunnel_json(const struct gw_tunnel *t)
 	json_object_set_new(o, "tos", byte_or_inherit(c->opts & GW_TUN_TOS_INHERIT, c->tos));
 	json_object_set_new(o, "pmtudisc", json_boolean(!(c->opts & GW_TUN_NOPMTUDISC)));
 	json_object_set_new(o, "ignore-df", json_boolean(c->opts & GW_TUN_IGNORE_DF));
-	json_object_set_new(o, "mtu", json_integer(t->mtu));
-	if (t->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
-		json_object_set_new(o, "pmtu", json_integer(t->pmtu));
+	json_object_set_new(o, "mtu", json_integer(p->mtu));
+	if (p->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
+		json_object_set_new(o, "pmtu", json_integer(p->pmtu));
 	json_object_set_new(o, "clamp-mss", gw_clamp_mss_json(c->clamp_mss));
 	if (c->dev[0] != '\0')
 		json_object_set_new(o, "dev", json_string(c->dev));
@@ -287,17 +309,17 @@ gw_tunnel_json(const struct gw_tunnel *t)
 static json_t *
 tunnel_show(const char *name, struct gw_error *err)
 {
+	const struct gw_tunnel *t;
 	json_t *out;
 	unsigned int i;
-	int idx;
 
 	if (name[0] != '\0') {
-		idx = gw_tunnel_by_name(name);
-		if (idx < 0) {
+		t = gw_tunnel_by_name(name);
+		if (t == NULL) {
 			gw_error_set(err, -ENODEV, "no tunnel \"%s\"", name);
 			return NULL;
 		}
-		return json_pack("[o]", gw_tunnel_json(gw_tunnels[idx]));
+		return json_pack("[o]", gw_tunnel_json(t));
 	}
 	out = json_array();
 	for (i = 0; i < GW_TUNNEL_MAX; i++)
@@ -422,11 +444,10 @@ save_addrs(FILE *f, bool on_tunnel)
 	unsigned int i;
 
 	for (i = 0; v != NULL && i < gw_nb_addrs; i++) {
-		if (v[i].on_tunnel != on_tunnel)
+		if ((gw_ifaces[v[i].iface].kind != GW_IFACE_PORT) != on_tunnel)
 			continue;
 		memset(&cmd.addr, 0, sizeof(cmd.addr));
-		cmd.addr.prefix.addr.family = AF_INET;
-		cmd.addr.prefix.addr.v4 = v[i].ip;
+		cmd.addr.prefix.addr = v[i].ip;
 		cmd.addr.prefix.len = v[i].len;
 		snprintf(cmd.addr.dev, sizeof(cmd.addr.dev), "%s", addr_dev(&v[i]));
 		save_line(f, &cmd);
@@ -443,10 +464,9 @@ save_neigh(uint16_t idx, void *arg)
 
 	if (!nh->is_static)
 		return;
-	cmd.neigh.addr.family = AF_INET;
-	cmd.neigh.addr.v4 = nh->ip;
+	cmd.neigh.addr = nh->ip;
 	memcpy(cmd.neigh.mac, &l2, 6);
-	snprintf(cmd.neigh.dev, sizeof(cmd.neigh.dev), "%s", gw_ports[nh->port].name);
+	snprintf(cmd.neigh.dev, sizeof(cmd.neigh.dev), "%s", gw_iface_name(nh->iface));
 	save_line(arg, &cmd);
 }
 
@@ -504,6 +524,13 @@ gw_save_config(void)
 			continue;
 		cmd.op = GW_CMD_TUNNEL_ADD;
 		cmd.tunnel = gw_tunnels[i]->conf;
+		save_line(f, &cmd);
+		if (gw_ifaces[gw_tunnels[i]->iface].up)
+			continue; /* tunnels start up */
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.op = GW_CMD_LINK_SET;
+		memcpy(cmd.link.name, gw_tunnels[i]->conf.name, sizeof(cmd.link.name));
+		cmd.link.given = GW_LINK_GIVEN_UP;
 		save_line(f, &cmd);
 	}
 	save_addrs(f, true);

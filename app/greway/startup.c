@@ -52,6 +52,7 @@ gw_startup_run(const char *path)
 			break;
 		}
 	}
+	gw_tables_commit(); /* the whole file, published at once */
 	if (rc == 0 && ferror(f)) {
 		fprintf(stderr, "%s: read error\n", path);
 		rc = -1;

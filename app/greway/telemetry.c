@@ -34,6 +34,7 @@
 #include "gw_port.h"
 #include "gw_simd.h"
 #include "gw_stats.h"
+#include "gw_iface.h"
 #include "gw_tunnel.h"
 
 #define TEL_OUTPUT_MAX 16384 /* telemetry's reply buffer in 22.11 (MAX_OUTPUT_LEN) */
@@ -325,8 +326,6 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 {
 	const struct gw_tunnel_conf *c = &t->conf;
 
-	uint16_t unh = __atomic_load_n(&t->unh, __ATOMIC_ACQUIRE);
-
 	rte_tel_data_add_dict_string(d, "name", c->name);
 	rte_tel_data_add_dict_string(d, "mode", gw_tunnel_mode_name(c->mode));
 	add_ip(d, "local", &c->local);
@@ -345,7 +344,7 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 	rte_tel_data_add_dict_int(d, "pmtudisc", !(c->opts & GW_TUN_NOPMTUDISC));
 	/* as clamp_mss below: tunnel show's "ignore-df" */
 	rte_tel_data_add_dict_int(d, "ignore_df", !!(c->opts & GW_TUN_IGNORE_DF));
-	rte_tel_data_add_dict_int(d, "mtu", t->mtu);
+	rte_tel_data_add_dict_int(d, "mtu", gw_peers[t->peers[0]]->mtu);
 	/* telemetry names allow no '-': tunnel show's "clamp-mss" is "clamp_mss" here */
 	if (c->clamp_mss == GW_CLAMP_MSS_AUTO || c->clamp_mss == GW_CLAMP_MSS_OFF)
 		rte_tel_data_add_dict_string(d, "clamp_mss",
@@ -354,10 +353,8 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 		rte_tel_data_add_dict_int(d, "clamp_mss", c->clamp_mss);
 	if (c->dev[0] != '\0')
 		rte_tel_data_add_dict_string(d, "dev", c->dev);
-	/* UP once the underlay next hop's MAC is resolved, as tunnel show says */
-	rte_tel_data_add_dict_string(d, "operstate",
-				     unh != 0 && (gw_nh_l2_load(&gw_nhs[unh]) & GW_NH_L2_VALID) ?
-				     "UP" : "DOWN");
+	/* as tunnel show says */
+	rte_tel_data_add_dict_string(d, "operstate", gw_tunnel_oper_up(t) ? "UP" : "DOWN");
 }
 
 /* /greway/ports: the names; /greway/ports,NAME: that port. */
@@ -365,8 +362,9 @@ static int
 tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct tel_one o = { .kind = "port", .name = params, .d = d };
+	const struct gw_iface *ifc;
 	unsigned int i;
-	int rc = 0, p;
+	int rc = 0;
 
 	pthread_mutex_lock(&gw_cfg_lock);
 	if (!tel_ready) {
@@ -375,11 +373,11 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 		for (i = 0; i < gw_nb_ports; i++)
 			rte_tel_data_add_array_string(d, gw_ports[i].name);
-	} else if ((p = gw_port_by_name(params)) < 0) {
+	} else if ((ifc = gw_iface_by_name(params)) == NULL || ifc->kind != GW_IFACE_PORT) {
 		rc = -EINVAL; /* the client gets null, as for /ethdev/stats,99 */
 	} else {
 		rte_tel_data_start_dict(d);
-		port_info(d, &gw_ports[p]);
+		port_info(d, &gw_ports[ifc->idx]);
 		gw_stats_foreach(one_row, &o);
 	}
 	pthread_mutex_unlock(&gw_cfg_lock);
@@ -391,8 +389,9 @@ static int
 tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct tel_one o = { .kind = "tunnel", .name = params, .d = d };
+	const struct gw_tunnel *t;
 	unsigned int i, n = 0;
-	int rc = 0, t;
+	int rc = 0;
 
 	pthread_mutex_lock(&gw_cfg_lock);
 	if (!tel_ready) {
@@ -405,11 +404,11 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
 			n++;
 		}
-	} else if ((t = gw_tunnel_by_name(params)) < 0) {
+	} else if ((t = gw_tunnel_by_name(params)) == NULL) {
 		rc = -EINVAL;
 	} else {
 		rte_tel_data_start_dict(d);
-		tunnel_info(d, gw_tunnels[t]);
+		tunnel_info(d, t);
 		gw_stats_foreach(one_row, &o);
 	}
 	pthread_mutex_unlock(&gw_cfg_lock);

@@ -27,7 +27,10 @@ gw_worker_main(void *arg)
 			idle = 0;
 			sleep_us = IDLE_SLEEP_START_US;
 		} else if (gw_opts.idle_sleep_us != 0 && ++idle > IDLE_POLLS_BEFORE_SLEEP) {
+			/* asleep, it holds nothing: grace periods need not wait for it */
+			gw_rcu_idle(lc->worker);
 			rte_delay_us_sleep(sleep_us);
+			gw_rcu_busy(lc->worker);
 			if (sleep_us < gw_opts.idle_sleep_us)
 				sleep_us = RTE_MIN(sleep_us * 2, gw_opts.idle_sleep_us);
 		}

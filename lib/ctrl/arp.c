@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <rte_arp.h>
 #include <rte_cycles.h>
@@ -18,26 +19,29 @@
 #include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_route.h"
+#include "gw_tunnel.h"
 
 /*
  * The NEIGH next hop for ip on port, if ip may live there (a connected prefix
  * of that port); learning creates one (within the cap of gw_nh_neigh_learn).
  */
 static int
-neigh_for(uint16_t port, uint32_t ip, bool create)
+neigh_for(uint16_t port, uint32_t ip4, bool create)
 {
-	const struct gw_nh *nh = &gw_nhs[gw_route_lookup(ip)];
+	const struct gw_ip ip = gw_ip4(ip4);
+	const struct gw_nh *nh = &gw_nhs[gw_route_lookup4(ip4)];
 	int idx;
 
-	if (nh->kind == GW_NH_NEIGH && nh->port == port && nh->ip == ip)
+	if (nh->kind == GW_NH_NEIGH && nh->port == port && gw_ip_equal(&nh->ip, &ip))
 		return nh - gw_nhs;
 	if (nh->kind != GW_NH_GLEAN || nh->port != port)
 		return -ENOENT; /* not on a connected prefix of this port */
-	idx = create ? gw_nh_neigh_learn(port, ip) : gw_nh_neigh_get(port, ip, false);
+	idx = create ? gw_nh_neigh_learn(port, &ip) : gw_nh_neigh_get(port, &ip, false);
 	if (idx < 0)
 		return idx;
-	if (gw_route_add(ip, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) < 0)
+	if (gw_route_add(&ip, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) < 0)
 		return -ENOSPC;
+	gw_tunnel_resolve_prefix(&ip, 32);
 	return idx;
 }
 
@@ -85,7 +89,7 @@ gw_arp_input(struct rte_mbuf *m)
 	sip = a->arp_sip;
 	tip = a->arp_tip;
 	request = arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST);
-	for_us = gw_addr_is_local(tip) && gw_route_lookup(tip) == GW_NH_IDX_LOCAL;
+	for_us = gw_addr_is_local4(tip) && gw_route_lookup4(tip) == GW_NH_IDX_LOCAL;
 	/*
 	 * As Linux: a request for us creates the sender's entry (we are about to
 	 * talk to it); anything else only refreshes an entry that exists, so an
@@ -115,7 +119,7 @@ gw_arp_input(struct rte_mbuf *m)
 int
 gw_arp_solicit(uint16_t port, uint32_t ip)
 {
-	uint32_t sip = gw_addr_source(port, ip);
+	uint32_t sip = gw_addr_source4(gw_ports[port].iface, ip);
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
 	struct rte_mbuf *m;
@@ -162,7 +166,7 @@ gw_arp_glean(struct rte_mbuf *m, uint16_t port)
 	if ((nh->l2 & GW_NH_L2_VALID) ||
 	    (nh->solicit_tsc != 0 && now - nh->solicit_tsc < rte_get_timer_hz()))
 		return;
-	if (gw_arp_solicit(port, nh->ip) == 0)
+	if (gw_arp_solicit(port, nh->ip.v4) == 0)
 		nh->solicit_tsc = now;
 }
 
@@ -175,11 +179,12 @@ gw_arp_refresh(void)
 	for (i = 0; i < GW_NH_MAX; i++) {
 		struct gw_nh *nh = &gw_nhs[i];
 
-		if (nh->kind != GW_NH_NEIGH || (nh->l2 & GW_NH_L2_VALID))
+		if (nh->kind != GW_NH_NEIGH || nh->released || nh->ip.family != AF_INET ||
+		    (nh->l2 & GW_NH_L2_VALID))
 			continue;
 		if (nh->solicit_tsc != 0 && now - nh->solicit_tsc < hz)
 			continue;
-		if (gw_arp_solicit(nh->port, nh->ip) == 0)
+		if (gw_arp_solicit(nh->port, nh->ip.v4) == 0)
 			nh->solicit_tsc = now;
 	}
 }

@@ -7,6 +7,7 @@
 #include <rte_cycles.h>
 #include <rte_ring.h>
 
+#include "gw_apply.h"
 #include "gw_ctrl.h"
 #include "gw_dp.h"
 #include "gw_nh.h"
@@ -25,9 +26,9 @@ gw_ctrl_init(struct rte_mempool *mp)
 }
 
 static void
-ctrl_send(struct rte_mbuf *m, uint32_t what)
+ctrl_send(struct rte_mbuf *m, enum gw_inject what)
 {
-	m->hash.usr = what;
+	gw_mbuf_meta(m)->inject = what;
 	/* worker 0 owns a tx queue on every port; the ring is single-producer: us */
 	if (rte_ring_enqueue(gw_workers[0].inject, m) != 0) {
 		gw_ctrl_drops[GW_DROP_PUNT_FULL]++;
@@ -51,7 +52,7 @@ gw_ctrl_send_l3(struct rte_mbuf *m)
 static void
 glean(struct rte_mbuf *m)
 {
-	const struct gw_nh *nh = &gw_nhs[(m->hash.usr >> 8) & 0xffff];
+	const struct gw_nh *nh = &gw_nhs[gw_mbuf_meta(m)->nh];
 
 	if (nh->kind != GW_NH_GLEAN) {
 		gw_ctrl_drops[GW_DROP_NEIGH_UNRESOLVED]++; /* the route changed meanwhile */
@@ -71,7 +72,9 @@ gw_ctrl_poll(void)
 	for (w = 0; w < gw_nb_workers; w++) {
 		n = rte_ring_dequeue_burst(gw_workers[w].punt, (void **)pkts, GW_BURST_MAX, NULL);
 		for (i = 0; i < n; i++) {
-			switch (pkts[i]->hash.usr & 0xff) {
+			const struct gw_mbuf_meta *meta = gw_mbuf_meta(pkts[i]);
+
+			switch (meta->punt) {
 			case GW_PUNT_ARP:
 				gw_arp_input(pkts[i]);
 				break;
@@ -79,8 +82,7 @@ gw_ctrl_poll(void)
 				gw_icmp_local(pkts[i]);
 				break;
 			case GW_PUNT_TOO_BIG:
-				gw_icmp_error(GW_ICMP_ERR_TOO_BIG, pkts[i],
-					      (pkts[i]->hash.usr >> 8) & 0xffff);
+				gw_icmp_error(GW_ICMP_ERR_TOO_BIG, pkts[i], meta->mtu);
 				break;
 			case GW_PUNT_TIME_EXCEEDED:
 				gw_icmp_error(GW_ICMP_ERR_TIME_EXCEEDED, pkts[i], 0);
@@ -92,10 +94,13 @@ gw_ctrl_poll(void)
 		}
 		total += n;
 	}
+	if (total != 0)
+		gw_tables_commit(); /* what ARP learned, published with one grace period */
 	now = rte_get_timer_cycles();
 	if (now >= next_refresh) {
 		gw_arp_refresh();
 		gw_tunnel_pmtu_age(now);
+		gw_tables_commit();
 		next_refresh = now + rte_get_timer_hz() / 4;
 	}
 	return total;

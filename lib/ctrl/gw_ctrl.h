@@ -79,8 +79,8 @@ void gw_icmp_error_init(void);
 /**
  * Report a packet the gateway could not forward to its source, within the
  * gateway-wide rate limit (what it suppresses counts as icmp_ratelimit);
- * from our address on the ingress side (mbuf hash.fdir.hi: tunnel index + 1,
- * or 0 for the port mbuf->port). Takes ownership of m (at L3, as received).
+ * from our address on the ingress side (the interface in the packet's
+ * gw_mbuf_meta, else the port mbuf->port). Takes ownership of m (at L3, as received).
  *
  * @param mtu  Next-hop MTU, for GW_ICMP_ERR_TOO_BIG.
  */

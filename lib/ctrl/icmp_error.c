@@ -20,7 +20,8 @@
 #include "gw_icmp_err.h"
 #include "gw_port.h"
 #include "gw_tb.h"
-#include "gw_tunnel.h"
+#include "gw_dp.h"
+#include "gw_iface.h"
 
 /*
  * The gateway-wide limit. Linux limits ICMP errors per destination (1/s,
@@ -49,17 +50,18 @@ gw_icmp_error_init(void)
 
 /* Our address on the side the packet came from (network order), 0 if none. */
 static uint32_t
-ingress_source(const struct rte_mbuf *m, uint32_t dst)
+ingress_source(struct rte_mbuf *m, uint32_t dst)
 {
-	uint32_t tun = m->hash.fdir.hi, src = 0;
+	uint16_t ingress = gw_mbuf_meta(m)->ingress;
+	uint32_t src = 0;
 	int port;
 
-	if (tun != 0 && tun <= GW_TUNNEL_MAX && gw_tunnels[tun - 1] != NULL)
-		src = gw_addr_source_tunnel(tun - 1, dst);
-	if (src == 0) {
+	if (ingress < GW_IFACE_MAX)
+		src = gw_addr_source4(ingress, dst);
+	if (src == 0) { /* a tunnel without an address: the port it came in by */
 		port = gw_port_by_id(m->port);
 		if (port >= 0)
-			src = gw_addr_source(port, dst);
+			src = gw_addr_source4(gw_ports[port].iface, dst);
 	}
 	return src;
 }
@@ -79,7 +81,7 @@ icmp4_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
 		return -EINVAL;
 	/* a directed broadcast to, or from, one of our subnets (RFC 1812 §4.3.2.7) */
 	if (gw_addr_is_subnet_bcast(ip->dst_addr) || gw_addr_is_subnet_bcast(ip->src_addr) ||
-	    gw_addr_is_local(ip->src_addr))
+	    gw_addr_is_local4(ip->src_addr))
 		return -EINVAL;
 	src = ingress_source(m, ip->src_addr);
 	if (src == 0)

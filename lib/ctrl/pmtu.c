@@ -29,6 +29,7 @@ gw_pmtu_input(const struct rte_ipv4_hdr *ip, uint32_t len)
 	const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)((const uint8_t *)ip + hl);
 	const struct rte_ipv4_hdr *q = (const struct rte_ipv4_hdr *)(icmp + 1);
 	const uint8_t *gre;
+	struct gw_ip local, r;
 	char a[GW_IP_STRLEN];
 	unsigned int n;
 
@@ -43,16 +44,16 @@ gw_pmtu_input(const struct rte_ipv4_hdr *ip, uint32_t len)
 	gre = (const uint8_t *)q + qhl;
 	if (q->next_proto_id != IPPROTO_GRE || (gre[1] & 0x07) != 0 || /* GRE version 0 */
 	    !(q->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) ||
-	    !gw_addr_is_local(q->src_addr))
+	    !gw_addr_is_local4(q->src_addr))
 		return false;
 	mtu = rte_be_to_cpu_16(icmp->icmp_seq_nb); /* RFC 1191 §4: next-hop MTU, low 16 bits */
 	if (mtu < MTU_MIN_VALID || mtu >= rte_be_to_cpu_16(q->total_length))
 		return false; /* no MTU (pre-RFC 1191 router) or not smaller than what it quotes */
-	n = gw_tunnel_pmtu_learn(q->src_addr, q->dst_addr, mtu);
+	local = gw_ip4(q->src_addr);
+	r = gw_ip4(q->dst_addr);
+	n = gw_tunnel_pmtu_learn(&local, &r, mtu);
 	if (n != 0) {
-		struct gw_ip r = { .family = AF_INET, .v4 = q->dst_addr };
-
-		GW_LOG(INFO, CTRL, "path to %s: MTU %u (ICMP from the underlay), %u tunnel(s)",
+		GW_LOG(INFO, CTRL, "path to %s: MTU %u (ICMP from the underlay), %u peer(s)",
 		       gw_ip_fmt(&r, a, sizeof(a)), RTE_MAX(mtu, (uint16_t)GW_PMTU_MIN), n);
 	}
 	return true;

@@ -1,47 +1,44 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * The dataplane: per-worker state and the burst functions a worker runs.
+ * The dataplane: per-worker state and the stages a worker runs, one file
+ * each, wired by the conductor (dp.c):
  *
- *     rx_burst -> classify (strip Ethernet, validate IPv4, one FIB lookup)
- *        local + protocol 47 -> decap -> FIB lookup of the inner destination -> forward
- *        local, other        -> punt ring -> control thread (ARP, ICMP echo)
- *        not local           -> forward
- *     forward: TTL, next hop -> Ethernet rewrite or tunnel encap -> tx buffer
+ *     rx_burst -> classify (classify.c: a routed port's frames; ARP, IPv4)
+ *        -> IPv4 input (ip4_input.c: one FIB lookup, the local / forward split)
+ *             local + protocol 47 -> decap (decap.c: outer IP and GRE only,
+ *                  then one vector per payload type) -> inner IPv4 (inner.c)
+ *                  -> FIB lookup -> forward
+ *             local, other        -> punt ring -> control thread (ARP, ICMP echo)
+ *             not local           -> forward
+ *     forward (fwd.c: TTL, next hop) -> Ethernet rewrite, or encap (encap.c:
+ *        an outer builder per family) -> tx (gw_tx.h: per-port buffers)
  *
- * Packets travel between stages at L3 (data offset on the IP header). Each
- * stage compacts its vector in place; a dropped packet gets a reason, a
- * counter, and is freed with the rest of its burst.
+ * Stages pass vectors of packets with side arrays (destination, next hop,
+ * peer, ingress interface); each compacts its vector in place; a dropped
+ * packet gets a reason, a counter, and is freed with the rest of its burst.
+ * Packets cross between stages at L3, except what classify punts.
  */
 #ifndef GW_DP_H
 #define GW_DP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_ip_frag.h>
 #include <rte_common.h>
 #include <rte_ethdev.h>
+#include <rte_ip_frag.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "gw_drop.h"
+#include "gw_mbuf.h"
+#include "gw_peer.h"
 #include "gw_port.h"
 #include "gw_tb.h"
-#include "gw_tunnel.h"
 
 #define GW_BURST_MAX 32 /**< packets per rx burst and per tx flush */
 #define GW_PREFETCH 4   /**< how far ahead packet data is prefetched */
-
-/* What a punted packet needs from the control thread (mbuf hash.usr, low byte). */
-#define GW_PUNT_ARP   1 /**< an ARP frame, Ethernet header still on */
-#define GW_PUNT_LOCAL 2 /**< IPv4 to one of our addresses, at L3 */
-#define GW_PUNT_GLEAN 3 /**< IPv4 to an unresolved neighbour, at L3; next hop in bits 8-23 */
-#define GW_PUNT_TOO_BIG 4       /**< IPv4 too big with DF, at L3 as received; MTU in bits 8-23 */
-#define GW_PUNT_TIME_EXCEEDED 5 /**< IPv4 whose TTL ran out here, at L3 as received */
-/*
- * For GW_PUNT_TOO_BIG and GW_PUNT_TIME_EXCEEDED, mbuf hash.fdir.hi names the
- * ingress: the decapsulating tunnel's index + 1, or 0 for the rx port (mbuf port).
- */
 
 /*
  * ICMP errors a worker may punt: a token bucket per worker, so that a flood
@@ -51,12 +48,8 @@
 #define GW_ICMP_ERR_WORKER_RATE  100 /**< ICMP errors per second, per worker */
 #define GW_ICMP_ERR_WORKER_BURST 50  /**< at once, per worker */
 
-/* What an injected packet is (mbuf hash.usr). */
-#define GW_INJECT_L2 1 /**< a full frame for port index mbuf->port */
-#define GW_INJECT_L3 2 /**< an IPv4 packet for the worker to route (no TTL decrement) */
-
-/** Per-tunnel counters, one array per lcore, summed on demand. */
-struct gw_tunnel_counters {
+/** Per-peer counters, one array per lcore (by peer id), summed on demand. */
+struct gw_peer_counters {
 	uint64_t rx_packets; /**< decapsulated */
 	uint64_t rx_bytes;   /**< inner bytes decapsulated */
 	uint64_t tx_packets; /**< encapsulated */
@@ -83,14 +76,119 @@ struct gw_lcore {
 	struct rte_ring *inject; /**< from the control thread */
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
-	struct gw_tunnel_counters *tun;   /**< GW_TUNNEL_MAX counters */
+	struct gw_peer_counters *peer;    /**< GW_PEER_MAX counters, by peer id */
 	struct gw_txq tx[GW_PORT_MAX];    /**< tx buffers by port index */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
 	struct rte_ip_frag_death_row death_row; /**< fragments to free (reass.c) */
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */
+extern uint16_t gw_nb_workers;      /**< number of workers */
 extern struct rte_mempool *gw_indirect_pool; /**< data-less mbufs fragments point with */
+
+/** Scratch space for one burst: packets to free and to punt. */
+struct gw_burst {
+	uint16_t nb_drop;                     /**< packets in drop[] */
+	uint16_t nb_punt;                     /**< packets in punt[] */
+	struct rte_mbuf *drop[GW_BURST_MAX];  /**< freed at the end of the burst */
+	struct rte_mbuf *punt[GW_BURST_MAX];  /**< sent to the control thread */
+};
+
+/**
+ * Allocate the workers' state, rings and counters; spread (port, queue)
+ * pairs; register the mbuf dynamic field.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket);
+
+/**
+ * One iteration of a worker: poll its queues, process, drain the control
+ * thread's injections, flush tx buffers.
+ *
+ * @return packets received (0 means idle).
+ */
+unsigned int gw_dp_poll(struct gw_lcore *lc);
+
+/**
+ * Classify a routed port's frames: ARP to the control thread, IPv4 for us
+ * checked (RFC 1812 §5.2.2) and stripped to L3, the rest dropped.
+ *
+ * @param pkts  Compacted in place to the IPv4 packets kept.
+ * @param dst   Receives each kept packet's destination, host order.
+ * @return how many remain.
+ */
+uint16_t gw_classify_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
+			   uint16_t n, uint32_t *dst, struct gw_burst *b);
+
+/** IPv4 input's vectors: what to forward (with its next hop) and the GRE for us. */
+struct gw_ip4_split {
+	uint16_t nfwd;                      /**< packets in fwd[] */
+	uint16_t ngre;                      /**< packets in gre[] */
+	struct rte_mbuf *fwd[GW_BURST_MAX]; /**< not for us: to forward */
+	uint64_t nh[GW_BURST_MAX];          /**< their next hops */
+	struct rte_mbuf *gre[GW_BURST_MAX]; /**< GRE for us, whole (fragments reassembled) */
+};
+
+/**
+ * IPv4 input: one FIB lookup for the vector, then forward, decap, or the
+ * control thread (other traffic for us).
+ */
+void gw_ip4_input(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n,
+		  struct gw_ip4_split *out, struct gw_burst *b);
+
+/** Decap's vectors: one per payload type (IPv4 now; IPv6 and Ethernet later). */
+struct gw_decap_out {
+	uint16_t n_ip4;                                 /**< packets in ip4[] */
+	struct rte_mbuf *ip4[GW_BURST_MAX];             /**< IPv4 payloads, at the inner header */
+	const struct gw_peer *ip4_peer[GW_BURST_MAX];   /**< the peer each came from */
+	uint8_t ip4_ecn[GW_BURST_MAX];                  /**< each one's outer ECN field */
+};
+
+/**
+ * Decapsulate a vector of local GRE packets (outer IPv4 at data start):
+ * validate the outer and GRE headers, find the peer, apply its tunnel's
+ * receive policy (checksum, sequence, admin state), strip, and sort by
+ * payload type; a type no stage takes is counted.
+ */
+void gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+		    struct gw_decap_out *out, struct gw_burst *b);
+
+/**
+ * The inner IPv4 stage: validate the decapsulated header, apply RFC 6040 and
+ * clamp-mss, count per peer.
+ *
+ * @param pkts     Compacted in place to the packets kept.
+ * @param peers    The peer of each; read in step.
+ * @param outer_ecn  The outer ECN field of each.
+ * @param dst      Receives each kept packet's destination, host order.
+ * @param ingress  Receives each kept packet's ingress interface (its tunnel's).
+ * @return how many remain.
+ */
+uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
+			    const struct gw_peer **peers, const uint8_t *outer_ecn, uint16_t n,
+			    uint32_t *dst, uint16_t *ingress, struct gw_burst *b);
+
+/**
+ * Forward a vector of IPv4 packets (at L3) by their next hops: Ethernet
+ * rewrite to a neighbour, or to encap for a tunnel's peer; then into the tx
+ * buffers.
+ *
+ * @param ingress  Each packet's ingress interface; only read to answer with
+ *                 an ICMP error.
+ * @param dec_ttl  Decrement TTL and report too-big / expired packets with ICMP
+ *                 (false for packets the gateway originates).
+ */
+void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh,
+		  const uint16_t *ingress, uint16_t n, bool dec_ttl, struct gw_burst *b);
+
+/**
+ * Encapsulate a vector of IPv4 packets (at L3, checked against the peer's
+ * MTU) for their peers, and buffer them for tx. Runs of one peer take their
+ * sequence numbers with one atomic add.
+ */
+void gw_encap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, struct gw_peer *const *peers,
+		    uint16_t n, struct gw_burst *b);
 
 /** Create a worker's reassembly table. @return 0 or -ENOMEM. */
 int gw_reass_init(struct gw_lcore *lc, int socket);
@@ -108,53 +206,6 @@ void gw_reass_reap(struct gw_lcore *lc);
 
 /** Give up the packets whose fragments took too long (once per loop). */
 void gw_reass_expire(struct gw_lcore *lc, uint64_t tsc);
-extern uint16_t gw_nb_workers;      /**< number of workers */
-
-/** Scratch space for one burst: packets to free and to punt. */
-struct gw_burst {
-	uint16_t nb_drop;                     /**< packets in drop[] */
-	uint16_t nb_punt;                     /**< packets in punt[] */
-	struct rte_mbuf *drop[GW_BURST_MAX];  /**< freed at the end of the burst */
-	struct rte_mbuf *punt[GW_BURST_MAX];  /**< sent to the control thread */
-};
-
-/**
- * Allocate the workers' state, rings and counters; spread (port, queue) pairs.
- *
- * @return 0 or -ENOMEM.
- */
-int gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket);
-
-/**
- * One iteration of a worker: poll its queues, process, drain the control
- * thread's injections, flush tx buffers.
- *
- * @return packets received (0 means idle).
- */
-unsigned int gw_dp_poll(struct gw_lcore *lc);
-
-/**
- * Decapsulate a vector of local GRE packets (outer IPv4 at data start).
- *
- * @param pkts  Compacted in place to the inner IPv4 packets kept.
- * @param dst   Receives each kept packet's inner destination, host order.
- * @return how many remain.
- */
-uint16_t gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint32_t *dst,
-			struct gw_burst *b);
-
-/**
- * Forward a vector of IPv4 packets (at L3) by their next hops: Ethernet
- * rewrite or tunnel encapsulation, then into the tx buffers.
- *
- * @param ndirect  Packets before this index came from a port, the rest were
- *                 decapsulated (their tunnel index + 1 in hash.fdir.hi); only
- *                 read to name the ingress of an ICMP error.
- * @param dec_ttl  Decrement TTL and report too-big / expired packets with ICMP
- *                 (false for packets the gateway originates).
- */
-void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
-		  uint16_t ndirect, bool dec_ttl, struct gw_burst *b);
 
 /** Count and queue a packet for freeing at the end of its burst. */
 static inline void
@@ -164,38 +215,12 @@ gw_burst_drop(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum 
 	b->drop[b->nb_drop++] = m;
 }
 
-/** Queue a packet for the control thread. */
+/** Queue a packet for the control thread, saying why. */
 static inline void
-gw_burst_punt(struct gw_burst *b, struct rte_mbuf *m, uint32_t what)
+gw_burst_punt(struct gw_burst *b, struct rte_mbuf *m, enum gw_punt why)
 {
-	m->hash.usr = what;
+	gw_mbuf_meta(m)->punt = why;
 	b->punt[b->nb_punt++] = m;
-}
-
-/** Send what a port's tx buffer holds; what the queue refuses is dropped. */
-static inline void
-gw_tx_flush(struct gw_lcore *lc, uint16_t port)
-{
-	struct gw_txq *q = &lc->tx[port];
-	uint16_t sent;
-
-	sent = rte_eth_tx_burst(gw_ports[port].port_id, lc->worker, q->pkts, q->n);
-	if (unlikely(sent < q->n)) {
-		lc->drops[GW_DROP_TX_FULL] += q->n - sent;
-		rte_pktmbuf_free_bulk(&q->pkts[sent], q->n - sent);
-	}
-	q->n = 0;
-}
-
-/** Buffer a packet for a port; flushes when the buffer is full. */
-static inline void
-gw_tx_enqueue(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
-{
-	struct gw_txq *q = &lc->tx[port];
-
-	q->pkts[q->n++] = m;
-	if (unlikely(q->n == GW_BURST_MAX))
-		gw_tx_flush(lc, port);
 }
 
 #endif /* GW_DP_H */

@@ -23,7 +23,8 @@
 
 /** One port. Index in gw_ports[] is not the DPDK port id (port_id is). */
 struct gw_port {
-	char name[GW_NAME_MAX];     /**< user-visible name */
+	char name[GW_NAME_MAX];     /**< its interface's name (gw_iface.h owns it), for logs */
+	uint16_t iface;             /**< its interface id */
 	uint16_t port_id;           /**< DPDK port id */
 	struct rte_ether_addr mac;  /**< our MAC on this port */
 	uint64_t eth_src_type;      /**< mac and the IPv4 ethertype as Ethernet bytes 6-13 */
@@ -68,13 +69,6 @@ int gw_port_probe(struct gw_error *err);
 void gw_port_profile_set(const struct gw_profile *prof, const char *path);
 
 /**
- * Find a port by its user-visible name.
- *
- * @return the port index, or -ENOENT.
- */
-int gw_port_by_name(const char *name);
-
-/**
  * Find the port index of a DPDK port id.
  *
  * @return the port index, or -ENOENT.
@@ -82,11 +76,13 @@ int gw_port_by_name(const char *name);
 int gw_port_by_id(uint16_t port_id);
 
 /**
- * Apply a "link set" to a port before the ports start (name, MAC, MTU, up/down).
+ * Apply a "link set" to a port, before or after the ports start (MAC, MTU,
+ * up/down; the name is the interface table's).
  *
+ * @param idx  gw_ports[] index.
  * @return 0 or -errno with err naming the word; nothing changes on error.
  */
-int gw_port_set(const struct gw_link_conf *conf, struct gw_error *err);
+int gw_port_set(uint16_t idx, const struct gw_link_conf *conf, struct gw_error *err);
 
 /**
  * Configure and start every port: one rx queue per worker (as the PMD allows),

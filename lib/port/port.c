@@ -53,17 +53,6 @@ gw_port_probe(struct gw_error *err)
 	return 0;
 }
 
-int
-gw_port_by_name(const char *name)
-{
-	uint16_t i;
-
-	for (i = 0; i < gw_nb_ports; i++)
-		if (strcmp(gw_ports[i].name, name) == 0)
-			return i;
-	return -ENOENT;
-}
-
 void
 gw_port_eth_word_update(struct gw_port *p)
 {
@@ -134,17 +123,11 @@ port_set_running(struct gw_port *p, const struct gw_link_conf *conf, struct gw_e
 }
 
 int
-gw_port_set(const struct gw_link_conf *conf, struct gw_error *err)
+gw_port_set(uint16_t idx, const struct gw_link_conf *conf, struct gw_error *err)
 {
-	int idx = gw_port_by_name(conf->name), rc;
-	struct gw_port *p;
+	struct gw_port *p = &gw_ports[idx];
+	int rc;
 
-	if (idx < 0)
-		return gw_error_set(err, -ENODEV, "no link \"%s\"", conf->name);
-	p = &gw_ports[idx];
-	if ((conf->given & GW_LINK_GIVEN_NAME) && strcmp(conf->newname, conf->name) != 0 &&
-	    gw_port_by_name(conf->newname) >= 0)
-		return gw_error_set(err, -EEXIST, "link name \"%s\" is taken", conf->newname);
 	if ((conf->given & GW_LINK_GIVEN_MAC) &&
 	    !rte_is_unicast_ether_addr((const struct rte_ether_addr *)conf->mac))
 		return gw_error_set(err, -EINVAL, "%s: address must be a unicast MAC", conf->name);
@@ -154,8 +137,6 @@ gw_port_set(const struct gw_link_conf *conf, struct gw_error *err)
 		return rc;
 
 	/* Validated: apply every word. */
-	if (conf->given & GW_LINK_GIVEN_NAME)
-		memcpy(p->name, conf->newname, sizeof(p->name));
 	if (conf->given & GW_LINK_GIVEN_MAC) {
 		memcpy(&p->mac, conf->mac, RTE_ETHER_ADDR_LEN);
 		gw_port_eth_word_update(p);

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* AF_INET and AF_INET6 without <sys/socket.h>; checked against it in inet.c. */
+#define GW_AF_INET 2
+#define GW_AF_INET6 10
+
 /** An IPv4 or IPv6 address. */
 struct gw_ip {
 	uint8_t family; /**< AF_INET or AF_INET6 */
@@ -88,5 +92,35 @@ void gw_prefix_masked(const struct gw_prefix *in, struct gw_prefix *out);
 
 /** Whether two addresses are equal (same family and bytes). */
 bool gw_ip_equal(const struct gw_ip *a, const struct gw_ip *b);
+
+/** Bytes of an address of its family: 4, 16, or 0 for none. */
+static inline unsigned int
+gw_ip_len(const struct gw_ip *ip)
+{
+	return ip->family == GW_AF_INET ? 4 : ip->family == GW_AF_INET6 ? 16 : 0;
+}
+
+/** An IPv4 address (network order) as a struct gw_ip. */
+static inline struct gw_ip
+gw_ip4(uint32_t v4)
+{
+	struct gw_ip ip = { .family = GW_AF_INET };
+
+	ip.v4 = v4;
+	return ip;
+}
+
+/** Maximum prefix length of an address's family: 32 or 128. */
+static inline uint8_t
+gw_ip_bits(const struct gw_ip *ip)
+{
+	return ip->family == GW_AF_INET6 ? 128 : 32;
+}
+
+/**
+ * Whether addr lies within prefix/len (same family; len up to the family's
+ * width).
+ */
+bool gw_ip_in_prefix(const struct gw_ip *addr, const struct gw_ip *prefix, uint8_t len);
 
 #endif /* GW_INET_H */

@@ -177,3 +177,19 @@ gw_ip_equal(const struct gw_ip *a, const struct gw_ip *b)
 		return a->v4 == b->v4;
 	return memcmp(a->v6, b->v6, 16) == 0;
 }
+
+_Static_assert(GW_AF_INET == AF_INET && GW_AF_INET6 == AF_INET6, "Linux's address families");
+
+bool
+gw_ip_in_prefix(const struct gw_ip *addr, const struct gw_ip *prefix, uint8_t len)
+{
+	unsigned int full = len / 8, rest = len % 8;
+
+	if (addr->family != prefix->family || len > gw_ip_bits(prefix))
+		return false;
+	if (memcmp(addr->v6, prefix->v6, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	return ((addr->v6[full] ^ prefix->v6[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}

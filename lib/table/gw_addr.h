@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Our own IPv4 addresses, on ports and on tunnels. Adding one installs a
- * local /32 route and a connected route for its prefix; the list itself is
- * for the control thread (ARP answers, source address choice).
+ * Our own addresses, of either family, on interfaces of any kind. Adding one
+ * installs a local host route and a connected route for its prefix; the list
+ * itself is for the control thread (ARP answers, source address choice).
+ * IPv6 addresses are refused until the IPv6 routes exist.
  */
 #ifndef GW_ADDR_H
 #define GW_ADDR_H
@@ -18,13 +19,12 @@
 
 /** An address of ours. */
 struct gw_addr {
-	uint32_t ip;        /**< network order */
+	struct gw_ip ip;    /**< the address */
 	uint8_t len;        /**< prefix length */
-	bool on_tunnel;     /**< dev is a tunnel (else a port) */
-	uint16_t dev;       /**< port or tunnel index */
+	uint16_t iface;     /**< the interface it is on */
 };
 
-extern struct gw_addr gw_addrs[GW_ADDR_MAX]; /**< the addresses */
+extern struct gw_addr gw_addrs[GW_ADDR_MAX]; /**< the addresses, in the order they were added */
 extern unsigned int gw_nb_addrs;             /**< how many */
 
 /**
@@ -37,35 +37,34 @@ int gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err);
 /**
  * Find one of our addresses.
  *
- * @param ip Network order.
  * @return its index in gw_addrs[], or -ENOENT.
  */
-int gw_addr_find(uint32_t ip);
+int gw_addr_find(const struct gw_ip *ip);
 
 /**
- * Remove an address, its local /32 and its connected prefix. The caller has
- * checked that nothing depends on it (a tunnel's local address).
+ * Remove an address, its local host route and its connected prefix. The
+ * caller has checked that nothing depends on it (a tunnel's local address).
  */
 void gw_addr_del(unsigned int i);
 
-/** Whether ip (network order) is one of our addresses. */
-bool gw_addr_is_local(uint32_t ip);
+/** Whether ip is one of our addresses. */
+bool gw_addr_is_local(const struct gw_ip *ip);
+
+/** Whether an IPv4 address (network order) is one of ours. */
+bool gw_addr_is_local4(uint32_t ip);
 
 /**
- * Our address on a port that shares a prefix with dst, else the port's first.
+ * Our IPv4 address on an interface that shares a prefix with dst, else the
+ * interface's first IPv4 one.
  *
- * @return network-order address, or 0 when the port has none.
+ * @return network-order address, or 0 when the interface has none.
  */
-uint32_t gw_addr_source(uint16_t port, uint32_t dst);
-
-/**
- * Our address on a tunnel that shares a prefix with dst, else the tunnel's first.
- *
- * @return network-order address, or 0 when the tunnel has none.
- */
-uint32_t gw_addr_source_tunnel(uint16_t tunnel, uint32_t dst);
+uint32_t gw_addr_source4(uint16_t iface, uint32_t dst);
 
 /** Whether ip (network order) is the broadcast address of one of our prefixes (/30 or wider). */
 bool gw_addr_is_subnet_bcast(uint32_t ip);
+
+/** The connected prefix of an address: its address with the host bits cleared. */
+struct gw_ip gw_addr_net(const struct gw_addr *a);
 
 #endif /* GW_ADDR_H */

@@ -6,7 +6,9 @@
  * As in VPP's adjacencies: a connected prefix points at its port's GLEAN next
  * hop (the destination itself must be resolved by ARP, after which a /32 route
  * to a NEIGH next hop is added); a route via a gateway points at the gateway's
- * NEIGH next hop; a route into a tunnel at the tunnel's TUNNEL next hop.
+ * NEIGH next hop; a route into a tunnel at a TUNNEL next hop, which names the
+ * tunnel and the peer the packet goes to (a point-to-point tunnel's one peer).
+ * Next hops name interfaces by id (gw_iface.h) and hold IPv4 or IPv6 addresses.
  *
  * A NEIGH's MAC and state live in one 64-bit word that the control thread
  * stores atomically, so a worker never sees half an address.
@@ -20,6 +22,7 @@
 #include <rte_ether.h>
 
 #include "gw_error.h"
+#include "gw_inet.h"
 
 #define GW_NH_MAX 32768 /**< next hops: as many as 15-bit FIB entries can name (tunnels take one each) */
 #define GW_NH_LEARNED_MAX (GW_NH_MAX / 4) /**< of which learned neighbours, at most */
@@ -38,15 +41,18 @@ enum gw_nh_kind {
 
 #define GW_NH_L2_VALID (UINT64_C(1) << 63) /**< l2 holds a resolved MAC */
 
-/** One next hop. */
+/** One next hop. What workers read comes first. */
 struct gw_nh {
-	uint64_t l2;      /**< NEIGH: MAC in bytes 0-5 (memory order) | GW_NH_L2_VALID */
-	uint32_t ip;      /**< NEIGH: neighbour address, network order */
-	uint16_t port;    /**< NEIGH, GLEAN: port index */
-	uint16_t tunnel;  /**< TUNNEL: tunnel index */
-	uint8_t kind;     /**< enum gw_nh_kind */
-	uint8_t is_static;/**< NEIGH: from neigh add, never overwritten by ARP */
-	uint8_t learned;  /**< NEIGH: counted against GW_NH_LEARNED_MAX */
+	uint64_t l2;       /**< NEIGH: MAC in bytes 0-5 (memory order) | GW_NH_L2_VALID */
+	uint16_t port;     /**< NEIGH, GLEAN: the port it leaves by (gw_ports[] index) */
+	uint16_t peer;     /**< TUNNEL: the peer id */
+	uint8_t kind;      /**< enum gw_nh_kind */
+	uint8_t is_static; /**< NEIGH: from neigh add, never overwritten by ARP */
+	uint8_t learned;   /**< NEIGH: counted against GW_NH_LEARNED_MAX */
+	uint8_t released;  /**< given back, free after the next grace period */
+	uint16_t iface;    /**< NEIGH, GLEAN: the port's interface; TUNNEL: the tunnel's */
+	uint16_t tunnel;   /**< TUNNEL: tunnel index */
+	struct gw_ip ip;   /**< NEIGH: the neighbour's address */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
 };
 
@@ -63,21 +69,23 @@ int gw_nh_init(int socket);
 int gw_nh_alloc(enum gw_nh_kind kind);
 
 /**
- * Free a next hop. The caller has unpublished it first: no route or tunnel
- * refers to it and a grace period has passed since the last one did.
+ * Give a next hop back. The caller has unpublished it (no route or peer
+ * refers to it any more); it leaves the neighbour index now and becomes free
+ * after the next grace period (gw_rcu_flush), so a worker still holding it
+ * reads it whole.
  */
-void gw_nh_free(uint16_t idx);
+void gw_nh_release(uint16_t idx);
 
-/** Call cb with the index of every NEIGH next hop (control thread). */
+/** Call cb with the index of every NEIGH next hop not released (control thread). */
 void gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg);
 
 /**
  * Find the NEIGH next hop for (port, ip), creating an unresolved one if asked.
  *
- * @param ip Network order.
+ * @param port  gw_ports[] index; the next hop's iface is the port's.
  * @return its index, -ENOENT (not found, create false), -ENOSPC.
  */
-int gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create);
+int gw_nh_neigh_get(uint16_t port, const struct gw_ip *ip, bool create);
 
 /**
  * Find or create the NEIGH next hop of a neighbour the gateway learns by
@@ -85,10 +93,9 @@ int gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create);
  * those exist, so no traffic can exhaust the next hops that routes and tunnels
  * need (learned entries do not age yet).
  *
- * @param ip Network order.
  * @return its index, or -ENOSPC when it does not exist and the cap is reached.
  */
-int gw_nh_neigh_learn(uint16_t port, uint32_t ip);
+int gw_nh_neigh_learn(uint16_t port, const struct gw_ip *ip);
 
 /**
  * Publish a neighbour's MAC: workers see the whole address or none of it.
@@ -97,6 +104,9 @@ void gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac);
 
 /** Forget a neighbour's MAC: workers solicit it again. */
 void gw_nh_neigh_clear_mac(struct gw_nh *nh);
+
+/** Name of the interface a next hop leaves by; "" for local and drop. */
+const char *gw_nh_dev_name(uint16_t idx);
 
 /** Read a NEIGH's l2 word once (workers). */
 static inline uint64_t

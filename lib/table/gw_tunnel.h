@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Tunnels: their precomputed rewrite (outer IPv4 + GRE with its options,
- * built once at add time), the lock-free hash that decap looks them up in by
- * (outer destination, outer source, key), and their underlay next hop.
+ * Tunnels: an interface of a tunnel kind, its configuration, and its peers
+ * (gw_peer.h). A point-to-point tunnel has one fixed peer, whose TUNNEL next
+ * hop routes lead into it; a multipoint tunnel will have many. The tunnel
+ * object is the control thread's; workers read the peers, which carry
+ * everything of their tunnel that the dataplane needs.
  *
- * Key semantics are exact (RFC 2890 §2.1): a keyed packet matches only the
- * tunnel with that ikey; a keyless packet only a tunnel without ikey. Key 0
- * is a key.
+ * Decap finds a peer in a lock-free rte_hash by (family, local address,
+ * remote address or wildcard, key presence and key). Key semantics are exact
+ * (RFC 2890 §2.1): a keyed packet matches only the tunnel with that ikey; a
+ * keyless packet only a tunnel without ikey. Key 0 is a key.
  */
 #ifndef GW_TUNNEL_H
 #define GW_TUNNEL_H
@@ -18,58 +21,34 @@
 #include <rte_common.h>
 #include <rte_hash.h>
 
-#include "gw_tunnel_conf.h"
 #include "gw_error.h"
+#include "gw_peer.h"
 #include "gw_tcp.h"
+#include "gw_tunnel_conf.h"
 
-#define GW_TUNNEL_MAX 16384 /**< tunnels; also the size of per-lcore tunnel counters */
-#define GW_TUNNEL_RW_MAX 64 /**< rewrite buffer: outer IP + GRE */
+#define GW_TUNNEL_MAX 16384 /**< tunnels */
 
-/** Decap lookup key. Padded explicitly: rte_hash compares bytes. */
-struct gw_tunnel_key {
-	uint32_t local;   /**< outer destination (ours), network order */
-	uint32_t remote;  /**< outer source, network order */
-	uint32_t key;     /**< GRE key, host order; 0 when has_key is 0 */
-	uint32_t has_key; /**< 1 when the packet carries a key */
+#define GW_TKEY_HAS_KEY 1u /**< gw_tunnel_key4.flags: the packet carries a key */
+#define GW_TKEY_ANY_REMOTE 2u /**< gw_tunnel_key4.flags: wildcard remote (remote any) */
+
+/** The decap lookup key of an IPv4 underlay (the table is the family). No padding. */
+struct gw_tunnel_key4 {
+	uint32_t local;  /**< outer destination (ours), network order */
+	uint32_t remote; /**< outer source, network order; 0 with GW_TKEY_ANY_REMOTE */
+	uint32_t key;    /**< GRE key, host order; 0 without GW_TKEY_HAS_KEY */
+	uint32_t flags;  /**< GW_TKEY_* */
 };
-_Static_assert(sizeof(struct gw_tunnel_key) == 16, "rte_hash keys have no padding");
+_Static_assert(sizeof(struct gw_tunnel_key4) == 16, "rte_hash keys have no padding");
 
-/** A tunnel. The first cache line is what encap and decap read. */
+/** A tunnel, as the control thread keeps it. */
 struct gw_tunnel {
-	/**
-	 * Outer IPv4 + GRE (total length, ID and checksum 0), in the last rw_len
-	 * bytes of rw, so encap copies all GW_TUNNEL_RW_MAX bytes with one fixed-size
-	 * copy ending where the inner packet starts.
-	 */
-	uint8_t rw[GW_TUNNEL_RW_MAX];
-	uint8_t rw_len;       /**< bytes of outer header: 20 + GRE */
-	uint8_t seq_off;      /**< offset of the sequence field from the outer IP; 0 without oseq */
-	uint16_t opts;        /**< GW_TUN_* */
-	uint16_t idx;         /**< index in gw_tunnels[] and the counters */
-	uint16_t nh;          /**< the TUNNEL next hop that routes into this tunnel */
-	uint16_t unh;         /**< underlay NEIGH next hop; 0 while unresolved */
-	uint16_t mtu;         /**< largest inner packet sent without fragmenting */
-	/**
-	 * MSS ceiling of TCP SYNs crossing the tunnel, both ways (IPv4 inner);
-	 * 0: clamp-mss off. From clamp-mss N, or mtu - 40 for auto, recomputed
-	 * with mtu (gw_tunnel_mss_max). An IPv6 inner packet will need its own,
-	 * mtu - 60.
-	 */
-	uint16_t mss4_max;
-	uint16_t rw_sum;      /**< folded one's-complement sum of the outer IPv4 template */
-	uint16_t gre_sum;     /**< folded sum of the GRE template (checksum and sequence 0) */
-	uint8_t dscp;         /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
-	uint32_t ikey;        /**< key expected on receive (GW_TUN_IKEY) */
-	uint32_t local;       /**< outer source, network order */
-	uint32_t remote;      /**< outer destination, network order */
-
-	/** Written per packet: kept off the read-mostly line above. */
-	uint32_t rx_seq __rte_cache_aligned; /**< last accepted sequence number */
-	uint8_t rx_seq_valid;                 /**< a sequence number was accepted */
-
-	struct gw_tunnel_conf conf; /**< as configured, for show and change */
-	uint16_t pmtu;              /**< underlay path MTU learned from ICMP; 0: none */
-	uint64_t pmtu_expire;       /**< TSC when pmtu is forgotten */
+	struct gw_tunnel_conf conf; /**< as configured, for show, save and change */
+	uint16_t idx;      /**< index in gw_tunnels[] */
+	uint16_t iface;    /**< its interface id */
+	uint16_t nh;       /**< TUNNEL next hop of its fixed peer (point-to-point) */
+	uint16_t nb_peers; /**< peers in peers[] */
+	uint16_t peers_cap; /**< room in peers[] */
+	uint16_t *peers;   /**< its peers' ids */
 };
 
 #define GW_PMTU_MIN 552             /**< lowest underlay path MTU believed (Linux's min_pmtu) */
@@ -78,26 +57,14 @@ struct gw_tunnel {
 extern unsigned int gw_pmtu_timeout_s; /**< --pmtu-timeout */
 
 extern struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX]; /**< by index; NULL when free */
+extern struct rte_hash *gw_tunnel_hash4;      /**< gw_tunnel_key4 -> struct gw_peer * */
+extern struct rte_hash *gw_tunnel_pair_hash4; /**< (local, remote) -> count of tunnels */
 
-/**
- * The next sequence number to send, by tunnel index: outside the tunnel
- * object, so that `tunnel change` (a new object) cannot hand out again a
- * number a worker took from the old object while the change was published.
- * One cache line each: workers sending into different tunnels never share one.
- */
-struct gw_tunnel_tx_seq {
-	uint32_t next; /**< taken with an atomic add */
-} __rte_cache_aligned;
-
-extern struct gw_tunnel_tx_seq gw_tunnel_tx_seq[GW_TUNNEL_MAX]; /**< by tunnel index */
-extern struct rte_hash *gw_tunnel_hash;             /**< gw_tunnel_key -> tunnel */
-extern struct rte_hash *gw_tunnel_pair_hash;        /**< (local, remote) -> count */
-
-/** Create the tunnel tables. @return 0 or -errno. */
+/** Create the tunnel tables and register the tunnel kinds' interface operations. */
 int gw_tunnel_init(int socket);
 
 /**
- * tunnel add: validate the whole request, build the rewrite, then publish.
+ * tunnel add: validate the whole request, build the peer, then publish.
  *
  * @return 0 or -errno with err naming the word; nothing is published on error.
  */
@@ -105,44 +72,55 @@ int gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err);
 
 /**
  * tunnel change: merge the words given into the tunnel's configuration,
- * validate the result whole, build a new object and publish it in place of
- * the old one (same index, next hop and counters), which is freed after a
- * grace period. Workers see the old tunnel or the new one, never a mix.
+ * validate the result whole, build new peer objects and publish them in
+ * place of the old ones (same ids, next hop and counters), which are freed
+ * after a grace period. Workers see the old peer or the new one, never a mix.
  *
  * @return 0 or -errno with err naming the word; nothing changes on error.
  */
 int gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err);
 
 /**
- * Unpublish a tunnel, wait a grace period, free it and its next hop. Routes
- * and addresses on it must be gone already (gw_apply does that).
+ * Unpublish a tunnel; its peers, next hop, interface and index are given
+ * back after the next grace period. Routes and addresses on it must be gone
+ * already (gw_apply does that).
  *
  * @return 0 or -ENOENT.
  */
 int gw_tunnel_del(uint16_t idx);
 
-/**
- * Find a tunnel by name.
- *
- * @return its index, or -ENOENT.
- */
-int gw_tunnel_by_name(const char *name);
+/** The tunnel of a name, or NULL. */
+struct gw_tunnel *gw_tunnel_by_name(const char *name);
+
+/** The tunnel of an interface id, or NULL when the interface is no tunnel. */
+struct gw_tunnel *gw_tunnel_of_iface(uint16_t iface);
 
 /**
- * Resolve each tunnel's underlay next hop and MTU from the current routes.
- * Called by the control thread after every route or address change.
+ * Whether a tunnel carries traffic: administratively up, and its (first)
+ * peer's underlay next hop resolved. What show and telemetry call its
+ * operstate.
  */
-void gw_tunnel_resolve_all(void);
+bool gw_tunnel_oper_up(const struct gw_tunnel *t);
+
+/**
+ * Routes to prefix dst/len changed: resolve again the underlay next hop and
+ * MTU of every peer whose remote lies in it, and of no other.
+ */
+void gw_tunnel_resolve_prefix(const struct gw_ip *dst, uint8_t len);
+
+/** A port's MTU changed: resolve again the peers whose underlay leaves by it. */
+void gw_tunnel_resolve_port(uint16_t port);
 
 /**
  * An ICMP "fragmentation needed" from the underlay says the path from local to
- * remote carries at most mtu bytes: every tunnel on that path (any key; the
+ * remote carries at most mtu bytes: every peer on that path (any key; the
  * quoted header rarely holds it, and the path is the same) lowers its
  * effective MTU, for gw_pmtu_timeout_s. Never below GW_PMTU_MIN; never raised.
  *
- * @return how many tunnels changed.
+ * @return how many peers changed.
  */
-unsigned int gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu);
+unsigned int gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip *remote,
+				  uint16_t mtu);
 
 /** Forget the learned path MTUs that expired (control thread, periodically). */
 void gw_tunnel_pmtu_age(uint64_t now);

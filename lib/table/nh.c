@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Next-hop array and the (port, address) index of neighbours. Written by the
- * control thread only; workers read gw_nhs[] by the index a FIB lookup gave.
+ * Next-hop array and the (interface, address) index of neighbours. Written by
+ * the control thread only; workers read gw_nhs[] by the index a FIB lookup
+ * gave. A released next hop is freed after a grace period (gw_rcu_defer).
  */
 #include <errno.h>
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include "gw_iface.h"
 #include "gw_nh.h"
+#include "gw_port.h"
+#include "gw_rcu.h"
 
 struct gw_nh *gw_nhs;
 static uint16_t nh_used; /* next never-used index */
@@ -19,11 +23,22 @@ static unsigned int nb_free_nhs;
 static struct rte_hash *neigh_index;
 static unsigned int nb_learned;
 
+/* The neighbour index's key: zeroed first, rte_hash compares bytes. */
 struct neigh_key {
-	uint32_t ip;
-	uint16_t port;
-	uint16_t pad; /* zeroed: rte_hash compares keys byte-wise */
+	uint16_t iface;
+	uint8_t family;
+	uint8_t pad;
+	uint8_t addr[16];
 };
+
+static void
+neigh_key_of(uint16_t iface, const struct gw_ip *ip, struct neigh_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->iface = iface;
+	k->family = ip->family;
+	memcpy(k->addr, ip->v6, gw_ip_len(ip));
+}
 
 int
 gw_nh_init(int socket)
@@ -32,7 +47,7 @@ gw_nh_init(int socket)
 		.name = "gw_neigh_index",
 		.entries = GW_NH_MAX,
 		.key_len = sizeof(struct neigh_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 	};
 
@@ -49,6 +64,8 @@ gw_nh_init(int socket)
 	gw_nhs[GW_NH_IDX_DROP].kind = GW_NH_DROP;
 	gw_nhs[GW_NH_IDX_LOCAL].kind = GW_NH_LOCAL;
 	nh_used = 2;
+	nb_free_nhs = 0;
+	nb_learned = 0;
 	return 0;
 }
 
@@ -67,22 +84,35 @@ gw_nh_alloc(enum gw_nh_kind kind)
 	nh = &gw_nhs[idx];
 	memset(nh, 0, sizeof(*nh));
 	nh->kind = kind;
+	nh->iface = UINT16_MAX;
+	nh->peer = UINT16_MAX;
 	return idx;
 }
 
+/* After the grace period: nobody holds it, the slot may be given again. */
+static void
+nh_free(uintptr_t idx)
+{
+	memset(&gw_nhs[idx], 0, sizeof(gw_nhs[idx])); /* kind DROP */
+	free_nhs[nb_free_nhs++] = idx;
+}
+
 void
-gw_nh_free(uint16_t idx)
+gw_nh_release(uint16_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
-	struct neigh_key k = { .ip = nh->ip, .port = nh->port, .pad = 0 };
+	struct neigh_key k;
 
+	if (nh->released)
+		return;
 	if (nh->kind == GW_NH_NEIGH) {
+		neigh_key_of(nh->iface, &nh->ip, &k);
 		rte_hash_del_key(neigh_index, &k);
 		if (nh->learned)
 			nb_learned--;
 	}
-	memset(nh, 0, sizeof(*nh)); /* kind DROP */
-	free_nhs[nb_free_nhs++] = idx;
+	nh->released = 1;
+	gw_rcu_defer(nh_free, idx);
 }
 
 void
@@ -103,12 +133,13 @@ gw_nh_neigh_clear_mac(struct gw_nh *nh)
 }
 
 int
-gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create)
+gw_nh_neigh_get(uint16_t port, const struct gw_ip *ip, bool create)
 {
-	struct neigh_key k = { .ip = ip, .port = port, .pad = 0 };
+	struct neigh_key k;
 	void *data;
 	int idx;
 
+	neigh_key_of(gw_ports[port].iface, ip, &k);
 	if (rte_hash_lookup_data(neigh_index, &k, &data) >= 0)
 		return (int)(uintptr_t)data;
 	if (!create)
@@ -116,15 +147,19 @@ gw_nh_neigh_get(uint16_t port, uint32_t ip, bool create)
 	idx = gw_nh_alloc(GW_NH_NEIGH);
 	if (idx < 0)
 		return idx;
-	gw_nhs[idx].ip = ip;
+	gw_nhs[idx].ip = *ip;
 	gw_nhs[idx].port = port;
-	if (rte_hash_add_key_data(neigh_index, &k, (void *)(uintptr_t)idx) < 0)
-		return -ENOSPC; /* the slot stays unused, as a DROP-equivalent NEIGH */
+	gw_nhs[idx].iface = gw_ports[port].iface;
+	if (rte_hash_add_key_data(neigh_index, &k, (void *)(uintptr_t)idx) < 0) {
+		gw_nhs[idx].kind = GW_NH_DROP; /* never published: free at once */
+		nh_free(idx);
+		return -ENOSPC;
+	}
 	return idx;
 }
 
 int
-gw_nh_neigh_learn(uint16_t port, uint32_t ip)
+gw_nh_neigh_learn(uint16_t port, const struct gw_ip *ip)
 {
 	int idx = gw_nh_neigh_get(port, ip, false);
 
@@ -147,4 +182,12 @@ gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac)
 
 	memcpy(&l2, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
 	__atomic_store_n(&nh->l2, l2 | GW_NH_L2_VALID, __ATOMIC_RELEASE);
+}
+
+const char *
+gw_nh_dev_name(uint16_t idx)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+
+	return nh->kind == GW_NH_DROP || nh->kind == GW_NH_LOCAL ? "" : gw_iface_name(nh->iface);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * IPv4 routes over two rte_fib copies (see gw_route.h for why two) and the
- * list of routes beside them. The FIB stores host-order addresses; callers
- * pass network order, converted here once. Control thread only.
+ * Routes: the records in a slot array indexed by an rte_hash of (family,
+ * length, prefix), and the IPv4 FIB in two copies (see gw_route.h for why
+ * two). Every FIB change is made to the standby copy and logged; the flush
+ * publishes the standby, and after the grace period the log is replayed on
+ * the other copy. The FIB stores host-order addresses; callers pass network
+ * order. Control thread only.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -13,26 +16,56 @@
 #include <rte_byteorder.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 
 #include "gw_nh.h"
 #include "gw_rcu.h"
 #include "gw_route.h"
 
+
 struct rte_fib *gw_fib;
 static struct rte_fib *fibs[2];
-static struct rte_hash *route_index; /* (ip, len) -> slot in routes[] */
+static struct rte_hash *route_index; /* route_key -> slot in routes[] */
 static struct gw_route *routes;
 static bool *used;
 static uint32_t *free_slots; /* stack of unused slots */
 static unsigned int nb_free, nb_routes;
 static uint32_t next_seq;
 
-struct route_key {
-	uint32_t ip;
+/* A FIB change staged on the standby copy, to replay on the other. */
+struct fib_op {
+	uint32_t host_ip;
 	uint8_t len;
-	uint8_t pad[3]; /* zeroed: rte_hash compares bytes */
+	int32_t nh; /* < 0: delete */
 };
+
+static struct fib_op *fib_log;
+static unsigned int nb_log, log_cap;
+
+struct route_key {
+	uint8_t family;
+	uint8_t len;
+	uint8_t pad[2];
+	uint8_t addr[16]; /* zeroed past the family's bytes: rte_hash compares bytes */
+};
+
+static void
+route_key_of(const struct gw_ip *dst, uint8_t len, struct route_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = dst->family;
+	k->len = len;
+	memcpy(k->addr, dst->v6, gw_ip_len(dst));
+}
+
+static struct rte_fib *
+standby(void)
+{
+	return fibs[gw_fib == fibs[0]];
+}
+
+/* Before the grace period of a flush: workers move to the copy with the staged changes. */
+static void route_publish(void);
 
 int
 gw_route_init(int socket)
@@ -50,7 +83,7 @@ gw_route_init(int socket)
 		.name = "gw_routes",
 		.entries = GW_ROUTE_MAX,
 		.key_len = sizeof(struct route_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 	};
 	unsigned int i;
@@ -68,6 +101,7 @@ gw_route_init(int socket)
 		free_slots[i] = GW_ROUTE_MAX - 1 - i;
 	nb_free = GW_ROUTE_MAX;
 	gw_fib = fibs[0];
+	gw_rcu_on_flush(route_publish);
 	return 0;
 }
 
@@ -78,96 +112,141 @@ fib_change(struct rte_fib *fib, uint32_t host_ip, uint8_t len, int nh)
 	return nh >= 0 ? rte_fib_add(fib, host_ip, len, nh) : rte_fib_delete(fib, host_ip, len);
 }
 
+/* After the grace period: the copy workers left gets the changes the other has. */
+static void
+fib_replay(uintptr_t unused)
+{
+	struct rte_fib *fib = standby();
+	unsigned int i;
+
+	RTE_SET_USED(unused);
+	/* the same changes on the same state: they cannot fail where the first did not */
+	for (i = 0; i < nb_log; i++)
+		fib_change(fib, fib_log[i].host_ip, fib_log[i].len, fib_log[i].nh);
+	nb_log = 0;
+}
+
+static void
+route_publish(void)
+{
+	if (nb_log == 0)
+		return;
+	__atomic_store_n(&gw_fib, standby(), __ATOMIC_RELEASE);
+	gw_rcu_defer(fib_replay, 0);
+}
+
 /*
- * Make a change to the standby FIB, publish it, wait until no worker reads
- * the other, make the change there too. old_nh (< 0: none) undoes a refused
- * change on the standby, so the two copies never differ.
+ * Stage a FIB change on the standby copy (IPv4 only: the caller checked).
+ * old_nh (< 0: none) undoes a refused change, so the two copies never differ.
  */
 static int
-fib_update(uint32_t ip, uint8_t len, int nh, int old_nh)
+fib_stage(const struct gw_ip *dst, uint8_t len, int nh, int old_nh)
 {
-	struct rte_fib *standby = fibs[gw_fib == fibs[0]];
-	uint32_t host = rte_be_to_cpu_32(ip);
+	uint32_t host = rte_be_to_cpu_32(dst->v4);
+	struct fib_op *grown;
+	unsigned int cap;
 	int rc;
 
-	rc = fib_change(standby, host, len, nh);
+	if (nb_log == log_cap) {
+		cap = log_cap == 0 ? 256 : log_cap * 2;
+		grown = realloc(fib_log, sizeof(*fib_log) * cap);
+		if (grown == NULL)
+			return -ENOMEM;
+		fib_log = grown;
+		log_cap = cap;
+	}
+	rc = fib_change(standby(), host, len, nh);
 	if (rc < 0) {
-		fib_change(standby, host, len, old_nh);
+		fib_change(standby(), host, len, old_nh);
 		return rc;
 	}
-	__atomic_store_n(&gw_fib, standby, __ATOMIC_RELEASE);
-	gw_rcu_synchronize();
-	/* the same change on the same state: it cannot fail where the first did not */
-	fib_change(fibs[gw_fib == fibs[0]], host, len, nh);
+	fib_log[nb_log].host_ip = host;
+	fib_log[nb_log].len = len;
+	fib_log[nb_log].nh = nh;
+	nb_log++;
 	return 0;
 }
 
 static int
-route_slot(uint32_t ip, uint8_t len)
+route_slot(const struct gw_ip *dst, uint8_t len)
 {
-	struct route_key k = { .ip = ip, .len = len };
+	struct route_key k;
 	void *data;
 
+	route_key_of(dst, len, &k);
 	if (rte_hash_lookup_data(route_index, &k, &data) < 0)
 		return -ENOENT;
 	return (int)(uintptr_t)data;
 }
 
-static const char *
-ip_str(uint32_t ip, char *buf)
-{
-	struct gw_ip a = { .family = AF_INET, .v4 = ip };
-
-	return gw_ip_fmt(&a, buf, GW_IP_STRLEN);
-}
-
 const struct gw_route *
-gw_route_find(uint32_t ip, uint8_t len)
+gw_route_find(const struct gw_ip *dst, uint8_t len)
 {
-	int slot = route_slot(ip, len);
+	int slot = route_slot(dst, len);
 
 	return slot < 0 ? NULL : &routes[slot];
 }
 
+static int
+route_exists_error(const struct gw_route *r, struct gw_error *err)
+{
+	char a[GW_IP_STRLEN];
+
+	return gw_error_set(err, -EEXIST, "%s/%u is already %s", gw_ip_fmt(&r->dst, a, sizeof(a)),
+			    r->len, r->origin == GW_ROUTE_STATIC ? "a static route" :
+			    r->origin == GW_ROUTE_CONNECTED ? "a connected prefix" :
+			    "an address of this gateway");
+}
+
 int
-gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, enum gw_route_origin origin,
+gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_route_origin origin,
 	     const struct gw_route_conf *conf, struct gw_error *err)
 {
-	struct route_key k = { .ip = ip, .len = len };
 	char a[GW_IP_STRLEN];
+	struct route_key k;
 	struct gw_route *r;
 	int slot, rc;
 
-	slot = route_slot(ip, len);
+	if (dst->family != AF_INET)
+		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route %s/%u: not supported yet",
+				    gw_ip_fmt(dst, a, sizeof(a)), len);
+	slot = route_slot(dst, len);
 	if (slot >= 0) {
 		r = &routes[slot];
 		if (r->origin == origin && r->nh == nh && origin != GW_ROUTE_STATIC)
-			return 0; /* already so: no FIB change, no grace period */
+			return 0; /* already so: no FIB change */
 		if (r->origin != GW_ROUTE_NEIGH &&
 		    !(r->origin == GW_ROUTE_STATIC && origin == GW_ROUTE_STATIC))
-			return gw_error_set(err, -EEXIST, "%s/%u is already %s", ip_str(ip, a),
-					    len, r->origin == GW_ROUTE_STATIC ? "a static route" :
-					    r->origin == GW_ROUTE_CONNECTED ? "a connected prefix" :
-					    "an address of this gateway");
-		rc = fib_update(ip, len, nh, r->nh);
-		if (rc < 0)
-			return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
+			return route_exists_error(r, err);
+		if (r->active) {
+			rc = fib_stage(dst, len, nh, r->nh);
+			if (rc < 0)
+				return gw_error_set(err, rc, "route table full (%s)",
+						    rte_strerror(-rc));
+		}
 		r->nh = nh;
 		r->origin = origin;
 	} else {
 		if (nb_free == 0)
 			return gw_error_set(err, -ENOSPC, "more than %d routes", GW_ROUTE_MAX);
-		rc = fib_update(ip, len, nh, -1);
+		rc = fib_stage(dst, len, nh, -1);
 		if (rc < 0)
 			return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
-		slot = free_slots[--nb_free];
-		rte_hash_add_key_data(route_index, &k, (void *)(uintptr_t)slot);
+		slot = free_slots[nb_free - 1];
+		route_key_of(dst, len, &k);
+		rc = rte_hash_add_key_data(route_index, &k, (void *)(uintptr_t)slot);
+		if (rc < 0) {
+			fib_stage(dst, len, -1, -1);
+			return gw_error_set(err, rc, "route index full");
+		}
+		nb_free--;
 		r = &routes[slot];
 		memset(r, 0, sizeof(*r));
-		r->ip = ip;
+		r->dst = *dst;
 		r->len = len;
 		r->nh = nh;
 		r->origin = origin;
+		r->active = true;
 		r->seq = next_seq++;
 		used[slot] = true;
 		nb_routes++;
@@ -180,19 +259,32 @@ gw_route_add(uint32_t ip, uint8_t len, uint16_t nh, enum gw_route_origin origin,
 }
 
 int
-gw_route_del(uint32_t ip, uint8_t len)
+gw_route_del(const struct gw_ip *dst, uint8_t len)
 {
-	struct route_key k = { .ip = ip, .len = len };
-	int slot = route_slot(ip, len);
+	struct route_key k;
+	int slot = route_slot(dst, len);
 
 	if (slot < 0)
 		return -ENOENT;
-	fib_update(ip, len, -1, routes[slot].nh);
+	if (routes[slot].active)
+		fib_stage(dst, len, -1, routes[slot].nh);
+	route_key_of(dst, len, &k);
 	rte_hash_del_key(route_index, &k);
 	used[slot] = false;
 	free_slots[nb_free++] = slot;
 	nb_routes--;
 	return 0;
+}
+
+void
+gw_route_set_active(const struct gw_route *cr, bool active)
+{
+	struct gw_route *r = &routes[cr - routes];
+
+	if (r->active == active)
+		return;
+	if (fib_stage(&r->dst, r->len, active ? r->nh : -1, active ? -1 : r->nh) == 0)
+		r->active = active;
 }
 
 unsigned int
@@ -217,11 +309,17 @@ gw_route_count(void)
 }
 
 uint16_t
-gw_route_lookup(uint32_t ip)
+gw_route_lookup4(uint32_t dst)
 {
-	uint32_t host = rte_be_to_cpu_32(ip);
+	uint32_t host = rte_be_to_cpu_32(dst);
 	uint64_t nh = GW_NH_IDX_DROP;
 
-	rte_fib_lookup_bulk(gw_fib, &host, &nh, 1);
+	rte_fib_lookup_bulk(standby(), &host, &nh, 1); /* the newest: staged changes included */
 	return nh;
+}
+
+uint16_t
+gw_route_lookup(const struct gw_ip *dst)
+{
+	return dst->family == AF_INET ? gw_route_lookup4(dst->v4) : GW_NH_IDX_DROP;
 }

@@ -1,24 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Tunnel objects and their decap hashes. Everything a worker needs per packet
- * is computed here at add time: the outer IPv4 + GRE bytes, the offset of the
- * sequence field, the MTU. The hashes are rte_hash with lock-free readers; the
- * control thread is the only writer.
+ * Tunnels and their peers' publication. Everything a worker needs per packet
+ * is computed here, into the peer object: the outer IPv4 + GRE bytes, the
+ * offset of the sequence field, the MTU, the underlay next hop. The decap
+ * hashes are rte_hash with lock-free readers; the control thread is the only
+ * writer, and gives hash slots back after a grace period. An rte_rib of the
+ * peers' remote addresses tells which peers a route change concerns.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
-#include <rte_ip.h>
 #include <rte_hash_crc.h>
+#include <rte_ip.h>
 #include <rte_malloc.h>
+#include <rte_rib.h>
 
 #include "gw_addr.h"
 #include "gw_cksum.h"
-#include "gw_dev.h"
 #include "gw_gre.h"
+#include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
@@ -26,33 +30,33 @@
 #include "gw_tunnel.h"
 
 struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
-struct gw_tunnel_tx_seq gw_tunnel_tx_seq[GW_TUNNEL_MAX];
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
-struct rte_hash *gw_tunnel_hash;
-struct rte_hash *gw_tunnel_pair_hash;
+struct rte_hash *gw_tunnel_hash4;
+struct rte_hash *gw_tunnel_pair_hash4;
 static int tunnel_socket;
+static uint16_t free_idx[GW_TUNNEL_MAX];
+static unsigned int nb_free_idx;
+
+/* The peers by remote address, for route changes: a /32 node's ext is its chain's head. */
+static struct rte_rib *remotes4;
+static uint16_t remote_next[GW_PEER_MAX]; /* the chain of peers of one remote */
 
 struct pair_key {
 	uint32_t local;
 	uint32_t remote;
 };
 
-/*
- * Hash slots deleted but not yet reusable: with lock-free readers rte_hash
- * keeps a deleted key's slot until rte_hash_free_key_with_position, which
- * greway calls after a grace period. PAIR_POS marks a slot of the pair hash.
- */
-#define PAIR_POS (1 << 30)
-static int32_t pending_pos[4];
-static unsigned int nb_pending;
+#define PAIR_POS (1u << 31) /* a deferred slot of the pair hash, not of the tunnel hash */
+
+static const struct gw_iface_ops tunnel_ops;
 
 int
 gw_tunnel_init(int socket)
 {
 	struct rte_hash_parameters hp = {
-		.name = "gw_tunnels",
+		.name = "gw_tunnels4",
 		.entries = GW_TUNNEL_MAX * 2,
-		.key_len = sizeof(struct gw_tunnel_key),
+		.key_len = sizeof(struct gw_tunnel_key4),
 		/* CRC32 instructions: two for a 16-byte key, a third of jhash's cost per
 		 * packet with many tunnels (doc/benchmarks.md) */
 		.hash_func = rte_hash_crc,
@@ -60,35 +64,91 @@ gw_tunnel_init(int socket)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
-
-	tunnel_socket = socket;
-	gw_tunnel_hash = rte_hash_create(&hp);
-	if (gw_tunnel_hash == NULL)
-		return -ENOMEM;
-	hp.name = "gw_tunnel_pairs";
-	hp.key_len = sizeof(struct pair_key);
-	gw_tunnel_pair_hash = rte_hash_create(&hp);
-	return gw_tunnel_pair_hash == NULL ? -ENOMEM : 0;
-}
-
-int
-gw_tunnel_by_name(const char *name)
-{
+	struct rte_rib_conf rc = { .ext_sz = sizeof(uint16_t), .max_nodes = GW_PEER_MAX * 2 };
 	unsigned int i;
 
+	tunnel_socket = socket;
+	gw_tunnel_hash4 = rte_hash_create(&hp);
+	hp.name = "gw_tunnel_pairs4";
+	hp.key_len = sizeof(struct pair_key);
+	gw_tunnel_pair_hash4 = rte_hash_create(&hp);
+	remotes4 = rte_rib_create("gw_peer_remotes4", socket, &rc);
+	if (gw_tunnel_hash4 == NULL || gw_tunnel_pair_hash4 == NULL || remotes4 == NULL)
+		return -ENOMEM;
 	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		if (gw_tunnels[i] != NULL && strcmp(gw_tunnels[i]->conf.name, name) == 0)
-			return i;
-	return -ENOENT;
+		free_idx[i] = GW_TUNNEL_MAX - 1 - i;
+	nb_free_idx = GW_TUNNEL_MAX;
+	gw_iface_ops_register(GW_IFACE_GRE, &tunnel_ops);
+	return 0;
+}
+
+struct gw_tunnel *
+gw_tunnel_of_iface(uint16_t iface)
+{
+	const struct gw_iface *ifc = &gw_ifaces[iface];
+
+	if (iface >= GW_IFACE_MAX || !ifc->used || ifc->kind == GW_IFACE_PORT)
+		return NULL;
+	return gw_tunnels[ifc->idx];
+}
+
+struct gw_tunnel *
+gw_tunnel_by_name(const char *name)
+{
+	const struct gw_iface *ifc = gw_iface_by_name(name);
+
+	return ifc == NULL ? NULL : gw_tunnel_of_iface(ifc->id);
+}
+
+bool
+gw_tunnel_oper_up(const struct gw_tunnel *t)
+{
+	const struct gw_peer *p = t->nb_peers > 0 ? gw_peers[t->peers[0]] : NULL;
+
+	return p != NULL && p->up && p->unh != 0 &&
+	       (gw_nh_l2_load(&gw_nhs[p->unh]) & GW_NH_L2_VALID);
+}
+
+/*
+ * The hash slots: with lock-free readers rte_hash keeps a deleted key's slot
+ * until rte_hash_free_key_with_position, called after the grace period.
+ */
+static void
+slot_free(uintptr_t pos)
+{
+	if (pos & PAIR_POS)
+		rte_hash_free_key_with_position(gw_tunnel_pair_hash4, pos & ~PAIR_POS);
+	else
+		rte_hash_free_key_with_position(gw_tunnel_hash4, pos);
+}
+
+static void
+key_del(struct rte_hash *h, const void *key, uint32_t tag)
+{
+	int32_t pos = rte_hash_del_key(h, key);
+
+	if (pos >= 0)
+		gw_rcu_defer(slot_free, (uint32_t)pos | tag);
+}
+
+static void
+key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->local = p->local.v4;
+	k->remote = p->remote.v4;
+	if (p->opts & GW_TUN_IKEY) {
+		k->key = p->ikey;
+		k->flags = GW_TKEY_HAS_KEY;
+	}
 }
 
 /* Outer IPv4 + GRE as sent; per packet only length, ID, checksum, seq change. */
 static void
-build_rewrite(struct gw_tunnel *t)
+build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 {
-	const struct gw_tunnel_conf *c = &t->conf;
 	struct gw_gre_info gre = { .proto = GW_GRE_PROTO_IPV4 };
-	uint8_t hdr[GW_TUNNEL_RW_MAX];
+	uint8_t hdr[GW_PEER_RW_MAX];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
 	size_t gre_len;
 
@@ -96,13 +156,13 @@ build_rewrite(struct gw_tunnel *t)
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	/* per packet: DSCP (configured or inherited) | the inner ECN bits (RFC 6040) */
 	ip->type_of_service = 0;
-	t->dscp = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos & ~GW_ECN_MASK;
+	p->dscp = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos & ~GW_ECN_MASK;
 	ip->fragment_offset = c->opts & GW_TUN_NOPMTUDISC ? 0 :
 			      rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = c->opts & GW_TUN_TTL_INHERIT ? 0 : c->ttl;
 	ip->next_proto_id = IPPROTO_GRE;
-	ip->src_addr = c->local.v4;
-	ip->dst_addr = c->remote.v4;
+	ip->src_addr = p->local.v4;
+	ip->dst_addr = p->remote.v4;
 
 	if (c->opts & GW_TUN_OCSUM)
 		gre.flags |= GW_GRE_F_CSUM;
@@ -113,37 +173,158 @@ build_rewrite(struct gw_tunnel *t)
 	if (c->opts & GW_TUN_OSEQ)
 		gre.flags |= GW_GRE_F_SEQ;
 	/* the per-packet checksum starts from this sum (length, ID, inherited TTL/TOS added) */
-	t->rw_sum = gw_ipv4_sum20(ip);
+	p->rw_sum = gw_ipv4_sum20(ip);
 	gre_len = gw_gre_build(hdr + sizeof(*ip), &gre);
 	/* and the GRE checksum from this one (sequence number and payload added) */
-	t->gre_sum = rte_raw_cksum(hdr + sizeof(*ip), gre_len);
-	t->rw_len = sizeof(*ip) + gre_len;
-	memset(t->rw, 0, sizeof(t->rw));
-	memcpy(t->rw + GW_TUNNEL_RW_MAX - t->rw_len, hdr, t->rw_len);
-	RTE_ASSERT(t->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts));
+	p->gre_sum = rte_raw_cksum(hdr + sizeof(*ip), gre_len);
+	p->rw_len = sizeof(*ip) + gre_len;
+	memset(p->rw, 0, sizeof(p->rw));
+	memcpy(p->rw + GW_PEER_RW_MAX - p->rw_len, hdr, p->rw_len);
+	RTE_ASSERT(p->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts));
 	/* the sequence number is the last option when present */
-	t->seq_off = c->opts & GW_TUN_OSEQ ? t->rw_len - 4 : 0;
+	p->seq_off = c->opts & GW_TUN_OSEQ ? p->rw_len - 4 : 0;
+}
+
+/* The port index a tunnel's "dev" names, or -1 for none (the route decides). */
+static int
+dev_port(const struct gw_tunnel_conf *c)
+{
+	const struct gw_iface *ifc;
+
+	if (c->dev[0] == '\0')
+		return -1;
+	ifc = gw_iface_by_name(c->dev);
+	return ifc != NULL && ifc->kind == GW_IFACE_PORT ? ifc->idx : -1;
+}
+
+/* A peer's underlay next hop and MTU from the staged routes. */
+static void
+peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
+{
+	uint16_t nh = gw_route_lookup(&p->remote), unh = 0, port = 0, max_mtu;
+	const struct gw_nh *n = &gw_nhs[nh];
+	int idx, pin = dev_port(c);
+
+	if (n->kind == GW_NH_GLEAN) {
+		/* remote on a connected prefix: it is its own neighbour */
+		idx = gw_nh_neigh_get(n->port, &p->remote, true);
+		if (idx > 0 && gw_route_add(&p->remote, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) == 0)
+			unh = idx;
+	} else if (n->kind == GW_NH_NEIGH) {
+		unh = nh;
+	}
+	if (unh != 0) {
+		port = gw_nhs[unh].port;
+		if (c->dev[0] != '\0' && pin != port)
+			unh = 0; /* the route leaves by another port than dev says */
+	}
+	/*
+	 * The underlay's MTU bounds the tunnel's: a larger "mtu N" would send
+	 * outer packets the port cannot carry, so the effective MTU is the
+	 * smaller of the two.
+	 */
+	max_mtu = unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU;
+	if (p->pmtu != 0)
+		max_mtu = RTE_MIN(max_mtu, p->pmtu); /* what the path beyond said */
+	max_mtu -= gw_tunnel_conf_overhead(c->mode, c->opts);
+	p->mtu = c->mtu != 0 ? RTE_MIN(c->mtu, max_mtu) : max_mtu;
+	p->mss4_max = gw_tunnel_mss4_max(p->mtu, c->clamp_mss);
+	p->unh = unh;
+}
+
+/* A new peer object for a tunnel's configuration, resolved, not published. */
+static struct gw_peer *
+peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t id,
+	   const struct gw_peer *old)
+{
+	struct gw_peer *p;
+
+	p = rte_zmalloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	if (p == NULL)
+		return NULL;
+	p->id = id;
+	p->tunnel = t->idx;
+	p->iface = t->iface;
+	p->opts = c->opts;
+	p->ikey = c->ikey;
+	p->local = c->local;
+	p->remote = c->remote;
+	p->up = gw_ifaces[t->iface].up;
+	if (old != NULL && gw_ip_equal(&old->local, &p->local) &&
+	    gw_ip_equal(&old->remote, &p->remote)) { /* the same path */
+		p->pmtu = old->pmtu;
+		p->pmtu_expire = old->pmtu_expire;
+	}
+	build_rewrite(p, c);
+	peer_resolve(p, c);
+	return p;
+}
+
+/* Publish a peer object and point its decap entry at it. */
+static void
+peer_publish(struct gw_peer *p)
+{
+	struct gw_tunnel_key4 k;
+
+	gw_peer_publish(p);
+	key4_of(p, &k);
+	if (rte_hash_lookup(gw_tunnel_hash4, &k) >= 0)
+		rte_hash_add_key_data(gw_tunnel_hash4, &k, p); /* an atomic data update */
+}
+
+/*
+ * The remote index: a peer joins or leaves the chain of its remote. A
+ * node's ext holds the first peer's id + 1 (0: none); remote_next[] links
+ * the rest, GW_PEER_NONE ending the chain.
+ */
+static void
+remote_link(const struct gw_peer *p)
+{
+	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
+	struct rte_rib_node *n = rte_rib_insert(remotes4, host, 32);
+	uint16_t *head;
+
+	if (n != NULL) {
+		*(uint16_t *)rte_rib_get_ext(n) = 0; /* a new node: ext is not zeroed */
+	} else {
+		n = rte_rib_lookup_exact(remotes4, host, 32);
+		if (n == NULL)
+			return; /* out of nodes: route changes will miss this peer */
+	}
+	head = rte_rib_get_ext(n);
+	remote_next[p->id] = *head == 0 ? GW_PEER_NONE : *head - 1;
+	*head = p->id + 1;
 }
 
 static void
-tunnel_key_of(const struct gw_tunnel *t, struct gw_tunnel_key *k)
+remote_unlink(const struct gw_peer *p)
 {
-	memset(k, 0, sizeof(*k));
-	k->local = t->local;
-	k->remote = t->remote;
-	if (t->opts & GW_TUN_IKEY) {
-		k->key = t->ikey;
-		k->has_key = 1;
-	}
-}
+	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
+	struct rte_rib_node *n = rte_rib_lookup_exact(remotes4, host, 32);
+	uint16_t *head, id, prev = GW_PEER_NONE;
 
-static void tunnel_resolve(struct gw_tunnel *t);
+	if (n == NULL)
+		return;
+	head = rte_rib_get_ext(n);
+	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE;
+	     prev = id, id = remote_next[id]) {
+		if (id != p->id)
+			continue;
+		if (prev == GW_PEER_NONE)
+			*head = remote_next[id] == GW_PEER_NONE ? 0 : remote_next[id] + 1;
+		else
+			remote_next[prev] = remote_next[id];
+		break;
+	}
+	if (*head == 0)
+		rte_rib_remove(remotes4, host, 32);
+}
 
 static int
 check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
-	struct gw_dev dev;
+	struct gw_iface *dev;
 	int rc;
 
 	if (c->mode != GW_MODE_GRE)
@@ -152,139 +333,153 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	if (c->remote.family == 0)
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
 				    c->name);
-	if (is_new && gw_dev_name_taken(c->name))
+	if (is_new && gw_iface_by_name(c->name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
-	if (!gw_addr_is_local(c->local.v4))
+	if (!gw_addr_is_local(&c->local))
 		return gw_error_set(err, -EADDRNOTAVAIL,
 				    "tunnel %s: local %s is not an address of this gateway (addr add it first)",
 				    c->name, gw_ip_fmt(&c->local, a, sizeof(a)));
 	if (c->dev[0] != '\0') {
-		rc = gw_dev_lookup(c->dev, &dev, err);
+		rc = gw_iface_lookup(c->dev, &dev, err);
 		if (rc < 0)
 			return rc;
-		if (dev.is_tunnel)
+		if (dev->kind != GW_IFACE_PORT)
 			return gw_error_set(err, -EINVAL, "tunnel %s: dev %s is a tunnel, not a port",
 					    c->name, c->dev);
 	}
 	return 0;
 }
 
-/* A tunnel object from its configuration: rewrite built, not published. */
-static struct gw_tunnel *
-tunnel_new(const struct gw_tunnel_conf *conf, uint16_t idx)
-{
-	struct gw_tunnel *t;
-
-	t = rte_zmalloc_socket("gw_tunnel", sizeof(*t), RTE_CACHE_LINE_SIZE, tunnel_socket);
-	if (t == NULL)
-		return NULL;
-	t->conf = *conf;
-	t->idx = idx;
-	t->opts = conf->opts;
-	t->ikey = conf->ikey;
-	t->local = conf->local.v4;
-	t->remote = conf->remote.v4;
-	/*
-	 * RFC 2890 §2.2 starts the receive counter at 2^32-1, which refuses a
-	 * first number of 2^31 or more: a long-running peer would lose up to 2^31
-	 * packets. As Linux does, the first number is accepted whatever it is.
-	 */
-	t->rx_seq_valid = 0;
-	build_rewrite(t);
-	return t;
-}
-
 /* The (local, remote) pair count, for telling key mismatches from strangers. */
 static void
-pair_count(const struct gw_tunnel *t, int delta)
+pair_count(const struct gw_peer *p, int delta)
 {
-	struct pair_key pk = { .local = t->local, .remote = t->remote };
+	struct pair_key pk = { .local = p->local.v4, .remote = p->remote.v4 };
 	uintptr_t n = 0;
 	void *data;
 
-	if (rte_hash_lookup_data(gw_tunnel_pair_hash, &pk, &data) >= 0)
+	if (rte_hash_lookup_data(gw_tunnel_pair_hash4, &pk, &data) >= 0)
 		n = (uintptr_t)data;
 	n += delta;
-	if (n > 0) {
-		rte_hash_add_key_data(gw_tunnel_pair_hash, &pk, (void *)n);
-		return;
-	}
-	/* freed after the grace period the caller waits for anyway */
-	pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_pair_hash, &pk) | PAIR_POS;
-}
-
-/* Free the hash slots deleted before the last grace period. */
-static void
-free_pending(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < nb_pending; i++) {
-		if (pending_pos[i] < 0)
-			continue;
-		if (pending_pos[i] & PAIR_POS)
-			rte_hash_free_key_with_position(gw_tunnel_pair_hash,
-							pending_pos[i] & ~PAIR_POS);
-		else
-			rte_hash_free_key_with_position(gw_tunnel_hash, pending_pos[i]);
-	}
-	nb_pending = 0;
+	if (n > 0)
+		rte_hash_add_key_data(gw_tunnel_pair_hash4, &pk, (void *)n);
+	else
+		key_del(gw_tunnel_pair_hash4, &pk, PAIR_POS);
 }
 
 static bool
-key_taken(const struct gw_tunnel_key *k, const struct gw_tunnel *self)
+key_taken(const struct gw_tunnel_key4 *k, const struct gw_peer *self)
 {
 	void *data;
 
-	return rte_hash_lookup_data(gw_tunnel_hash, k, &data) >= 0 && data != self;
+	return rte_hash_lookup_data(gw_tunnel_hash4, k, &data) >= 0 && data != self;
+}
+
+static int
+taken_error(const char *name, struct gw_error *err)
+{
+	return gw_error_set(err, -EEXIST,
+			    "tunnel %s: another tunnel already receives these local, remote and key",
+			    name);
+}
+
+/* After the grace period: the index may be given again. */
+static void
+idx_free(uintptr_t idx)
+{
+	struct gw_tunnel *t = gw_tunnels[idx];
+
+	gw_tunnels[idx] = NULL;
+	if (t != NULL) {
+		free(t->peers);
+		free(t);
+	}
+	free_idx[nb_free_idx++] = idx;
 }
 
 int
 gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 {
-	struct gw_tunnel_key k;
+	struct gw_tunnel_key4 k;
 	struct gw_tunnel *t;
-	int rc, nh, idx;
+	struct gw_peer *p;
+	int rc, nh, id, iface;
 
 	rc = check_conf(conf, true, err);
 	if (rc < 0)
 		return rc;
-	for (idx = 0; idx < GW_TUNNEL_MAX && gw_tunnels[idx] != NULL; idx++)
-		;
-	if (idx == GW_TUNNEL_MAX)
+	if (nb_free_idx == 0 && gw_rcu_deferred() != 0)
+		gw_rcu_flush(); /* indexes wait for the grace period of an earlier delete */
+	if (nb_free_idx == 0)
 		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
-	t = tunnel_new(conf, idx);
-	if (t == NULL)
+	t = calloc(1, sizeof(*t));
+	if (t != NULL)
+		t->peers = calloc(1, sizeof(*t->peers));
+	if (t == NULL || t->peers == NULL) {
+		free(t);
 		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
-	/* a free index has no reader left (its tunnel was freed after a grace period) */
-	__atomic_store_n(&gw_tunnel_tx_seq[idx].next, 0, __ATOMIC_RELAXED);
-	tunnel_key_of(t, &k);
+	}
+	t->conf = *conf;
+	t->idx = free_idx[nb_free_idx - 1];
+	t->peers_cap = 1;
+	iface = gw_iface_add(GW_IFACE_GRE, t->idx, conf->name, true, err);
+	if (iface < 0)
+		goto fail_tunnel;
+	t->iface = iface;
+	id = gw_peer_id_alloc();
+	if (id < 0) {
+		rc = gw_error_set(err, id, "tunnel %s: more than %d peers", conf->name, GW_PEER_MAX);
+		goto fail_iface;
+	}
+	p = peer_build(t, conf, id, NULL);
+	if (p == NULL) {
+		rc = gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
+		goto fail_id;
+	}
+	key4_of(p, &k);
 	if (key_taken(&k, NULL)) {
-		rte_free(t);
-		return gw_error_set(err, -EEXIST,
-				    "tunnel %s: another tunnel already receives these local, remote and key",
-				    conf->name);
+		rc = taken_error(conf->name, err);
+		goto fail_peer;
 	}
 	nh = gw_nh_alloc(GW_NH_TUNNEL);
 	if (nh < 0) {
-		rte_free(t);
-		return gw_error_set(err, nh, "tunnel %s: out of next hops", conf->name);
+		rc = gw_error_set(err, nh, "tunnel %s: out of next hops", conf->name);
+		goto fail_peer;
 	}
-	gw_nhs[nh].tunnel = idx;
+	gw_nhs[nh].tunnel = t->idx;
+	gw_nhs[nh].peer = id;
+	gw_nhs[nh].iface = t->iface;
 	t->nh = nh;
-	tunnel_resolve(t);
 
-	/* Publish: the object first, then the hash entries that lead to it. */
-	__atomic_store_n(&gw_tunnels[idx], t, __ATOMIC_RELEASE);
-	rc = rte_hash_add_key_data(gw_tunnel_hash, &k, t);
+	/* Publish: the object first, then the hash entry that leads to it. */
+	gw_peer_publish(p);
+	rc = rte_hash_add_key_data(gw_tunnel_hash4, &k, p);
 	if (rc < 0) {
-		gw_tunnels[idx] = NULL;
-		gw_nh_free(nh);
-		rte_free(t);
+		gw_nh_release(nh);
+		gw_peer_id_release(id);
+		gw_iface_del(t->iface);
+		free(t->peers);
+		free(t);
 		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf->name);
 	}
-	pair_count(t, 1);
+	t->peers[t->nb_peers++] = id;
+	nb_free_idx--;
+	gw_tunnels[t->idx] = t;
+	pair_count(p, 1);
+	remote_link(p);
 	return 0;
+
+fail_peer:
+	rte_free(p);
+fail_id:
+	gw_peer_id_release(id);
+fail_iface:
+	gw_iface_del(t->iface);
+fail_tunnel:
+	rc = rc < 0 ? rc : iface;
+	free(t->peers);
+	free(t);
+	return rc;
 }
 
 /* tunnel change: the words given replace the configured ones. */
@@ -331,140 +526,215 @@ merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
 	c->given |= d->given;
 }
 
+/*
+ * Give a tunnel a new configuration (or the same one after a state change):
+ * a new object for every peer, each published in place of the old one.
+ */
+static int
+tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_error *err)
+{
+	struct gw_peer *fresh[1];
+	struct gw_tunnel_key4 k_old, k_new;
+	uint16_t i;
+	int rc;
+
+	RTE_VERIFY(t->nb_peers <= RTE_DIM(fresh)); /* point to point: one peer */
+	for (i = 0; i < t->nb_peers; i++) {
+		const struct gw_peer *old = gw_peers[t->peers[i]];
+
+		fresh[i] = peer_build(t, conf, old->id, old);
+		if (fresh[i] == NULL) {
+			while (i-- > 0)
+				rte_free(fresh[i]);
+			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
+		}
+		key4_of(old, &k_old);
+		key4_of(fresh[i], &k_new);
+		if (key_taken(&k_new, old)) {
+			do
+				rte_free(fresh[i]);
+			while (i-- > 0);
+			return taken_error(conf->name, err);
+		}
+	}
+	/* Validated: publish each new object everywhere its old one is reachable. */
+	for (i = 0; i < t->nb_peers; i++) {
+		const struct gw_peer *old = gw_peers[t->peers[i]];
+		struct gw_peer *p = fresh[i];
+
+		key4_of(old, &k_old);
+		key4_of(p, &k_new);
+		if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0) {
+			rc = rte_hash_add_key_data(gw_tunnel_hash4, &k_new, p);
+			if (rc < 0) { /* the table is full: the old peer stays */
+				rte_free(p);
+				return gw_error_set(err, rc, "tunnel %s: tunnel table full",
+						    conf->name);
+			}
+			key_del(gw_tunnel_hash4, &k_old, 0);
+		}
+		if (!gw_ip_equal(&old->remote, &p->remote) ||
+		    !gw_ip_equal(&old->local, &p->local)) {
+			pair_count(old, -1);
+			pair_count(p, 1);
+			remote_unlink(old);
+			remote_link(p);
+		}
+		peer_publish(p);
+	}
+	t->conf = *conf;
+	return 0;
+}
+
 int
 gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 {
-	struct gw_tunnel_key k_old, k_new;
-	struct gw_tunnel *old, *t;
 	struct gw_tunnel_conf conf;
-	int idx, rc;
+	struct gw_tunnel *t;
+	int rc;
 
-	idx = gw_tunnel_by_name(delta->name);
-	if (idx < 0)
+	t = gw_tunnel_by_name(delta->name);
+	if (t == NULL)
 		return gw_error_set(err, -ENODEV, "no tunnel \"%s\"", delta->name);
-	old = gw_tunnels[idx];
-	conf = old->conf;
+	conf = t->conf;
 	merge_conf(&conf, delta);
 	rc = check_conf(&conf, false, err);
 	if (rc < 0)
 		return rc;
-	t = tunnel_new(&conf, idx);
-	if (t == NULL)
-		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf.name);
-	tunnel_key_of(old, &k_old);
-	tunnel_key_of(t, &k_new);
-	if (key_taken(&k_new, old)) {
-		rte_free(t);
-		return gw_error_set(err, -EEXIST,
-				    "tunnel %s: another tunnel already receives these local, remote and key",
-				    conf.name);
-	}
-	t->nh = old->nh;
-	if (t->local == old->local && t->remote == old->remote) { /* the same path */
-		t->pmtu = old->pmtu;
-		t->pmtu_expire = old->pmtu_expire;
-	}
-	tunnel_resolve(t);
-
-	/* Publish the new object everywhere the old one is reachable, then free it. */
-	rc = rte_hash_add_key_data(gw_tunnel_hash, &k_new, t);
-	if (rc < 0) {
-		rte_free(t);
-		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf.name);
-	}
-	__atomic_store_n(&gw_tunnels[idx], t, __ATOMIC_RELEASE);
-	if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0)
-		pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_hash, &k_old);
-	pair_count(old, -1);
-	pair_count(t, 1);
-	gw_rcu_synchronize();
-	free_pending();
-	rte_free(old);
-	return 0;
+	return tunnel_apply(t, &conf, err);
 }
 
 int
 gw_tunnel_del(uint16_t idx)
 {
 	struct gw_tunnel *t = gw_tunnels[idx];
-	struct gw_tunnel_key k;
+	struct gw_tunnel_key4 k;
+	uint16_t i;
 
 	if (t == NULL)
 		return -ENOENT;
-	tunnel_key_of(t, &k);
-	pending_pos[nb_pending++] = rte_hash_del_key(gw_tunnel_hash, &k);
-	pair_count(t, -1);
-	__atomic_store_n(&gw_tunnels[idx], NULL, __ATOMIC_RELEASE);
-	gw_rcu_synchronize();
-	free_pending();
-	gw_nh_free(t->nh);
-	rte_free(t);
+	for (i = 0; i < t->nb_peers; i++) {
+		const struct gw_peer *p = gw_peers[t->peers[i]];
+
+		key4_of(p, &k);
+		key_del(gw_tunnel_hash4, &k, 0);
+		pair_count(p, -1);
+		remote_unlink(p);
+		gw_peer_id_release(p->id);
+	}
+	gw_nh_release(t->nh);
+	gw_iface_del(t->iface);
+	/* the index, and the object with it, after the grace period */
+	gw_rcu_defer(idx_free, idx);
 	return 0;
 }
 
+/* Resolve a peer again; a new object only when what workers read changed. */
 static void
-tunnel_resolve(struct gw_tunnel *t)
+peer_reresolve(uint16_t id)
 {
-	uint16_t nh = gw_route_lookup(t->remote), unh = 0, port = 0, max_mtu;
-	const struct gw_nh *n = &gw_nhs[nh];
-	int idx;
+	const struct gw_peer *old = gw_peers[id];
+	struct gw_peer probe, *p;
+	const struct gw_tunnel *t;
 
-	if (n->kind == GW_NH_GLEAN) {
-		/* remote on a connected prefix: it is its own neighbour */
-		idx = gw_nh_neigh_get(n->port, t->remote, true);
-		if (idx > 0 && gw_route_add(t->remote, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) == 0)
-			unh = idx;
-	} else if (n->kind == GW_NH_NEIGH) {
-		unh = nh;
-	}
-	if (unh != 0) {
-		port = gw_nhs[unh].port;
-		if (t->conf.dev[0] != '\0' && strcmp(gw_ports[port].name, t->conf.dev) != 0)
-			unh = 0; /* the route leaves by another port than dev says */
-	}
-	/*
-	 * The underlay's MTU bounds the tunnel's: a larger "mtu N" would send
-	 * outer packets the port cannot carry (and outer fragmentation does not
-	 * exist yet), so the effective MTU is the smaller of the two.
-	 */
-	max_mtu = unh != 0 ? gw_ports[port].mtu : RTE_ETHER_MTU;
-	if (t->pmtu != 0)
-		max_mtu = RTE_MIN(max_mtu, t->pmtu); /* what the path beyond said */
-	max_mtu -= gw_tunnel_conf_overhead(t->conf.mode, t->conf.opts);
-	t->mtu = t->conf.mtu != 0 ? RTE_MIN(t->conf.mtu, max_mtu) : max_mtu;
-	/* follows the MTU; a worker may read the old ceiling or the new one, either is whole */
-	__atomic_store_n(&t->mss4_max, gw_tunnel_mss4_max(t->mtu, t->conf.clamp_mss),
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&t->unh, unh, __ATOMIC_RELEASE);
+	if (old == NULL || (t = gw_tunnels[old->tunnel]) == NULL)
+		return;
+	probe = *old;
+	peer_resolve(&probe, &t->conf);
+	if (probe.unh == old->unh && probe.mtu == old->mtu && probe.mss4_max == old->mss4_max)
+		return;
+	p = rte_malloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	if (p == NULL)
+		return; /* keeps the old resolution; the next change tries again */
+	*p = probe;
+	peer_publish(p);
+}
+
+static void
+resolve_remote(struct rte_rib_node *n)
+{
+	uint16_t *head = rte_rib_get_ext(n), id;
+
+	if (*head == 0)
+		return;
+	for (id = *head - 1; id != GW_PEER_NONE; id = remote_next[id])
+		peer_reresolve(id);
 }
 
 void
-gw_tunnel_resolve_all(void)
+gw_tunnel_resolve_prefix(const struct gw_ip *dst, uint8_t len)
 {
-	unsigned int i;
+	uint32_t host = rte_be_to_cpu_32(dst->v4) & gw_ipv4_mask(len);
+	struct rte_rib_node *n;
 
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		if (gw_tunnels[i] != NULL)
-			tunnel_resolve(gw_tunnels[i]);
+	if (dst->family != AF_INET)
+		return;
+	if (len == 32) {
+		n = rte_rib_lookup_exact(remotes4, host, 32);
+		if (n != NULL)
+			resolve_remote(n);
+		return;
+	}
+	for (n = NULL; (n = rte_rib_get_nxt(remotes4, host, len, n, RTE_RIB_GET_NXT_ALL)) != NULL;)
+		resolve_remote(n);
+}
+
+void
+gw_tunnel_resolve_port(uint16_t port)
+{
+	unsigned int id;
+
+	for (id = 0; id < GW_PEER_MAX; id++) {
+		const struct gw_peer *p = gw_peers[id];
+
+		if (p != NULL && (p->unh == 0 || gw_nhs[p->unh].port == port))
+			peer_reresolve(id);
+	}
+}
+
+/* Rebuild a peer with a new learned path MTU. */
+static void
+peer_set_pmtu(const struct gw_peer *old, uint16_t pmtu, uint64_t expire)
+{
+	struct gw_peer *p;
+	const struct gw_tunnel *t = gw_tunnels[old->tunnel];
+
+	p = rte_malloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	if (p == NULL || t == NULL) {
+		rte_free(p);
+		return;
+	}
+	*p = *old;
+	p->pmtu = pmtu;
+	p->pmtu_expire = expire;
+	peer_resolve(p, &t->conf);
+	peer_publish(p);
 }
 
 unsigned int
-gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu)
+gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip *remote, uint16_t mtu)
 {
 	uint64_t expire = rte_get_timer_cycles() + gw_pmtu_timeout_s * rte_get_timer_hz();
-	unsigned int i, n = 0;
+	struct rte_rib_node *node;
+	unsigned int n = 0;
+	uint16_t *head, id, next;
 
+	if (remote->family != AF_INET)
+		return 0;
+	node = rte_rib_lookup_exact(remotes4, rte_be_to_cpu_32(remote->v4), 32);
+	if (node == NULL)
+		return 0;
 	mtu = RTE_MAX(mtu, (uint16_t)GW_PMTU_MIN);
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
-		struct gw_tunnel *t = gw_tunnels[i];
+	head = rte_rib_get_ext(node);
+	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE; id = next) {
+		const struct gw_peer *p = gw_peers[id];
 
-		if (t == NULL || t->local != local || t->remote != remote)
+		next = remote_next[id];
+		if (p == NULL || !gw_ip_equal(&p->local, local))
 			continue;
-		if (t->pmtu != 0 && t->pmtu <= mtu)
+		if (p->pmtu != 0 && p->pmtu <= mtu)
 			continue; /* knows as low already: an old or repeated report */
-		t->pmtu = mtu;
-		t->pmtu_expire = expire;
-		tunnel_resolve(t);
+		peer_set_pmtu(p, mtu, expire);
 		n++;
 	}
 	return n;
@@ -473,14 +743,84 @@ gw_tunnel_pmtu_learn(uint32_t local, uint32_t remote, uint16_t mtu)
 void
 gw_tunnel_pmtu_age(uint64_t now)
 {
-	unsigned int i;
+	unsigned int id;
 
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
-		struct gw_tunnel *t = gw_tunnels[i];
+	for (id = 0; id < GW_PEER_MAX; id++) {
+		const struct gw_peer *p = gw_peers[id];
 
-		if (t != NULL && t->pmtu != 0 && now >= t->pmtu_expire) {
-			t->pmtu = 0;
-			tunnel_resolve(t);
-		}
+		if (p != NULL && p->pmtu != 0 && now >= p->pmtu_expire)
+			peer_set_pmtu(p, 0, 0);
 	}
 }
+
+/*
+ * The tunnel kinds' interface operations.
+ */
+
+/* Routes into a tunnel leave the FIB while it is down and come back with it. */
+static void
+routes_set_active(const struct gw_tunnel *t, bool up)
+{
+	const struct gw_route **list;
+	unsigned int i, n = gw_route_count();
+
+	list = malloc(sizeof(*list) * (n + 1));
+	if (list == NULL)
+		return;
+	n = gw_route_list(list, n);
+	for (i = 0; i < n; i++) {
+		const struct gw_nh *nh = &gw_nhs[list[i]->nh];
+
+		if (nh->kind == GW_NH_TUNNEL && nh->iface == t->iface)
+			gw_route_set_active(list[i], up);
+	}
+	free(list);
+}
+
+static int
+tunnel_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *err)
+{
+	struct gw_tunnel *t = gw_tunnels[ifc->idx];
+	struct gw_tunnel_conf conf = t->conf;
+	bool was_up = ifc->up;
+	int rc;
+
+	if (l->given & GW_LINK_GIVEN_MAC)
+		return gw_error_set(err, -EOPNOTSUPP, "%s: a %s tunnel has no MAC address",
+				    ifc->name, gw_iface_kind_name(ifc->kind));
+	if ((l->given & GW_LINK_GIVEN_MTU) && l->mtu < 68)
+		return gw_error_set(err, -ERANGE, "%s: mtu %u is below 68", ifc->name, l->mtu);
+	if (l->given & GW_LINK_GIVEN_MTU)
+		conf.mtu = l->mtu;
+	if (l->given & GW_LINK_GIVEN_UP)
+		ifc->up = l->up;
+	rc = tunnel_apply(t, &conf, err); /* the peers take the MTU and the state */
+	if (rc < 0) {
+		ifc->up = was_up;
+		return rc;
+	}
+	if (ifc->up != was_up)
+		routes_set_active(t, ifc->up);
+	return 0;
+}
+
+static uint16_t
+tunnel_mtu(const struct gw_iface *ifc)
+{
+	const struct gw_tunnel *t = gw_tunnels[ifc->idx];
+
+	return t != NULL && t->nb_peers > 0 ? gw_peers[t->peers[0]]->mtu : 0;
+}
+
+static void
+tunnel_renamed(struct gw_iface *ifc, const char *old)
+{
+	RTE_SET_USED(old);
+	memcpy(gw_tunnels[ifc->idx]->conf.name, ifc->name, GW_NAME_MAX);
+}
+
+static const struct gw_iface_ops tunnel_ops = {
+	.set = tunnel_set,
+	.mtu = tunnel_mtu,
+	.renamed = tunnel_renamed,
+};

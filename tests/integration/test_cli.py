@@ -175,9 +175,10 @@ def test_show_text_and_json(ctl_bin, daemon):
     assert text == [f"port0: kind port address {mac0} mtu 1500 state UP",
                     f"port1: kind port address {mac1} mtu 1500 state UP",
                     "gre1: kind gre mtu 1464 state UP"]
-    assert data[0] == {"ifname": "port0", "kind": "port", "address": mac0, "mtu": 1500,
-                       "operstate": "UP"}
-    assert data[2] == {"ifname": "gre1", "kind": "gre", "mtu": 1464, "operstate": "UP"}
+    assert data[0] == {"ifindex": 0, "ifname": "port0", "kind": "port", "address": mac0,
+                       "mtu": 1500, "flags": ["UP"], "operstate": "UP"}
+    assert data[2] == {"ifindex": 2, "ifname": "gre1", "kind": "gre", "mtu": 1464,
+                       "flags": ["UP"], "operstate": "UP"}
     text, data = show(ctl_bin, daemon, "link", "show", "port1")
     assert text == [f"port1: kind port address {mac1} mtu 1500 state UP"]
 

@@ -18,7 +18,8 @@ Reasons not triggered here, and why:
   icmp_ratelimit  needs a burst of ICMP errors: test_pcap_icmp.py has it.
 The ttl_expired packets here earn ICMP Time Exceeded messages (checked in
 test_pcap_icmp.py); they are left out of the forwarded-traffic checks.
-port_down has its own run below (the port must be down for the whole run).
+port_down and tunnel_down have their own runs below (the link must be down
+for the whole run).
 """
 import struct
 import uuid
@@ -258,7 +259,8 @@ def drops(greway_bin, tmp_path_factory):
 def test_drops_every_reason_counted_exactly(drops):
     """Each crafted packet raises its own reason's counter by one; no other counter moves."""
     res, b = drops
-    assert set(b.expect) == set(g.drop_reasons()) - {"port_down", "no_headroom", "punt_full",
+    assert set(b.expect) == set(g.drop_reasons()) - {"port_down", "tunnel_down", "no_headroom",
+                                                     "punt_full",
                                                      "tx_full", "icmp_ratelimit"}
     res.assert_drops(b.expect)
 
@@ -311,6 +313,38 @@ def test_drops_port_down(greway_bin, workdir, run_id):
     assert (res.wan_out, res.lan_out) == ([], [])
     res.assert_drops({"port_down": 5})
     assert res.tunnels["x_plain"]["tx_packets"] == 0
+
+
+def test_drops_tunnel_down(greway_bin, workdir, run_id):
+    """`link set x_plain down` stops the tunnel both ways: GRE from its remote is dropped as
+    tunnel_down, and its route leaves the FIB (route show says linkdown), so LAN packets for
+    10.16.0.0/24 find no route; the other tunnels carry on."""
+    conf = CONFIG + ["link set x_plain down"]
+    lan = [g.lan_frame(from_lan(i)) for i in range(3)]
+    wan = [g.wan_gre(REMOTE, to_lan(10 + i)) for i in range(2)]
+    small = to_lan(20)
+    wan.append(g.wan_gre(REMOTE_SMALL, small))
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=wan, lan_in=lan)
+    assert res.rc == 0, res.stderr
+    assert res.wan_out == []
+    assert [IP(f[14:]).id for f in res.lan_out] == [20]
+    res.assert_drops({"tunnel_down": 2, "no_route": 3})
+    assert res.tunnels["x_plain"]["tx_packets"] == 0
+    assert res.tunnels["x_plain"]["rx_packets"] == 0
+
+
+def test_drops_tunnel_down_then_up(greway_bin, workdir, run_id):
+    """`link set x_plain down` then `up` (a startup file may say both): the tunnel and its
+    route are back, traffic flows both ways and nothing is dropped."""
+    conf = CONFIG + ["link set x_plain down", "link set x_plain up"]
+    lan = [g.lan_frame(from_lan(i)) for i in range(3)]
+    wan = [g.wan_gre(REMOTE, to_lan(10 + i)) for i in range(2)]
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=wan, lan_in=lan)
+    assert res.rc == 0, res.stderr
+    assert len(res.wan_out) == 3 and len(res.lan_out) == 2
+    assert res.nonzero_drops() == {}
+    assert res.tunnels["x_plain"]["tx_packets"] == 3
+    assert res.tunnels["x_plain"]["rx_packets"] == 2
 
 
 def test_drops_inner_bad_checksum(greway_bin, workdir, run_id):

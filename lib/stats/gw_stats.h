@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Counters as users read them: per port (from the PMD), per tunnel and per
- * drop reason (summed over the workers and the control thread).
+ * Counters as users read them: per port (from the PMD), per peer and per
+ * tunnel (the sum of its peers), and per drop reason (summed over the
+ * workers and the control thread). Above lib/dp and lib/ctrl, whose
+ * counters it reads.
  */
 #ifndef GW_STATS_H
 #define GW_STATS_H
@@ -12,17 +14,19 @@
 
 #include "gw_dp.h"
 
-/** Sum of one tunnel's counters over the workers. */
-void gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum);
+struct gw_tunnel;
+
+/** Start counting: a peer id given again starts from zero (call once, before any tunnel). */
+void gw_stats_init(void);
+
+/** Sum of one peer's counters over the workers. */
+void gw_stats_peer(uint16_t id, struct gw_peer_counters *sum);
+
+/** Sum of one tunnel's counters: its peers'. */
+void gw_stats_tunnel(const struct gw_tunnel *t, struct gw_peer_counters *sum);
 
 /** Sum of one drop reason over the workers and the control thread. */
 uint64_t gw_stats_drop(enum gw_drop why);
-
-/**
- * A tunnel's counters start again from zero (its index is being freed or
- * reused); call after the grace period that follows its removal.
- */
-void gw_stats_tunnel_reset(uint16_t idx);
 
 /** stats clear: every counter reads zero from now on (the PMD's are not reset). */
 void gw_stats_clear(void);

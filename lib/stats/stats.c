@@ -6,7 +6,9 @@
 #include <rte_ethdev.h>
 
 #include "gw_ctrl.h"
+#include "gw_iface.h"
 #include "gw_stats.h"
+#include "gw_tunnel.h"
 
 #define PORT_FIELDS 7
 
@@ -14,18 +16,18 @@
  * What "stats clear" saw: counters are reported relative to it. Workers'
  * counters are never written by anyone else, so clearing cannot race with them.
  */
-static struct gw_tunnel_counters tunnel_base[GW_TUNNEL_MAX];
+static struct gw_peer_counters peer_base[GW_PEER_MAX];
 static uint64_t drop_base[GW_DROP_MAX];
 static uint64_t port_base[GW_PORT_MAX][PORT_FIELDS];
 
 static void
-tunnel_raw(uint16_t idx, struct gw_tunnel_counters *sum)
+peer_raw(uint16_t id, struct gw_peer_counters *sum)
 {
 	uint16_t w;
 
 	memset(sum, 0, sizeof(*sum));
 	for (w = 0; w < gw_nb_workers; w++) {
-		const struct gw_tunnel_counters *c = &gw_workers[w].tun[idx];
+		const struct gw_peer_counters *c = &gw_workers[w].peer[id];
 
 		sum->rx_packets += __atomic_load_n(&c->rx_packets, __ATOMIC_RELAXED);
 		sum->rx_bytes += __atomic_load_n(&c->rx_bytes, __ATOMIC_RELAXED);
@@ -62,15 +64,31 @@ port_raw(uint16_t i, uint64_t v[PORT_FIELDS])
 }
 
 void
-gw_stats_tunnel(uint16_t idx, struct gw_tunnel_counters *sum)
+gw_stats_peer(uint16_t id, struct gw_peer_counters *sum)
 {
-	const struct gw_tunnel_counters *b = &tunnel_base[idx];
+	const struct gw_peer_counters *b = &peer_base[id];
 
-	tunnel_raw(idx, sum);
+	peer_raw(id, sum);
 	sum->rx_packets -= b->rx_packets;
 	sum->rx_bytes -= b->rx_bytes;
 	sum->tx_packets -= b->tx_packets;
 	sum->tx_bytes -= b->tx_bytes;
+}
+
+void
+gw_stats_tunnel(const struct gw_tunnel *t, struct gw_peer_counters *sum)
+{
+	struct gw_peer_counters one;
+	uint16_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < t->nb_peers; i++) {
+		gw_stats_peer(t->peers[i], &one);
+		sum->rx_packets += one.rx_packets;
+		sum->rx_bytes += one.rx_bytes;
+		sum->tx_packets += one.tx_packets;
+		sum->tx_bytes += one.tx_bytes;
+	}
 }
 
 uint64_t
@@ -79,11 +97,20 @@ gw_stats_drop(enum gw_drop why)
 	return drop_raw(why) - drop_base[why];
 }
 
-void
-gw_stats_tunnel_reset(uint16_t idx)
+/* A peer id is given again: its counters start from what the workers hold now. */
+static void
+peer_reset(uint16_t id)
 {
 	if (gw_workers != NULL)
-		tunnel_raw(idx, &tunnel_base[idx]);
+		peer_raw(id, &peer_base[id]);
+	else
+		memset(&peer_base[id], 0, sizeof(peer_base[id]));
+}
+
+void
+gw_stats_init(void)
+{
+	gw_peer_id_reset_cb = peer_reset;
 }
 
 void
@@ -93,8 +120,8 @@ gw_stats_clear(void)
 
 	for (i = 0; i < gw_nb_ports; i++)
 		port_raw(i, port_base[i]);
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		gw_stats_tunnel_reset(i);
+	for (i = 0; i < GW_PEER_MAX; i++)
+		peer_reset(i);
 	for (i = 0; i < GW_DROP_MAX; i++)
 		drop_base[i] = drop_raw(i);
 }
@@ -106,7 +133,7 @@ gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *ar
 		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_missed", "rx_errors",
 		"tx_errors",
 	};
-	struct gw_tunnel_counters tc;
+	struct gw_peer_counters tc;
 	struct gw_stats_row row;
 	unsigned int i, k;
 
@@ -126,7 +153,7 @@ gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *ar
 	for (i = 0; i < GW_TUNNEL_MAX; i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
-		gw_stats_tunnel(i, &tc);
+		gw_stats_tunnel(gw_tunnels[i], &tc);
 		row.name = gw_tunnels[i]->conf.name;
 		row.keys[0] = "rx_packets", row.vals[0] = tc.rx_packets;
 		row.keys[1] = "rx_bytes", row.vals[1] = tc.rx_bytes;

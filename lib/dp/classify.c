@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The classify stage of a routed port: four frames a step, the common case
+ * (to our MAC, IPv4 without options) told by one masked compare per frame
+ * against the port's template; ARP goes to the control thread; IPv4 is
+ * checked (RFC 1812 §5.2.2) and stripped to L3; everything else is a
+ * counted drop. Bridge members (later) take every frame instead.
+ */
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_prefetch.h>
+
+#include "gw_cksum.h"
+#include "gw_dp.h"
+#include "gw_simd.h"
+
+/* What classify decided for one frame. */
+#define CLS_L3 0
+#define CLS_PUNT (-1)
+
+/*
+ * The IPv4 checks after the Ethernet ones (RFC 1812 §5.2.2: total length,
+ * checksum), then strip Ethernet. hl: the header length, at least 20 and in
+ * the first segment.
+ */
+static __rte_always_inline int
+classify_ipv4(struct rte_mbuf *m, uint16_t hl, uint32_t *dst)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	uint16_t tlen = rte_be_to_cpu_16(ip->total_length);
+	uint64_t csum_flags;
+
+	if (unlikely(tlen < hl || tlen > m->pkt_len - RTE_ETHER_HDR_LEN))
+		return GW_DROP_IP_HEADER;
+	csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (unlikely(csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD)) {
+		if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD || !gw_ipv4_cksum_ok(ip, hl))
+			return GW_DROP_IP_CSUM;
+	}
+	*dst = rte_be_to_cpu_32(ip->dst_addr);
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	if (unlikely(m->pkt_len > tlen))
+		rte_pktmbuf_trim(m, m->pkt_len - tlen); /* Ethernet padding */
+	return CLS_L3;
+}
+
+/*
+ * Strip Ethernet and validate IPv4, every case: short frames, other
+ * ethertypes, other hosts' frames, IP options. Returns CLS_L3 with *dst set,
+ * CLS_PUNT, or a drop reason.
+ */
+static inline int
+classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip;
+	uint16_t hl;
+
+	if (unlikely(m->data_len < sizeof(*eth)))
+		return GW_DROP_ETH_SHORT;
+	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			return CLS_PUNT;
+		return GW_DROP_ETHERTYPE;
+	}
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &port->mac)))
+		return rte_is_multicast_ether_addr(&eth->dst_addr) ? GW_DROP_LOCAL_PROTO :
+								     GW_DROP_L2_OTHER_HOST;
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	if (unlikely(m->data_len < sizeof(*eth) + sizeof(*ip)))
+		return GW_DROP_IP_HEADER;
+	hl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+	if (unlikely((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) ||
+		     m->data_len < sizeof(*eth) + hl))
+		return GW_DROP_IP_HEADER;
+	return classify_ipv4(m, hl, dst);
+}
+
+/*
+ * A frame whose first 16 bytes match the port's template: for us, IPv4,
+ * IHL 5. Those bytes may lie past a runt's end (the data room holds an
+ * older frame's), so a frame shorter than the two headers goes to
+ * classify_one, which names what is wrong with it.
+ */
+static __rte_always_inline int
+classify_fast(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
+{
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)))
+		return classify_one(port, m, dst);
+	return classify_ipv4(m, sizeof(struct rte_ipv4_hdr), dst);
+}
+
+/*
+ * The headers, and the cache line in front of them: encapsulation writes the
+ * outer headers there, into headroom no PMD has touched (a write miss each
+ * packet without this).
+ */
+static inline void
+prefetch_packet(const struct rte_mbuf *m)
+{
+	const char *data = rte_pktmbuf_mtod(m, const char *);
+
+	rte_prefetch0(data);
+	rte_prefetch0_write(data - RTE_CACHE_LINE_SIZE);
+}
+
+/* Where classify sends a frame: the L3 vector, the control thread, or the drop list. */
+static __rte_always_inline void
+cls_sort(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, int rc,
+	 struct rte_mbuf **l3, uint16_t *nl3)
+{
+	if (likely(rc == CLS_L3))
+		l3[(*nl3)++] = m;
+	else if (rc == CLS_PUNT)
+		gw_burst_punt(b, m, GW_PUNT_ARP);
+	else
+		gw_burst_drop(lc, b, m, rc);
+}
+
+uint16_t
+gw_classify_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+		  uint32_t *dst, struct gw_burst *b)
+{
+	const struct gw_port *p = &gw_ports[port];
+	uint16_t i, nl3 = 0;
+	int rc;
+
+	for (i = 0; i < GW_PREFETCH && i < n; i++)
+		prefetch_packet(pkts[i]);
+	/*
+	 * Four frames a step: while they are classified, the next four are
+	 * prefetched; one masked compare per frame (gw_match16_test4) tells which of them
+	 * are the common case, to us, IPv4 without options. Those skip the
+	 * Ethernet and version checks; the rest, and the last 0-3 frames, take
+	 * classify_one(), which handles everything. The kept frames are
+	 * compacted in place: a frame is only written back at or before its
+	 * own slot, after it was read.
+	 */
+	for (i = 0; i + 4 <= n; i += 4) {
+		struct rte_mbuf *m4[4] = { pkts[i], pkts[i + 1], pkts[i + 2], pkts[i + 3] };
+		const void *frame[4] = {
+			rte_pktmbuf_mtod(m4[0], void *), rte_pktmbuf_mtod(m4[1], void *),
+			rte_pktmbuf_mtod(m4[2], void *), rte_pktmbuf_mtod(m4[3], void *),
+		};
+		unsigned int fast;
+		uint16_t j;
+
+		for (j = i + GW_PREFETCH; j < i + 2 * GW_PREFETCH && j < n; j++)
+			prefetch_packet(pkts[j]);
+		fast = gw_match16_test4(frame, &p->eth_match);
+		for (j = 0; j < 4; j++) {
+			rc = likely(fast & 1u << j) ? classify_fast(p, m4[j], &dst[nl3]) :
+						      classify_one(p, m4[j], &dst[nl3]);
+			cls_sort(lc, b, m4[j], rc, pkts, &nl3);
+		}
+	}
+	for (; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		cls_sort(lc, b, m, classify_one(p, m, &dst[nl3]), pkts, &nl3);
+	}
+	return nl3;
+}

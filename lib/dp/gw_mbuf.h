@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * What travels with a packet between a worker and the control thread, in a
+ * registered mbuf dynamic field (rte_mbuf_dynfield_register), not in fields
+ * the PMDs own (the RSS hash). Inside a worker, stages hand each other
+ * vectors and side arrays instead: the field is written only when a packet
+ * crosses to or from the control thread.
+ */
+#ifndef GW_MBUF_H
+#define GW_MBUF_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+/** Why a worker hands a packet to the control thread. */
+enum gw_punt {
+	GW_PUNT_NONE = 0,
+	GW_PUNT_ARP,           /**< an ARP frame, Ethernet header still on */
+	GW_PUNT_LOCAL,         /**< IPv4 to one of our addresses, at L3 */
+	GW_PUNT_GLEAN,         /**< IPv4 to an unresolved neighbour, at L3; nh: the GLEAN hop */
+	GW_PUNT_TOO_BIG,       /**< IPv4 too big with DF, at L3 as received; mtu: the egress MTU */
+	GW_PUNT_TIME_EXCEEDED, /**< IPv4 whose TTL ran out here, at L3 as received */
+};
+
+/** What the control thread hands a worker to send. */
+enum gw_inject {
+	GW_INJECT_L2 = 1, /**< a full frame for the port of index mbuf->port */
+	GW_INJECT_L3,     /**< an IPv4 packet for the worker to route (no TTL decrement) */
+};
+
+/** The dynamic field. */
+struct gw_mbuf_meta {
+	uint8_t punt;     /**< enum gw_punt */
+	uint8_t inject;   /**< enum gw_inject */
+	uint16_t nh;      /**< GW_PUNT_GLEAN: next-hop index */
+	uint16_t mtu;     /**< GW_PUNT_TOO_BIG: the MTU it exceeded */
+	uint16_t ingress; /**< the interface it came in by (a port's, or a tunnel's once decapsulated) */
+};
+
+extern int gw_mbuf_meta_offset; /**< the field's offset, once registered */
+
+/** Register the field (once, before any packet). @return 0 or -rte_errno. */
+int gw_mbuf_meta_register(void);
+
+/** A packet's dynamic field. */
+static inline struct gw_mbuf_meta *
+gw_mbuf_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, gw_mbuf_meta_offset, struct gw_mbuf_meta *);
+}
+
+#endif /* GW_MBUF_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Interfaces: the one table of everything that has a name, an admin state
+ * and an MTU, whatever its kind (gw_iface_kind.def): ports and tunnels now,
+ * bridges later. Addresses, routes, next hops and counters name interfaces
+ * by id; `link show` and `link set` work on every kind, each kind bringing
+ * its own operations (as grout's iface types do).
+ *
+ * The table is the control thread's: workers never read it. What a worker
+ * needs of an interface (a port's MAC, a tunnel's admin state) lives in the
+ * kind's own objects, published to the workers by the kind.
+ */
+#ifndef GW_IFACE_H
+#define GW_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gw_conf.h"
+#include "gw_error.h"
+
+#define GW_IFACE_MAX 16416 /**< interfaces of every kind (GW_PORT_MAX + GW_TUNNEL_MAX) */
+#define GW_IFACE_NONE UINT16_MAX /**< no interface */
+
+/** Kinds of interface. */
+enum gw_iface_kind {
+#define GW_IFACE_KIND(e, name, what) GW_IFACE_##e,
+#include "gw_iface_kind.def"
+#undef GW_IFACE_KIND
+	GW_IFACE_KIND_MAX
+};
+
+/** One interface. */
+struct gw_iface {
+	char name[GW_NAME_MAX]; /**< unique among every kind */
+	uint16_t id;            /**< index in gw_ifaces[] */
+	uint16_t idx;           /**< index in the kind's own table (gw_ports[], gw_tunnels[]) */
+	uint8_t kind;           /**< enum gw_iface_kind */
+	bool used;              /**< the slot holds an interface */
+	bool up;                /**< administratively up */
+};
+
+/** What a kind does for the generic link words. Every member may be NULL: not supported. */
+struct gw_iface_ops {
+	/**
+	 * link set of this kind's words (address, mtu, up|down): validate every
+	 * word given, then apply all of them; the name is the table's business.
+	 *
+	 * @return 0, or -errno with err naming the word; nothing changes on error.
+	 */
+	int (*set)(struct gw_iface *ifc, const struct gw_link_conf *conf, struct gw_error *err);
+	/** The interface's MTU as link show prints it: what an L3 packet may carry. */
+	uint16_t (*mtu)(const struct gw_iface *ifc);
+	/** The name changed (ifc->name is the new one); old is the one it had. */
+	void (*renamed)(struct gw_iface *ifc, const char *old);
+};
+
+extern struct gw_iface gw_ifaces[GW_IFACE_MAX]; /**< by id; control thread only */
+
+/** Create the table and its name index. @return 0 or -ENOMEM. */
+int gw_iface_init(int socket);
+
+/** A kind's operations, given once by the file that implements the kind. */
+void gw_iface_ops_register(enum gw_iface_kind kind, const struct gw_iface_ops *ops);
+
+/** Name of a kind ("port", "gre", ...). */
+const char *gw_iface_kind_name(enum gw_iface_kind kind);
+
+/**
+ * Add an interface.
+ *
+ * @param idx  Its index in the kind's table.
+ * @return its id, or -EEXIST (name taken), -ENOSPC, -ENOMEM with err set.
+ */
+int gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
+		 struct gw_error *err);
+
+/**
+ * Make every probed port an interface, in port order (port0 gets id 0), and
+ * register the port kind's operations.
+ *
+ * @return 0 or -errno with err set.
+ */
+int gw_iface_ports_add(struct gw_error *err);
+
+/** Remove an interface; its id and name may be reused at once. */
+void gw_iface_del(uint16_t id);
+
+/** The interface of a name, or NULL. */
+struct gw_iface *gw_iface_by_name(const char *name);
+
+/**
+ * The interface of a name, for a command's "dev NAME".
+ *
+ * @return 0 with *out set, or -ENODEV with err naming it.
+ */
+int gw_iface_lookup(const char *name, struct gw_iface **out, struct gw_error *err);
+
+/**
+ * link set on any kind: the new name is checked against every kind, the
+ * kind checks and applies its own words, then the name changes.
+ *
+ * @return 0, or -errno with err naming the word; nothing changes on error.
+ */
+int gw_iface_set(const struct gw_link_conf *conf, struct gw_error *err);
+
+/** The MTU of an interface (link show), 0 when its kind has none. */
+uint16_t gw_iface_mtu(const struct gw_iface *ifc);
+
+/** Name of the interface of an id; "" for GW_IFACE_NONE or a free id. */
+const char *gw_iface_name(uint16_t id);
+
+/** Call cb for every interface, in id order. */
+void gw_iface_foreach(void (*cb)(struct gw_iface *ifc, void *arg), void *arg);
+
+#endif /* GW_IFACE_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Peers: what a tunnel holds for one remote. A point-to-point tunnel has one
+ * fixed peer; a multipoint tunnel (the hub) will have one per spoke. The peer
+ * is what workers read: encap takes the next hop's peer and decap's lookup
+ * finds one, and everything either needs per packet is in the peer object,
+ * built by the control thread from its tunnel's configuration: the outer
+ * rewrite, the underlay next hop, the MTU, the tunnel's options and admin
+ * state.
+ *
+ * A published peer is never changed: a change builds a new object, publishes
+ * it under the same id, and frees the old one after a grace period. What
+ * workers write per packet lives by peer id outside the object, so it
+ * survives those replacements: the tx sequence number, the rx sequence
+ * state, and the counters (per lcore, in lib/dp).
+ */
+#ifndef GW_PEER_H
+#define GW_PEER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "gw_inet.h"
+
+#define GW_PEER_MAX 16384  /**< peers of all tunnels; also the size of per-lcore peer counters */
+#define GW_PEER_RW_MAX 64  /**< rewrite buffer: outer IP + GRE */
+#define GW_PEER_NONE UINT16_MAX /**< no peer */
+
+/** One remote of a tunnel, as workers read it. The first two cache lines are the hot ones. */
+struct gw_peer {
+	/**
+	 * Outer IP + GRE (total length, ID and checksums 0), in the last rw_len
+	 * bytes of rw, so encap copies all GW_PEER_RW_MAX bytes with one
+	 * fixed-size copy ending where the inner packet starts.
+	 */
+	uint8_t rw[GW_PEER_RW_MAX];
+	uint8_t rw_len;     /**< bytes of outer header: 20 + GRE */
+	uint8_t seq_off;    /**< offset of the sequence field from the outer IP; 0 without oseq */
+	uint16_t opts;      /**< the tunnel's GW_TUN_* */
+	uint16_t id;        /**< peer id: sequence state and counters */
+	uint16_t tunnel;    /**< its tunnel's index */
+	uint16_t iface;     /**< its tunnel's interface id: the ingress of what it decapsulates */
+	uint16_t unh;       /**< underlay NEIGH next hop; 0 while unresolved */
+	uint16_t mtu;       /**< largest inner packet sent without fragmenting */
+	/**
+	 * MSS ceiling of IPv4 TCP SYNs crossing the tunnel, both ways; 0:
+	 * clamp-mss off. From clamp-mss N, or mtu - 40 for auto.
+	 */
+	uint16_t mss4_max;
+	uint16_t rw_sum;    /**< folded one's-complement sum of the outer IPv4 template */
+	uint16_t gre_sum;   /**< folded sum of the GRE template (checksum and sequence 0) */
+	uint8_t dscp;       /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
+	uint8_t up;         /**< the tunnel is administratively up */
+	uint32_t ikey;      /**< key expected on receive (GW_TUN_IKEY) */
+
+	/* Control thread only, below. */
+	struct gw_ip local;   /**< outer source */
+	struct gw_ip remote;  /**< outer destination */
+	uint16_t pmtu;        /**< underlay path MTU learned from ICMP; 0: none */
+	uint64_t pmtu_expire; /**< TSC when pmtu is forgotten */
+} __rte_cache_aligned;
+
+extern struct gw_peer *gw_peers[GW_PEER_MAX]; /**< by id; NULL when free */
+
+/** The next sequence number to send, by peer id (one cache line each). */
+struct gw_peer_tx_seq {
+	uint32_t next; /**< taken with an atomic add */
+} __rte_cache_aligned;
+
+/** The receive sequence state (RFC 2890 §2.2), by peer id, written by the receiving worker. */
+struct gw_peer_rx_seq {
+	uint32_t last;  /**< last accepted sequence number */
+	uint8_t valid;  /**< a sequence number was accepted */
+} __rte_cache_aligned;
+
+extern struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX]; /**< by peer id */
+extern struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX]; /**< by peer id */
+
+/**
+ * Called once a peer id is free and unreachable, before it is given again:
+ * the owner of per-id state kept elsewhere (the per-lcore counters) resets
+ * it. Set by the layer that owns that state.
+ */
+extern void (*gw_peer_id_reset_cb)(uint16_t id);
+
+/**
+ * Take a free peer id; its sequence state starts at zero.
+ *
+ * @return the id, or -ENOSPC.
+ */
+int gw_peer_id_alloc(void);
+
+/**
+ * Give a peer id back after the next grace period (gw_tables_commit), with
+ * the object published under it, if any.
+ */
+void gw_peer_id_release(uint16_t id);
+
+/**
+ * Publish a peer object under its id (p->id); the object it replaces is
+ * freed after the next grace period.
+ */
+void gw_peer_publish(struct gw_peer *p);
+
+/** How many peer ids are in use (and not yet given back). */
+unsigned int gw_peer_count(void);
+
+#endif /* GW_PEER_H */

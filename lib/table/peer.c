@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Peer ids and the publication of peer objects (gw_peer.h). An id and the
+ * object under it are given back after a grace period; the sequence state by
+ * id starts at zero when the id is taken again.
+ */
+#include <errno.h>
+
+#include <rte_malloc.h>
+
+#include "gw_peer.h"
+#include "gw_rcu.h"
+
+struct gw_peer *gw_peers[GW_PEER_MAX];
+struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
+struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
+void (*gw_peer_id_reset_cb)(uint16_t id);
+
+static uint16_t free_ids[GW_PEER_MAX];
+static unsigned int nb_free_ids;
+static uint32_t next_never_used;
+
+int
+gw_peer_id_alloc(void)
+{
+	uint16_t id;
+
+	if (nb_free_ids > 0)
+		id = free_ids[--nb_free_ids];
+	else if (next_never_used < GW_PEER_MAX)
+		id = next_never_used++;
+	else
+		return -ENOSPC;
+	/* nobody reads a free id: its last reader left before it was given back */
+	gw_peer_tx_seq[id].next = 0;
+	/*
+	 * RFC 2890 §2.2 starts the receive counter at 2^32-1, which refuses a
+	 * first number of 2^31 or more: a long-running peer would lose up to 2^31
+	 * packets. As Linux does, the first number is accepted whatever it is.
+	 */
+	gw_peer_rx_seq[id].last = 0;
+	gw_peer_rx_seq[id].valid = 0;
+	if (gw_peer_id_reset_cb != NULL)
+		gw_peer_id_reset_cb(id);
+	return id;
+}
+
+/* After the grace period: free the object and the id. */
+static void
+peer_free(uintptr_t id)
+{
+	rte_free(gw_peers[id]);
+	gw_peers[id] = NULL;
+	free_ids[nb_free_ids++] = id;
+}
+
+void
+gw_peer_id_release(uint16_t id)
+{
+	gw_rcu_defer(peer_free, id);
+}
+
+static void
+peer_obj_free(uintptr_t p)
+{
+	rte_free((void *)p);
+}
+
+void
+gw_peer_publish(struct gw_peer *p)
+{
+	struct gw_peer *old = gw_peers[p->id];
+
+	__atomic_store_n(&gw_peers[p->id], p, __ATOMIC_RELEASE);
+	if (old != NULL)
+		gw_rcu_defer(peer_obj_free, (uintptr_t)old);
+}
+
+unsigned int
+gw_peer_count(void)
+{
+	return next_never_used - nb_free_ids;
+}
