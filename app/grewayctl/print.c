@@ -61,12 +61,17 @@ static void
 print_route(json_t *o)
 {
 	const char *proto = str(o, "protocol");
+	json_t *flags = json_object_get(o, "flags"), *f;
+	size_t i;
 
 	printf("%s", str(o, "dst") ? str(o, "dst") : "?");
 	put("via", json_object_get(o, "gateway"));
 	put("dev", json_object_get(o, "dev"));
 	if (proto != NULL && strcmp(proto, "static") != 0)
 		printf(" proto %s", proto);
+	json_array_foreach(flags, i, f) /* "linkdown", as ip route prints it */
+		if (json_is_string(f))
+			printf(" %s", json_string_value(f));
 	printf("\n");
 }
 

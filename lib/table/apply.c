@@ -15,6 +15,7 @@
 #include <rte_ether.h>
 
 #include "gw_addr.h"
+#include "gw_alloc.h"
 #include "gw_apply.h"
 #include "gw_iface.h"
 #include "gw_log.h"
@@ -186,24 +187,12 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 static bool
 neigh_in_use(uint16_t idx)
 {
-	const struct gw_route **list;
-	unsigned int i, n;
-	bool used = false;
+	unsigned int i;
 
 	for (i = 0; i < GW_PEER_MAX; i++)
 		if (gw_peers[i] != NULL && gw_peers[i]->unh == idx)
 			return true;
-	n = gw_route_count();
-	list = malloc(sizeof(*list) * (n + 1));
-	if (list == NULL)
-		return true; /* keep it: the safe answer */
-	n = gw_route_list(list, n);
-	for (i = 0; i < n && !used; i++)
-		used = list[i]->nh == idx &&
-		       !(list[i]->origin == GW_ROUTE_NEIGH && list[i]->len == 32 &&
-			 gw_ip_equal(&list[i]->dst, &gw_nhs[idx].ip));
-	free(list);
-	return used;
+	return gw_route_nh_used(idx, &gw_nhs[idx].ip, 32);
 }
 
 /*
@@ -249,20 +238,13 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 static void
 neigh_release_in(uint16_t iface, const struct gw_ip *net, uint8_t len)
 {
-	uint16_t *idx;
-	unsigned int i, n = 0;
+	unsigned int i;
 
-	idx = malloc(sizeof(*idx) * GW_NH_MAX);
-	if (idx == NULL)
-		return;
 	for (i = 0; i < GW_NH_MAX; i++)
 		if (gw_nhs[i].kind == GW_NH_NEIGH && !gw_nhs[i].released &&
 		    gw_nhs[i].iface == iface && !gw_nhs[i].is_static &&
 		    gw_ip_in_prefix(&gw_nhs[i].ip, net, len))
-			idx[n++] = i;
-	for (i = 0; i < n; i++)
-		neigh_release(idx[i]);
-	free(idx);
+			neigh_release(i);
 }
 
 /* The tunnel whose local address is ip, or NULL. */
@@ -344,9 +326,11 @@ apply_tunnel_del(const char *name, struct gw_error *err)
 					    "tunnel %s", name, other->conf.name);
 	}
 	n = gw_route_count();
-	list = malloc(sizeof(*list) * (n + 1));
-	if (list == NULL)
+	list = gw_alloc(sizeof(*list) * (n + 1));
+	if (list == NULL || gw_route_reserve(n + 2 * GW_ADDR_MAX) < 0) {
+		free(list);
 		return gw_error_set(err, -ENOMEM, "out of memory");
+	}
 
 	/* what leads into the tunnel goes first: its addresses, then its routes */
 	for (i = gw_nb_addrs; i-- > 0;)
@@ -363,9 +347,14 @@ apply_tunnel_del(const char *name, struct gw_error *err)
 	return 0;
 }
 
+/* Room to stage the FIB changes of one command, but for those with many (reserved there). */
+#define APPLY_FIB_OPS 8
+
 int
 gw_apply(const struct gw_cmd *cmd, struct gw_error *err)
 {
+	if (gw_route_reserve(APPLY_FIB_OPS) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	switch (cmd->op) {
 	case GW_CMD_LINK_SET:
 		return gw_iface_set(&cmd->link, err);

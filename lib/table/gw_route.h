@@ -72,6 +72,14 @@ int gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_rout
 		 const struct gw_route_conf *conf, struct gw_error *err);
 
 /**
+ * Make room to stage n more FIB changes, so that a change made of several
+ * (a tunnel's routes going with it) cannot fail half-way.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int gw_route_reserve(unsigned int n);
+
+/**
  * Delete a route. Staged: workers may use it until gw_rcu_flush, so what it
  * leads to is released with gw_rcu_defer.
  *
@@ -92,6 +100,18 @@ const struct gw_route *gw_route_find(const struct gw_ip *dst, uint8_t len);
  * @return the number of routes (may exceed max).
  */
 unsigned int gw_route_list(const struct gw_route **out, unsigned int max);
+
+/**
+ * Call cb for every route (control thread; cb may change a route's state,
+ * not add or delete routes).
+ */
+void gw_route_foreach(void (*cb)(const struct gw_route *r, void *arg), void *arg);
+
+/**
+ * Whether a route other than the host route of own/own_len leads to a next
+ * hop (control thread; no allocation).
+ */
+bool gw_route_nh_used(uint16_t nh, const struct gw_ip *own, uint8_t own_len);
 
 /** How many routes exist. */
 unsigned int gw_route_count(void);

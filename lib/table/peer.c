@@ -8,6 +8,7 @@
 
 #include <rte_malloc.h>
 
+#include "gw_alloc.h"
 #include "gw_peer.h"
 #include "gw_rcu.h"
 
@@ -49,7 +50,7 @@ gw_peer_id_alloc(void)
 static void
 peer_free(uintptr_t id)
 {
-	rte_free(gw_peers[id]);
+	gw_free_shared(gw_peers[id]);
 	gw_peers[id] = NULL;
 	free_ids[nb_free_ids++] = id;
 }
@@ -63,7 +64,7 @@ gw_peer_id_release(uint16_t id)
 static void
 peer_obj_free(uintptr_t p)
 {
-	rte_free((void *)p);
+	gw_free_shared((void *)p);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <rte_debug.h>
 #include <rte_malloc.h>
 
+#include "gw_alloc.h"
 #include "gw_rcu.h"
 
 struct rte_rcu_qsbr *gw_rcu;
@@ -79,7 +80,7 @@ gw_rcu_defer(gw_rcu_fn fn, uintptr_t arg)
 
 	if (nb_list == list_cap) {
 		cap = list_cap == 0 ? 64 : list_cap * 2;
-		grown = realloc(list, sizeof(*list) * cap);
+		grown = gw_realloc(list, sizeof(*list) * cap);
 		if (grown == NULL) {
 			/* no room to wait: publish and wait now, for this one and the rest */
 			publish_all();

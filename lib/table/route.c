@@ -18,6 +18,7 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 
+#include "gw_alloc.h"
 #include "gw_nh.h"
 #include "gw_rcu.h"
 #include "gw_route.h"
@@ -135,6 +136,24 @@ route_publish(void)
 	gw_rcu_defer(fib_replay, 0);
 }
 
+int
+gw_route_reserve(unsigned int n)
+{
+	struct fib_op *grown;
+	unsigned int cap = log_cap == 0 ? 256 : log_cap;
+
+	if (nb_log + n <= log_cap)
+		return 0;
+	while (cap < nb_log + n)
+		cap *= 2;
+	grown = gw_realloc(fib_log, sizeof(*fib_log) * cap);
+	if (grown == NULL)
+		return -ENOMEM;
+	fib_log = grown;
+	log_cap = cap;
+	return 0;
+}
+
 /*
  * Stage a FIB change on the standby copy (IPv4 only: the caller checked).
  * old_nh (< 0: none) undoes a refused change, so the two copies never differ.
@@ -143,18 +162,10 @@ static int
 fib_stage(const struct gw_ip *dst, uint8_t len, int nh, int old_nh)
 {
 	uint32_t host = rte_be_to_cpu_32(dst->v4);
-	struct fib_op *grown;
-	unsigned int cap;
 	int rc;
 
-	if (nb_log == log_cap) {
-		cap = log_cap == 0 ? 256 : log_cap * 2;
-		grown = realloc(fib_log, sizeof(*fib_log) * cap);
-		if (grown == NULL)
-			return -ENOMEM;
-		fib_log = grown;
-		log_cap = cap;
-	}
+	if (gw_route_reserve(1) < 0)
+		return -ENOMEM;
 	rc = fib_change(standby(), host, len, nh);
 	if (rc < 0) {
 		fib_change(standby(), host, len, old_nh);
@@ -300,6 +311,36 @@ gw_route_list(const struct gw_route **out, unsigned int max)
 		n++;
 	}
 	return n;
+}
+
+void
+gw_route_foreach(void (*cb)(const struct gw_route *r, void *arg), void *arg)
+{
+	unsigned int i, seen = 0, n = nb_routes;
+
+	for (i = 0; i < GW_ROUTE_MAX && seen < n; i++) {
+		if (!used[i])
+			continue;
+		seen++;
+		cb(&routes[i], arg);
+	}
+}
+
+bool
+gw_route_nh_used(uint16_t nh, const struct gw_ip *own, uint8_t own_len)
+{
+	unsigned int i, seen = 0;
+
+	for (i = 0; i < GW_ROUTE_MAX && seen < nb_routes; i++) {
+		const struct gw_route *r = &routes[i];
+
+		if (!used[i])
+			continue;
+		seen++;
+		if (r->nh == nh && !(r->len == own_len && gw_ip_equal(&r->dst, own)))
+			return true;
+	}
+	return false;
 }
 
 unsigned int

@@ -20,6 +20,7 @@
 #include <rte_rib.h>
 
 #include "gw_addr.h"
+#include "gw_alloc.h"
 #include "gw_cksum.h"
 #include "gw_gre.h"
 #include "gw_iface.h"
@@ -239,7 +240,7 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t i
 {
 	struct gw_peer *p;
 
-	p = rte_zmalloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	p = gw_alloc_shared(sizeof(*p), tunnel_socket);
 	if (p == NULL)
 		return NULL;
 	p->id = id;
@@ -412,9 +413,9 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		gw_rcu_flush(); /* indexes wait for the grace period of an earlier delete */
 	if (nb_free_idx == 0)
 		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
-	t = calloc(1, sizeof(*t));
+	t = gw_alloc(sizeof(*t));
 	if (t != NULL)
-		t->peers = calloc(1, sizeof(*t->peers));
+		t->peers = gw_alloc(sizeof(*t->peers));
 	if (t == NULL || t->peers == NULL) {
 		free(t);
 		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
@@ -470,7 +471,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	return 0;
 
 fail_peer:
-	rte_free(p);
+	gw_free_shared(p);
 fail_id:
 	gw_peer_id_release(id);
 fail_iface:
@@ -545,14 +546,14 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		fresh[i] = peer_build(t, conf, old->id, old);
 		if (fresh[i] == NULL) {
 			while (i-- > 0)
-				rte_free(fresh[i]);
+				gw_free_shared(fresh[i]);
 			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		}
 		key4_of(old, &k_old);
 		key4_of(fresh[i], &k_new);
 		if (key_taken(&k_new, old)) {
 			do
-				rte_free(fresh[i]);
+				gw_free_shared(fresh[i]);
 			while (i-- > 0);
 			return taken_error(conf->name, err);
 		}
@@ -567,7 +568,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0) {
 			rc = rte_hash_add_key_data(gw_tunnel_hash4, &k_new, p);
 			if (rc < 0) { /* the table is full: the old peer stays */
-				rte_free(p);
+				gw_free_shared(p);
 				return gw_error_set(err, rc, "tunnel %s: tunnel table full",
 						    conf->name);
 			}
@@ -643,7 +644,7 @@ peer_reresolve(uint16_t id)
 	peer_resolve(&probe, &t->conf);
 	if (probe.unh == old->unh && probe.mtu == old->mtu && probe.mss4_max == old->mss4_max)
 		return;
-	p = rte_malloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	p = gw_alloc_shared(sizeof(*p), tunnel_socket);
 	if (p == NULL)
 		return; /* keeps the old resolution; the next change tries again */
 	*p = probe;
@@ -699,9 +700,9 @@ peer_set_pmtu(const struct gw_peer *old, uint16_t pmtu, uint64_t expire)
 	struct gw_peer *p;
 	const struct gw_tunnel *t = gw_tunnels[old->tunnel];
 
-	p = rte_malloc_socket("gw_peer", sizeof(*p), RTE_CACHE_LINE_SIZE, tunnel_socket);
+	p = gw_alloc_shared(sizeof(*p), tunnel_socket);
 	if (p == NULL || t == NULL) {
-		rte_free(p);
+		gw_free_shared(p);
 		return;
 	}
 	*p = *old;
@@ -758,23 +759,19 @@ gw_tunnel_pmtu_age(uint64_t now)
  */
 
 /* Routes into a tunnel leave the FIB while it is down and come back with it. */
+struct routes_state {
+	uint16_t iface;
+	bool up;
+};
+
 static void
-routes_set_active(const struct gw_tunnel *t, bool up)
+route_follow(const struct gw_route *r, void *arg)
 {
-	const struct gw_route **list;
-	unsigned int i, n = gw_route_count();
+	const struct routes_state *st = arg;
+	const struct gw_nh *nh = &gw_nhs[r->nh];
 
-	list = malloc(sizeof(*list) * (n + 1));
-	if (list == NULL)
-		return;
-	n = gw_route_list(list, n);
-	for (i = 0; i < n; i++) {
-		const struct gw_nh *nh = &gw_nhs[list[i]->nh];
-
-		if (nh->kind == GW_NH_TUNNEL && nh->iface == t->iface)
-			gw_route_set_active(list[i], up);
-	}
-	free(list);
+	if (nh->kind == GW_NH_TUNNEL && nh->iface == st->iface)
+		gw_route_set_active(r, st->up);
 }
 
 static int
@@ -790,6 +787,9 @@ tunnel_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *
 				    ifc->name, gw_iface_kind_name(ifc->kind));
 	if ((l->given & GW_LINK_GIVEN_MTU) && l->mtu < 68)
 		return gw_error_set(err, -ERANGE, "%s: mtu %u is below 68", ifc->name, l->mtu);
+	/* room for every route to follow the state: then nothing below can fail half-way */
+	if (gw_route_reserve(gw_route_count()) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	if (l->given & GW_LINK_GIVEN_MTU)
 		conf.mtu = l->mtu;
 	if (l->given & GW_LINK_GIVEN_UP)
@@ -799,8 +799,11 @@ tunnel_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *
 		ifc->up = was_up;
 		return rc;
 	}
-	if (ifc->up != was_up)
-		routes_set_active(t, ifc->up);
+	if (ifc->up != was_up) {
+		struct routes_state st = { .iface = t->iface, .up = ifc->up };
+
+		gw_route_foreach(route_follow, &st);
+	}
 	return 0;
 }
 
