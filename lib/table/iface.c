@@ -37,6 +37,8 @@ gw_iface_init(int socket)
 		.key_len = GW_NAME_MAX,
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
+		/* a key never fails to fit below the table's size (cuckoo paths can) */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	unsigned int i;
 

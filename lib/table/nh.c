@@ -49,6 +49,8 @@ gw_nh_init(int socket)
 		.key_len = sizeof(struct neigh_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
+		/* a key never fails to fit below the table's size (cuckoo paths can) */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	gw_nhs = rte_zmalloc_socket("gw_nhs", sizeof(*gw_nhs) * GW_NH_MAX, RTE_CACHE_LINE_SIZE,

@@ -86,6 +86,8 @@ gw_route_init(int socket)
 		.key_len = sizeof(struct route_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
+		/* a key never fails to fit below the table's size (cuckoo paths can) */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	unsigned int i;
 

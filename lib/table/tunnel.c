@@ -384,17 +384,14 @@ taken_error(const char *name, struct gw_error *err)
 			    name);
 }
 
-/* After the grace period: the index may be given again. */
+/*
+ * After the grace period: the index may be given again (a worker may still
+ * hold a peer naming it until then; the tunnel object itself is the control
+ * thread's and went at once).
+ */
 static void
 idx_free(uintptr_t idx)
 {
-	struct gw_tunnel *t = gw_tunnels[idx];
-
-	gw_tunnels[idx] = NULL;
-	if (t != NULL) {
-		free(t->peers);
-		free(t);
-	}
 	free_idx[nb_free_idx++] = idx;
 }
 
@@ -625,8 +622,10 @@ gw_tunnel_del(uint16_t idx)
 	}
 	gw_nh_release(t->nh);
 	gw_iface_del(t->iface);
-	/* the index, and the object with it, after the grace period */
-	gw_rcu_defer(idx_free, idx);
+	gw_tunnels[idx] = NULL; /* gone for the control thread: show, save, lookups */
+	free(t->peers);
+	free(t);
+	gw_rcu_defer(idx_free, idx); /* the index, once no worker can name it */
 	return 0;
 }
 

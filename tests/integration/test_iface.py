@@ -125,3 +125,16 @@ def test_tunnel_names_hashed_after_delete(ctl_bin, daemon):
     configure(ctl_bin, daemon, ["tunnel del gre1", SITE_A[4], "tunnel del gre1", SITE_A[4]])
     names = [o["ifname"] for o in show(ctl_bin, daemon, "link", "show")[1]]
     assert names.count("gre1") == 1
+
+
+def test_startup_file_with_link_set_up_on_a_tunnel(greway_bin, ctl_bin, workdir, run_id):
+    """A startup file written as for Linux (`tunnel add` then `link set NAME up`) starts, and
+    the tunnel is up; one with `link set NAME down` starts with the tunnel down."""
+    from test_cli import greway
+    for state in ("up", "down"):
+        conf = workdir / f"site-{state}.conf"
+        conf.write_text("\n".join(SITE_A + [f"link set gre1 {state}"]) + "\n")
+        sock = workdir / f"run-{state}" / "greway.sock"
+        with greway(greway_bin, workdir, f"ifc{state}{run_id}", sock, "-c", str(conf)):
+            gre1 = links(ctl_bin, sock)["gre1"]
+            assert gre1["flags"] == [state.upper()]
