@@ -13,31 +13,6 @@
 #include "gw_cmd.h"
 #include "gw_tunnel_opt.h"
 
-/* clamp-mss auto|N|off; one message for every bad value, as the RPC gives it. */
-int
-cmd_clamp_mss(const char *val, uint16_t *out, struct gw_error *err)
-{
-	uint64_t v = 0;
-	int rc;
-
-	if (strcmp(val, "auto") == 0) {
-		*out = GW_CLAMP_MSS_AUTO;
-		return 0;
-	}
-	if (strcmp(val, "off") == 0) {
-		*out = GW_CLAMP_MSS_OFF;
-		return 0;
-	}
-	rc = gw_uint_parse(val, GW_CLAMP_MSS_MAX, &v);
-	if (rc == 0 && v < GW_CLAMP_MSS_MIN)
-		rc = -ERANGE;
-	if (rc < 0)
-		return gw_error_set(err, rc, "invalid clamp-mss \"%s\": expected auto, off or %u..%u",
-				    val, GW_CLAMP_MSS_MIN, GW_CLAMP_MSS_MAX);
-	*out = v;
-	return 0;
-}
-
 static int
 parse_spec(int argc, char *const argv[], struct gw_tunnel_conf *t, struct gw_error *err)
 {
