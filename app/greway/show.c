@@ -22,6 +22,7 @@
 #include "gw_rpc.h"
 #include "gw_stats.h"
 #include "gw_tunnel.h"
+#include "gw_tunnel_opt.h"
 
 static json_t *
 ip_json(const struct gw_ip *ip)
@@ -265,44 +266,30 @@ neigh_show(void)
 	return out;
 }
 
-static json_t *
-byte_or_inherit(bool inherit, uint8_t v)
-{
-	return inherit ? json_string("inherit") : json_integer(v);
-}
-
+/*
+ * A tunnel as tunnel show gives it: the options of gw_tunnel_opt.def in their
+ * order, except that mtu is the effective one, followed by the pmtu learned
+ * from the underlay when there is one; then the operational state.
+ */
 json_t *
 gw_tunnel_json(const struct gw_tunnel *t)
 {
-	const struct gw_tunnel_conf *c = &t->conf;
 	const struct gw_peer *p = gw_peers[t->peers[0]];
-	char buf[GW_IP_STRLEN];
-	json_t *o;
+	struct gw_tunnel_conf c = t->conf;
+	unsigned int i;
+	json_t *o, *v;
 
-	o = json_pack("{s:s, s:s, s:s, s:s}", "ifname", c->name, "mode",
-		      gw_tunnel_mode_name(c->mode), "local", gw_ip_fmt(&c->local, buf, sizeof(buf)),
-		      "remote", "any");
-	if (c->remote.family != 0)
-		json_object_set_new(o, "remote", json_string(gw_ip_fmt(&c->remote, buf, sizeof(buf))));
-	if (c->opts & GW_TUN_IKEY)
-		json_object_set_new(o, "ikey", json_integer(c->ikey));
-	if (c->opts & GW_TUN_OKEY)
-		json_object_set_new(o, "okey", json_integer(c->okey));
-	json_object_set_new(o, "icsum", json_boolean(c->opts & GW_TUN_ICSUM));
-	json_object_set_new(o, "ocsum", json_boolean(c->opts & GW_TUN_OCSUM));
-	json_object_set_new(o, "iseq", json_boolean(c->opts & GW_TUN_ISEQ));
-	json_object_set_new(o, "oseq", json_boolean(c->opts & GW_TUN_OSEQ));
-	json_object_set_new(o, "ttl", byte_or_inherit(c->opts & GW_TUN_TTL_INHERIT, c->ttl));
-	json_object_set_new(o, "tos", byte_or_inherit(c->opts & GW_TUN_TOS_INHERIT, c->tos));
-	json_object_set_new(o, "pmtudisc", json_boolean(!(c->opts & GW_TUN_NOPMTUDISC)));
-	json_object_set_new(o, "ignore-df", json_boolean(c->opts & GW_TUN_IGNORE_DF));
-	json_object_set_new(o, "mtu", json_integer(p->mtu));
-	if (p->pmtu != 0) /* learned from the underlay: why mtu is lower than configured */
-		json_object_set_new(o, "pmtu", json_integer(p->pmtu));
-	json_object_set_new(o, "clamp-mss", gw_clamp_mss_json(c->clamp_mss));
-	if (c->dev[0] != '\0')
-		json_object_set_new(o, "dev", json_string(c->dev));
-	json_object_set_new(o, "operstate", json_string(tunnel_state(t)));
+	c.mtu = p->mtu; /* the effective one */
+	o = json_pack("{s:s}", "ifname", c.name);
+	for (i = 0; o != NULL && i < GW_TUN_OPT_MAX; i++) {
+		v = gw_tunnel_opt_json(i, &c, false);
+		if (v != NULL)
+			json_object_set_new(o, gw_tunnel_opts[i].json, v);
+		if (i == GW_TUN_OPT_MTU && p->pmtu != 0) /* why mtu is lower than configured */
+			json_object_set_new(o, "pmtu", json_integer(p->pmtu));
+	}
+	if (o != NULL)
+		json_object_set_new(o, "operstate", json_string(tunnel_state(t)));
 	return o;
 }
 

@@ -36,6 +36,7 @@
 #include "gw_stats.h"
 #include "gw_iface.h"
 #include "gw_tunnel.h"
+#include "gw_tunnel_opt.h"
 
 #define TEL_OUTPUT_MAX 16384 /* telemetry's reply buffer in 22.11 (MAX_OUTPUT_LEN) */
 #define TEL_SLACK 64         /* kept free: a reply that overflows loses entries silently */
@@ -284,27 +285,6 @@ one_row(const struct gw_stats_row *row, void *arg)
 		rte_tel_data_add_dict_u64(o->d, row->keys[k], row->vals[k]);
 }
 
-static void
-add_ip(struct rte_tel_data *d, const char *key, const struct gw_ip *ip)
-{
-	char buf[GW_IP_STRLEN];
-
-	if (ip->family == 0)
-		rte_tel_data_add_dict_string(d, key, "any");
-	else
-		rte_tel_data_add_dict_string(d, key, gw_ip_fmt(ip, buf, sizeof(buf)));
-}
-
-/* ttl and tos: a number, or "inherit" (copied from the inner packet). */
-static void
-add_byte(struct rte_tel_data *d, const char *key, uint8_t v, bool inherit)
-{
-	if (inherit)
-		rte_tel_data_add_dict_string(d, key, "inherit");
-	else
-		rte_tel_data_add_dict_int(d, key, v);
-}
-
 /* Settings are named as grewayctl -j link show / tunnel show name them. */
 static void
 port_info(struct rte_tel_data *d, const struct gw_port *p)
@@ -321,38 +301,37 @@ port_info(struct rte_tel_data *d, const struct gw_port *p)
 	rte_tel_data_add_dict_int(d, "tx_ip_cksum_offload", p->tx_ip_cksum);
 }
 
+/*
+ * A tunnel's options under their telemetry keys (gw_tunnel_opt.def: tunnel
+ * show's names with '_' for '-'), mtu the effective one; absent ones (no key,
+ * no dev) are left out, as telemetry has no null.
+ */
 static void
 tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 {
-	const struct gw_tunnel_conf *c = &t->conf;
+	struct gw_tunnel_conf c = t->conf;
+	struct gw_tunnel_val v;
+	unsigned int i;
 
-	rte_tel_data_add_dict_string(d, "name", c->name);
-	rte_tel_data_add_dict_string(d, "mode", gw_tunnel_mode_name(c->mode));
-	add_ip(d, "local", &c->local);
-	add_ip(d, "remote", &c->remote);
-	/* absent keys are absent: telemetry has no null */
-	if (c->opts & GW_TUN_IKEY)
-		rte_tel_data_add_dict_u64(d, "ikey", c->ikey);
-	if (c->opts & GW_TUN_OKEY)
-		rte_tel_data_add_dict_u64(d, "okey", c->okey);
-	rte_tel_data_add_dict_int(d, "icsum", !!(c->opts & GW_TUN_ICSUM));
-	rte_tel_data_add_dict_int(d, "ocsum", !!(c->opts & GW_TUN_OCSUM));
-	rte_tel_data_add_dict_int(d, "iseq", !!(c->opts & GW_TUN_ISEQ));
-	rte_tel_data_add_dict_int(d, "oseq", !!(c->opts & GW_TUN_OSEQ));
-	add_byte(d, "ttl", c->ttl, c->opts & GW_TUN_TTL_INHERIT);
-	add_byte(d, "tos", c->tos, c->opts & GW_TUN_TOS_INHERIT);
-	rte_tel_data_add_dict_int(d, "pmtudisc", !(c->opts & GW_TUN_NOPMTUDISC));
-	/* as clamp_mss below: tunnel show's "ignore-df" */
-	rte_tel_data_add_dict_int(d, "ignore_df", !!(c->opts & GW_TUN_IGNORE_DF));
-	rte_tel_data_add_dict_int(d, "mtu", gw_peers[t->peers[0]]->mtu);
-	/* telemetry names allow no '-': tunnel show's "clamp-mss" is "clamp_mss" here */
-	if (c->clamp_mss == GW_CLAMP_MSS_AUTO || c->clamp_mss == GW_CLAMP_MSS_OFF)
-		rte_tel_data_add_dict_string(d, "clamp_mss",
-					     c->clamp_mss == GW_CLAMP_MSS_AUTO ? "auto" : "off");
-	else
-		rte_tel_data_add_dict_int(d, "clamp_mss", c->clamp_mss);
-	if (c->dev[0] != '\0')
-		rte_tel_data_add_dict_string(d, "dev", c->dev);
+	c.mtu = gw_peers[t->peers[0]]->mtu; /* the effective one */
+	rte_tel_data_add_dict_string(d, "name", c.name);
+	for (i = 0; i < GW_TUN_OPT_MAX; i++) {
+		const char *key = gw_tunnel_opts[i].tel;
+
+		switch (gw_tunnel_opt_value(i, &c, &v)) {
+		case GW_TUN_VAL_STR:
+			rte_tel_data_add_dict_string(d, key, v.s);
+			break;
+		case GW_TUN_VAL_BOOL:
+			rte_tel_data_add_dict_int(d, key, (int)v.u);
+			break;
+		case GW_TUN_VAL_UINT:
+			rte_tel_data_add_dict_u64(d, key, v.u);
+			break;
+		case GW_TUN_VAL_NONE:
+			break;
+		}
+	}
 	/* as tunnel show says */
 	rte_tel_data_add_dict_string(d, "operstate", gw_tunnel_oper_up(t) ? "UP" : "DOWN");
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "grewayctl.h"
+#include "gw_tunnel_opt.h"
 
 void
 ctl_usage(FILE *f)
@@ -25,12 +26,12 @@ ctl_usage(FILE *f)
 		"  route show\n"
 		"  neigh add ADDR lladdr MAC dev NAME\n"
 		"  neigh del ADDR dev NAME\n"
-		"  neigh show\n"
-		"  tunnel add NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any\n"
-		"         [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]\n"
-		"         [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc]\n"
-		"         [ignore-df|noignore-df] [mtu N] [clamp-mss auto|N|off] [dev PORT]\n"
-		"  tunnel change NAME [any words of tunnel add] [nokey] [nocsum] [noseq]\n"
+		"  neigh show\n");
+	/* the options: the rows of gw_tunnel_opt.def */
+	gw_tunnel_opt_grammar(f, GW_TUN_GRAMMAR_ADD, "  tunnel add NAME", "         ");
+	gw_tunnel_opt_grammar(f, GW_TUN_GRAMMAR_CHANGE,
+			      "  tunnel change NAME [any words of tunnel add]", "         ");
+	fprintf(f,
 		"  tunnel del NAME\n"
 		"  tunnel show [NAME]\n"
 		"  stats show [NAME]\n"
@@ -50,9 +51,27 @@ ctl_usage(FILE *f)
 		CTL_SOCKET_DEFAULT, CTL_TIMEOUT_DEFAULT);
 }
 
+/*
+ * help tunnel after its usage lines: the grammar and the meaning of each
+ * option, from the rows of gw_tunnel_opt.def.
+ */
+static void
+help_tunnel(void)
+{
+	gw_tunnel_opt_grammar(stdout, GW_TUN_GRAMMAR_OPTIONS, "OPTIONS :=", "           ");
+	printf("\n"
+	       "  NAME        the tunnel's name, also its dev in addr and route\n");
+	gw_tunnel_opt_help(stdout);
+	printf("GRE overhead over IPv4: 24 bytes (outer IPv4 20 + GRE 4); key, csum and seq\n"
+	       "add 4 each: 28 with key, 32 with key and csum, 36 with seq too.\n"
+	       "change alters only the words it is given. show prints every option:\n"
+	       "ikey none / okey none when there is no key, yes/no for csum and seq.\n");
+}
+
 static const struct {
 	const char *object;
 	const char *text;
+	void (*more)(void); /* prints the rest, or NULL */
 } helps[] = {
 	{ "link",
 	  "Usage: grewayctl link show [NAME]\n"
@@ -99,45 +118,8 @@ static const struct {
 	  "       grewayctl tunnel change NAME [mode MODE] [local ADDR] [remote ADDR|any]\n"
 	  "                               [OPTIONS]\n"
 	  "       grewayctl tunnel del NAME\n"
-	  "       grewayctl tunnel show [NAME]\n"
-	  "OPTIONS := [key K | ikey K okey K | nokey] [csum | icsum ocsum | nocsum]\n"
-	  "           [seq | iseq oseq | noseq] [ttl N|inherit] [tos N|inherit]\n"
-	  "           [pmtudisc | nopmtudisc] [ignore-df | noignore-df] [mtu N]\n"
-	  "           [clamp-mss auto|N|off] [dev PORT]\n"
-	  "\n"
-	  "  NAME        the tunnel's name, also its dev in addr and route\n"
-	  "  mode        gre: IP over GRE over IPv4; gretap: Ethernet over IPv4;\n"
-	  "              ip6gre, ip6gretap: the same over IPv6\n"
-	  "  local ADDR  outer source; must be an address of greway (addr add)\n"
-	  "  remote ADDR outer destination; any: accept from every peer\n"
-	  "  key K       ikey K okey K; K is a 32-bit number or a dotted quad; 0 is a key\n"
-	  "  ikey K      receive only packets with key K (no ikey: only keyless ones)\n"
-	  "  okey K      send key K\n"
-	  "  nokey       no ikey, no okey (for change)\n"
-	  "  csum        icsum ocsum; nocsum: neither\n"
-	  "  icsum       drop received packets without a checksum (present ones are\n"
-	  "              always verified)\n"
-	  "  ocsum       send a checksum\n"
-	  "  seq         iseq oseq; noseq: neither\n"
-	  "  iseq        require sequence numbers, drop old and repeated ones (RFC 2890)\n"
-	  "  oseq        send sequence numbers 0, 1, 2, ...\n"
-	  "  ttl N       outer TTL 1..255 (default 64); inherit or 0: the inner packet's\n"
-	  "  tos N       outer TOS, hex as in iproute2 (tos 28 is 0x28; default 0);\n"
-	  "              inherit: the inner packet's\n"
-	  "  pmtudisc    outer DF set (default); nopmtudisc: DF clear\n"
-	  "  ignore-df   an inner IPv4 packet larger than mtu is fragmented before\n"
-	  "              encapsulation even with DF set (its fragments carry DF clear);\n"
-	  "              noignore-df (default): refused with ICMP fragmentation needed\n"
-	  "  mtu N       largest inner packet (default and cap: the underlay port's MTU\n"
-	  "              less the GRE overhead)\n"
-	  "  clamp-mss   the MSS option of TCP SYNs crossing the tunnel, both ways:\n"
-	  "              auto (default): at most mtu - 40; N: at most N (88..65495);\n"
-	  "              off: left alone\n"
-	  "  dev PORT    the underlay leaves by PORT (default: the route decides)\n"
-	  "GRE overhead over IPv4: 24 bytes (outer IPv4 20 + GRE 4); key, csum and seq\n"
-	  "add 4 each: 28 with key, 32 with key and csum, 36 with seq too.\n"
-	  "change alters only the words it is given. show prints every option:\n"
-	  "ikey none / okey none when there is no key, yes/no for csum and seq.\n" },
+	  "       grewayctl tunnel show [NAME]\n",
+	  help_tunnel },
 	{ "stats",
 	  "Usage: grewayctl stats show [NAME]\n"
 	  "       grewayctl stats clear\n"
@@ -175,6 +157,8 @@ ctl_help(const char *object)
 	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
 		if (strcmp(object, helps[i].object) == 0) {
 			fputs(helps[i].text, stdout);
+			if (helps[i].more != NULL)
+				helps[i].more();
 			return 0;
 		}
 	}

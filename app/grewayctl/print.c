@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "grewayctl.h"
+#include "gw_tunnel_opt.h"
 
 /* A string member, or NULL when absent or not a string. */
 static const char *
@@ -87,52 +88,31 @@ print_neigh(json_t *o)
 	printf("\n");
 }
 
-/* A key, or "none": key 0 is a real key, so absence needs its own word. */
-static void
-put_key(const char *word, const json_t *v)
-{
-	if (json_is_integer(v))
-		printf(" %s %" JSON_INTEGER_FORMAT, word, json_integer_value(v));
-	else
-		printf(" %s none", word);
-}
-
 /*
  * Every option, always, so one line answers "what does this tunnel do":
  * "gre1: gre remote 203.0.113.1 local 198.51.100.1 ikey 5 okey 5 icsum no
- * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc noignore-df mtu 1472
- * clamp-mss auto state UP".
+ * ocsum no iseq no oseq no ttl 64 tos 0x0 pmtudisc ... mtu 1472 clamp-mss
+ * auto state UP". The head is ip tunnel show's (mode, remote,
+ * local, dev); the other options follow in the order of gw_tunnel_opt.def,
+ * each printed as its kind is (gw_tunnel_opt_print).
  */
 static void
 print_tunnel(json_t *o)
 {
-	json_t *tos = json_object_get(o, "tos");
-	json_t *pmtu = json_object_get(o, "pmtudisc");
-	json_t *ignore_df = json_object_get(o, "ignore-df");
+	static const enum gw_tunnel_opt_id head[] = {
+		GW_TUN_OPT_MODE, GW_TUN_OPT_REMOTE, GW_TUN_OPT_LOCAL, GW_TUN_OPT_DEV,
+	};
+	uint32_t done = 0;
+	unsigned int i;
 
 	printf("%s:", str(o, "ifname") ? str(o, "ifname") : "?");
-	if (str(o, "mode") != NULL)
-		printf(" %s", str(o, "mode"));
-	put("remote", json_object_get(o, "remote"));
-	put("local", json_object_get(o, "local"));
-	put("dev", json_object_get(o, "dev"));
-	put_key("ikey", json_object_get(o, "ikey"));
-	put_key("okey", json_object_get(o, "okey"));
-	put("icsum", json_object_get(o, "icsum"));
-	put("ocsum", json_object_get(o, "ocsum"));
-	put("iseq", json_object_get(o, "iseq"));
-	put("oseq", json_object_get(o, "oseq"));
-	put("ttl", json_object_get(o, "ttl"));
-	if (json_is_integer(tos)) /* hex, as it is typed (tos 28 is 0x28) */
-		printf(" tos 0x%" PRIx64, (uint64_t)json_integer_value(tos));
-	else
-		put("tos", tos);
-	if (json_is_boolean(pmtu))
-		printf(" %s", json_is_true(pmtu) ? "pmtudisc" : "nopmtudisc");
-	if (json_is_boolean(ignore_df)) /* the word that sets it, as pmtudisc */
-		printf(" %s", json_is_true(ignore_df) ? "ignore-df" : "noignore-df");
-	put("mtu", json_object_get(o, "mtu"));
-	put("clamp-mss", json_object_get(o, "clamp-mss"));
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
+		gw_tunnel_opt_print(stdout, head[i], json_object_get(o, gw_tunnel_opts[head[i]].json));
+		done |= 1u << head[i];
+	}
+	for (i = 0; i < GW_TUN_OPT_MAX; i++)
+		if (!(done & (1u << i)))
+			gw_tunnel_opt_print(stdout, i, json_object_get(o, gw_tunnel_opts[i].json));
 	put("state", json_object_get(o, "operstate"));
 	printf("\n");
 }

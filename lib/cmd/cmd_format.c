@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "gw_cmd.h"
+#include "gw_tunnel_opt.h"
 
 struct out {
 	char *buf;
@@ -36,49 +37,17 @@ put(struct out *o, const char *fmt, ...)
 		o->len += n;
 }
 
+/* "tunnel add NAME" and every option, in the rows' order (gw_tunnel_opt.def). */
 static void
 put_tunnel(struct out *o, const struct gw_tunnel_conf *t)
 {
-	char a[GW_IP_STRLEN], b[GW_IP_STRLEN];
-	static const struct {
-		uint16_t opt;
-		const char *word;
-	} flags[] = {
-		{ GW_TUN_ICSUM, "icsum" }, { GW_TUN_OCSUM, "ocsum" },
-		{ GW_TUN_ISEQ, "iseq" },   { GW_TUN_OSEQ, "oseq" },
-	};
-	unsigned int i;
-
-	put(o, "tunnel add %s mode %s local %s remote %s", t->name, gw_tunnel_mode_name(t->mode),
-	    gw_ip_fmt(&t->local, a, sizeof(a)),
-	    t->remote.family == 0 ? "any" : gw_ip_fmt(&t->remote, b, sizeof(b)));
-	if (t->opts & GW_TUN_IKEY)
-		put(o, " ikey %u", t->ikey);
-	if (t->opts & GW_TUN_OKEY)
-		put(o, " okey %u", t->okey);
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (t->opts & flags[i].opt)
-			put(o, " %s", flags[i].word);
-	if (t->opts & GW_TUN_TTL_INHERIT)
-		put(o, " ttl inherit");
+	put(o, "tunnel add %s", t->name);
+	if (o->full)
+		return;
+	if (gw_tunnel_conf_format(t, o->buf + o->len, o->size - o->len) < 0)
+		o->full = true;
 	else
-		put(o, " ttl %u", t->ttl);
-	if (t->opts & GW_TUN_TOS_INHERIT)
-		put(o, " tos inherit");
-	else
-		put(o, " tos 0x%02x", t->tos); /* hex, as the parser (and iproute2) reads it */
-	put(o, t->opts & GW_TUN_NOPMTUDISC ? " nopmtudisc" : " pmtudisc");
-	put(o, t->opts & GW_TUN_IGNORE_DF ? " ignore-df" : " noignore-df");
-	if (t->mtu != 0)
-		put(o, " mtu %u", t->mtu);
-	if (t->clamp_mss == GW_CLAMP_MSS_AUTO)
-		put(o, " clamp-mss auto");
-	else if (t->clamp_mss == GW_CLAMP_MSS_OFF)
-		put(o, " clamp-mss off");
-	else
-		put(o, " clamp-mss %u", t->clamp_mss);
-	if (t->dev[0] != '\0')
-		put(o, " dev %s", t->dev);
+		o->len += strlen(o->buf + o->len);
 }
 
 int

@@ -18,8 +18,6 @@ int cmd_uint_range(const char *word, const char *what, uint64_t min, uint64_t ma
 		   struct gw_error *err);
 /* Parse an address, naming what it is in the error. */
 int cmd_ip(const char *word, const char *what, struct gw_ip *ip, struct gw_error *err);
-/* clamp-mss auto|N|off into struct gw_tunnel_conf.clamp_mss. */
-int cmd_clamp_mss(const char *val, uint16_t *out, struct gw_error *err);
 /* tunnel add|change|del|show. */
 int cmd_parse_tunnel(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
 

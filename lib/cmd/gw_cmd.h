@@ -12,9 +12,7 @@
  *     route add|del PREFIX (dev NAME | via ADDR [dev NAME])
  *     neigh add|del ADDR lladdr MAC dev NAME
  *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
- *            [key K | ikey K okey K] [csum | icsum ocsum] [seq | iseq oseq]
- *            [ttl N|inherit] [tos N|inherit] [pmtudisc|nopmtudisc]
- *            [ignore-df|noignore-df] [mtu N] [clamp-mss auto|N|off] [dev PORT]
+ *            [OPTIONS: the rows of lib/model/gw_tunnel_opt.def; grewayctl help tunnel]
  *     tunnel del NAME
  *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
  *     log set MODULE|all LEVEL, log show

@@ -36,23 +36,24 @@ enum gw_tunnel_mode {
 #define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
 #define GW_TUN_IGNORE_DF   (1u << 9) /**< transmit: fragment inner IPv4 too big even with DF */
 
-/* Which words a tunnel command gave (tunnel change merges only these). */
-#define GW_TUN_GIVEN_MODE   (1u << 0)
-#define GW_TUN_GIVEN_LOCAL  (1u << 1)
-#define GW_TUN_GIVEN_REMOTE (1u << 2)
-#define GW_TUN_GIVEN_IKEY   (1u << 3)
-#define GW_TUN_GIVEN_OKEY   (1u << 4)
-#define GW_TUN_GIVEN_ICSUM  (1u << 5)
-#define GW_TUN_GIVEN_OCSUM  (1u << 6)
-#define GW_TUN_GIVEN_ISEQ   (1u << 7)
-#define GW_TUN_GIVEN_OSEQ   (1u << 8)
-#define GW_TUN_GIVEN_TTL    (1u << 9)
-#define GW_TUN_GIVEN_TOS    (1u << 10)
-#define GW_TUN_GIVEN_PMTU   (1u << 11)
-#define GW_TUN_GIVEN_MTU    (1u << 12)
-#define GW_TUN_GIVEN_DEV    (1u << 13)
-#define GW_TUN_GIVEN_MSS    (1u << 14)
-#define GW_TUN_GIVEN_IGNORE_DF (1u << 15)
+/**
+ * The options of a tunnel, one per row of gw_tunnel_opt.def, in its order
+ * (the order of save lines, JSON members and help; gw_tunnel_opt.h).
+ */
+enum gw_tunnel_opt_id {
+#define GW_TUN_OPT(id, ...) GW_TUN_OPT_##id,
+#include "gw_tunnel_opt.def"
+	GW_TUN_OPT_MAX /**< number of options */
+};
+
+/**
+ * Which words a tunnel command gave (struct gw_tunnel_conf.given; tunnel
+ * change merges only these): GW_TUN_GIVEN_MODE, ..., one bit per option.
+ */
+enum {
+#define GW_TUN_OPT(id, ...) GW_TUN_GIVEN_##id = 1u << GW_TUN_OPT_##id,
+#include "gw_tunnel_opt.def"
+};
 
 #define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
 

@@ -16,16 +16,17 @@
 
 #include "cmd_priv.h"
 #include "gw_rpc.h"
+#include "gw_tunnel_opt.h"
 
 /* One method: its name, the command it makes and the members it takes. */
 struct method {
 	const char *name;
 	enum gw_cmd_op op;
-	const char *members; /* ", "-separated, as printed in errors; "" for none */
+	const char *members; /* ", "-separated, as printed in errors; "" none; NULL tunnel's */
 };
 
-#define TUNNEL_MEMBERS "name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, " \
-	"tos, pmtudisc, ignore-df, mtu, clamp-mss, dev"
+/* tunnel.add and tunnel.change take the name and the options of gw_tunnel_opt.def. */
+#define TUNNEL_MEMBERS NULL
 
 static const struct method methods[] = {
 	{ "link.set", GW_CMD_LINK_SET, "dev, name, address, mtu, up" },
@@ -98,57 +99,12 @@ mac_json(const uint8_t mac[6])
 	return json_string(gw_mac_fmt(mac, buf, sizeof(buf)));
 }
 
-json_t *
-gw_clamp_mss_json(uint16_t clamp_mss)
-{
-	if (clamp_mss == GW_CLAMP_MSS_AUTO)
-		return json_string("auto");
-	if (clamp_mss == GW_CLAMP_MSS_OFF)
-		return json_string("off");
-	return json_integer(clamp_mss);
-}
-
 static void
 tunnel_to_json(const struct gw_tunnel_conf *t, json_t *p, bool *bad)
 {
-	uint32_t g = t->given;
-
 	put(p, "name", json_string(t->name), bad);
-	if (g & GW_TUN_GIVEN_MODE)
-		put(p, "mode", json_string(gw_tunnel_mode_name(t->mode)), bad);
-	if (g & GW_TUN_GIVEN_LOCAL)
-		put(p, "local", ip_json(&t->local), bad);
-	if (g & GW_TUN_GIVEN_REMOTE)
-		put(p, "remote", t->remote.family == 0 ? json_string("any") : ip_json(&t->remote),
-		    bad);
-	if (g & GW_TUN_GIVEN_IKEY)
-		put(p, "ikey", (t->opts & GW_TUN_IKEY) ? json_integer(t->ikey) : json_null(), bad);
-	if (g & GW_TUN_GIVEN_OKEY)
-		put(p, "okey", (t->opts & GW_TUN_OKEY) ? json_integer(t->okey) : json_null(), bad);
-	if (g & GW_TUN_GIVEN_ICSUM)
-		put(p, "icsum", json_boolean(t->opts & GW_TUN_ICSUM), bad);
-	if (g & GW_TUN_GIVEN_OCSUM)
-		put(p, "ocsum", json_boolean(t->opts & GW_TUN_OCSUM), bad);
-	if (g & GW_TUN_GIVEN_ISEQ)
-		put(p, "iseq", json_boolean(t->opts & GW_TUN_ISEQ), bad);
-	if (g & GW_TUN_GIVEN_OSEQ)
-		put(p, "oseq", json_boolean(t->opts & GW_TUN_OSEQ), bad);
-	if (g & GW_TUN_GIVEN_TTL)
-		put(p, "ttl", (t->opts & GW_TUN_TTL_INHERIT) ? json_string("inherit") :
-			      json_integer(t->ttl), bad);
-	if (g & GW_TUN_GIVEN_TOS)
-		put(p, "tos", (t->opts & GW_TUN_TOS_INHERIT) ? json_string("inherit") :
-			      json_integer(t->tos), bad);
-	if (g & GW_TUN_GIVEN_PMTU)
-		put(p, "pmtudisc", json_boolean(!(t->opts & GW_TUN_NOPMTUDISC)), bad);
-	if (g & GW_TUN_GIVEN_IGNORE_DF)
-		put(p, "ignore-df", json_boolean(t->opts & GW_TUN_IGNORE_DF), bad);
-	if (g & GW_TUN_GIVEN_MTU)
-		put(p, "mtu", json_integer(t->mtu), bad);
-	if (g & GW_TUN_GIVEN_MSS)
-		put(p, "clamp-mss", gw_clamp_mss_json(t->clamp_mss), bad);
-	if (g & GW_TUN_GIVEN_DEV)
-		put(p, "dev", json_string(t->dev), bad);
+	if (gw_tunnel_conf_json(t, p, false) < 0)
+		*bad = true;
 }
 
 json_t *
@@ -516,187 +472,15 @@ from_log_set(const struct ctx *c, struct gw_cmd *cmd)
 	return 0;
 }
 
-/* ikey/okey: an integer key, or null for no key (nokey). */
-static int
-tunnel_key(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint32_t *val,
-	   uint16_t opt, uint32_t given)
-{
-	json_t *v = json_object_get(c->params, key);
-	uint64_t k = 0;
-	int rc;
-
-	if (v == NULL)
-		return 0;
-	t->given |= given;
-	if (json_is_null(v)) {
-		t->opts &= ~opt;
-		return 0;
-	}
-	if (!json_is_integer(v))
-		return type_error(c, key, "an integer or null");
-	rc = int_value(c, key, v, 0, UINT32_MAX, &k);
-	if (rc < 0)
-		return rc;
-	*val = k;
-	t->opts |= opt;
-	return 0;
-}
-
-/* ttl/tos: an integer 0..255 or "inherit"; ttl 0 means inherit (ip-tunnel(8)). */
-static int
-tunnel_byte(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint8_t *val,
-	    uint16_t inherit_opt, uint32_t given)
-{
-	json_t *v = json_object_get(c->params, key);
-	bool inherit = false;
-	uint64_t b = 0;
-	int rc;
-
-	if (v == NULL)
-		return 0;
-	if (json_is_string(v)) {
-		if (strcmp(json_string_value(v), "inherit") != 0)
-			return gw_error_set(c->err, -EINVAL,
-					    "invalid %s \"%s\": expected 0..255 or inherit", key,
-					    json_string_value(v));
-		inherit = true;
-	} else if (json_is_integer(v)) {
-		rc = int_value(c, key, v, 0, 255, &b);
-		if (rc < 0)
-			return rc;
-		*val = b;
-		inherit = b == 0 && inherit_opt == GW_TUN_TTL_INHERIT;
-	} else {
-		return type_error(c, key, "an integer or \"inherit\"");
-	}
-	t->opts = inherit ? t->opts | inherit_opt : t->opts & ~inherit_opt;
-	t->given |= given;
-	return 0;
-}
-
-/* clamp-mss: "auto", "off" or an integer, with the command line's message for bad values. */
-static int
-tunnel_clamp_mss(const struct ctx *c, struct gw_tunnel_conf *t)
-{
-	json_t *v = json_object_get(c->params, "clamp-mss");
-	char buf[32];
-	int rc;
-
-	if (v == NULL)
-		return 0;
-	if (json_is_string(v)) {
-		rc = cmd_clamp_mss(json_string_value(v), &t->clamp_mss, c->err);
-		/* a number in a string is a type error, as for mtu */
-		if (rc == 0 && t->clamp_mss != GW_CLAMP_MSS_AUTO && t->clamp_mss != GW_CLAMP_MSS_OFF)
-			return type_error(c, "clamp-mss", "an integer, \"auto\" or \"off\"");
-	} else if (json_is_integer(v)) {
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		rc = cmd_clamp_mss(buf, &t->clamp_mss, c->err);
-	} else {
-		return type_error(c, "clamp-mss", "an integer, \"auto\" or \"off\"");
-	}
-	if (rc < 0)
-		return rc;
-	t->given |= GW_TUN_GIVEN_MSS;
-	return 0;
-}
-
-static int
-tunnel_flag(const struct ctx *c, const char *key, struct gw_tunnel_conf *t, uint16_t opt,
-	    uint32_t given)
-{
-	bool on = false;
-	int rc = get_bool(c, key, &on);
-
-	if (rc <= 0)
-		return rc;
-	t->opts = on ? t->opts | opt : t->opts & ~opt;
-	t->given |= given;
-	return 0;
-}
-
 static int
 from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 {
 	struct gw_tunnel_conf *t = &cmd->tunnel;
-	bool pmtudisc = true;
-	const char *s = NULL;
-	uint64_t v = 0;
-	unsigned int m;
 	int rc, family;
 
-	rc = get_str(c, "mode", &s);
+	rc = gw_tunnel_conf_from_json(c->params, c->method, t, c->err);
 	if (rc < 0)
 		return rc;
-	if (rc > 0) {
-		for (m = 0; m < 4; m++)
-			if (strcmp(s, gw_tunnel_mode_name(m)) == 0)
-				break;
-		if (m == 4)
-			return gw_error_set(c->err, -EINVAL,
-					    "invalid mode \"%s\": expected gre, gretap, ip6gre or ip6gretap",
-					    s);
-		t->mode = m;
-		t->given |= GW_TUN_GIVEN_MODE;
-	}
-	rc = get_ip(c, "local", "local", false, &t->local);
-	if (rc < 0)
-		return rc;
-	if (rc > 0)
-		t->given |= GW_TUN_GIVEN_LOCAL;
-	rc = get_str(c, "remote", &s);
-	if (rc < 0)
-		return rc;
-	if (rc > 0) {
-		if (strcmp(s, "any") != 0) {
-			rc = cmd_ip(s, "remote", &t->remote, c->err);
-			if (rc < 0)
-				return rc;
-		}
-		t->given |= GW_TUN_GIVEN_REMOTE;
-	}
-	rc = tunnel_key(c, "ikey", t, &t->ikey, GW_TUN_IKEY, GW_TUN_GIVEN_IKEY);
-	if (rc == 0)
-		rc = tunnel_key(c, "okey", t, &t->okey, GW_TUN_OKEY, GW_TUN_GIVEN_OKEY);
-	if (rc == 0)
-		rc = tunnel_flag(c, "icsum", t, GW_TUN_ICSUM, GW_TUN_GIVEN_ICSUM);
-	if (rc == 0)
-		rc = tunnel_flag(c, "ocsum", t, GW_TUN_OCSUM, GW_TUN_GIVEN_OCSUM);
-	if (rc == 0)
-		rc = tunnel_flag(c, "iseq", t, GW_TUN_ISEQ, GW_TUN_GIVEN_ISEQ);
-	if (rc == 0)
-		rc = tunnel_flag(c, "oseq", t, GW_TUN_OSEQ, GW_TUN_GIVEN_OSEQ);
-	if (rc == 0)
-		rc = tunnel_byte(c, "ttl", t, &t->ttl, GW_TUN_TTL_INHERIT, GW_TUN_GIVEN_TTL);
-	if (rc == 0)
-		rc = tunnel_byte(c, "tos", t, &t->tos, GW_TUN_TOS_INHERIT, GW_TUN_GIVEN_TOS);
-	if (rc < 0)
-		return rc;
-	rc = get_bool(c, "pmtudisc", &pmtudisc);
-	if (rc < 0)
-		return rc;
-	if (rc > 0) {
-		t->opts = pmtudisc ? t->opts & ~GW_TUN_NOPMTUDISC : t->opts | GW_TUN_NOPMTUDISC;
-		t->given |= GW_TUN_GIVEN_PMTU;
-	}
-	rc = tunnel_flag(c, "ignore-df", t, GW_TUN_IGNORE_DF, GW_TUN_GIVEN_IGNORE_DF);
-	if (rc < 0)
-		return rc;
-	rc = get_uint(c, "mtu", 68, 65535, &v);
-	if (rc < 0)
-		return rc;
-	if (rc > 0) {
-		t->mtu = v;
-		t->given |= GW_TUN_GIVEN_MTU;
-	}
-	rc = tunnel_clamp_mss(c, t);
-	if (rc < 0)
-		return rc;
-	rc = get_name(c, "dev", "device name", false, t->dev);
-	if (rc < 0)
-		return rc;
-	if (rc > 0)
-		t->given |= GW_TUN_GIVEN_DEV;
 
 	/* The whole-command checks of gw_cmd_parse(), with the members' names. */
 	if (cmd->op == GW_CMD_TUNNEL_ADD) {
@@ -706,8 +490,7 @@ from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 			return missing(c, "local");
 		if (!(t->given & GW_TUN_GIVEN_REMOTE))
 			return missing(c, "remote");
-		if (!(t->given & GW_TUN_GIVEN_TTL))
-			t->ttl = GW_TUNNEL_TTL_DEFAULT;
+		gw_tunnel_conf_defaults(t);
 	} else if (t->given == 0) {
 		return gw_error_set(c->err, -EINVAL, "%s %s: nothing to change", c->method,
 				    t->name);
@@ -730,10 +513,11 @@ gw_cmd_from_json(const char *method, json_t *params, struct gw_cmd *cmd, struct 
 {
 	const struct method *m = NULL;
 	struct ctx c = { .method = method, .params = params, .err = err };
-	const char *key;
+	const char *key, *members;
+	char list[256];
 	unsigned int i;
+	int rc, len;
 	json_t *v;
-	int rc;
 
 	memset(cmd, 0, sizeof(*cmd));
 	for (i = 0; i < NMETHODS; i++)
@@ -743,14 +527,20 @@ gw_cmd_from_json(const char *method, json_t *params, struct gw_cmd *cmd, struct 
 		return gw_error_set(err, -ENOENT, "unknown method \"%s\"", method);
 	if (params != NULL && !json_is_object(params))
 		return gw_error_set(err, -EINVAL, "params of %s must be an object", method);
+	members = m->members;
+	if (members == NULL) {
+		len = snprintf(list, sizeof(list), "name, ");
+		gw_tunnel_opt_json_members(list + len, sizeof(list) - len);
+		members = list;
+	}
 	json_object_foreach(params, key, v) {
-		if (member_known(m->members, key))
+		if (member_known(members, key))
 			continue;
-		if (m->members[0] == '\0')
+		if (members[0] == '\0')
 			return gw_error_set(err, -EINVAL, "unknown member \"%s\": %s takes no params",
 					    key, method);
 		return gw_error_set(err, -EINVAL, "unknown member \"%s\" in %s (%s)", key, method,
-				    m->members);
+				    members);
 	}
 	cmd->op = m->op;
 	switch (m->op) {

@@ -116,20 +116,12 @@ char *gw_rpc_response_error(json_t *id, int code, const char *msg);
  *   A new object {"method": "OBJECT.VERB", "params": {...}} (the caller
  *   owns the reference), or NULL when out of memory or cmd->op is unknown.
  *   Members are present exactly for the words given (the tunnel's "given"
- *   bits); "remote": "any" for a wildcard remote; "ikey"/"okey" null for
- *   nokey; "ttl"/"tos" a number or "inherit"; "pmtudisc", "ignore-df" and the
- *   checksum and sequence flags true or false; "clamp-mss" "auto", "off" or a
- *   number.
+ *   bits), a tunnel's options as gw_tunnel_conf_json() writes them:
+ *   "remote": "any" for a wildcard remote; "ikey"/"okey" null for nokey;
+ *   "ttl"/"tos" a number or "inherit"; flags true or false; "clamp-mss"
+ *   "auto", "off" or a number.
  */
 json_t *gw_cmd_to_json(const struct gw_cmd *cmd);
-
-/**
- * A tunnel's clamp-mss as the RPC writes it: "auto", "off" or the integer N
- * (params of tunnel.add/change and the result of tunnel.show).
- *
- * @return a new reference, or NULL when out of memory.
- */
-json_t *gw_clamp_mss_json(uint16_t clamp_mss);
 
 /**
  * Parse the params of a method into a command, strictly.

@@ -29,6 +29,7 @@
 #include "gw_rcu.h"
 #include "gw_route.h"
 #include "gw_tunnel.h"
+#include "gw_tunnel_opt.h"
 
 struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
@@ -484,44 +485,7 @@ fail_tunnel:
 static void
 merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
 {
-	static const struct {
-		uint32_t given;
-		uint16_t opts;
-	} flags[] = {
-		{ GW_TUN_GIVEN_IKEY, GW_TUN_IKEY },   { GW_TUN_GIVEN_OKEY, GW_TUN_OKEY },
-		{ GW_TUN_GIVEN_ICSUM, GW_TUN_ICSUM }, { GW_TUN_GIVEN_OCSUM, GW_TUN_OCSUM },
-		{ GW_TUN_GIVEN_ISEQ, GW_TUN_ISEQ },   { GW_TUN_GIVEN_OSEQ, GW_TUN_OSEQ },
-		{ GW_TUN_GIVEN_TTL, GW_TUN_TTL_INHERIT },
-		{ GW_TUN_GIVEN_TOS, GW_TUN_TOS_INHERIT },
-		{ GW_TUN_GIVEN_PMTU, GW_TUN_NOPMTUDISC },
-		{ GW_TUN_GIVEN_IGNORE_DF, GW_TUN_IGNORE_DF },
-	};
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(flags); i++)
-		if (d->given & flags[i].given)
-			c->opts = (c->opts & ~flags[i].opts) | (d->opts & flags[i].opts);
-	if (d->given & GW_TUN_GIVEN_MODE)
-		c->mode = d->mode;
-	if (d->given & GW_TUN_GIVEN_LOCAL)
-		c->local = d->local;
-	if (d->given & GW_TUN_GIVEN_REMOTE)
-		c->remote = d->remote;
-	if (d->given & GW_TUN_GIVEN_IKEY)
-		c->ikey = d->ikey;
-	if (d->given & GW_TUN_GIVEN_OKEY)
-		c->okey = d->okey;
-	if (d->given & GW_TUN_GIVEN_TTL)
-		c->ttl = d->ttl;
-	if (d->given & GW_TUN_GIVEN_TOS)
-		c->tos = d->tos;
-	if (d->given & GW_TUN_GIVEN_MTU)
-		c->mtu = d->mtu;
-	if (d->given & GW_TUN_GIVEN_MSS)
-		c->clamp_mss = d->clamp_mss;
-	if (d->given & GW_TUN_GIVEN_DEV)
-		memcpy(c->dev, d->dev, sizeof(c->dev));
-	c->given |= d->given;
+	gw_tunnel_conf_merge(c, d);
 }
 
 /*
