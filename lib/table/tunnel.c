@@ -57,7 +57,7 @@ gw_tunnel_init(int socket)
 {
 	struct rte_hash_parameters hp = {
 		.name = "gw_tunnels4",
-		.entries = GW_TUNNEL_MAX * 2,
+		.entries = GW_PEER_MAX * 2,
 		.key_len = sizeof(struct gw_tunnel_key4),
 		/* CRC32 instructions: two for a 16-byte key, a third of jhash's cost per
 		 * packet with many tunnels (doc/benchmarks.md) */
@@ -492,34 +492,44 @@ merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
  * Give a tunnel a new configuration (or the same one after a state change):
  * a new object for every peer, each published in place of the old one.
  */
+static void
+fresh_free(struct gw_peer **fresh, uint16_t n)
+{
+	while (n-- > 0)
+		gw_free_shared(fresh[n]);
+	free(fresh);
+}
+
 static int
 tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_error *err)
 {
-	struct gw_peer *fresh[1];
 	struct gw_tunnel_key4 k_old, k_new;
+	struct gw_peer **fresh;
 	uint16_t i;
 	int rc;
 
-	RTE_VERIFY(t->nb_peers <= RTE_DIM(fresh)); /* point to point: one peer */
+	fresh = gw_alloc(sizeof(*fresh) * (t->nb_peers + 1));
+	if (fresh == NULL)
+		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 	for (i = 0; i < t->nb_peers; i++) {
 		const struct gw_peer *old = gw_peers[t->peers[i]];
 
 		fresh[i] = peer_build(t, conf, old->id, old);
 		if (fresh[i] == NULL) {
-			while (i-- > 0)
-				gw_free_shared(fresh[i]);
+			fresh_free(fresh, i);
 			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		}
-		key4_of(old, &k_old);
 		key4_of(fresh[i], &k_new);
 		if (key_taken(&k_new, old)) {
-			do
-				gw_free_shared(fresh[i]);
-			while (i-- > 0);
+			fresh_free(fresh, i + 1);
 			return taken_error(conf->name, err);
 		}
 	}
-	/* Validated: publish each new object everywhere its old one is reachable. */
+	/*
+	 * Validated: publish each new object everywhere its old one is reachable.
+	 * The decap hash has room for every peer (twice GW_PEER_MAX entries and
+	 * an extendable table): adding a key cannot fail here.
+	 */
 	for (i = 0; i < t->nb_peers; i++) {
 		const struct gw_peer *old = gw_peers[t->peers[i]];
 		struct gw_peer *p = fresh[i];
@@ -528,11 +538,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		key4_of(p, &k_new);
 		if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0) {
 			rc = rte_hash_add_key_data(gw_tunnel_hash4, &k_new, p);
-			if (rc < 0) { /* the table is full: the old peer stays */
-				gw_free_shared(p);
-				return gw_error_set(err, rc, "tunnel %s: tunnel table full",
-						    conf->name);
-			}
+			RTE_VERIFY(rc == 0);
 			key_del(gw_tunnel_hash4, &k_old, 0);
 		}
 		if (!gw_ip_equal(&old->remote, &p->remote) ||
@@ -544,6 +550,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		}
 		peer_publish(p);
 	}
+	free(fresh);
 	t->conf = *conf;
 	return 0;
 }
