@@ -183,15 +183,24 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 	return 0;
 }
 
-/* Who else than its own host route leads to a neighbour: routes via it, peers over it. */
+/*
+ * Who else than its own host route leads to a neighbour: routes via it, peers
+ * over it. The peer of a tunnel deleted before the commit is no user: it is
+ * freed at the commit, with the neighbour's slot after it.
+ */
 static bool
 neigh_in_use(uint16_t idx)
 {
+	const struct gw_tunnel *t;
 	unsigned int i;
 
-	for (i = 0; i < GW_PEER_MAX; i++)
-		if (gw_peers[i] != NULL && gw_peers[i]->unh == idx)
+	for (i = 0; i < GW_PEER_MAX; i++) {
+		if (gw_peers[i] == NULL || gw_peers[i]->unh != idx)
+			continue;
+		t = gw_tunnels[gw_peers[i]->tunnel];
+		if (t != NULL && gw_tunnel_of_iface(t->iface) == t)
 			return true;
+	}
 	return gw_route_nh_used(idx, &gw_nhs[idx].ip, 32);
 }
 
@@ -247,15 +256,22 @@ neigh_release_in(uint16_t iface, const struct gw_ip *net, uint8_t len)
 			neigh_release(i);
 }
 
-/* The tunnel whose local address is ip, or NULL. */
+/*
+ * The tunnel whose local address is ip, or NULL. A deleted tunnel stays in
+ * gw_tunnels[] until the commit; it no longer has its interface.
+ */
 static const struct gw_tunnel *
 tunnel_on_local(const struct gw_ip *ip)
 {
+	const struct gw_tunnel *t;
 	unsigned int i;
 
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		if (gw_tunnels[i] != NULL && gw_ip_equal(&gw_tunnels[i]->conf.local, ip))
-			return gw_tunnels[i];
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		t = gw_tunnels[i];
+		if (t != NULL && gw_tunnel_of_iface(t->iface) == t &&
+		    gw_ip_equal(&t->conf.local, ip))
+			return t;
+	}
 	return NULL;
 }
 
