@@ -81,6 +81,8 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	if (gw_addr_is_local(&n->addr))
 		return gw_error_set(err, -EINVAL, "%s is an address of this gateway",
 				    gw_ip_fmt(&n->addr, a, sizeof(a)));
+	if (gw_tunnel_reserve_prefix(&n->addr, 32) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = gw_nh_neigh_get(ifc->idx, &n->addr, true);
 	if (idx < 0)
 		return gw_error_set(err, idx, "neighbour table full");
@@ -148,6 +150,8 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	if (r->dst.addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route \"%s\": not supported yet",
 				    gw_prefix_fmt(&r->dst, p, sizeof(p)));
+	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = route_nh(r, err);
 	if (idx < 0)
 		return idx;
@@ -178,6 +182,8 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 	if (r->dev[0] != '\0' && strcmp(r->dev, cur->conf.dev) != 0 &&
 	    strcmp(r->dev, gw_nh_dev_name(cur->nh)) != 0)
 		return gw_error_set(err, -ESRCH, "no route %s dev %s", p, r->dev);
+	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	gw_route_del(&r->dst.addr, r->dst.len);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
 	return 0;
@@ -238,6 +244,8 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 	idx = ifc->kind != GW_IFACE_PORT ? -ENOENT : gw_nh_neigh_get(ifc->idx, &n->addr, false);
 	if (idx < 0)
 		return gw_error_set(err, -ESRCH, "no neighbour %s on dev %s", a, n->dev);
+	if (gw_tunnel_reserve_prefix(&ip, 32) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	neigh_release(idx);
 	gw_tunnel_resolve_prefix(&ip, 32);
 	return 0;
@@ -282,6 +290,8 @@ apply_addr_add(const struct gw_addr_conf *c, struct gw_error *err)
 	struct gw_ip net;
 	int rc;
 
+	if (gw_tunnel_reserve_prefix(&c->prefix.addr, c->prefix.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	rc = gw_addr_add(c, err);
 	if (rc < 0)
 		return rc;
@@ -316,6 +326,8 @@ apply_addr_del(const struct gw_addr_conf *c, struct gw_error *err)
 				    "or change it first)", p, t->conf.name);
 	net = gw_addr_net(a);
 	len = a->len;
+	if (gw_tunnel_reserve_prefix(&net, len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	if (ifc->kind == GW_IFACE_PORT && len < 32)
 		neigh_release_in(ifc->id, &net, len);
 	gw_addr_del(i);
