@@ -159,8 +159,9 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	if (rc < 0)
 		return rc;
 	nh = &gw_nhs[idx];
-	if (nh->iface != GW_IFACE_NONE && !gw_ifaces[nh->iface].up && nh->kind == GW_NH_TUNNEL)
-		gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len), false);
+	/* into a tunnel that is down: out of the FIB until it is up; a replaced one may come back */
+	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
+			    nh->kind != GW_NH_TUNNEL || gw_ifaces[nh->iface].up);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
 	return 0;
 }
