@@ -140,12 +140,33 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	}
 }
 
+static bool neigh_in_use(uint16_t idx);
+
+/*
+ * A gateway's neighbour that only routes led to (no host route of its own,
+ * not static) goes with the last of them, as it came with the first.
+ */
+static void
+neigh_forget_unused(uint16_t idx)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+	const struct gw_route *own;
+
+	if (nh->kind != GW_NH_NEIGH || nh->is_static || nh->released)
+		return;
+	own = gw_route_find(&nh->ip, 32);
+	if ((own != NULL && own->nh == idx) || neigh_in_use(idx))
+		return;
+	gw_nh_release(idx);
+}
+
 static int
 apply_route(const struct gw_route_conf *r, struct gw_error *err)
 {
+	const struct gw_route *old = gw_route_find(&r->dst.addr, r->dst.len);
+	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? old->nh : -1;
 	char p[GW_PFX_STRLEN];
 	const struct gw_nh *nh;
-	int idx, rc;
 
 	if (r->dst.addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route \"%s\": not supported yet",
@@ -162,6 +183,8 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	/* into a tunnel that is down: out of the FIB until it is up; a replaced one may come back */
 	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
 			    nh->kind != GW_NH_TUNNEL || gw_ifaces[nh->iface].up);
+	if (old_nh >= 0 && old_nh != idx)
+		neigh_forget_unused(old_nh);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
 	return 0;
 }
@@ -171,6 +194,7 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 {
 	const struct gw_route *cur = gw_route_find(&r->dst.addr, r->dst.len);
 	char p[GW_PFX_STRLEN];
+	uint16_t nh;
 
 	gw_prefix_fmt(&r->dst, p, sizeof(p));
 	if (cur == NULL || cur->origin == GW_ROUTE_NEIGH || cur->origin == GW_ROUTE_LOCAL)
@@ -185,8 +209,10 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 		return gw_error_set(err, -ESRCH, "no route %s dev %s", p, r->dev);
 	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
+	nh = cur->nh;
 	gw_route_del(&r->dst.addr, r->dst.len);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
+	neigh_forget_unused(nh);
 	return 0;
 }
 
