@@ -23,10 +23,13 @@
  * unchanged); and allocation failures in jansson's style (the k-th
  * allocation fails, for k = 1, 2, ... until a command makes fewer).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_fib.h>
@@ -1219,6 +1222,26 @@ test_alloc(void **state)
  * main
  */
 
+/* EAL leaves its runtime directory (/var/run/dpdk/ut_tables): its files, then itself. */
+static void
+runtime_dir_remove(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 static void
 add_tests(struct gw_tests *t)
 {
@@ -1278,8 +1301,8 @@ main(int argc, char **argv)
 		"--log-level=lib.*:error",
 	};
 	struct gw_error err = { 0 };
+	char *p, runtime_dir[PATH_MAX];
 	unsigned int i;
-	char *p;
 	int rc;
 
 	if (rte_eal_init(GW_NELEM(eal_argv), eal_argv) < 0) {
@@ -1305,6 +1328,8 @@ main(int argc, char **argv)
 	}
 	rc = gw_tests_main(argc, argv, "tables", add_all, NULL, 0);
 	free(empty_snap);
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	runtime_dir_remove(runtime_dir);
 	return rc;
 }
