@@ -180,7 +180,7 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	if (rc < 0)
 		return rc;
 	nh = &gw_nhs[idx];
-	/* into a tunnel that is down: out of the FIB until it is up; a replaced one may come back */
+	/* into a tunnel that is down: out of the FIB until it is up; a replaced one comes back */
 	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
 			    nh->kind != GW_NH_TUNNEL || gw_ifaces[nh->iface].up);
 	if (old_nh >= 0 && old_nh != idx)

@@ -434,8 +434,8 @@ snap(void)
 			assert_int_equal(p->tunnel, t->idx);
 			assert_int_equal(p->iface, t->iface);
 			assert_int_equal(p->up, gw_ifaces[t->iface].up);
-			fprintf(f, "  peer %u %s -> %s up %u mtu %u mss %u opts %#x ikey %u dscp %u "
-				"rw_len %u seq_off %u sums %#x %#x pmtu %u unh ", p->id,
+			fprintf(f, "  peer %u %s -> %s up %u mtu %u mss %u opts %#x ikey %u "
+				"dscp %u rw_len %u seq_off %u sums %#x %#x pmtu %u unh ", p->id,
 				ip_str(&p->local, a), ip_str(&p->remote, b), p->up, p->mtu,
 				p->mss4_max, p->opts, p->ikey, p->dscp, p->rw_len, p->seq_off,
 				p->rw_sum, p->gre_sum, p->pmtu);
@@ -568,8 +568,8 @@ reset(void)
 	free(v);
 	for (i = 2; i < GW_NH_MAX; i++)
 		if (gw_nhs[i].kind == GW_NH_NEIGH && gw_nhs[i].is_static && !gw_nhs[i].released) {
-			snprintf(line, sizeof(line), "neigh del %s dev %s", ip_str(&gw_nhs[i].ip, a),
-				 gw_iface_name(gw_nhs[i].iface));
+			snprintf(line, sizeof(line), "neigh del %s dev %s",
+				 ip_str(&gw_nhs[i].ip, a), gw_iface_name(gw_nhs[i].iface));
 			ok(line);
 		}
 	while (gw_nb_addrs > 0) {
@@ -1025,7 +1025,8 @@ static const struct refused refused[] = {
 	  "192.0.2.1 is an address of this gateway" },
 	{ NULL, "neigh add 192.0.2.0" MAC1 "dev port0", 0, NULL }, /* no check of the prefix */
 	{ NULL, "neigh del 192.0.2.77 dev port0", -ESRCH, "no neighbour 192.0.2.77 on dev port0" },
-	{ NULL, "neigh del 192.0.2.254 dev port1", -ESRCH, "no neighbour 192.0.2.254 on dev port1" },
+	{ NULL, "neigh del 192.0.2.254 dev port1", -ESRCH,
+	  "no neighbour 192.0.2.254 on dev port1" },
 	/* tunnels */
 	{ NULL, TUN3 "local 192.0.2.99 remote 198.51.100.3", -EADDRNOTAVAIL,
 	  "tunnel gre3: local 192.0.2.99 is not an address of this gateway" },
@@ -1134,7 +1135,8 @@ static const struct alloc_case alloc_cases[] = {
 	{ "tunnel add", NULL,
 	  "tunnel add gre3 mode gre local 192.0.2.1 remote 198.51.100.3 key 7",
 	  "tunnel del gre3" },
-	{ "tunnel add on a connected prefix", "neigh add 203.0.113.9 lladdr 02:00:00:00:00:09 dev port1",
+	{ "tunnel add on a connected prefix",
+	  "neigh add 203.0.113.9 lladdr 02:00:00:00:00:09 dev port1",
 	  "tunnel add gre3 mode gre local 203.0.113.1 remote 203.0.113.9", "tunnel del gre3" },
 	{ "tunnel change key", NULL, "tunnel change gre1 key 6", "tunnel change gre1 key 5" },
 	{ "tunnel change remote", NULL, "tunnel change gre1 remote 198.51.100.7",
