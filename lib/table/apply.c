@@ -81,6 +81,8 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	if (gw_addr_is_local(&n->addr))
 		return gw_error_set(err, -EINVAL, "%s is an address of this gateway",
 				    gw_ip_fmt(&n->addr, a, sizeof(a)));
+	if (gw_tunnel_reserve_prefix(&n->addr, 32) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = gw_nh_neigh_get(ifc->idx, &n->addr, true);
 	if (idx < 0)
 		return gw_error_set(err, idx, "neighbour table full");
@@ -138,16 +140,39 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	}
 }
 
+static bool neigh_in_use(uint16_t idx);
+
+/*
+ * A gateway's neighbour that only routes led to (no host route of its own,
+ * not static) goes with the last of them, as it came with the first.
+ */
+static void
+neigh_forget_unused(uint16_t idx)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+	const struct gw_route *own;
+
+	if (nh->kind != GW_NH_NEIGH || nh->is_static || nh->released)
+		return;
+	own = gw_route_find(&nh->ip, 32);
+	if ((own != NULL && own->nh == idx) || neigh_in_use(idx))
+		return;
+	gw_nh_release(idx);
+}
+
 static int
 apply_route(const struct gw_route_conf *r, struct gw_error *err)
 {
+	const struct gw_route *old = gw_route_find(&r->dst.addr, r->dst.len);
+	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? old->nh : -1;
 	char p[GW_PFX_STRLEN];
 	const struct gw_nh *nh;
-	int idx, rc;
 
 	if (r->dst.addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route \"%s\": not supported yet",
 				    gw_prefix_fmt(&r->dst, p, sizeof(p)));
+	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = route_nh(r, err);
 	if (idx < 0)
 		return idx;
@@ -155,8 +180,11 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	if (rc < 0)
 		return rc;
 	nh = &gw_nhs[idx];
-	if (nh->iface != GW_IFACE_NONE && !gw_ifaces[nh->iface].up && nh->kind == GW_NH_TUNNEL)
-		gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len), false);
+	/* into a tunnel that is down: out of the FIB until it is up; a replaced one comes back */
+	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
+			    nh->kind != GW_NH_TUNNEL || gw_ifaces[nh->iface].up);
+	if (old_nh >= 0 && old_nh != idx)
+		neigh_forget_unused(old_nh);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
 	return 0;
 }
@@ -166,6 +194,7 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 {
 	const struct gw_route *cur = gw_route_find(&r->dst.addr, r->dst.len);
 	char p[GW_PFX_STRLEN];
+	uint16_t nh;
 
 	gw_prefix_fmt(&r->dst, p, sizeof(p));
 	if (cur == NULL || cur->origin == GW_ROUTE_NEIGH || cur->origin == GW_ROUTE_LOCAL)
@@ -178,20 +207,33 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 	if (r->dev[0] != '\0' && strcmp(r->dev, cur->conf.dev) != 0 &&
 	    strcmp(r->dev, gw_nh_dev_name(cur->nh)) != 0)
 		return gw_error_set(err, -ESRCH, "no route %s dev %s", p, r->dev);
+	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
+	nh = cur->nh;
 	gw_route_del(&r->dst.addr, r->dst.len);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
+	neigh_forget_unused(nh);
 	return 0;
 }
 
-/* Who else than its own host route leads to a neighbour: routes via it, peers over it. */
+/*
+ * Who else than its own host route leads to a neighbour: routes via it, peers
+ * over it. The peer of a tunnel deleted before the commit is no user: it is
+ * freed at the commit, with the neighbour's slot after it.
+ */
 static bool
 neigh_in_use(uint16_t idx)
 {
+	const struct gw_tunnel *t;
 	unsigned int i;
 
-	for (i = 0; i < GW_PEER_MAX; i++)
-		if (gw_peers[i] != NULL && gw_peers[i]->unh == idx)
+	for (i = 0; i < GW_PEER_MAX; i++) {
+		if (gw_peers[i] == NULL || gw_peers[i]->unh != idx)
+			continue;
+		t = gw_tunnels[gw_peers[i]->tunnel];
+		if (t != NULL && gw_tunnel_of_iface(t->iface) == t)
 			return true;
+	}
 	return gw_route_nh_used(idx, &gw_nhs[idx].ip, 32);
 }
 
@@ -229,6 +271,8 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 	idx = ifc->kind != GW_IFACE_PORT ? -ENOENT : gw_nh_neigh_get(ifc->idx, &n->addr, false);
 	if (idx < 0)
 		return gw_error_set(err, -ESRCH, "no neighbour %s on dev %s", a, n->dev);
+	if (gw_tunnel_reserve_prefix(&ip, 32) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	neigh_release(idx);
 	gw_tunnel_resolve_prefix(&ip, 32);
 	return 0;
@@ -247,15 +291,22 @@ neigh_release_in(uint16_t iface, const struct gw_ip *net, uint8_t len)
 			neigh_release(i);
 }
 
-/* The tunnel whose local address is ip, or NULL. */
+/*
+ * The tunnel whose local address is ip, or NULL. A deleted tunnel stays in
+ * gw_tunnels[] until the commit; it no longer has its interface.
+ */
 static const struct gw_tunnel *
 tunnel_on_local(const struct gw_ip *ip)
 {
+	const struct gw_tunnel *t;
 	unsigned int i;
 
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		if (gw_tunnels[i] != NULL && gw_ip_equal(&gw_tunnels[i]->conf.local, ip))
-			return gw_tunnels[i];
+	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+		t = gw_tunnels[i];
+		if (t != NULL && gw_tunnel_of_iface(t->iface) == t &&
+		    gw_ip_equal(&t->conf.local, ip))
+			return t;
+	}
 	return NULL;
 }
 
@@ -266,6 +317,8 @@ apply_addr_add(const struct gw_addr_conf *c, struct gw_error *err)
 	struct gw_ip net;
 	int rc;
 
+	if (gw_tunnel_reserve_prefix(&c->prefix.addr, c->prefix.len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	rc = gw_addr_add(c, err);
 	if (rc < 0)
 		return rc;
@@ -300,6 +353,8 @@ apply_addr_del(const struct gw_addr_conf *c, struct gw_error *err)
 				    "or change it first)", p, t->conf.name);
 	net = gw_addr_net(a);
 	len = a->len;
+	if (gw_tunnel_reserve_prefix(&net, len) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	if (ifc->kind == GW_IFACE_PORT && len < 32)
 		neigh_release_in(ifc->id, &net, len);
 	gw_addr_del(i);

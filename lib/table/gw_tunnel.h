@@ -112,6 +112,19 @@ void gw_tunnel_resolve_prefix(const struct gw_ip *dst, uint8_t len);
 void gw_tunnel_resolve_port(uint16_t port);
 
 /**
+ * Before a change to routes of prefix dst/len: allocate what
+ * gw_tunnel_resolve_prefix needs for it (a new object for each peer whose
+ * remote lies in it), so that the change cannot be made and its peers left
+ * resolved the old way.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int gw_tunnel_reserve_prefix(const struct gw_ip *dst, uint8_t len);
+
+/** The same before a change of a port's MTU (gw_tunnel_resolve_port). @return 0 or -ENOMEM. */
+int gw_tunnel_reserve_port(uint16_t port);
+
+/**
  * An ICMP "fragmentation needed" from the underlay says the path from local to
  * remote carries at most mtu bytes: every peer on that path (any key; the
  * quoted header rarely holds it, and the path is the same) lowers its

@@ -3,6 +3,7 @@
  * The port kind of interface: every port EAL probed becomes an interface at
  * start, and link words reach lib/port through these operations.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "gw_iface.h"
@@ -15,6 +16,8 @@ port_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *er
 	uint16_t mtu = gw_ports[ifc->idx].mtu;
 	int rc;
 
+	if ((l->given & GW_LINK_GIVEN_MTU) && gw_tunnel_reserve_port(ifc->idx) < 0)
+		return gw_error_set(err, -ENOMEM, "out of memory");
 	rc = gw_port_set(ifc->idx, l, err);
 	if (rc < 0)
 		return rc;

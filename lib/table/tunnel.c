@@ -600,6 +600,80 @@ gw_tunnel_del(uint16_t idx)
 	return 0;
 }
 
+/*
+ * Peer objects allocated before a change that re-resolves peers
+ * (gw_tunnel_reserve_prefix, gw_tunnel_reserve_port), so that re-resolving
+ * cannot fail once the change is made.
+ */
+static struct gw_peer **spares;
+static unsigned int nb_spares, spares_cap;
+
+static int
+spares_reserve(unsigned int n)
+{
+	struct gw_peer **grown, *p;
+
+	if (n > spares_cap) {
+		grown = gw_realloc(spares, sizeof(*spares) * n);
+		if (grown == NULL)
+			return -ENOMEM;
+		spares = grown;
+		spares_cap = n;
+	}
+	while (nb_spares < n) {
+		p = gw_alloc_shared(sizeof(*p), tunnel_socket);
+		if (p == NULL)
+			return -ENOMEM; /* those made stay for the next change */
+		spares[nb_spares++] = p;
+	}
+	/* and room in the FIB log for a neighbour's host route each, on top of the command's */
+	return gw_route_reserve(n + 8);
+}
+
+static unsigned int
+remote_count(struct rte_rib_node *n)
+{
+	uint16_t *head = rte_rib_get_ext(n), id;
+	unsigned int c = 0;
+
+	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE; id = remote_next[id])
+		c++;
+	return c;
+}
+
+int
+gw_tunnel_reserve_prefix(const struct gw_ip *dst, uint8_t len)
+{
+	uint32_t host = rte_be_to_cpu_32(dst->v4) & gw_ipv4_mask(len);
+	struct rte_rib_node *n;
+	unsigned int c = 0;
+
+	if (dst->family != AF_INET)
+		return 0;
+	if (len == 32) {
+		n = rte_rib_lookup_exact(remotes4, host, 32);
+		c = n != NULL ? remote_count(n) : 0;
+	} else {
+		for (n = NULL;
+		     (n = rte_rib_get_nxt(remotes4, host, len, n, RTE_RIB_GET_NXT_ALL)) != NULL;)
+			c += remote_count(n);
+	}
+	return spares_reserve(c);
+}
+
+int
+gw_tunnel_reserve_port(uint16_t port)
+{
+	unsigned int id, c = 0;
+
+	for (id = 0; id < GW_PEER_MAX; id++) {
+		const struct gw_peer *p = gw_peers[id];
+
+		c += p != NULL && (p->unh == 0 || gw_nhs[p->unh].port == port);
+	}
+	return spares_reserve(c);
+}
+
 /* Resolve a peer again; a new object only when what workers read changed. */
 static void
 peer_reresolve(uint16_t id)
@@ -614,9 +688,9 @@ peer_reresolve(uint16_t id)
 	peer_resolve(&probe, &t->conf);
 	if (probe.unh == old->unh && probe.mtu == old->mtu && probe.mss4_max == old->mss4_max)
 		return;
-	p = gw_alloc_shared(sizeof(*p), tunnel_socket);
+	p = nb_spares > 0 ? spares[--nb_spares] : gw_alloc_shared(sizeof(*p), tunnel_socket);
 	if (p == NULL)
-		return; /* keeps the old resolution; the next change tries again */
+		return; /* no reservation: keeps the old resolution */
 	*p = probe;
 	peer_publish(p);
 }
