@@ -124,9 +124,10 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	return GW_DROP_NONE;
 }
 
-enum gw_drop
-gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
-	     struct gw_seq_block *sb, uint16_t *out_port)
+/* One packet for its peer; inlined into the burst loop, wrapped for fragments. */
+static __rte_always_inline enum gw_drop
+encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+	  struct gw_seq_block *sb, uint16_t *out_port)
 {
 	const struct gw_nh *un;
 	uint16_t unh = p->unh;
@@ -151,6 +152,13 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	return why;
 }
 
+enum gw_drop
+gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+	     struct gw_seq_block *sb, uint16_t *out_port)
+{
+	return encap_one(lc, m, p, sb, out_port);
+}
+
 void
 gw_encap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, struct gw_peer *const *peers,
 	       uint16_t n, struct gw_burst *b)
@@ -164,7 +172,7 @@ gw_encap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, struct gw_peer *cons
 
 		sb.peers = &peers[i];
 		sb.nb_peers = n - i;
-		why = gw_encap_one(lc, m, peers[i], &sb, &port);
+		why = encap_one(lc, m, peers[i], &sb, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			gw_burst_drop(lc, b, m, why);
 		else if (unlikely(!gw_tx_to_port(lc, port, m)))

@@ -84,7 +84,7 @@ int gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool u
  */
 int gw_iface_ports_add(struct gw_error *err);
 
-/** Remove an interface; its id and name may be reused at once. */
+/** Remove an interface: its name may be reused at once, its id after the next grace period. */
 void gw_iface_del(uint16_t id);
 
 /** The interface of a name, or NULL. */

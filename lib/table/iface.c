@@ -12,6 +12,7 @@
 
 #include "gw_iface.h"
 #include "gw_port.h"
+#include "gw_rcu.h"
 #include "gw_tunnel.h"
 
 _Static_assert(GW_IFACE_MAX == GW_PORT_MAX + GW_TUNNEL_MAX, "a port or a tunnel each");
@@ -125,6 +126,13 @@ gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
 	return id;
 }
 
+/* After the grace period: no packet in flight names the id as its ingress any more. */
+static void
+id_free(uintptr_t id)
+{
+	free_ids[nb_free_ids++] = id;
+}
+
 void
 gw_iface_del(uint16_t id)
 {
@@ -134,7 +142,7 @@ gw_iface_del(uint16_t id)
 		return;
 	rte_hash_del_key(names, ifc->name);
 	memset(ifc, 0, sizeof(*ifc));
-	free_ids[nb_free_ids++] = id;
+	gw_rcu_defer(id_free, id);
 }
 
 int
