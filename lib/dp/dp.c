@@ -88,7 +88,8 @@ burst_finish(struct gw_lcore *lc, struct gw_burst *b)
 static void
 dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t ingress[GW_BURST_MAX], i, nl3, ndec, nfwd;
+	uint16_t tun_ingress[GW_BURST_MAX], i, nl3, ndec, nfwd;
+	struct gw_ingress in = { .port_iface = gw_ports[port].iface, .tunnel = tun_ingress };
 	struct gw_ip4_split split;
 	struct gw_decap_out dec;
 	uint32_t dst[GW_BURST_MAX];
@@ -99,19 +100,18 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	nl3 = gw_classify_burst(lc, port, pkts, n, dst, &b);
 	gw_ip4_input(lc, pkts, dst, nl3, &split, &b);
 	nfwd = split.nfwd;
-	for (i = 0; i < nfwd; i++)
-		ingress[i] = gw_ports[port].iface;
+	in.ndirect = nfwd;
 	if (split.ngre != 0) {
 		gw_decap_burst(lc, split.gre, split.ngre, &dec, &b);
 		/* the inner IPv4 packets join the forward vector, after the direct ones */
 		ndec = gw_inner_ip4_burst(lc, dec.ip4, dec.ip4_peer, dec.ip4_ecn, dec.n_ip4, dst,
-					  &ingress[nfwd], &b);
+					  tun_ingress, &b);
 		rte_fib_lookup_bulk(gw_fib, dst, &split.nh[nfwd], ndec);
 		for (i = 0; i < ndec; i++)
 			split.fwd[nfwd + i] = dec.ip4[i];
 		nfwd += ndec;
 	}
-	gw_fwd_burst(lc, split.fwd, split.nh, ingress, nfwd, true, &b);
+	gw_fwd_burst(lc, split.fwd, split.nh, nfwd, &in, true, &b);
 	burst_finish(lc, &b);
 }
 
@@ -120,7 +120,8 @@ static void
 dp_inject(struct gw_lcore *lc)
 {
 	struct rte_mbuf *pkts[GW_BURST_MAX], *l3[GW_BURST_MAX];
-	uint16_t ingress[GW_BURST_MAX];
+	/* the gateway's own: never answered with ICMP */
+	struct gw_ingress in = { .port_iface = UINT16_MAX };
 	uint32_t dst[GW_BURST_MAX];
 	uint64_t nh[GW_BURST_MAX];
 	uint16_t i, n, nl3 = 0;
@@ -139,11 +140,11 @@ dp_inject(struct gw_lcore *lc)
 			continue;
 		}
 		dst[nl3] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
-		ingress[nl3] = UINT16_MAX; /* the gateway's own: never answered with ICMP */
 		l3[nl3++] = m;
 	}
 	rte_fib_lookup_bulk(gw_fib, dst, nh, nl3);
-	gw_fwd_burst(lc, l3, nh, ingress, nl3, false, &b);
+	in.ndirect = nl3;
+	gw_fwd_burst(lc, l3, nh, nl3, &in, false, &b);
 	burst_finish(lc, &b);
 }
 

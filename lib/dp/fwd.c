@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The forward stage, by next hop: TTL (RFC 1812 §5.3.1, incremental checksum
- * per RFC 1624), then either an Ethernet rewrite to a neighbour or the encap
- * vector of a tunnel's peer. A packet too big goes out fragmented (DF clear,
+ * per RFC 1624), then either an Ethernet rewrite to a neighbour or encap for
+ * a tunnel's peer (gw_encap.h, inlined per packet). A packet too big goes out fragmented (DF clear,
  * or any DF into an ignore-df tunnel) or, like one expiring here, to the
  * control thread for an ICMP error (DF set), off the common path.
  */
@@ -20,29 +20,6 @@
 #include "gw_tunnel.h"
 #include "gw_tx.h"
 
-/* Offload flags that describe the buffer, not the packet: kept across rewrites. */
-#define MBUF_BUFFER_FLAGS (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)
-
-/* What forward decided for one packet besides dropping it. */
-enum fwd_to {
-	FWD_DONE,  /* punted, or fragmented and sent */
-	FWD_PORT,  /* rewritten for a neighbour: to the tx buffer of *port */
-	FWD_ENCAP, /* to the encap vector, for *peer */
-};
-
-/* Where one packet goes, and its port or peer. */
-struct fwd_out {
-	enum fwd_to to;
-	uint16_t port;
-	struct gw_peer *peer;
-};
-
-/* The encap vector of a forward burst. */
-struct encap_vec {
-	uint16_t n;
-	struct rte_mbuf *pkts[GW_BURST_MAX];
-	struct gw_peer *peers[GW_BURST_MAX];
-};
 
 static inline enum gw_drop
 ttl_decrement(struct rte_ipv4_hdr *ip)
@@ -143,8 +120,8 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
 	 const struct gw_nh *nh)
 {
 	struct rte_mbuf *frags[GW_FRAG_MAX];
-	struct gw_peer *fp[GW_FRAG_MAX];
-	struct gw_seq_block sb = { .p = NULL, .peers = fp };
+	uint64_t fnh[GW_FRAG_MAX];
+	struct gw_seq_block sb = { .p = NULL, .nh = fnh };
 	uint16_t port, hl, out = p != NULL ? gw_nhs[p->unh].port : nh->port;
 	enum gw_drop why;
 	int32_t n, i;
@@ -157,7 +134,7 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
 		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
 	rte_pktmbuf_free(m);
 	for (i = 0; i < n; i++)
-		fp[i] = p;
+		fnh[i] = nh - gw_nhs; /* one run: the fragments' numbers in one block */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = frags[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
@@ -170,8 +147,8 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
 			continue;
 		}
 		port = UINT16_MAX;
-		sb.peers = &fp[i];
-		sb.nb_peers = n - i;
+		sb.nh = &fnh[i];
+		sb.nb_nh = n - i;
 		why = p != NULL ? gw_encap_one(lc, f, p, &sb, &port) : to_neigh(f, nh, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			frag_drop(lc, f, why);
@@ -209,15 +186,22 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG, mtu, ingress, true);
 }
 
-static inline enum gw_drop
-fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t ingress, bool dec_ttl,
-	struct gw_burst *b, struct encap_vec *ev, struct fwd_out *out)
+/* The interface a packet of a forward vector came in by (for an ICMP error). */
+static inline uint16_t
+ingress_of(const struct gw_ingress *in, uint16_t i)
+{
+	return i < in->ndirect ? in->port_iface : in->tunnel[i - in->ndirect];
+}
+
+static __rte_always_inline enum gw_drop
+fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
+	const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b, struct gw_seq_block *sb,
+	uint16_t *out_port)
 {
 	const struct gw_nh *nh = &gw_nhs[nhi];
 	struct gw_peer *p;
 	enum gw_drop why;
 
-	out->to = FWD_DONE;
 	switch (nh->kind) {
 	case GW_NH_NEIGH:
 	case GW_NH_TUNNEL:
@@ -240,24 +224,19 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t ingress,
 	if (dec_ttl) {
 		why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 		if (unlikely(why != GW_DROP_NONE))
-			return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0, ingress, false);
+			return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
+					  ingress_of(in, i), false);
 	}
 	if (nh->kind == GW_NH_TUNNEL) {
 		p = gw_peers[nh->peer];
-		if (unlikely(m->pkt_len > p->mtu)) {
-			/* what waits for encap goes first: sequence numbers follow tx order */
-			gw_encap_burst(lc, ev->pkts, ev->peers, ev->n, b);
-			ev->n = 0;
-			return too_big(lc, b, m, p->mtu, ingress, dec_ttl, p, nh);
-		}
-		out->to = FWD_ENCAP;
-		out->peer = p;
-		return GW_DROP_NONE;
+		if (unlikely(m->pkt_len > p->mtu))
+			return too_big(lc, b, m, p->mtu, ingress_of(in, i), dec_ttl, p, nh);
+		return gw_encap_one(lc, m, p, sb, out_port);
 	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
-		return too_big(lc, b, m, gw_ports[nh->port].mtu, ingress, dec_ttl, NULL, nh);
-	out->to = FWD_PORT;
-	return to_neigh(m, nh, &out->port);
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, ingress_of(in, i), dec_ttl, NULL,
+			       nh);
+	return to_neigh(m, nh, out_port);
 }
 
 /*
@@ -266,28 +245,24 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t ingress,
  * are small and stay in cache, and the packet data was loaded by classify.
  */
 void
-gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh,
-	     const uint16_t *ingress, uint16_t n, bool dec_ttl, struct gw_burst *b)
+gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
+	     const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b)
 {
-	struct encap_vec ev;
-	struct fwd_out out;
+	struct gw_seq_block sb = { .p = NULL };
+	uint16_t i, port;
 	enum gw_drop why;
-	uint16_t i;
 
-	ev.n = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		why = fwd_one(lc, m, nh[i], ingress[i], dec_ttl, b, &ev, &out);
-		if (unlikely(why != GW_DROP_NONE)) {
+		port = UINT16_MAX;
+		sb.nh = &nh[i];
+		sb.nb_nh = n - i;
+		why = fwd_one(lc, m, nh[i], i, in, dec_ttl, b, &sb, &port);
+		if (unlikely(why != GW_DROP_NONE))
 			gw_burst_drop(lc, b, m, why);
-		} else if (likely(out.to == FWD_ENCAP)) {
-			ev.pkts[ev.n] = m;
-			ev.peers[ev.n++] = out.peer;
-		} else if (out.to == FWD_PORT && unlikely(!gw_tx_to_port(lc, out.port, m))) {
+		else if (likely(port != UINT16_MAX) && unlikely(!gw_tx_to_port(lc, port, m)))
 			b->drop[b->nb_drop++] = m; /* counted as port_down */
-		}
+		/* else punted, or fragmented and sent */
 	}
-	if (ev.n != 0)
-		gw_encap_burst(lc, ev.pkts, ev.peers, ev.n, b);
 }

@@ -11,8 +11,8 @@
  *                  -> FIB lookup -> forward
  *             local, other        -> punt ring -> control thread (ARP, ICMP echo)
  *             not local           -> forward
- *     forward (fwd.c: TTL, next hop) -> Ethernet rewrite, or encap (encap.c:
- *        an outer builder per family) -> tx (gw_tx.h: per-port buffers)
+ *     forward (fwd.c: TTL, next hop) -> Ethernet rewrite, or encap (gw_encap.h:
+ *        an outer builder per family, inlined) -> tx (gw_tx.h: per-port buffers)
  *
  * Stages pass vectors of packets with side arrays (destination, next hop,
  * peer, ingress interface); each compacts its vector in place; a dropped
@@ -170,25 +170,26 @@ uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
 			    uint32_t *dst, uint16_t *ingress, struct gw_burst *b);
 
 /**
+ * Where the packets of a forward vector came in: the first ndirect by a
+ * port, the rest out of tunnels. Read only to answer one with an ICMP error.
+ */
+struct gw_ingress {
+	uint16_t ndirect;       /**< packets from the port, first in the vector */
+	uint16_t port_iface;    /**< that port's interface */
+	const uint16_t *tunnel; /**< the others' tunnel interfaces, in order */
+};
+
+/**
  * Forward a vector of IPv4 packets (at L3) by their next hops: Ethernet
- * rewrite to a neighbour, or to encap for a tunnel's peer; then into the tx
- * buffers.
+ * rewrite to a neighbour, or encap for a tunnel's peer (gw_encap.h); then
+ * into the tx buffers.
  *
- * @param ingress  Each packet's ingress interface; only read to answer with
- *                 an ICMP error.
+ * @param in       Where each came in.
  * @param dec_ttl  Decrement TTL and report too-big / expired packets with ICMP
  *                 (false for packets the gateway originates).
  */
-void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh,
-		  const uint16_t *ingress, uint16_t n, bool dec_ttl, struct gw_burst *b);
-
-/**
- * Encapsulate a vector of IPv4 packets (at L3, checked against the peer's
- * MTU) for their peers, and buffer them for tx. Runs of one peer take their
- * sequence numbers with one atomic add.
- */
-void gw_encap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, struct gw_peer *const *peers,
-		    uint16_t n, struct gw_burst *b);
+void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
+		  const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b);
 
 /** Create a worker's reassembly table. @return 0 or -ENOMEM. */
 int gw_reass_init(struct gw_lcore *lc, int socket);
