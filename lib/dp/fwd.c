@@ -109,7 +109,9 @@ frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
 /*
  * Split a packet whose DF is clear (cleared for ignore-df) into fragments
  * that fit mtu, each sent on its own (encapsulated for peer p, else to the
- * neighbour nh). The fragments share the original's data (indirect mbufs);
+ * neighbour nh). The fragments take their sequence numbers from the burst's
+ * block (sb): when it runs out, the next is sized for the rest of the run,
+ * so numbers grow in tx order without a gap. The fragments share the original's data (indirect mbufs);
  * the original is released here. Ports whose PMD sends no mbuf chains
  * (net_pcap) get each fragment copied whole.
  *
@@ -117,11 +119,9 @@ frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
  */
 static __rte_noinline enum gw_drop
 fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *p,
-	 const struct gw_nh *nh)
+	 const struct gw_nh *nh, struct gw_seq_block *sb)
 {
 	struct rte_mbuf *frags[GW_FRAG_MAX];
-	uint64_t fnh[GW_FRAG_MAX];
-	struct gw_seq_block sb = { .p = NULL, .nh = fnh };
 	uint16_t port, hl, out = p != NULL ? gw_nhs[p->unh].port : nh->port;
 	enum gw_drop why;
 	int32_t n, i;
@@ -133,8 +133,6 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
 	if (unlikely(n < 0))
 		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
 	rte_pktmbuf_free(m);
-	for (i = 0; i < n; i++)
-		fnh[i] = nh - gw_nhs; /* one run: the fragments' numbers in one block */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = frags[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
@@ -147,9 +145,7 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
 			continue;
 		}
 		port = UINT16_MAX;
-		sb.nh = &fnh[i];
-		sb.nb_nh = n - i;
-		why = p != NULL ? gw_encap_one(lc, f, p, &sb, &port) : to_neigh(f, nh, &port);
+		why = p != NULL ? gw_encap_one(lc, f, p, sb, &port) : to_neigh(f, nh, &port);
 		if (unlikely(why != GW_DROP_NONE))
 			frag_drop(lc, f, why);
 		else if (unlikely(!gw_tx_to_port(lc, port, f)))
@@ -171,17 +167,18 @@ fragment(struct gw_lcore *lc, struct rte_mbuf *m, uint16_t mtu, struct gw_peer *
  */
 static inline enum gw_drop
 too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mtu,
-	uint16_t ingress, bool forwarded, struct gw_peer *p, const struct gw_nh *nh)
+	uint16_t ingress, bool forwarded, struct gw_peer *p, const struct gw_nh *nh,
+	struct gw_seq_block *sb)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
 	if (!forwarded)
 		return GW_DROP_TOO_BIG;
 	if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-		return fragment(lc, m, mtu, p, nh);
+		return fragment(lc, m, mtu, p, nh, sb);
 	if (p != NULL && (p->opts & GW_TUN_IGNORE_DF)) {
 		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		return fragment(lc, m, mtu, p, nh);
+		return fragment(lc, m, mtu, p, nh, sb);
 	}
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG, mtu, ingress, true);
 }
@@ -230,12 +227,12 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	if (nh->kind == GW_NH_TUNNEL) {
 		p = gw_peers[nh->peer];
 		if (unlikely(m->pkt_len > p->mtu))
-			return too_big(lc, b, m, p->mtu, ingress_of(in, i), dec_ttl, p, nh);
+			return too_big(lc, b, m, p->mtu, ingress_of(in, i), dec_ttl, p, nh, sb);
 		return gw_encap_one(lc, m, p, sb, out_port);
 	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
 		return too_big(lc, b, m, gw_ports[nh->port].mtu, ingress_of(in, i), dec_ttl, NULL,
-			       nh);
+			       nh, sb);
 	return to_neigh(m, nh, out_port);
 }
 

@@ -32,8 +32,8 @@
  * instruction costs about 20 cycles, more than the rest of the header). A
  * number reserved for a packet that is then dropped is never sent: the peer
  * sees a gap, which RFC 2890 §2.2 receivers accept as loss. Fragments of one
- * packet take their numbers from a block of their own, reserved when they
- * are cut, after the packets queued before them: numbers only grow in the
+ * packet take their numbers from the same block, and a block that runs out
+ * is followed by one sized for the rest of the run: numbers only grow in the
  * order packets are queued for tx.
  */
 struct gw_seq_block {
