@@ -40,6 +40,9 @@ struct gw_tunnel_key4 {
 };
 _Static_assert(sizeof(struct gw_tunnel_key4) == 16, "rte_hash keys have no padding");
 
+/** The decap key that leads to a peer of an IPv4 underlay. */
+void gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k);
+
 /** A tunnel, as the control thread keeps it. */
 struct gw_tunnel {
 	struct gw_tunnel_conf conf; /**< as configured, for show, save and change */

@@ -133,8 +133,8 @@ key_del(struct rte_hash *h, const void *key, uint32_t tag)
 		gw_rcu_defer(slot_free, (uint32_t)pos | tag);
 }
 
-static void
-key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
+void
+gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->local = p->local.v4;
@@ -269,7 +269,7 @@ peer_publish(struct gw_peer *p)
 	struct gw_tunnel_key4 k;
 
 	gw_peer_publish(p);
-	key4_of(p, &k);
+	gw_tunnel_key4_of(p, &k);
 	if (rte_hash_lookup(gw_tunnel_hash4, &k) >= 0)
 		rte_hash_add_key_data(gw_tunnel_hash4, &k, p); /* an atomic data update */
 }
@@ -435,7 +435,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		rc = gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		goto fail_id;
 	}
-	key4_of(p, &k);
+	gw_tunnel_key4_of(p, &k);
 	if (key_taken(&k, NULL)) {
 		rc = taken_error(conf->name, err);
 		goto fail_peer;
@@ -519,7 +519,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 			fresh_free(fresh, i);
 			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		}
-		key4_of(fresh[i], &k_new);
+		gw_tunnel_key4_of(fresh[i], &k_new);
 		if (key_taken(&k_new, old)) {
 			fresh_free(fresh, i + 1);
 			return taken_error(conf->name, err);
@@ -534,8 +534,8 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		const struct gw_peer *old = gw_peers[t->peers[i]];
 		struct gw_peer *p = fresh[i];
 
-		key4_of(old, &k_old);
-		key4_of(p, &k_new);
+		gw_tunnel_key4_of(old, &k_old);
+		gw_tunnel_key4_of(p, &k_new);
 		if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0) {
 			rc = rte_hash_add_key_data(gw_tunnel_hash4, &k_new, p);
 			RTE_VERIFY(rc == 0);
@@ -585,7 +585,7 @@ gw_tunnel_del(uint16_t idx)
 	for (i = 0; i < t->nb_peers; i++) {
 		const struct gw_peer *p = gw_peers[t->peers[i]];
 
-		key4_of(p, &k);
+		gw_tunnel_key4_of(p, &k);
 		key_del(gw_tunnel_hash4, &k, 0);
 		pair_count(p, -1);
 		remote_unlink(p);

@@ -240,18 +240,6 @@ static const char *const probes[] = {
 	"198.51.100.200", "203.0.113.1", "203.0.113.2", "203.0.113.9", "255.255.255.255",
 };
 
-static void
-decap_key(const struct gw_peer *p, struct gw_tunnel_key4 *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->local = p->local.v4;
-	k->remote = p->remote.v4;
-	if (p->opts & GW_TUN_IKEY) {
-		k->key = p->ikey;
-		k->flags = GW_TKEY_HAS_KEY;
-	}
-}
-
 struct neigh_list {
 	char lines[64][160];
 	unsigned int n;
@@ -447,7 +435,7 @@ snap(void)
 			for (b8 = GW_PEER_RW_MAX - p->rw_len; b8 < GW_PEER_RW_MAX; b8++)
 				fprintf(f, " %02x", p->rw[b8]);
 			fprintf(f, "\n");
-			decap_key(p, &k);
+			gw_tunnel_key4_of(p, &k);
 			if (rte_hash_lookup_data(gw_tunnel_hash4, &k, &data) < 0 || data != p)
 				fail_msg("tunnel %s: its decap key finds %p, not its peer %p",
 					 t->conf.name, data, (const void *)p);
