@@ -59,6 +59,25 @@ class Rpc:
             raise RpcError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]
 
+    def batch(self, calls):
+        """Send every (method, params) at once, then read the replies (greway answers in
+        order, after one commit for all it had ready): a pipelining client."""
+        first = self.next_id + 1
+        out = []
+        for method, params in calls:
+            self.next_id += 1
+            out.append(json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method,
+                                   "params": params}).encode() + b"\n")
+        self.sock.sendall(b"".join(out))
+        results = []
+        for i in range(len(calls)):
+            reply = json.loads(self.file.readline())
+            assert reply["id"] == first + i, reply
+            if "error" in reply:
+                raise RpcError(reply["error"]["code"], reply["error"]["message"])
+            results.append(reply["result"])
+        return results
+
     def close(self):
         self.file.close()
         self.sock.close()
@@ -106,36 +125,41 @@ def flow_result(proc, timeout=30):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def churn(rpc):
-    """1000 tunnels and 1000 routes in and out, changes on the way, then neighbours."""
+def churn(rpc, pipelined=False):
+    """1000 tunnels and 1000 routes in and out, changes on the way, then neighbours: one
+    request at a time, or each phase pipelined (greway then commits many at once)."""
+    def run(calls):
+        if pipelined:
+            return rpc.batch(calls)
+        return [rpc.call(method, **params) for method, params in calls]
+
     remote = B["wan"]
-    for i in range(CHURN):
-        rpc.call("tunnel.add", name=f"c{i}", mode="gre", local=A["wan"], remote=remote,
-                 ikey=100000 + i, okey=100000 + i)
-        rpc.call("route.add", dst=f"10.200.{i // 256}.{i % 256}/32", dev=f"c{i}")
+    run([c for i in range(CHURN) for c in (
+        ("tunnel.add", dict(name=f"c{i}", mode="gre", local=A["wan"], remote=remote,
+                            ikey=100000 + i, okey=100000 + i)),
+        ("route.add", dict(dst=f"10.200.{i // 256}.{i % 256}/32", dev=f"c{i}")))])
     assert len(rpc.call("tunnel.show")) == CHURN + 1
-    for i in range(0, CHURN, 10):
-        rpc.call("tunnel.change", name=f"c{i}", okey=200000 + i, ttl=32)
-        rpc.call("route.add", dst=f"10.200.{i // 256}.{i % 256}/32", via=A["wan_gw"])
+    run([c for i in range(0, CHURN, 10) for c in (
+        ("tunnel.change", dict(name=f"c{i}", okey=200000 + i, ttl=32)),
+        ("route.add", dict(dst=f"10.200.{i // 256}.{i % 256}/32", via=A["wan_gw"])))])
     # the neighbour and routes gre1 depends on are re-published, not touched
-    rpc.call("route.add", dst=f"{B['wan'].rsplit('.', 1)[0]}.0/24", via=A["wan_gw"])
-    for i in range(CHURN):
-        if i % 10:
-            rpc.call("route.del", dst=f"10.200.{i // 256}.{i % 256}/32")
-        rpc.call("tunnel.del", name=f"c{i}")
-    for i in range(0, CHURN, 10):
-        rpc.call("route.del", dst=f"10.200.{i // 256}.{i % 256}/32")
+    run([("route.add", dict(dst=f"{B['wan'].rsplit('.', 1)[0]}.0/24", via=A["wan_gw"]))])
+    run([c for i in range(CHURN) for c in (
+        ([("route.del", dict(dst=f"10.200.{i // 256}.{i % 256}/32"))] if i % 10 else []) +
+        [("tunnel.del", dict(name=f"c{i}"))])])
+    run([("route.del", dict(dst=f"10.200.{i // 256}.{i % 256}/32"))
+         for i in range(0, CHURN, 10)])
     assert [t["ifname"] for t in rpc.call("tunnel.show")] == ["gre1"]
     # neighbours on the underlay port that gre1 leaves by
     wan_net = A["wan"].rsplit(".", 1)[0]
-    for i in range(100, 200):
-        rpc.call("neigh.add", dst=f"{wan_net}.{i}", lladdr=f"02:00:00:00:01:{i - 100:02x}",
-                 dev="port0")
-    for i in range(100, 200):
-        rpc.call("neigh.del", dst=f"{wan_net}.{i}", dev="port0")
+    run([("neigh.add", dict(dst=f"{wan_net}.{i}", lladdr=f"02:00:00:00:01:{i - 100:02x}",
+                            dev="port0")) for i in range(100, 200)])
+    run([("neigh.del", dict(dst=f"{wan_net}.{i}", dev="port0")) for i in range(100, 200)])
 
 
-def test_churn_of_1000_tunnels_and_routes_loses_nothing_on_another(lab, greway_bin, workdir):
+@pytest.mark.parametrize("pipelined", [False, True], ids=["sequential", "pipelined"])
+def test_churn_of_1000_tunnels_and_routes_loses_nothing_on_another(lab, greway_bin, workdir,
+                                                                  pipelined):
     r = router(lab)
     gw_a, host_a = greway_site(lab, greway_bin, r, "A")
     gw_b, host_b = greway_site(lab, greway_bin, r, "B")
@@ -150,7 +174,7 @@ def test_churn_of_1000_tunnels_and_routes_loses_nothing_on_another(lab, greway_b
     ba = start_flow(lab, host_b, host_a, A["host"], 6002, stopfile)
     time.sleep(1)
     t0 = time.monotonic()
-    churn(rpc)
+    churn(rpc, pipelined)
     elapsed = time.monotonic() - t0
     time.sleep(1)
     Path(stopfile).touch()
