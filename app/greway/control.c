@@ -36,8 +36,8 @@ control_main(void *arg)
 		}
 		work = gw_ctrl_poll() + gw_rpc_server_poll();
 		pthread_mutex_unlock(&gw_cfg_lock);
-		if (work == 0)
-			rte_delay_us_sleep(CONTROL_IDLE_US);
+		if (work == 0) /* woken at once by a request; ARP timers and punts wait at most this */
+			gw_rpc_server_wait(CONTROL_IDLE_US);
 	}
 	return NULL;
 }

@@ -58,6 +58,13 @@ int gw_rpc_server_open(const char *path);
 /** Serve what clients sent, without blocking (control thread). @return work done. */
 unsigned int gw_rpc_server_poll(void);
 
+/**
+ * Sleep until a client connects, sends or can take its reply, or us
+ * microseconds pass (the control thread's idle wait: a request is served at
+ * once, not after the rest of a fixed sleep). Call without gw_cfg_lock.
+ */
+void gw_rpc_server_wait(unsigned int us);
+
 /** Close the clients and remove the socket. */
 void gw_rpc_server_close(const char *path);
 

@@ -291,6 +291,28 @@ client_read(struct client *c)
 	}
 }
 
+void
+gw_rpc_server_wait(unsigned int us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000L };
+	struct pollfd pfd[CLIENTS_MAX + 1];
+	unsigned int i, n = 0;
+
+	if (listen_fd >= 0) {
+		pfd[n].fd = listen_fd;
+		pfd[n++].events = POLLIN;
+	}
+	for (i = 0; i < CLIENTS_MAX; i++) {
+		if (clients[i].fd < 0)
+			continue;
+		if (clients[i].out == NULL && memchr(clients[i].buf, '\n', clients[i].len) != NULL)
+			return; /* requests read before and not answered yet: no waiting */
+		pfd[n].fd = clients[i].fd;
+		pfd[n++].events = clients[i].out != NULL ? POLLOUT : POLLIN;
+	}
+	ppoll(pfd, n, &ts, NULL); /* n == 0: a plain sleep */
+}
+
 unsigned int
 gw_rpc_server_poll(void)
 {
