@@ -98,10 +98,9 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 	struct rte_mbuf *ok[GW_BURST_MAX];
 	uint8_t hbuf[GW_GRE_HDR_MAX];
 	uint64_t hits = 0;
-	uint16_t i, nok = 0, nkeys;
+	uint16_t i, nok = 0, nkeys, n_ip4 = 0;
 	enum gw_drop why;
 
-	out->n_ip4 = 0;
 	/* Stage 1: parse; build a lookup key for each well-formed header. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -124,8 +123,10 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 		ecn[nok] = ip->type_of_service & GW_ECN_MASK;
 		ok[nok++] = m;
 	}
-	if (nok == 0)
+	if (nok == 0) {
+		out->n_ip4 = 0;
 		return;
+	}
 
 	/*
 	 * Stage 2: one bulk lookup for the burst, of the first key of each run
@@ -166,8 +167,9 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 			continue;
 		}
 		/* one vector per payload type: IPv6 and Ethernet join with their stages */
-		out->ip4[out->n_ip4] = m;
-		out->ip4_peer[out->n_ip4] = p;
-		out->ip4_ecn[out->n_ip4++] = ecn[i];
+		out->ip4[n_ip4] = m;
+		out->ip4_peer[n_ip4] = p;
+		out->ip4_ecn[n_ip4++] = ecn[i];
 	}
+	out->n_ip4 = n_ip4;
 }

@@ -134,7 +134,7 @@ struct gw_ip4_split {
  * IPv4 input: one FIB lookup for the vector, then forward, decap, or the
  * control thread (other traffic for us).
  */
-void gw_ip4_input(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint32_t *dst, uint16_t n,
+void gw_ip4_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint32_t *dst, uint16_t n,
 		  struct gw_ip4_split *out, struct gw_burst *b);
 
 /** Decap's vectors: one per payload type (IPv4 now; IPv6 and Ethernet later). */
