@@ -56,7 +56,7 @@ ingress_source(struct rte_mbuf *m, uint32_t dst)
 	uint32_t src = 0;
 	int port;
 
-	if (ingress < GW_IFACE_MAX)
+	if (ingress != GW_IFACE_NONE)
 		src = gw_addr_source4(ingress, dst);
 	if (src == 0) { /* a tunnel without an address: the port it came in by */
 		port = gw_port_by_id(m->port);

@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "gw_dp.h"
+#include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_route.h"
 #include "gw_tx.h"
@@ -121,7 +122,7 @@ dp_inject(struct gw_lcore *lc)
 {
 	struct rte_mbuf *pkts[GW_BURST_MAX], *l3[GW_BURST_MAX];
 	/* the gateway's own: never answered with ICMP */
-	struct gw_ingress in = { .port_iface = UINT16_MAX };
+	struct gw_ingress in = { .port_iface = GW_IFACE_NONE };
 	uint32_t dst[GW_BURST_MAX];
 	uint64_t nh[GW_BURST_MAX];
 	uint16_t i, n, nl3 = 0;

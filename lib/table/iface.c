@@ -11,6 +11,7 @@
 #include <rte_hash_crc.h>
 
 #include "gw_iface.h"
+#include "gw_ids.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
 #include "gw_tunnel.h"
@@ -20,8 +21,8 @@ _Static_assert(GW_IFACE_MAX == GW_PORT_MAX + GW_TUNNEL_MAX, "a port or a tunnel 
 struct gw_iface gw_ifaces[GW_IFACE_MAX];
 static const struct gw_iface_ops *kind_ops[GW_IFACE_KIND_MAX];
 static struct rte_hash *names; /* zero-padded name -> id */
-static uint16_t free_ids[GW_IFACE_MAX];
-static unsigned int nb_free_ids;
+static uint32_t free_ids[GW_IFACE_MAX];
+static struct gw_ids ids;
 
 static const char *const kind_names[] = {
 #define GW_IFACE_KIND(e, name, what) [GW_IFACE_##e] = #name,
@@ -41,15 +42,11 @@ gw_iface_init(int socket)
 		/* a key never fails to fit below the table's size (cuckoo paths can) */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
-	unsigned int i;
-
 	names = rte_hash_create(&hp);
 	if (names == NULL)
 		return -ENOMEM;
 	memset(gw_ifaces, 0, sizeof(gw_ifaces));
-	for (i = 0; i < GW_IFACE_MAX; i++)
-		free_ids[i] = GW_IFACE_MAX - 1 - i; /* lowest first: ports get 0, 1, ... */
-	nb_free_ids = GW_IFACE_MAX;
+	gw_ids_init(&ids, free_ids, 0, GW_IFACE_MAX); /* lowest first: ports get 0, 1, ... */
 	return 0;
 }
 
@@ -107,14 +104,16 @@ gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
 
 	if (gw_iface_by_name(name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", name);
-	if (nb_free_ids == 0)
-		return gw_error_set(err, -ENOSPC, "more than %d interfaces", GW_IFACE_MAX);
-	id = free_ids[nb_free_ids - 1];
+	rc = gw_ids_take(&ids);
+	if (rc < 0)
+		return gw_error_set(err, rc, "more than %d interfaces", GW_IFACE_MAX);
+	id = rc;
 	name_key(name, key);
 	rc = rte_hash_add_key_data(names, key, (void *)(uintptr_t)id);
-	if (rc < 0)
+	if (rc < 0) {
+		gw_ids_give(&ids, id); /* never published */
 		return gw_error_set(err, rc, "%s: interface name table full", name);
-	nb_free_ids--;
+	}
 	ifc = &gw_ifaces[id];
 	memset(ifc, 0, sizeof(*ifc));
 	memcpy(ifc->name, key, GW_NAME_MAX);
@@ -130,7 +129,7 @@ gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
 static void
 id_free(uintptr_t id)
 {
-	free_ids[nb_free_ids++] = id;
+	gw_ids_give(&ids, id);
 }
 
 void

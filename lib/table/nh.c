@@ -12,14 +12,15 @@
 #include <rte_malloc.h>
 
 #include "gw_iface.h"
+#include "gw_ids.h"
 #include "gw_nh.h"
+#include "gw_peer.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
 
 struct gw_nh *gw_nhs;
-static uint16_t nh_used; /* next never-used index */
-static uint16_t free_nhs[GW_NH_MAX]; /* freed indexes, reused first */
-static unsigned int nb_free_nhs;
+static uint32_t free_nhs[GW_NH_MAX];
+static struct gw_ids ids;
 static struct rte_hash *neigh_index;
 static unsigned int nb_learned;
 
@@ -65,8 +66,7 @@ gw_nh_init(int socket)
 	}
 	gw_nhs[GW_NH_IDX_DROP].kind = GW_NH_DROP;
 	gw_nhs[GW_NH_IDX_LOCAL].kind = GW_NH_LOCAL;
-	nh_used = 2;
-	nb_free_nhs = 0;
+	gw_ids_init(&ids, free_nhs, 2, GW_NH_MAX); /* after DROP and LOCAL */
 	nb_learned = 0;
 	return 0;
 }
@@ -74,20 +74,16 @@ gw_nh_init(int socket)
 int
 gw_nh_alloc(enum gw_nh_kind kind)
 {
+	int idx = gw_ids_take(&ids);
 	struct gw_nh *nh;
-	uint16_t idx;
 
-	if (nb_free_nhs > 0)
-		idx = free_nhs[--nb_free_nhs];
-	else if (nh_used < GW_NH_MAX)
-		idx = nh_used++;
-	else
-		return -ENOSPC;
+	if (idx < 0)
+		return idx;
 	nh = &gw_nhs[idx];
 	memset(nh, 0, sizeof(*nh));
 	nh->kind = kind;
-	nh->iface = UINT16_MAX;
-	nh->peer = UINT16_MAX;
+	nh->iface = GW_IFACE_NONE;
+	nh->peer = GW_PEER_NONE;
 	return idx;
 }
 
@@ -96,7 +92,7 @@ static void
 nh_free(uintptr_t idx)
 {
 	memset(&gw_nhs[idx], 0, sizeof(gw_nhs[idx])); /* kind DROP */
-	free_nhs[nb_free_nhs++] = idx;
+	gw_ids_give(&ids, idx);
 }
 
 void

@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "gw_alloc.h"
+#include "gw_ids.h"
 #include "gw_peer.h"
 #include "gw_rcu.h"
 
@@ -17,21 +18,16 @@ struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
 struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
 void (*gw_peer_id_reset_cb)(uint16_t id);
 
-static uint16_t free_ids[GW_PEER_MAX];
-static unsigned int nb_free_ids;
-static uint32_t next_never_used;
+static uint32_t free_ids[GW_PEER_MAX];
+static struct gw_ids ids = { .max = GW_PEER_MAX, .free = free_ids };
 
 int
 gw_peer_id_alloc(void)
 {
-	uint16_t id;
+	int id = gw_ids_take(&ids);
 
-	if (nb_free_ids > 0)
-		id = free_ids[--nb_free_ids];
-	else if (next_never_used < GW_PEER_MAX)
-		id = next_never_used++;
-	else
-		return -ENOSPC;
+	if (id < 0)
+		return id;
 	/* nobody reads a free id: its last reader left before it was given back */
 	gw_peer_tx_seq[id].next = 0;
 	/*
@@ -52,7 +48,7 @@ peer_free(uintptr_t id)
 {
 	gw_free_shared(gw_peers[id]);
 	gw_peers[id] = NULL;
-	free_ids[nb_free_ids++] = id;
+	gw_ids_give(&ids, id);
 }
 
 void
@@ -80,5 +76,5 @@ gw_peer_publish(struct gw_peer *p)
 unsigned int
 gw_peer_count(void)
 {
-	return next_never_used - nb_free_ids;
+	return gw_ids_used(&ids);
 }

@@ -19,6 +19,7 @@
 #include <rte_hash_crc.h>
 
 #include "gw_alloc.h"
+#include "gw_ids.h"
 #include "gw_nh.h"
 #include "gw_rcu.h"
 #include "gw_route.h"
@@ -29,8 +30,9 @@ static struct rte_fib *fibs[2];
 static struct rte_hash *route_index; /* route_key -> slot in routes[] */
 static struct gw_route *routes;
 static bool *used;
-static uint32_t *free_slots; /* stack of unused slots */
-static unsigned int nb_free, nb_routes;
+static uint32_t *free_slots; /* storage of slots */
+static struct gw_ids slots;
+static unsigned int nb_routes;
 static uint32_t next_seq;
 
 /* A FIB change staged on the standby copy, to replay on the other. */
@@ -89,7 +91,6 @@ gw_route_init(int socket)
 		/* a key never fails to fit below the table's size (cuckoo paths can) */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
-	unsigned int i;
 
 	fibs[0] = rte_fib_create("gw_fib4_a", socket, &conf);
 	fibs[1] = rte_fib_create("gw_fib4_b", socket, &conf);
@@ -100,9 +101,7 @@ gw_route_init(int socket)
 	if (fibs[0] == NULL || fibs[1] == NULL || route_index == NULL || routes == NULL ||
 	    used == NULL || free_slots == NULL)
 		return -ENOMEM;
-	for (i = 0; i < GW_ROUTE_MAX; i++)
-		free_slots[i] = GW_ROUTE_MAX - 1 - i;
-	nb_free = GW_ROUTE_MAX;
+	gw_ids_init(&slots, free_slots, 0, GW_ROUTE_MAX);
 	gw_fib = fibs[0];
 	gw_rcu_on_flush(route_publish);
 	return 0;
@@ -240,19 +239,19 @@ gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_route_or
 		r->nh = nh;
 		r->origin = origin;
 	} else {
-		if (nb_free == 0)
+		if (!gw_ids_left(&slots))
 			return gw_error_set(err, -ENOSPC, "more than %d routes", GW_ROUTE_MAX);
 		rc = fib_stage(dst, len, nh, -1);
 		if (rc < 0)
 			return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
-		slot = free_slots[nb_free - 1];
+		slot = gw_ids_take(&slots);
 		route_key_of(dst, len, &k);
 		rc = rte_hash_add_key_data(route_index, &k, (void *)(uintptr_t)slot);
 		if (rc < 0) {
+			gw_ids_give(&slots, slot);
 			fib_stage(dst, len, -1, -1);
 			return gw_error_set(err, rc, "route index full");
 		}
-		nb_free--;
 		r = &routes[slot];
 		memset(r, 0, sizeof(*r));
 		r->dst = *dst;
@@ -284,7 +283,7 @@ gw_route_del(const struct gw_ip *dst, uint8_t len)
 	route_key_of(dst, len, &k);
 	rte_hash_del_key(route_index, &k);
 	used[slot] = false;
-	free_slots[nb_free++] = slot;
+	gw_ids_give(&slots, slot);
 	nb_routes--;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "gw_alloc.h"
 #include "gw_cksum.h"
 #include "gw_gre.h"
+#include "gw_ids.h"
 #include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_port.h"
@@ -36,8 +37,8 @@ unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash4;
 struct rte_hash *gw_tunnel_pair_hash4;
 static int tunnel_socket;
-static uint16_t free_idx[GW_TUNNEL_MAX];
-static unsigned int nb_free_idx;
+static uint32_t free_idx[GW_TUNNEL_MAX];
+static struct gw_ids idxs;
 
 /* The peers by remote address, for route changes: a /32 node's ext is its chain's head. */
 static struct rte_rib *remotes4;
@@ -67,7 +68,6 @@ gw_tunnel_init(int socket)
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_rib_conf rc = { .ext_sz = sizeof(uint16_t), .max_nodes = GW_PEER_MAX * 2 };
-	unsigned int i;
 
 	tunnel_socket = socket;
 	gw_tunnel_hash4 = rte_hash_create(&hp);
@@ -77,9 +77,7 @@ gw_tunnel_init(int socket)
 	remotes4 = rte_rib_create("gw_peer_remotes4", socket, &rc);
 	if (gw_tunnel_hash4 == NULL || gw_tunnel_pair_hash4 == NULL || remotes4 == NULL)
 		return -ENOMEM;
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
-		free_idx[i] = GW_TUNNEL_MAX - 1 - i;
-	nb_free_idx = GW_TUNNEL_MAX;
+	gw_ids_init(&idxs, free_idx, 0, GW_TUNNEL_MAX);
 	gw_iface_ops_register(GW_IFACE_GRE, &tunnel_ops);
 	return 0;
 }
@@ -393,7 +391,7 @@ taken_error(const char *name, struct gw_error *err)
 static void
 idx_free(uintptr_t idx)
 {
-	free_idx[nb_free_idx++] = idx;
+	gw_ids_give(&idxs, idx);
 }
 
 int
@@ -407,9 +405,9 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	rc = check_conf(conf, true, err);
 	if (rc < 0)
 		return rc;
-	if (nb_free_idx == 0 && gw_rcu_deferred() != 0)
+	if (!gw_ids_left(&idxs) && gw_rcu_deferred() != 0)
 		gw_rcu_flush(); /* indexes wait for the grace period of an earlier delete */
-	if (nb_free_idx == 0)
+	if (!gw_ids_left(&idxs))
 		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
 	t = gw_alloc(sizeof(*t));
 	if (t != NULL)
@@ -419,7 +417,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 	}
 	t->conf = *conf;
-	t->idx = free_idx[nb_free_idx - 1];
+	t->idx = gw_ids_take(&idxs); /* given back below on failure: nobody named it yet */
 	t->peers_cap = 1;
 	iface = gw_iface_add(GW_IFACE_GRE, t->idx, conf->name, true, err);
 	if (iface < 0)
@@ -457,12 +455,12 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		gw_nh_release(nh);
 		gw_peer_id_release(id);
 		gw_iface_del(t->iface);
+		gw_ids_give(&idxs, t->idx);
 		free(t->peers);
 		free(t);
 		return gw_error_set(err, rc, "tunnel %s: tunnel table full", conf->name);
 	}
 	t->peers[t->nb_peers++] = id;
-	nb_free_idx--;
 	gw_tunnels[t->idx] = t;
 	pair_count(p, 1);
 	remote_link(p);
@@ -476,6 +474,7 @@ fail_iface:
 	gw_iface_del(t->iface);
 fail_tunnel:
 	rc = rc < 0 ? rc : iface;
+	gw_ids_give(&idxs, t->idx);
 	free(t->peers);
 	free(t);
 	return rc;
