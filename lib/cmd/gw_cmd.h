@@ -7,13 +7,16 @@
  * cannot disagree. It knows words, not state: "is dev port7 a real port?" is
  * the apply function's question. Free of EAL; fuzzed by tests/fuzz.
  *
- *     link set NAME [name NEW] [address MAC] [mtu N] [up|down]
+ *     link set NAME [name NEW] [address MAC] [mtu N] [up|down] [master BR | nomaster]
+ *     link add BR type bridge [ageing_time S] [fdb_max_learned N], link del BR
  *     addr add|del PREFIX dev NAME
  *     route add|del PREFIX (dev NAME | via ADDR [dev NAME])
  *     neigh add|del ADDR lladdr MAC dev NAME
  *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
  *            [OPTIONS: the rows of lib/model/gw_tunnel_opt.def; grewayctl help tunnel]
  *     tunnel del NAME
+ *     bridge fdb add|del MAC dev NAME [master] [static], bridge fdb show [br BR]
+ *     bridge link show
  *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
  *     log set MODULE|all LEVEL, log show
  */
@@ -34,6 +37,8 @@
 enum gw_cmd_op {
 	GW_CMD_LINK_SET,
 	GW_CMD_LINK_SHOW,
+	GW_CMD_LINK_ADD,   /**< a bridge (link add BR type bridge) */
+	GW_CMD_LINK_DEL,   /**< a bridge (link del BR) */
 	GW_CMD_ADDR_ADD,
 	GW_CMD_ADDR_DEL,
 	GW_CMD_ADDR_SHOW,
@@ -51,6 +56,10 @@ enum gw_cmd_op {
 	GW_CMD_STATS_CLEAR,
 	GW_CMD_LOG_SET,
 	GW_CMD_LOG_SHOW,
+	GW_CMD_FDB_ADD,          /**< bridge fdb add */
+	GW_CMD_FDB_DEL,          /**< bridge fdb del */
+	GW_CMD_FDB_SHOW,         /**< bridge fdb show */
+	GW_CMD_BRIDGE_LINK_SHOW, /**< bridge link show */
 };
 
 /** One parsed command. */
@@ -58,6 +67,8 @@ struct gw_cmd {
 	enum gw_cmd_op op; /**< what to do; selects the union member */
 	union {
 		struct gw_link_conf link;
+		struct gw_bridge_conf bridge; /**< link add */
+		struct gw_fdb_conf fdb;       /**< bridge fdb */
 		struct gw_addr_conf addr;
 		struct gw_route_conf route;
 		struct gw_neigh_conf neigh;

@@ -19,6 +19,7 @@
 #define GW_LINK_GIVEN_MAC  (1u << 1)
 #define GW_LINK_GIVEN_MTU  (1u << 2)
 #define GW_LINK_GIVEN_UP   (1u << 3)
+#define GW_LINK_GIVEN_MASTER (1u << 4) /**< master BR, or nomaster (master empty) */
 
 /** link set. */
 struct gw_link_conf {
@@ -27,7 +28,36 @@ struct gw_link_conf {
 	uint8_t mac[6];            /**< new address (GW_LINK_GIVEN_MAC) */
 	uint16_t mtu;              /**< new MTU (GW_LINK_GIVEN_MTU) */
 	bool up;                   /**< admin state (GW_LINK_GIVEN_UP) */
+	char master[GW_NAME_MAX];  /**< bridge to join; "" leaves it (GW_LINK_GIVEN_MASTER) */
 	uint32_t given;            /**< GW_LINK_GIVEN_* */
+};
+
+#define GW_BRIDGE_AGEING_DEFAULT 300 /**< seconds a learned MAC lives unseen (802.1D) */
+#define GW_BRIDGE_AGEING_MAX 1000000 /**< longest ageing_time, seconds (802.1D's bound) */
+#define GW_BRIDGE_LEARNED_DEFAULT 4096 /**< learned MACs a bridge holds, at most, by default */
+#define GW_BRIDGE_LEARNED_MAX 65536  /**< the largest fdb_max_learned (the FDB's size) */
+
+/* Which words a link add gave. */
+#define GW_BRIDGE_GIVEN_AGEING  (1u << 0)
+#define GW_BRIDGE_GIVEN_LEARNED (1u << 1)
+
+/**
+ * link add BR type bridge [ageing_time S] [fdb_max_learned N]. ageing_time
+ * is in seconds (iproute2 counts centiseconds); fdb_max_learned as Linux's
+ * bridge option of that name, but never unlimited.
+ */
+struct gw_bridge_conf {
+	char name[GW_NAME_MAX];   /**< the bridge's interface name */
+	uint32_t ageing_time;     /**< seconds, 1..GW_BRIDGE_AGEING_MAX */
+	uint32_t max_learned;     /**< 1..GW_BRIDGE_LEARNED_MAX */
+	uint32_t given;           /**< GW_BRIDGE_GIVEN_* */
+};
+
+/** bridge fdb add|del MAC dev NAME master [static]; bridge fdb show [br BR]. */
+struct gw_fdb_conf {
+	uint8_t mac[6];          /**< the station's MAC (add, del) */
+	char dev[GW_NAME_MAX];   /**< the bridge member it is behind (add, del) */
+	char br[GW_NAME_MAX];    /**< show: only this bridge's; "" every bridge */
 };
 
 /** addr add|del. */
