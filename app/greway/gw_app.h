@@ -75,6 +75,21 @@ void gw_rpc_server_close(const char *path);
  */
 json_t *gw_show_json(const struct gw_cmd *cmd, struct gw_error *err);
 
+/** bridge fdb show [br BR] (show_bridge.c). @return the array, or NULL with err set. */
+json_t *gw_fdb_show(const char *br, struct gw_error *err);
+
+/** bridge link show: every bridge member. */
+json_t *gw_bridge_link_show(void);
+
+/** A bridge's drops by reason, those not zero (stats show); NULL when no bridge. */
+json_t *gw_bridge_stats_json(const char *name);
+
+/** save: the bridges (link add) and those down. */
+void gw_save_bridges(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd));
+
+/** save: each member's master, and the static MACs. */
+void gw_save_members(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd));
+
 /** Whether a command only reads (a show). */
 bool gw_cmd_is_show(enum gw_cmd_op op);
 

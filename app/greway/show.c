@@ -68,9 +68,13 @@ link_row(struct gw_iface *ifc, void *arg)
 		p = &gw_ports[ifc->idx];
 		json_object_set_new(o, "address", mac_json(&p->mac));
 		oper = p->up ? "UP" : "DOWN";
+	} else if (ifc->kind == GW_IFACE_BRIDGE) {
+		oper = ifc->up ? "UP" : "DOWN";
 	} else {
 		oper = tunnel_state(gw_tunnels[ifc->idx]);
 	}
+	if (ifc->master != GW_IFACE_NONE)
+		json_object_set_new(o, "master", json_string(gw_iface_name(ifc->master)));
 	json_object_set_new(o, "mtu", json_integer(gw_iface_mtu(ifc)));
 	json_object_set_new(o, "flags", json_pack("[s]", ifc->up ? "UP" : "DOWN"));
 	json_object_set_new(o, "operstate", json_string(oper));
@@ -321,6 +325,19 @@ struct stats_ctx {
 	bool found;
 };
 
+/* The member of stats show's result that holds a kind's rows. */
+static const char *
+stats_group(const char *kind)
+{
+	if (strcmp(kind, "port") == 0)
+		return "ports";
+	if (strcmp(kind, "tunnel") == 0)
+		return "tunnels";
+	if (strcmp(kind, "bridge") == 0)
+		return "bridges";
+	return "members";
+}
+
 static void
 stats_row(const struct gw_stats_row *row, void *arg)
 {
@@ -340,8 +357,9 @@ stats_row(const struct gw_stats_row *row, void *arg)
 	o = json_pack("{s:s}", "name", row->name);
 	for (k = 0; k < row->n; k++)
 		json_object_set_new(o, row->keys[k], json_integer((json_int_t)row->vals[k]));
-	json_array_append_new(json_object_get(c->root, strcmp(row->kind, "port") == 0 ?
-							       "ports" : "tunnels"), o);
+	if (strcmp(row->kind, "bridge") == 0) /* and its drops by reason */
+		json_object_set_new(o, "drops", gw_bridge_stats_json(row->name));
+	json_array_append_new(json_object_get(c->root, stats_group(row->kind)), o);
 }
 
 static json_t *
@@ -349,13 +367,13 @@ stats_show(const char *name, struct gw_error *err)
 {
 	struct stats_ctx c = { .name = name };
 
-	c.root = json_pack("{s:[], s:[]}", "ports", "tunnels");
+	c.root = json_pack("{s:[], s:[], s:[], s:[]}", "ports", "tunnels", "bridges", "members");
 	if (name[0] == '\0')
 		json_object_set_new(c.root, "drops", json_object());
 	gw_stats_foreach(stats_row, &c);
 	if (name[0] != '\0' && !c.found) {
 		json_decref(c.root);
-		gw_error_set(err, -ENODEV, "no port or tunnel \"%s\"", name);
+		gw_error_set(err, -ENODEV, "no port, tunnel, bridge or bridge member \"%s\"", name);
 		return NULL;
 	}
 	return c.root;
@@ -398,6 +416,10 @@ gw_show_json(const struct gw_cmd *cmd, struct gw_error *err)
 		out = json_array();
 		gw_log_foreach(log_row, out);
 		return out;
+	case GW_CMD_FDB_SHOW:
+		return gw_fdb_show(cmd->fdb.br, err);
+	case GW_CMD_BRIDGE_LINK_SHOW:
+		return gw_bridge_link_show();
 	default:
 		gw_error_set(err, -EINVAL, "not a show command");
 		return NULL;
@@ -409,7 +431,7 @@ gw_cmd_is_show(enum gw_cmd_op op)
 {
 	return op == GW_CMD_LINK_SHOW || op == GW_CMD_ADDR_SHOW || op == GW_CMD_ROUTE_SHOW ||
 	       op == GW_CMD_NEIGH_SHOW || op == GW_CMD_TUNNEL_SHOW || op == GW_CMD_STATS_SHOW ||
-	       op == GW_CMD_LOG_SHOW;
+	       op == GW_CMD_LOG_SHOW || op == GW_CMD_FDB_SHOW || op == GW_CMD_BRIDGE_LINK_SHOW;
 }
 
 /* save: one line per object, in an order where each line's dependencies come first. */
@@ -506,6 +528,7 @@ gw_save_config(void)
 		save_line(f, &cmd);
 	}
 	save_addrs(f, false);
+	gw_save_bridges(f, save_line);
 	for (i = 0; i < GW_TUNNEL_MAX; i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
@@ -520,6 +543,7 @@ gw_save_config(void)
 		cmd.link.given = GW_LINK_GIVEN_UP;
 		save_line(f, &cmd);
 	}
+	gw_save_members(f, save_line);
 	save_addrs(f, true);
 	gw_nh_neigh_foreach(save_neigh, f);
 	routes = routes_sorted(route_seq_cmp, &n);

@@ -30,6 +30,8 @@
 #include <rte_telemetry.h>
 
 #include "gw_app.h"
+#include "gw_bridge.h"
+#include "gw_fdb.h"
 #include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_simd.h"
@@ -172,9 +174,9 @@ stats_row(const struct gw_stats_row *row, void *arg)
 		group_add(s, &s->ports, row);
 	} else if (strcmp(row->kind, "tunnel") == 0) {
 		group_add(s, &s->tunnels, row);
-	} else {
+	} else if (strcmp(row->kind, "drop") == 0) {
 		rte_tel_data_add_dict_u64(s->drops, row->name, row->vals[0]);
-	}
+	} /* bridges and their members: /greway/bridges */
 }
 
 /* Worst-case JSON bytes of the drops dict: reserved before the walk reaches it. */
@@ -394,6 +396,93 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 	return rc;
 }
 
+/* A bridge's settings, counters, drops by reason and members' counters. */
+struct tel_bridge {
+	const struct gw_iface *br;
+	struct rte_tel_data *members;
+};
+
+static void
+member_row(const struct gw_stats_row *row, void *arg)
+{
+	struct tel_bridge *tb = arg;
+	const struct gw_iface *ifc;
+	struct rte_tel_data *m;
+	char key[GW_NAME_MAX];
+
+	if (strcmp(row->kind, "member") != 0 || (ifc = gw_iface_by_name(row->name)) == NULL ||
+	    ifc->master != tb->br->id || (m = rte_tel_data_alloc()) == NULL)
+		return;
+	rte_tel_data_start_dict(m);
+	rte_tel_data_add_dict_u64(m, row->keys[0], row->vals[0]);
+	rte_tel_data_add_dict_u64(m, row->keys[1], row->vals[1]);
+	name_key(row->name, key, sizeof(key));
+	if (rte_tel_data_add_dict_container(tb->members, key, m, 0) != 0)
+		rte_tel_data_free(m);
+}
+
+static void
+bridge_info(struct rte_tel_data *d, const struct gw_iface *ifc)
+{
+	const struct gw_bridge_ctl *b = &gw_bridge_ctls[ifc->idx];
+	struct tel_one o = { .kind = "bridge", .name = ifc->name, .d = d };
+	struct tel_bridge tb = { .br = ifc };
+	struct gw_bridge_counters bc;
+	struct rte_tel_data *drops;
+	uint64_t aged;
+	unsigned int k;
+
+	rte_tel_data_add_dict_string(d, "name", ifc->name);
+	rte_tel_data_add_dict_u64(d, "ageing_time", b->conf.ageing_time);
+	rte_tel_data_add_dict_u64(d, "fdb_max_learned", b->conf.max_learned);
+	rte_tel_data_add_dict_u64(d, "fdb_learned", gw_fdb_learned[ifc->idx]);
+	rte_tel_data_add_dict_string(d, "operstate", ifc->up ? "UP" : "DOWN");
+	gw_stats_foreach(one_row, &o);
+	drops = rte_tel_data_alloc();
+	if (drops != NULL) {
+		gw_stats_bridge(ifc->idx, &bc, &aged);
+		rte_tel_data_start_dict(drops);
+		for (k = 1; k < GW_DROP_MAX; k++)
+			if (bc.drops[k] != 0)
+				rte_tel_data_add_dict_u64(drops, gw_drop_name(k), bc.drops[k]);
+		if (rte_tel_data_add_dict_container(d, "drops", drops, 0) != 0)
+			rte_tel_data_free(drops);
+	}
+	tb.members = rte_tel_data_alloc();
+	if (tb.members != NULL) {
+		rte_tel_data_start_dict(tb.members);
+		gw_stats_foreach(member_row, &tb);
+		if (rte_tel_data_add_dict_container(d, "members", tb.members, 0) != 0)
+			rte_tel_data_free(tb.members);
+	}
+}
+
+/* /greway/bridges: the names; /greway/bridges,NAME: that bridge. */
+static int
+tel_bridges(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct gw_iface *ifc;
+	unsigned int i;
+	int rc = 0;
+
+	pthread_mutex_lock(&gw_cfg_lock);
+	if (!tel_ready) {
+		rc = -EAGAIN;
+	} else if (params == NULL || params[0] == '\0') {
+		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+		for (i = 0; i < GW_BRIDGE_MAX; i++)
+			if (gw_bridge_ctls[i].used)
+				rte_tel_data_add_array_string(d, gw_bridge_ctls[i].conf.name);
+	} else if ((ifc = gw_iface_by_name(params)) == NULL || ifc->kind != GW_IFACE_BRIDGE) {
+		rc = -EINVAL;
+	} else {
+		rte_tel_data_start_dict(d);
+		bridge_info(d, ifc);
+	}
+	pthread_mutex_unlock(&gw_cfg_lock);
+	return rc;
+}
+
 static int
 tel_version(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -416,6 +505,9 @@ static const struct {
 	  "Port names, or one port's settings and counters. Parameters: port name (optional)" },
 	{ "/greway/tunnels", tel_tunnels,
 	  "Tunnel names, or one tunnel's config and counters. Parameters: tunnel name (optional)" },
+	{ "/greway/bridges", tel_bridges,
+	  "Bridge names, or one bridge's settings, counters, drops and members' counters. "
+	  "Parameters: bridge name (optional)" },
 };
 
 int

@@ -9,6 +9,7 @@
 
 #include "gw_apply.h"
 #include "gw_ctrl.h"
+#include "gw_fdb.h"
 #include "gw_dp.h"
 #include "gw_nh.h"
 #include "gw_tunnel.h"
@@ -100,6 +101,9 @@ gw_ctrl_poll(void)
 	if (now >= next_refresh) {
 		gw_arp_refresh();
 		gw_tunnel_pmtu_age(now);
+		/* the bridges' clock, in seconds: learned MACs age against it */
+		if (now / rte_get_timer_hz() != gw_fdb_now)
+			gw_fdb_age(now / rte_get_timer_hz());
 		gw_tables_commit();
 		next_refresh = now + rte_get_timer_hz() / 4;
 	}

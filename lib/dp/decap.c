@@ -5,7 +5,8 @@
  * refused bits), one bulk lookup of the peers by (outer destination, outer
  * source, key), then per packet the tunnel's receive policy (admin state,
  * checksum, sequence number), strip, and sort by protocol type into one
- * vector per payload stage. Each failed check is its own drop reason; a
+ * vector per payload stage: IPv4 to the inner IPv4 stage, Ethernet (gretap)
+ * to the bridge stage. Each failed check is its own drop reason; a
  * type no stage takes is counted.
  */
 #include <string.h>
@@ -62,8 +63,9 @@ peer_accept(const struct gw_peer *p, const struct rte_mbuf *m, uint16_t gre_off,
 
 	if (unlikely(!p->up))
 		return GW_DROP_TUNNEL_DOWN;
-	/* a type no payload stage takes, before its sequence number counts */
-	if (unlikely(g->proto != GW_GRE_PROTO_IPV4))
+	/* a type its tunnel does not carry (a frame on gre, a packet on gretap), before
+	 * its sequence number counts */
+	if (unlikely(g->proto != p->proto))
 		return GW_DROP_GRE_PROTO;
 	if (g->flags & GW_GRE_F_CSUM) {
 		if (unlikely(!gre_csum_ok(m, gre_off)))
@@ -98,7 +100,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 	struct rte_mbuf *ok[GW_BURST_MAX];
 	uint8_t hbuf[GW_GRE_HDR_MAX];
 	uint64_t hits = 0;
-	uint16_t i, nok = 0, nkeys, n_ip4 = 0;
+	uint16_t i, nok = 0, nkeys, n_ip4 = 0, n_l2 = 0;
 	enum gw_drop why;
 
 	/* Stage 1: parse; build a lookup key for each well-formed header. */
@@ -125,6 +127,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 	}
 	if (nok == 0) {
 		out->n_ip4 = 0;
+		out->n_l2 = 0;
 		return;
 	}
 
@@ -166,10 +169,16 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 			gw_burst_drop(lc, b, m, GW_DROP_GRE_SHORT);
 			continue;
 		}
-		/* one vector per payload type: IPv6 and Ethernet join with their stages */
+		/* one vector per payload type (the peer's, checked above); IPv6 joins with its stage */
+		if (p->proto == GW_GRE_PROTO_TEB) {
+			out->l2[n_l2] = m;
+			out->l2_peer[n_l2++] = p;
+			continue;
+		}
 		out->ip4[n_ip4] = m;
 		out->ip4_peer[n_ip4] = p;
 		out->ip4_ecn[n_ip4++] = ecn[i];
 	}
 	out->n_ip4 = n_ip4;
+	out->n_l2 = n_l2;
 }

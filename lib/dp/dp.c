@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 
+#include "gw_bridge.h"
 #include "gw_dp.h"
 #include "gw_iface.h"
 #include "gw_nh.h"
@@ -46,11 +47,16 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->ip_id = (uint16_t)(w * (UINT16_MAX / nb_workers));
 		lc->peer = rte_zmalloc_socket("gw_peer_ctr", sizeof(*lc->peer) * GW_PEER_MAX,
 					      RTE_CACHE_LINE_SIZE, socket);
+		lc->bridge = rte_zmalloc_socket("gw_bridge_ctr",
+						sizeof(*lc->bridge) * GW_BRIDGE_MAX,
+						RTE_CACHE_LINE_SIZE, socket);
+		lc->member = rte_zmalloc_socket("gw_member_ctr", sizeof(*lc->member) * GW_IFACE_MAX,
+						RTE_CACHE_LINE_SIZE, socket);
 		snprintf(name, sizeof(name), "gw_punt%u", w);
 		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "gw_inject%u", w);
 		lc->inject = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (lc->peer == NULL || lc->punt == NULL || lc->inject == NULL ||
+		if (lc->peer == NULL || lc->bridge == NULL || lc->member == NULL || lc->punt == NULL || lc->inject == NULL ||
 		    gw_reass_init(lc, socket) < 0)
 			return -ENOMEM;
 		gw_tb_init(&lc->icmp_tb, rte_get_tsc_hz(), GW_ICMP_ERR_WORKER_RATE,
@@ -85,6 +91,58 @@ burst_finish(struct gw_lcore *lc, struct gw_burst *b)
 		rte_pktmbuf_free_bulk(b->drop, b->nb_drop);
 }
 
+/* Decapsulated frames of gretap peers into their bridges; the peers count them. */
+static void
+dp_l2_from_peers(struct gw_lcore *lc, const struct gw_decap_out *dec, struct gw_burst *b)
+{
+	struct rte_mbuf *frames[GW_BURST_MAX];
+	union gw_member from[GW_BURST_MAX];
+	uint16_t bridge[GW_BURST_MAX], i, n = 0;
+
+	for (i = 0; i < dec->n_l2; i++) {
+		struct rte_mbuf *m = dec->l2[i];
+		const struct gw_peer *p = dec->l2_peer[i];
+		uint16_t br = gw_iface_bridge[p->iface];
+
+		lc->peer[p->id].rx_packets++;
+		lc->peer[p->id].rx_bytes += m->pkt_len;
+		if (unlikely(br == GW_BRIDGE_NONE)) {
+			gw_burst_drop(lc, b, m, GW_DROP_NO_BRIDGE);
+			continue;
+		}
+		from[n].iface = p->iface;
+		from[n].port = GW_MEMBER_PORT_NONE;
+		from[n].peer = p->id;
+		from[n].pad = 0;
+		bridge[n] = br;
+		frames[n++] = m;
+	}
+	if (n != 0)
+		gw_bridge_burst(lc, frames, bridge, from, n, b);
+}
+
+/* A bridge member port's burst: every frame to its bridge. */
+static void
+dp_bridge_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct gw_port *p = &gw_ports[port];
+	union gw_member from[GW_BURST_MAX];
+	uint16_t bridge[GW_BURST_MAX], i, br = gw_iface_bridge[p->iface];
+	struct gw_burst b;
+
+	b.nb_drop = 0;
+	b.nb_punt = 0;
+	for (i = 0; i < n; i++) {
+		from[i].iface = p->iface;
+		from[i].port = port;
+		from[i].peer = GW_PEER_NONE;
+		from[i].pad = 0;
+		bridge[i] = br;
+	}
+	gw_bridge_burst(lc, pkts, bridge, from, n, &b);
+	burst_finish(lc, &b);
+}
+
 /* A routed port's burst, from classify to the tx buffers. */
 static void
 dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
@@ -104,6 +162,8 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	in.ndirect = nfwd;
 	if (split.ngre != 0) {
 		gw_decap_burst(lc, split.gre, split.ngre, &dec, &b);
+		if (dec.n_l2 != 0)
+			dp_l2_from_peers(lc, &dec, &b);
 		/* the inner IPv4 packets join the forward vector, after the direct ones */
 		ndec = gw_inner_ip4_burst(lc, dec.ip4, dec.ip4_peer, dec.ip4_ecn, dec.n_ip4, dst,
 					  tun_ingress, &b);
@@ -167,7 +227,10 @@ gw_dp_poll(struct gw_lcore *lc)
 			rte_pktmbuf_free_bulk(pkts, n);
 			continue;
 		}
-		dp_input(lc, port, pkts, n);
+		if (unlikely(gw_ports[port].bridged))
+			dp_bridge_input(lc, port, pkts, n);
+		else
+			dp_input(lc, port, pkts, n);
 	}
 	dp_inject(lc);
 	gw_reass_expire(lc, rte_rdtsc());

@@ -17,7 +17,13 @@
  * Stages pass vectors of packets with side arrays (destination, next hop,
  * peer, ingress interface); each compacts its vector in place; a dropped
  * packet gets a reason, a counter, and is freed with the rest of its burst.
- * Packets cross between stages at L3, except what classify punts.
+ * Packets cross between stages at L3, except what classify punts and the
+ * Ethernet frames of bridges:
+ *
+ *     rx_burst of a bridge member port  \
+ *     decap of a gretap tunnel (0x6558) -> bridge (bridge.c: learn the source
+ *        MAC, look up the destination) -> a member: port tx, or gretap encap
+ *        (gw_encap.h); unknown, broadcast, multicast: flooded with clones
  */
 #ifndef GW_DP_H
 #define GW_DP_H
@@ -31,6 +37,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "gw_bridge.h"
 #include "gw_drop.h"
 #include "gw_mbuf.h"
 #include "gw_peer.h"
@@ -56,6 +63,26 @@ struct gw_peer_counters {
 	uint64_t tx_bytes;   /**< inner bytes encapsulated */
 };
 
+/** Counters of a bridge (gw_bridge_ctr.def). */
+enum gw_bridge_ctr {
+#define GW_BRIDGE_CTR(e, name, what) GW_BRIDGE_CTR_##e,
+#include "gw_bridge_ctr.def"
+#undef GW_BRIDGE_CTR
+	GW_BRIDGE_CTR_MAX
+};
+
+/** A bridge's counters on one worker. */
+struct gw_bridge_counters {
+	uint64_t ctr[GW_BRIDGE_CTR_MAX]; /**< by enum gw_bridge_ctr */
+	uint64_t drops[GW_DROP_MAX];     /**< its frames dropped, by reason */
+};
+
+/** A bridge member's frames on one worker, by interface id. */
+struct gw_member_counters {
+	uint64_t rx_frames; /**< into its bridge */
+	uint64_t tx_frames; /**< out of it, flooded copies included */
+};
+
 /** A port's transmit buffer on one worker. */
 struct gw_txq {
 	uint16_t n;                           /**< packets waiting */
@@ -77,6 +104,8 @@ struct gw_lcore {
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
 	struct gw_peer_counters *peer;    /**< GW_PEER_MAX counters, by peer id */
+	struct gw_bridge_counters *bridge; /**< GW_BRIDGE_MAX counters, by bridge index */
+	struct gw_member_counters *member; /**< GW_IFACE_MAX counters, by interface id */
 	struct gw_txq tx[GW_PORT_MAX];    /**< tx buffers by port index */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
 	struct rte_ip_frag_death_row death_row; /**< fragments to free (reass.c) */
@@ -137,12 +166,15 @@ struct gw_ip4_split {
 void gw_ip4_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint32_t *dst, uint16_t n,
 		  struct gw_ip4_split *out, struct gw_burst *b);
 
-/** Decap's vectors: one per payload type (IPv4 now; IPv6 and Ethernet later). */
+/** Decap's vectors: one per payload type (IPv4 and Ethernet now; IPv6 later). */
 struct gw_decap_out {
 	uint16_t n_ip4;                                 /**< packets in ip4[] */
+	uint16_t n_l2;                                  /**< frames in l2[] */
 	struct rte_mbuf *ip4[GW_BURST_MAX];             /**< IPv4 payloads, at the inner header */
 	const struct gw_peer *ip4_peer[GW_BURST_MAX];   /**< the peer each came from */
 	uint8_t ip4_ecn[GW_BURST_MAX];                  /**< each one's outer ECN field */
+	struct rte_mbuf *l2[GW_BURST_MAX];              /**< Ethernet payloads (gretap), at the frame */
+	const struct gw_peer *l2_peer[GW_BURST_MAX];    /**< the peer each came from */
 };
 
 /**
@@ -168,6 +200,19 @@ void gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
 			    const struct gw_peer **peers, const uint8_t *outer_ecn, uint16_t n,
 			    uint32_t *dst, uint16_t *ingress, struct gw_burst *b);
+
+/**
+ * The bridge stage: a vector of Ethernet frames (data at the Ethernet
+ * header), each from a member of a bridge. Each source MAC is learned (or
+ * moved, or refreshed), each destination MAC looked up; a frame goes to the
+ * member its MAC is behind, or is flooded to every member but its own (one
+ * clone each, the original to the last); a gretap member encapsulates it.
+ *
+ * @param bridge  The bridge index of each frame.
+ * @param from    The member each came in by.
+ */
+void gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bridge,
+		     const union gw_member *from, uint16_t n, struct gw_burst *b);
 
 /**
  * Where the packets of a forward vector came in: the first ndirect by a

@@ -5,7 +5,8 @@
  * (copied with one fixed-size store sequence), then only what changes per
  * packet is written: length, ID, inherited TTL/TOS, sequence number and
  * checksums; then the underlay's Ethernet header. One outer builder per
- * family: IPv4 now, IPv6 with its issue. Forward (fwd.c) calls it per packet,
+ * family: IPv4 now, IPv6 with its issue; the payload an IPv4 packet (gre) or
+ * an Ethernet frame (gretap, from the bridge stage). Forward (fwd.c) calls it per packet,
  * inlined: a vector pass of its own measured 7 cycles per packet more
  * (doc/benchmarks.md). Private to lib/dp.
  */
@@ -25,6 +26,7 @@
 #include "gw_nh.h"
 #include "gw_simd.h"
 #include "gw_tcp.h"
+#include "gw_tunnel_conf.h"
 
 /**
  * Sequence numbers taken a run at a time: a peer's packets that follow
@@ -76,21 +78,39 @@ gw_seq_take(struct gw_seq_block *sb, const struct gw_peer *p)
  * multiples of 4, so the payload's 16-bit words are the checksum's.
  */
 static __rte_always_inline uint16_t
-gre_csum(const struct gw_peer *p, const struct rte_ipv4_hdr *in, uint32_t inner_len,
-	 uint32_t seq_be)
+gre_csum(const struct gw_peer *p, const void *payload, uint32_t inner_len, uint32_t seq_be)
 {
+	const struct rte_ipv4_hdr *in = payload;
 	uint16_t ihl = (in->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 	uint32_t sum = (uint32_t)p->gre_sum + (seq_be & 0xffff) + (seq_be >> 16);
 
 	return (uint16_t)~gw_simd.cksum((const uint8_t *)in + ihl, inner_len - ihl, sum);
 }
 
-/* The outer IPv4 + GRE of one packet, from the peer's template: the IPv4 underlay's builder. */
+/*
+ * The GRE checksum of a gretap frame: the template's sum, the sequence
+ * number and the whole frame (an Ethernet header has no checksum to lean on).
+ */
+static __rte_always_inline uint16_t
+gre_csum_frame(const struct gw_peer *p, const void *frame, uint32_t len, uint32_t seq_be)
+{
+	uint32_t sum = (uint32_t)p->gre_sum + (seq_be & 0xffff) + (seq_be >> 16);
+
+	return (uint16_t)~gw_simd.cksum(frame, len, sum);
+}
+
+/*
+ * The outer IPv4 + GRE of one packet, from the peer's template: the IPv4
+ * underlay's builder. The payload is an IPv4 packet (tap false: payload is
+ * its header) or an Ethernet frame (tap true: payload is the frame when it
+ * is in the first segment, else NULL); ttl and tos are the payload's, for
+ * inherit. tap is a constant in each caller, so each gets its own code.
+ */
 static __rte_always_inline enum gw_drop
 outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
-	  struct gw_seq_block *sb, uint16_t port, uint64_t l2)
+	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t ttl, uint8_t tos,
+	  const void *payload, bool tap)
 {
-	struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t inner_len = m->pkt_len, seq = 0, csum;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
@@ -99,8 +119,6 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	if (unlikely(ip == NULL))
 		return GW_DROP_NO_HEADROOM;
 	{
-		/* read the inner fields before the rewrite can overlap them */
-		uint8_t ttl = in->time_to_live, tos = in->type_of_service;
 		uint16_t len = rte_cpu_to_be_16(m->pkt_len), id = rte_cpu_to_be_16(lc->ip_id++);
 
 		/* one fixed-size copy ending at the inner packet: the bytes before the
@@ -136,7 +154,9 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 		uint16_t sum = 0;
 
 		if (likely(rte_pktmbuf_is_contiguous(m))) {
-			sum = gre_csum(p, in, inner_len, seq); /* in: still behind the rewrite */
+			/* payload: still behind the rewrite */
+			sum = tap ? gre_csum_frame(p, payload, inner_len, seq) :
+				    gre_csum(p, payload, inner_len, seq);
 		} else {
 			rte_raw_cksum_mbuf(m, sizeof(*ip), m->pkt_len - sizeof(*ip), &sum);
 			sum = ~sum;
@@ -165,6 +185,25 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	return GW_DROP_NONE;
 }
 
+/*
+ * The underlay neighbour of a peer: its l2 word (MAC | valid) and port.
+ * GW_DROP_NONE, or why the peer cannot send now.
+ */
+static __rte_always_inline enum gw_drop
+underlay_of(const struct gw_peer *p, uint64_t *l2, uint16_t *port)
+{
+	const struct gw_nh *un;
+
+	if (unlikely(p->unh == 0))
+		return GW_DROP_NO_ROUTE; /* no route to the remote */
+	un = &gw_nhs[p->unh];
+	*l2 = gw_nh_l2_load(un);
+	if (unlikely(!(*l2 & GW_NH_L2_VALID)))
+		return GW_DROP_NEIGH_UNRESOLVED;
+	*port = un->port;
+	return GW_DROP_NONE;
+}
+
 /**
  * Encapsulate one packet (at L3) for a peer: clamp-mss, the outer headers,
  * the underlay's Ethernet header.
@@ -176,9 +215,9 @@ static __rte_always_inline enum gw_drop
 gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	  struct gw_seq_block *sb, uint16_t *out_port)
 {
-	const struct gw_nh *un;
-	uint16_t unh = p->unh;
+	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	enum gw_drop why;
+	uint16_t port;
 	uint64_t l2;
 
 	if (unlikely(!p->up))
@@ -187,15 +226,52 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	if (p->mss4_max != 0)
 		gw_tcp_mss_clamp4(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
 				  p->mss4_max);
-	if (unlikely(unh == 0))
-		return GW_DROP_NO_ROUTE; /* no route to the remote */
-	un = &gw_nhs[unh];
-	l2 = gw_nh_l2_load(un);
-	if (unlikely(!(l2 & GW_NH_L2_VALID)))
-		return GW_DROP_NEIGH_UNRESOLVED;
-	why = outer_ip4(lc, m, p, sb, un->port, l2);
+	why = underlay_of(p, &l2, &port);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	why = outer_ip4(lc, m, p, sb, port, l2, in->time_to_live, in->type_of_service, in, false);
 	if (likely(why == GW_DROP_NONE))
-		*out_port = un->port;
+		*out_port = port;
+	return why;
+}
+
+/**
+ * Encapsulate one Ethernet frame for a gretap peer: the outer headers, the
+ * underlay's Ethernet header. TTL and TOS inherit from an untagged IPv4
+ * payload; other frames get TTL 64 and TOS 0 then.
+ *
+ * @param frame     The frame, when m is it (the first segment holds it), else
+ *                  NULL (a flooded copy: a header mbuf chained to a clone).
+ * @param out_port  Receives the port it leaves by.
+ * @return GW_DROP_NONE, or why it cannot go (the caller drops it).
+ */
+static __rte_always_inline enum gw_drop
+gw_encap_l2_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_hdr *frame,
+		const struct gw_peer *p, struct gw_seq_block *sb, uint16_t *out_port)
+{
+	uint8_t ttl = GW_TUNNEL_TTL_DEFAULT, tos = 0;
+	const struct rte_ether_hdr *eth;
+	enum gw_drop why;
+	uint16_t port;
+	uint64_t l2;
+
+	if (unlikely(!p->up))
+		return GW_DROP_TUNNEL_DOWN;
+	why = underlay_of(p, &l2, &port);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	if (p->opts & (GW_TUN_TTL_INHERIT | GW_TUN_TOS_INHERIT)) {
+		eth = frame != NULL ? frame : rte_pktmbuf_mtod(m->next, const struct rte_ether_hdr *);
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+			const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(eth + 1);
+
+			ttl = in->time_to_live;
+			tos = in->type_of_service;
+		}
+	}
+	why = outer_ip4(lc, m, p, sb, port, l2, ttl, tos, frame, true);
+	if (likely(why == GW_DROP_NONE))
+		*out_port = port;
 	return why;
 }
 

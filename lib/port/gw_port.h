@@ -42,6 +42,7 @@ struct gw_port {
 	uint16_t nb_rxq;            /**< rx queues configured */
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
 	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
+	bool bridged;               /**< a bridge member: promiscuous, every frame bridged */
 };
 
 extern struct gw_port gw_ports[GW_PORT_MAX]; /**< indexed by greway port index */
@@ -99,6 +100,13 @@ int gw_port_start_all(struct rte_mempool *mp, uint16_t nb_workers, struct gw_err
 
 /** Recompute eth_src_type after p->mac changed (one 8-byte store: workers see old or new). */
 void gw_port_eth_word_update(struct gw_port *p);
+
+/**
+ * A port joins (on) or leaves (off) a bridge: a member takes every frame
+ * (promiscuous), now or when it starts; one that leaves filters on its MAC
+ * again, unless it never could (mac_soft) or its profile says promiscuous.
+ */
+void gw_port_bridged_set(uint16_t idx, bool on);
 
 /** Stop and close every started port (flushes net_pcap tx files). */
 void gw_port_stop_all(void);

@@ -323,6 +323,27 @@ profile_promisc(const struct gw_port *p, const struct gw_profile_port *pp)
 		       pp->promiscuous ? "on" : "off", rte_strerror(-rc));
 }
 
+void
+gw_port_bridged_set(uint16_t idx, bool on)
+{
+	struct gw_port *p = &gw_ports[idx];
+	const struct gw_profile_port *pp = have_profile ? &port_prof[idx] : NULL;
+	int rc;
+
+	p->bridged = on;
+	if (!p->started)
+		return; /* applied at start */
+	if (on)
+		rc = rte_eth_promiscuous_enable(p->port_id);
+	else if (p->mac_soft || (pp != NULL && (pp->given & GW_PROF_PROMISC) && pp->promiscuous))
+		rc = 0;
+	else
+		rc = rte_eth_promiscuous_disable(p->port_id);
+	if (rc != 0)
+		GW_LOG(INFO, PORT, "%s: promiscuous %s refused by the PMD: %s", p->name,
+		       on ? "on" : "off", rte_strerror(-rc));
+}
+
 static int
 port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struct gw_error *err)
 {
@@ -422,10 +443,12 @@ port_start(struct gw_port *p, struct rte_mempool *mp, uint16_t nb_workers, struc
 	if (!p->mac_set)
 		rte_eth_macaddr_get(p->port_id, &p->mac); /* some PMDs pick it at start */
 	gw_port_eth_word_update(p);
-	if (pp != NULL) {
+	if (pp != NULL)
 		profile_promisc(p, pp);
+	if (p->bridged)
+		rte_eth_promiscuous_enable(p->port_id);
+	if (pp != NULL)
 		profile_log(p, &conf, nb_rxd, nb_txd);
-	}
 	GW_LOG(INFO, PORT, "%s: port %u started, %u rxq %u txq, mtu %u, tx ip cksum %s",
 	       p->name, p->port_id, p->nb_rxq, p->nb_txq, p->mtu,
 	       p->tx_ip_cksum ? "hardware" : "software");

@@ -25,17 +25,24 @@ void gw_stats_peer(uint16_t id, struct gw_peer_counters *sum);
 /** Sum of one tunnel's counters: its peers'. */
 void gw_stats_tunnel(const struct gw_tunnel *t, struct gw_peer_counters *sum);
 
+/** Sum of one bridge's counters over the workers, and the MACs it aged out. */
+void gw_stats_bridge(uint16_t idx, struct gw_bridge_counters *sum, uint64_t *aged);
+
+/** Sum of one bridge member's frame counters over the workers. */
+void gw_stats_member(uint16_t iface, struct gw_member_counters *sum);
+
 /** Sum of one drop reason over the workers and the control thread. */
 uint64_t gw_stats_drop(enum gw_drop why);
 
 /** stats clear: every counter reads zero from now on (the PMD's are not reset). */
 void gw_stats_clear(void);
 
-#define GW_STATS_FIELDS_MAX 7 /**< most counters in one row (a port's) */
+#define GW_STATS_FIELDS_MAX (GW_BRIDGE_CTR_MAX + 2) /**< most counters in one row (a bridge's) */
+_Static_assert(GW_STATS_FIELDS_MAX >= 7, "a port's row has 7");
 
 /** One object's counters, as every printer (text, JSON) sees them. */
 struct gw_stats_row {
-	const char *kind;                       /**< "port", "tunnel" or "drop" */
+	const char *kind;                       /**< "port", "tunnel", "bridge", "member" or "drop" */
 	const char *name;                       /**< port or tunnel name, or drop reason */
 	unsigned int n;                         /**< counters in the row */
 	const char *keys[GW_STATS_FIELDS_MAX];  /**< their names ("rx_packets", ...; "count") */
@@ -43,7 +50,8 @@ struct gw_stats_row {
 };
 
 /**
- * Call cb for every port, every tunnel, then every drop reason (all of them,
+ * Call cb for every port, every tunnel, every bridge, every bridge member,
+ * then every drop reason (all of them,
  * zero or not), in that order: the one place that knows which counters exist.
  */
 void gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg);
@@ -53,6 +61,8 @@ void gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), voi
  *
  *     port NAME rx_packets N rx_bytes N tx_packets N tx_bytes N rx_missed N rx_errors N tx_errors N
  *     tunnel NAME rx_packets N rx_bytes N tx_packets N tx_bytes N
+ *     bridge NAME rx_frames N unicast N flooded N learned N moved N aged N dropped N
+ *     member NAME rx_frames N tx_frames N
  *     drop REASON N
  *
  * Drop reasons are all printed, zero or not, so scripts can diff them.

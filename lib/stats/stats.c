@@ -5,6 +5,7 @@
  */
 #include <rte_ethdev.h>
 
+#include "gw_bridge.h"
 #include "gw_ctrl.h"
 #include "gw_iface.h"
 #include "gw_stats.h"
@@ -19,6 +20,75 @@
 static struct gw_peer_counters peer_base[GW_PEER_MAX];
 static uint64_t drop_base[GW_DROP_MAX];
 static uint64_t port_base[GW_PORT_MAX][PORT_FIELDS];
+static struct gw_bridge_counters bridge_base[GW_BRIDGE_MAX];
+static uint64_t aged_base[GW_BRIDGE_MAX];
+static struct gw_member_counters member_base[GW_IFACE_MAX];
+
+static void
+bridge_raw(uint16_t idx, struct gw_bridge_counters *sum)
+{
+	unsigned int k;
+	uint16_t w;
+
+	memset(sum, 0, sizeof(*sum));
+	for (w = 0; w < gw_nb_workers; w++) {
+		const struct gw_bridge_counters *c = &gw_workers[w].bridge[idx];
+
+		for (k = 0; k < GW_BRIDGE_CTR_MAX; k++)
+			sum->ctr[k] += __atomic_load_n(&c->ctr[k], __ATOMIC_RELAXED);
+		for (k = 0; k < GW_DROP_MAX; k++)
+			sum->drops[k] += __atomic_load_n(&c->drops[k], __ATOMIC_RELAXED);
+	}
+}
+
+static void
+member_raw(uint16_t iface, struct gw_member_counters *sum)
+{
+	uint16_t w;
+
+	memset(sum, 0, sizeof(*sum));
+	for (w = 0; w < gw_nb_workers; w++) {
+		const struct gw_member_counters *c = &gw_workers[w].member[iface];
+
+		sum->rx_frames += __atomic_load_n(&c->rx_frames, __ATOMIC_RELAXED);
+		sum->tx_frames += __atomic_load_n(&c->tx_frames, __ATOMIC_RELAXED);
+	}
+}
+
+void
+gw_stats_bridge(uint16_t idx, struct gw_bridge_counters *sum, uint64_t *aged)
+{
+	unsigned int k;
+
+	bridge_raw(idx, sum);
+	for (k = 0; k < GW_BRIDGE_CTR_MAX; k++)
+		sum->ctr[k] -= bridge_base[idx].ctr[k];
+	for (k = 0; k < GW_DROP_MAX; k++)
+		sum->drops[k] -= bridge_base[idx].drops[k];
+	*aged = gw_bridge_ctls[idx].aged - aged_base[idx];
+}
+
+void
+gw_stats_member(uint16_t iface, struct gw_member_counters *sum)
+{
+	member_raw(iface, sum);
+	sum->rx_frames -= member_base[iface].rx_frames;
+	sum->tx_frames -= member_base[iface].tx_frames;
+}
+
+/* A bridge index or an interface id is given again: its counters start from now. */
+static void
+bridge_reset(uint16_t idx)
+{
+	bridge_raw(idx, &bridge_base[idx]);
+	aged_base[idx] = gw_bridge_ctls[idx].aged;
+}
+
+static void
+member_reset(uint16_t iface)
+{
+	member_raw(iface, &member_base[iface]);
+}
 
 static void
 peer_raw(uint16_t id, struct gw_peer_counters *sum)
@@ -111,6 +181,8 @@ void
 gw_stats_init(void)
 {
 	gw_peer_id_reset_cb = peer_reset;
+	gw_bridge_reset_cb = bridge_reset;
+	gw_iface_id_reset_cb = member_reset;
 }
 
 void
@@ -124,6 +196,57 @@ gw_stats_clear(void)
 		peer_reset(i);
 	for (i = 0; i < GW_DROP_MAX; i++)
 		drop_base[i] = drop_raw(i);
+	for (i = 0; i < GW_BRIDGE_MAX; i++)
+		bridge_reset(i);
+	for (i = 0; i < GW_IFACE_MAX; i++)
+		member_reset(i);
+}
+
+/* Every bridge (its counters, its aged MACs, its drops summed), then every member. */
+static void
+bridge_rows(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg)
+{
+	static const char *const ctr_keys[GW_BRIDGE_CTR_MAX] = {
+#define GW_BRIDGE_CTR(e, name, what) [GW_BRIDGE_CTR_##e] = #name,
+#include "gw_bridge_ctr.def"
+#undef GW_BRIDGE_CTR
+	};
+	struct gw_bridge_counters bc;
+	struct gw_member_counters mc;
+	struct gw_stats_row row;
+	unsigned int i, k;
+	uint64_t aged;
+
+	row.kind = "bridge";
+	row.n = GW_BRIDGE_CTR_MAX + 2;
+	for (i = 0; i < GW_BRIDGE_MAX; i++) {
+		if (!gw_bridge_ctls[i].used)
+			continue;
+		gw_stats_bridge(i, &bc, &aged);
+		row.name = gw_bridge_ctls[i].conf.name;
+		for (k = 0; k < GW_BRIDGE_CTR_MAX; k++) {
+			row.keys[k] = ctr_keys[k];
+			row.vals[k] = bc.ctr[k];
+		}
+		row.keys[k] = "aged", row.vals[k++] = aged;
+		row.keys[k] = "dropped", row.vals[k] = 0;
+		for (k = 1; k < GW_DROP_MAX; k++)
+			row.vals[GW_BRIDGE_CTR_MAX + 1] += bc.drops[k];
+		cb(&row, arg);
+	}
+	row.kind = "member";
+	row.n = 2;
+	row.keys[0] = "rx_frames";
+	row.keys[1] = "tx_frames";
+	for (i = 0; i < GW_IFACE_MAX; i++) {
+		if (!gw_ifaces[i].used || gw_ifaces[i].master == GW_IFACE_NONE)
+			continue;
+		gw_stats_member(i, &mc);
+		row.name = gw_ifaces[i].name;
+		row.vals[0] = mc.rx_frames;
+		row.vals[1] = mc.tx_frames;
+		cb(&row, arg);
+	}
 }
 
 void
@@ -161,6 +284,7 @@ gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *ar
 		row.keys[3] = "tx_bytes", row.vals[3] = tc.tx_bytes;
 		cb(&row, arg);
 	}
+	bridge_rows(cb, arg);
 	row.kind = "drop";
 	row.n = 1;
 	row.keys[0] = "count";

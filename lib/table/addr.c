@@ -54,6 +54,15 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	rc = gw_iface_lookup(conf->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
+	if (ifc->kind == GW_IFACE_BRIDGE)
+		return gw_error_set(err, -EOPNOTSUPP, "dev %s is a bridge: addresses on bridges are "
+				    "not supported yet", conf->dev);
+	if (ifc->kind == GW_IFACE_GRETAP)
+		return gw_error_set(err, -EINVAL, "dev %s is a gretap tunnel, which carries Ethernet "
+				    "frames: it has no address of its own", conf->dev);
+	if (ifc->master != GW_IFACE_NONE)
+		return gw_error_set(err, -EBUSY, "dev %s is a member of bridge %s: a bridge member "
+				    "is not routed", conf->dev, gw_iface_name(ifc->master));
 	if (gw_addr_is_local(&conf->prefix.addr))
 		return gw_error_set(err, -EEXIST, "address %s is already assigned",
 				    gw_prefix_fmt(&conf->prefix, buf, sizeof(buf)));
@@ -106,6 +115,16 @@ gw_addr_del(unsigned int i)
 	/* keep the order of the others: show and save list them as they were added */
 	memmove(&gw_addrs[i], &gw_addrs[i + 1], (gw_nb_addrs - i - 1) * sizeof(gw_addrs[0]));
 	gw_nb_addrs--;
+}
+
+unsigned int
+gw_addr_count(uint16_t iface)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < gw_nb_addrs; i++)
+		n += gw_addrs[i].iface == iface;
+	return n;
 }
 
 bool

@@ -17,6 +17,8 @@
 #include "gw_addr.h"
 #include "gw_alloc.h"
 #include "gw_apply.h"
+#include "gw_bridge.h"
+#include "gw_fdb.h"
 #include "gw_iface.h"
 #include "gw_log.h"
 #include "gw_nh.h"
@@ -38,6 +40,8 @@ gw_tables_init(int socket, struct gw_error *err)
 		rc = gw_route_init(socket);
 	if (rc == 0)
 		rc = gw_tunnel_init(socket);
+	if (rc == 0)
+		rc = gw_bridge_init(socket);
 	if (rc < 0)
 		return gw_error_set(err, rc, "cannot create the tables: %s", strerror(-rc));
 	rc = gw_iface_ports_add(err);
@@ -74,8 +78,8 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	if (rc < 0)
 		return rc;
 	if (ifc->kind != GW_IFACE_PORT)
-		return gw_error_set(err, -EINVAL, "dev %s is a tunnel: neighbours live on ports",
-				    n->dev);
+		return gw_error_set(err, -EINVAL, "dev %s is a %s: neighbours live on ports",
+				    n->dev, gw_iface_kind_name(ifc->kind));
 	if (!rte_is_unicast_ether_addr((const struct rte_ether_addr *)n->mac))
 		return gw_error_set(err, -EINVAL, "lladdr must be a unicast MAC");
 	if (gw_addr_is_local(&n->addr))
@@ -108,6 +112,10 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 		rc = gw_iface_lookup(r->dev, &dev, err);
 		if (rc < 0)
 			return rc;
+		if (dev->kind != GW_IFACE_PORT && dev->kind != GW_IFACE_GRE)
+			return gw_error_set(err, -EINVAL, "dev %s is a %s: it carries Ethernet frames, "
+					    "routes go to ports and gre tunnels", r->dev,
+					    gw_iface_kind_name(dev->kind));
 	}
 	if (r->via.family == 0)
 		return dev->kind == GW_IFACE_PORT ? gw_ports[dev->idx].glean_nh :
@@ -398,7 +406,58 @@ apply_tunnel_del(const char *name, struct gw_error *err)
 			gw_route_del(&list[i]->dst, list[i]->len);
 	}
 	free(list);
+	gw_bridge_member_gone(t->iface);
 	gw_tunnel_del(t->idx);
+	return 0;
+}
+
+/* The bridge a member is in, for bridge fdb add|del ... dev NAME. */
+static int
+fdb_member(const struct gw_fdb_conf *f, struct gw_iface **ifc, uint16_t *bridge,
+	   struct gw_error *err)
+{
+	int rc = gw_iface_lookup(f->dev, ifc, err);
+
+	if (rc < 0)
+		return rc;
+	if ((*ifc)->master == GW_IFACE_NONE)
+		return gw_error_set(err, -EINVAL, "dev %s is in no bridge (link set %s master BR "
+				    "first)", f->dev, f->dev);
+	*bridge = gw_ifaces[(*ifc)->master].idx;
+	return 0;
+}
+
+static int
+apply_fdb_add(const struct gw_fdb_conf *f, struct gw_error *err)
+{
+	const struct rte_ether_addr *mac = (const struct rte_ether_addr *)f->mac;
+	struct gw_iface *ifc;
+	uint16_t bridge;
+	int rc;
+
+	if (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac))
+		return gw_error_set(err, -EINVAL, "a bridge entry's MAC must be unicast");
+	rc = fdb_member(f, &ifc, &bridge, err);
+	if (rc < 0)
+		return rc;
+	return gw_fdb_add_static(bridge, mac, gw_bridge_member_of(ifc->id), err);
+}
+
+static int
+apply_fdb_del(const struct gw_fdb_conf *f, struct gw_error *err)
+{
+	char m[GW_MAC_STRLEN];
+	struct gw_iface *ifc;
+	uint16_t bridge;
+	int rc;
+
+	rc = fdb_member(f, &ifc, &bridge, err);
+	if (rc < 0)
+		return rc;
+	if (gw_fdb_del(bridge, (const struct rte_ether_addr *)f->mac, ifc->id) < 0)
+		return gw_error_set(err, -ENOENT, "no entry %s dev %s in bridge %s",
+				    gw_mac_fmt(f->mac, m, sizeof(m)), f->dev,
+				    gw_iface_name(ifc->master));
 	return 0;
 }
 
@@ -413,6 +472,14 @@ gw_apply(const struct gw_cmd *cmd, struct gw_error *err)
 	switch (cmd->op) {
 	case GW_CMD_LINK_SET:
 		return gw_iface_set(&cmd->link, err);
+	case GW_CMD_LINK_ADD:
+		return gw_bridge_add(&cmd->bridge, err);
+	case GW_CMD_LINK_DEL:
+		return gw_bridge_del(cmd->name, err);
+	case GW_CMD_FDB_ADD:
+		return apply_fdb_add(&cmd->fdb, err);
+	case GW_CMD_FDB_DEL:
+		return apply_fdb_del(&cmd->fdb, err);
 	case GW_CMD_ADDR_ADD:
 		return apply_addr_add(&cmd->addr, err);
 	case GW_CMD_ADDR_DEL:

@@ -47,6 +47,9 @@ int gw_addr_find(const struct gw_ip *ip);
  */
 void gw_addr_del(unsigned int i);
 
+/** How many addresses an interface has. */
+unsigned int gw_addr_count(uint16_t iface);
+
 /** Whether ip is one of our addresses. */
 bool gw_addr_is_local(const struct gw_ip *ip);
 

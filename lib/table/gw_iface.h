@@ -20,7 +20,7 @@
 #include "gw_conf.h"
 #include "gw_error.h"
 
-#define GW_IFACE_MAX 16416 /**< interfaces of every kind (GW_PORT_MAX + GW_TUNNEL_MAX) */
+#define GW_IFACE_MAX 16672 /**< interfaces of every kind (GW_PORT_MAX + GW_TUNNEL_MAX + GW_BRIDGE_MAX) */
 #define GW_IFACE_NONE UINT16_MAX /**< no interface */
 
 /** Kinds of interface. */
@@ -39,6 +39,7 @@ struct gw_iface {
 	uint8_t kind;           /**< enum gw_iface_kind */
 	bool used;              /**< the slot holds an interface */
 	bool up;                /**< administratively up */
+	uint16_t master;        /**< the bridge interface it is a member of, or GW_IFACE_NONE */
 };
 
 /** What a kind does for the generic link words. Every member may be NULL: not supported. */
@@ -57,6 +58,26 @@ struct gw_iface_ops {
 };
 
 extern struct gw_iface gw_ifaces[GW_IFACE_MAX]; /**< by id; control thread only */
+
+/** The interface kind of a tunnel mode. */
+static inline enum gw_iface_kind
+gw_iface_kind_of_mode(enum gw_tunnel_mode mode)
+{
+	return gw_tunnel_mode_is_tap(mode) ? GW_IFACE_GRETAP : GW_IFACE_GRE;
+}
+
+/** Whether an interface of a kind is a tunnel. */
+static inline bool
+gw_iface_kind_is_tunnel(enum gw_iface_kind kind)
+{
+	return kind == GW_IFACE_GRE || kind == GW_IFACE_GRETAP;
+}
+
+/**
+ * Called when an interface id is taken again: the owner of per-id counters
+ * (lib/stats: a bridge member's) starts them from zero. Set by that layer.
+ */
+extern void (*gw_iface_id_reset_cb)(uint16_t id);
 
 /** Create the table and its name index. @return 0 or -ENOMEM. */
 int gw_iface_init(int socket);
@@ -99,7 +120,8 @@ int gw_iface_lookup(const char *name, struct gw_iface **out, struct gw_error *er
 
 /**
  * link set on any kind: the new name is checked against every kind, the
- * kind checks and applies its own words, then the name changes.
+ * kind checks and applies its own words, the interface joins or leaves a
+ * bridge (master BR, nomaster; gw_bridge.h), then the name changes.
  *
  * @return 0, or -errno with err naming the word; nothing changes on error.
  */

@@ -55,6 +55,7 @@ struct gw_peer {
 	uint8_t dscp;       /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
 	uint8_t up;         /**< the tunnel is administratively up */
 	uint32_t ikey;      /**< key expected on receive (GW_TUN_IKEY) */
+	uint16_t proto;     /**< GRE protocol type it carries, host order: 0x0800, or 0x6558 (gretap) */
 
 	/* Control thread only, below. */
 	struct gw_ip local;   /**< outer source */

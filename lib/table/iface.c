@@ -10,15 +10,18 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 
+#include "gw_bridge.h"
 #include "gw_iface.h"
 #include "gw_ids.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
 #include "gw_tunnel.h"
 
-_Static_assert(GW_IFACE_MAX == GW_PORT_MAX + GW_TUNNEL_MAX, "a port or a tunnel each");
+_Static_assert(GW_IFACE_MAX == GW_PORT_MAX + GW_TUNNEL_MAX + GW_BRIDGE_MAX,
+	       "a port, a tunnel or a bridge each");
 
 struct gw_iface gw_ifaces[GW_IFACE_MAX];
+void (*gw_iface_id_reset_cb)(uint16_t id);
 static const struct gw_iface_ops *kind_ops[GW_IFACE_KIND_MAX];
 static struct rte_hash *names; /* zero-padded name -> id */
 static uint32_t free_ids[GW_IFACE_MAX];
@@ -121,7 +124,10 @@ gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
 	ifc->idx = idx;
 	ifc->kind = kind;
 	ifc->up = up;
+	ifc->master = GW_IFACE_NONE;
 	ifc->used = true;
+	if (gw_iface_id_reset_cb != NULL)
+		gw_iface_id_reset_cb(id);
 	return id;
 }
 
@@ -161,14 +167,27 @@ gw_iface_set(const struct gw_link_conf *conf, struct gw_error *err)
 		if (other != NULL && other != ifc)
 			return gw_error_set(err, -EEXIST, "link name \"%s\" is taken", conf->newname);
 	}
-	if ((conf->given & ~GW_LINK_GIVEN_NAME) != 0) {
-		if (ops == NULL || ops->set == NULL)
-			return gw_error_set(err, -EOPNOTSUPP, "%s: a %s has no such settings",
-					    ifc->name, gw_iface_kind_name(ifc->kind));
-		rc = ops->set(ifc, conf, err);
+	/* joining or leaving a bridge is checked and prepared first, made last: it cannot fail then */
+	if (conf->given & GW_LINK_GIVEN_MASTER) {
+		rc = gw_bridge_master_prepare(ifc, conf->master, err);
 		if (rc < 0)
 			return rc;
 	}
+	if ((conf->given & ~(GW_LINK_GIVEN_NAME | GW_LINK_GIVEN_MASTER)) != 0) {
+		if (ops == NULL || ops->set == NULL)
+			rc = gw_error_set(err, -EOPNOTSUPP, "%s: a %s has no such settings",
+					  ifc->name, gw_iface_kind_name(ifc->kind));
+		else
+			rc = ops->set(ifc, conf, err);
+		if (rc < 0) {
+			gw_bridge_master_cancel();
+			return rc;
+		}
+		if (conf->given & GW_LINK_GIVEN_UP)
+			gw_bridge_member_changed(ifc->id); /* a member down leaves the flood list */
+	}
+	if (conf->given & GW_LINK_GIVEN_MASTER)
+		gw_bridge_master_commit();
 	if (!(conf->given & GW_LINK_GIVEN_NAME) || strcmp(conf->newname, ifc->name) == 0)
 		return 0;
 	/* the kind accepted its words: the rename cannot fail (its slot is freed first) */

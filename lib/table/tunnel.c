@@ -79,6 +79,7 @@ gw_tunnel_init(int socket)
 		return -ENOMEM;
 	gw_ids_init(&idxs, free_idx, 0, GW_TUNNEL_MAX);
 	gw_iface_ops_register(GW_IFACE_GRE, &tunnel_ops);
+	gw_iface_ops_register(GW_IFACE_GRETAP, &tunnel_ops);
 	return 0;
 }
 
@@ -87,7 +88,7 @@ gw_tunnel_of_iface(uint16_t iface)
 {
 	const struct gw_iface *ifc = &gw_ifaces[iface];
 
-	if (iface >= GW_IFACE_MAX || !ifc->used || ifc->kind == GW_IFACE_PORT)
+	if (iface >= GW_IFACE_MAX || !ifc->used || !gw_iface_kind_is_tunnel(ifc->kind))
 		return NULL;
 	return gw_tunnels[ifc->idx];
 }
@@ -147,7 +148,7 @@ gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
 static void
 build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 {
-	struct gw_gre_info gre = { .proto = GW_GRE_PROTO_IPV4 };
+	struct gw_gre_info gre = { .proto = p->proto };
 	uint8_t hdr[GW_PEER_RW_MAX];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
 	size_t gre_len;
@@ -180,7 +181,8 @@ build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	p->rw_len = sizeof(*ip) + gre_len;
 	memset(p->rw, 0, sizeof(p->rw));
 	memcpy(p->rw + GW_PEER_RW_MAX - p->rw_len, hdr, p->rw_len);
-	RTE_ASSERT(p->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts));
+	RTE_ASSERT(p->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts) -
+			       (gw_tunnel_mode_is_tap(c->mode) ? GW_INNER_ETH_LEN : 0));
 	/* the sequence number is the last option when present */
 	p->seq_off = c->opts & GW_TUN_OSEQ ? p->rw_len - 4 : 0;
 }
@@ -228,7 +230,8 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 		max_mtu = RTE_MIN(max_mtu, p->pmtu); /* what the path beyond said */
 	max_mtu -= gw_tunnel_conf_overhead(c->mode, c->opts);
 	p->mtu = c->mtu != 0 ? RTE_MIN(c->mtu, max_mtu) : max_mtu;
-	p->mss4_max = gw_tunnel_mss4_max(p->mtu, c->clamp_mss);
+	/* a gretap tunnel carries frames as they are: no TCP to clamp */
+	p->mss4_max = gw_tunnel_mode_is_tap(c->mode) ? 0 : gw_tunnel_mss4_max(p->mtu, c->clamp_mss);
 	p->unh = unh;
 }
 
@@ -247,6 +250,7 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t i
 	p->iface = t->iface;
 	p->opts = c->opts;
 	p->ikey = c->ikey;
+	p->proto = gw_tunnel_mode_is_tap(c->mode) ? GW_GRE_PROTO_TEB : GW_GRE_PROTO_IPV4;
 	p->local = c->local;
 	p->remote = c->remote;
 	p->up = gw_ifaces[t->iface].up;
@@ -327,8 +331,12 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	struct gw_iface *dev;
 	int rc;
 
-	if (c->mode != GW_MODE_GRE)
+	if (gw_tunnel_mode_is_ip6(c->mode))
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: mode %s is not supported yet", c->name,
+				    gw_tunnel_mode_name(c->mode));
+	if (gw_tunnel_mode_is_tap(c->mode) && c->clamp_mss != GW_CLAMP_MSS_AUTO)
+		return gw_error_set(err, -EINVAL, "tunnel %s: clamp-mss rewrites IP packets; a %s "
+				    "tunnel carries Ethernet frames as they are", c->name,
 				    gw_tunnel_mode_name(c->mode));
 	if (c->remote.family == 0)
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
@@ -344,8 +352,9 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 		if (rc < 0)
 			return rc;
 		if (dev->kind != GW_IFACE_PORT)
-			return gw_error_set(err, -EINVAL, "tunnel %s: dev %s is a tunnel, not a port",
-					    c->name, c->dev);
+			return gw_error_set(err, -EINVAL, "tunnel %s: dev %s is a %s, not a port",
+					    c->name, c->dev, gw_iface_kind_is_tunnel(dev->kind) ?
+					    "tunnel" : gw_iface_kind_name(dev->kind));
 	}
 	return 0;
 }
@@ -419,7 +428,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	t->conf = *conf;
 	t->idx = gw_ids_take(&idxs); /* given back below on failure: nobody named it yet */
 	t->peers_cap = 1;
-	iface = gw_iface_add(GW_IFACE_GRE, t->idx, conf->name, true, err);
+	iface = gw_iface_add(gw_iface_kind_of_mode(conf->mode), t->idx, conf->name, true, err);
 	if (iface < 0)
 		goto fail_tunnel;
 	t->iface = iface;
@@ -566,6 +575,13 @@ gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 		return gw_error_set(err, -ENODEV, "no tunnel \"%s\"", delta->name);
 	conf = t->conf;
 	merge_conf(&conf, delta);
+	if (gw_iface_kind_of_mode(conf.mode) != gw_iface_kind_of_mode(t->conf.mode))
+		return gw_error_set(err, -EINVAL, "tunnel %s: mode %s carries %s, mode %s %s: "
+				    "tunnel del and add it instead", delta->name,
+				    gw_tunnel_mode_name(t->conf.mode),
+				    gw_tunnel_mode_is_tap(t->conf.mode) ? "frames" : "IP packets",
+				    gw_tunnel_mode_name(conf.mode),
+				    gw_tunnel_mode_is_tap(conf.mode) ? "frames" : "IP packets");
 	rc = check_conf(&conf, false, err);
 	if (rc < 0)
 		return rc;

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The bridge stage: Ethernet frames from the members of bridges (ports that
+ * are members, gretap tunnels' decapsulated frames) switched by MAC, as
+ * 802.1D says: learn each source MAC behind the member it came in by, send
+ * each frame to the member its destination MAC is behind, flood the unknown,
+ * broadcast and multicast ones to every other member, never forward the
+ * reserved link-local group (01:80:c2:00:00:0x).
+ *
+ * Per burst: parse, one bulk lookup of the source and destination keys
+ * (only the first of each run of equal keys: a burst is mostly one flow),
+ * then per frame learn and send. A flooded frame is cloned (rte_pktmbuf_clone:
+ * the data is shared, not copied), one clone per member but the last, which
+ * gets the original; a clone for a gretap member is chained behind a header
+ * mbuf that takes the outer headers. A port that cannot send chains or
+ * indirect mbufs gets a copy instead.
+ */
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_prefetch.h>
+
+#include "gw_dp.h"
+#include "gw_encap.h"
+#include "gw_fdb.h"
+#include "gw_tx.h"
+
+/* A lookup result that matched nothing, or nothing was looked up (flood). */
+#define NO_RUN UINT8_MAX
+
+/* What to_member says of a frame the port refused, down: counted there, to be freed. */
+#define TX_REFUSED ((enum gw_drop)GW_DROP_MAX)
+
+/* Count a drop against the gateway and the bridge; free at the end of the burst. */
+static inline void
+br_drop(struct gw_lcore *lc, struct gw_burst *b, uint16_t br, struct rte_mbuf *m,
+	enum gw_drop why)
+{
+	lc->bridge[br].drops[why]++;
+	gw_burst_drop(lc, b, m, why);
+}
+
+/* The same for a flooded copy, freed at once: one frame may make many. */
+static inline void
+copy_drop(struct gw_lcore *lc, uint16_t br, struct rte_mbuf *m, enum gw_drop why)
+{
+	lc->bridge[br].drops[why]++;
+	lc->drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* 802.1D reserved addresses: 01:80:c2:00:00:00 to 0f (STP, pause, LACP, 802.1X, LLDP). */
+static inline bool
+mac_link_local(const struct rte_ether_addr *a)
+{
+	static const uint8_t group[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+
+	return memcmp(a->addr_bytes, group, 5) == 0 && (a->addr_bytes[5] & 0xf0) == 0;
+}
+
+/*
+ * The largest frame a port sends: its MTU past the Ethernet header, and a
+ * VLAN tag's 4 bytes for each of up to two tags (802.1Q, QinQ), as NICs take
+ * them. Off the common path: only asked of frames longer than mtu + 14.
+ */
+static __rte_noinline bool
+port_frame_fits(const struct rte_mbuf *m, const struct rte_ether_hdr *eth, uint16_t mtu)
+{
+	uint32_t max = mtu + RTE_ETHER_HDR_LEN;
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+	uint16_t type = eth->ether_type;
+
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN) || type == RTE_BE16(RTE_ETHER_TYPE_QINQ)) {
+		max += sizeof(*vh);
+		if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN + sizeof(*vh) &&
+		    vh->eth_proto == RTE_BE16(RTE_ETHER_TYPE_VLAN))
+			max += sizeof(*vh);
+	}
+	return m->pkt_len <= max;
+}
+
+/*
+ * Send a frame to one member: out of its port, or encapsulated for its
+ * peer. eth is the frame when m's first segment holds it (NULL for a chain
+ * whose header mbuf is still empty; then the frame is checked by the caller).
+ */
+static __rte_always_inline enum gw_drop
+to_member(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_hdr *eth,
+	  union gw_member to, struct gw_seq_block *sb)
+{
+	const struct gw_peer *p;
+	enum gw_drop why;
+	uint16_t port;
+
+	if (to.port != GW_MEMBER_PORT_NONE) {
+		if (unlikely(m->pkt_len > (uint32_t)gw_ports[to.port].mtu + RTE_ETHER_HDR_LEN) &&
+		    !port_frame_fits(m, eth != NULL ? eth :
+					rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+					gw_ports[to.port].mtu))
+			return GW_DROP_FRAME_TOO_BIG;
+		m->ol_flags &= MBUF_BUFFER_FLAGS;
+		if (unlikely(!gw_tx_to_port(lc, to.port, m)))
+			return TX_REFUSED; /* counted as port_down; the caller frees it */
+		return GW_DROP_NONE;
+	}
+	p = gw_peers[to.peer];
+	if (unlikely(p == NULL))
+		return GW_DROP_NO_BRIDGE; /* its tunnel went; the bridge object follows */
+	/* the tunnel's MTU is what the LAN side's IP packets may be (doc/mtu.md) */
+	if (unlikely(m->pkt_len > (uint32_t)p->mtu + RTE_ETHER_HDR_LEN))
+		return GW_DROP_FRAME_TOO_BIG;
+	port = UINT16_MAX;
+	why = gw_encap_l2_one(lc, m, eth, p, sb, &port);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	if (unlikely(!gw_tx_to_port(lc, port, m)))
+		return TX_REFUSED;
+	return GW_DROP_NONE;
+}
+
+/* The port a member's frames leave by, to know whether it sends chains. */
+static inline bool
+member_takes_chains(union gw_member to)
+{
+	const struct gw_peer *p;
+
+	if (to.port != GW_MEMBER_PORT_NONE)
+		return gw_ports[to.port].tx_multi_seg;
+	p = gw_peers[to.peer];
+	return p != NULL && p->unh != 0 && gw_ports[gw_nhs[p->unh].port].tx_multi_seg;
+}
+
+/*
+ * A copy of a frame for one flooded member: a clone (an indirect mbuf on
+ * the frame's data), behind a header mbuf for a gretap member; a real copy
+ * for a port that sends no chains. NULL when out of mbufs.
+ */
+static struct rte_mbuf *
+flood_copy(struct rte_mbuf *m, union gw_member to)
+{
+	struct rte_mbuf *hdr, *c;
+
+	if (!member_takes_chains(to))
+		return rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+	c = rte_pktmbuf_clone(m, gw_indirect_pool);
+	if (c == NULL || to.port != GW_MEMBER_PORT_NONE)
+		return c;
+	/* the outer headers go into a header mbuf of their own: the data is shared */
+	hdr = rte_pktmbuf_alloc(m->pool);
+	if (hdr == NULL) {
+		rte_pktmbuf_free(c);
+		return NULL;
+	}
+	hdr->next = c;
+	hdr->nb_segs = c->nb_segs + 1;
+	hdr->pkt_len = c->pkt_len;
+	hdr->data_len = 0;
+	return hdr;
+}
+
+/* Flood a frame to every member of its bridge but the one it came in by. */
+static void
+flood(struct gw_lcore *lc, struct gw_burst *b, const struct gw_bridge *o,
+      struct rte_mbuf *m, uint16_t from, struct gw_seq_block *sb)
+{
+	const union gw_member *mb = o->members;
+	int last = -1, i;
+	enum gw_drop why;
+
+	for (i = o->nb_members - 1; i >= 0; i--)
+		if (mb[i].iface != from) {
+			last = i;
+			break;
+		}
+	lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_FLOODED]++;
+	if (last < 0) {
+		b->drop[b->nb_drop++] = m; /* a bridge of one member: nowhere to go */
+		return;
+	}
+	for (i = 0; i < last; i++) {
+		struct rte_mbuf *c;
+
+		if (mb[i].iface == from)
+			continue;
+		c = flood_copy(m, mb[i]);
+		if (unlikely(c == NULL)) {
+			lc->bridge[o->idx].drops[GW_DROP_FLOOD_NOMBUF]++;
+			lc->drops[GW_DROP_FLOOD_NOMBUF]++;
+			continue;
+		}
+		why = to_member(lc, c, c->data_len != 0 ?
+				rte_pktmbuf_mtod(c, const struct rte_ether_hdr *) : NULL, mb[i], sb);
+		if (likely(why == GW_DROP_NONE))
+			lc->member[mb[i].iface].tx_frames++;
+		else if (why == TX_REFUSED)
+			rte_pktmbuf_free(c);
+		else
+			copy_drop(lc, o->idx, c, why);
+	}
+	why = to_member(lc, m, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *), mb[last], sb);
+	if (likely(why == GW_DROP_NONE))
+		lc->member[mb[last].iface].tx_frames++;
+	else if (why == TX_REFUSED)
+		b->drop[b->nb_drop++] = m;
+	else
+		br_drop(lc, b, o->idx, m, why);
+}
+
+/* A key as one word, to compare a frame's with the previous frame's. */
+static inline uint64_t
+key_word(uint16_t bridge, const struct rte_ether_addr *mac)
+{
+	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
+	uint64_t w;
+
+	memcpy(&w, &k, sizeof(w));
+	return w;
+}
+
+/*
+ * The source MAC of a frame: refresh its entry, move it, or learn it.
+ * GW_DROP_NONE, or why the frame is dropped (the bridge's MAC limit).
+ */
+static inline enum gw_drop
+learn(struct gw_lcore *lc, const struct gw_bridge *o, const struct rte_ether_addr *src,
+      union gw_member from, int32_t idx, bool *learned, uint32_t now)
+{
+	struct gw_fdb_entry *e;
+	union gw_member cur;
+
+	if (idx < 0) {
+		if (*learned)
+			return GW_DROP_NONE; /* an earlier frame of its run learned it */
+		switch (gw_fdb_learn(o->idx, src, from, o->max_learned)) {
+		case GW_FDB_LEARNED:
+			lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_LEARNED]++;
+			/* fall through */
+		case GW_FDB_KNOWN:
+			*learned = true;
+			return GW_DROP_NONE;
+		default:
+			return GW_DROP_FDB_FULL;
+		}
+	}
+	e = &gw_fdb_entries[idx];
+	cur.u64 = __atomic_load_n(&e->dst.u64, __ATOMIC_ACQUIRE);
+	if (unlikely(cur.u64 != from.u64) && !e->is_static) {
+		/* the station moved: one store, workers see the old member or the new */
+		__atomic_store_n(&e->dst.u64, from.u64, __ATOMIC_RELEASE);
+		lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_MOVED]++;
+	}
+	if (e->seen != now)
+		__atomic_store_n(&e->seen, now, __ATOMIC_RELAXED); /* only once a second */
+	return GW_DROP_NONE;
+}
+
+void
+gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bridge,
+		const union gw_member *from, uint16_t n, struct gw_burst *b)
+{
+	struct gw_fdb_key keys[2 * GW_BURST_MAX];
+	const void *kp[2 * GW_BURST_MAX];
+	void *data[2 * GW_BURST_MAX];
+	const struct gw_bridge *obj[GW_BURST_MAX];
+	struct rte_mbuf *ok[GW_BURST_MAX];
+	union gw_member src_from[GW_BURST_MAX];
+	uint8_t srun[GW_BURST_MAX], drun[GW_BURST_MAX];
+	bool learned[2 * GW_BURST_MAX];
+	uint64_t hits = 0, prev_s = 0, prev_d = 0;
+	uint32_t now = __atomic_load_n(&gw_fdb_now, __ATOMIC_RELAXED);
+	struct gw_seq_block sb = { .p = NULL };
+	uint16_t i, nok = 0, nkeys = 0;
+	uint8_t last_s = NO_RUN, last_d = NO_RUN;
+	uint64_t one_nh = 0;
+
+	/* Stage 1: check each frame, and make its keys (a run's first only). */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		const struct gw_bridge *o;
+		uint16_t br = bridge[i];
+		uint64_t w;
+
+		if (i + GW_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + GW_PREFETCH], void *));
+		o = likely(br != GW_BRIDGE_NONE) ? gw_bridges[br] : NULL;
+		if (unlikely(o == NULL || !o->up)) {
+			gw_burst_drop(lc, b, m, GW_DROP_NO_BRIDGE);
+			continue;
+		}
+		lc->bridge[br].ctr[GW_BRIDGE_CTR_RX]++;
+		lc->member[from[i].iface].rx_frames++;
+		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+			br_drop(lc, b, br, m, GW_DROP_ETH_SHORT);
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
+			     rte_is_zero_ether_addr(&eth->src_addr))) {
+			br_drop(lc, b, br, m, GW_DROP_L2_SRC_INVALID);
+			continue;
+		}
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
+		    unlikely(mac_link_local(&eth->dst_addr))) {
+			br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
+			continue;
+		}
+		w = key_word(br, &eth->src_addr);
+		if (last_s == NO_RUN || w != prev_s) {
+			memcpy(&keys[nkeys], &w, sizeof(w));
+			kp[nkeys] = &keys[nkeys];
+			learned[nkeys] = false;
+			last_s = nkeys++;
+			prev_s = w;
+		}
+		srun[nok] = last_s;
+		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
+			drun[nok] = NO_RUN; /* broadcast, multicast: flooded */
+		} else {
+			w = key_word(br, &eth->dst_addr);
+			if (last_d == NO_RUN || w != prev_d) {
+				memcpy(&keys[nkeys], &w, sizeof(w));
+				kp[nkeys] = &keys[nkeys];
+				last_d = nkeys++;
+				prev_d = w;
+			}
+			drun[nok] = last_d;
+		}
+		obj[nok] = o;
+		src_from[nok] = from[i];
+		ok[nok++] = m;
+	}
+	if (nok == 0)
+		return;
+
+	/* Stage 2: one lookup for the burst's keys (at most 64, rte_hash's bulk limit). */
+	if (nkeys == 1) {
+		hits = rte_hash_lookup_data(gw_fdb_hash, kp[0], &data[0]) >= 0;
+	} else {
+		RTE_BUILD_BUG_ON(2 * GW_BURST_MAX > RTE_HASH_LOOKUP_BULK_MAX);
+		rte_hash_lookup_bulk_data(gw_fdb_hash, kp, nkeys, &hits, data);
+	}
+
+	/* Stage 3: learn, then send; a run of one frame each (sequence blocks by member) */
+	sb.nh = &one_nh;
+	sb.nb_nh = 1;
+	for (i = 0; i < nok; i++) {
+		struct rte_mbuf *m = ok[i];
+		const struct gw_bridge *o = obj[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		union gw_member to;
+		enum gw_drop why;
+		int32_t sidx = hits & (UINT64_C(1) << srun[i]) ?
+			       (int32_t)(uintptr_t)data[srun[i]] : -1;
+
+		why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]], now);
+		if (unlikely(why != GW_DROP_NONE)) {
+			br_drop(lc, b, o->idx, m, why);
+			continue;
+		}
+		if (drun[i] == NO_RUN || !(hits & (UINT64_C(1) << drun[i]))) {
+			flood(lc, b, o, m, src_from[i].iface, &sb);
+			continue;
+		}
+		to.u64 = __atomic_load_n(&gw_fdb_entries[(uintptr_t)data[drun[i]]].dst.u64,
+					 __ATOMIC_ACQUIRE);
+		if (unlikely(to.iface == src_from[i].iface)) {
+			br_drop(lc, b, o->idx, m, GW_DROP_L2_SAME_MEMBER);
+			continue;
+		}
+		/* a member that just left: its MACs are going; flood meanwhile */
+		if (unlikely(gw_iface_bridge[to.iface] != o->idx)) {
+			flood(lc, b, o, m, src_from[i].iface, &sb);
+			continue;
+		}
+		lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_UNICAST]++;
+		why = to_member(lc, m, eth, to, &sb);
+		if (likely(why == GW_DROP_NONE))
+			lc->member[to.iface].tx_frames++;
+		else if (why == TX_REFUSED)
+			b->drop[b->nb_drop++] = m; /* counted as port_down */
+		else
+			br_drop(lc, b, o->idx, m, why);
+	}
+}

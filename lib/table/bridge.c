@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Bridges and their members (gw_bridge.h). A change of membership or of a
+ * member's state builds a new bridge object (the flood list) and publishes
+ * it in place of the old one, freed after a grace period; a member's entry
+ * in gw_iface_bridge[] is set after the object that lists it is published
+ * and cleared before the one without it, and its MACs leave the table with
+ * it. Workers also check, before sending to a member, that it still belongs
+ * to the bridge, so a stale MAC entry never sends a frame out of it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "gw_addr.h"
+#include "gw_alloc.h"
+#include "gw_bridge.h"
+#include "gw_fdb.h"
+#include "gw_ids.h"
+#include "gw_port.h"
+#include "gw_rcu.h"
+#include "gw_tunnel.h"
+
+struct gw_bridge *gw_bridges[GW_BRIDGE_MAX];
+struct gw_bridge_ctl gw_bridge_ctls[GW_BRIDGE_MAX];
+uint16_t gw_iface_bridge[GW_IFACE_MAX];
+
+void (*gw_bridge_reset_cb)(uint16_t idx);
+static int bridge_socket;
+static uint32_t free_idx[GW_BRIDGE_MAX];
+static struct gw_ids idxs;
+
+/* A membership change between prepare and commit. */
+static struct {
+	uint16_t iface;          /* who joins or leaves */
+	uint16_t from, to;       /* bridge indexes, GW_BRIDGE_NONE for none */
+	struct gw_bridge *obj_from, *obj_to; /* their objects after the change */
+	bool pending;
+} change;
+
+static const struct gw_iface_ops bridge_ops;
+
+int
+gw_bridge_init(int socket)
+{
+	unsigned int i;
+
+	bridge_socket = socket;
+	for (i = 0; i < GW_IFACE_MAX; i++)
+		gw_iface_bridge[i] = GW_BRIDGE_NONE;
+	memset(gw_bridge_ctls, 0, sizeof(gw_bridge_ctls));
+	gw_ids_init(&idxs, free_idx, 0, GW_BRIDGE_MAX);
+	gw_iface_ops_register(GW_IFACE_BRIDGE, &bridge_ops);
+	return gw_fdb_init(socket);
+}
+
+struct gw_bridge_ctl *
+gw_bridge_of_iface(uint16_t iface)
+{
+	const struct gw_iface *ifc = &gw_ifaces[iface];
+
+	if (iface >= GW_IFACE_MAX || !ifc->used || ifc->kind != GW_IFACE_BRIDGE)
+		return NULL;
+	return &gw_bridge_ctls[ifc->idx];
+}
+
+union gw_member
+gw_bridge_member_of(uint16_t iface)
+{
+	const struct gw_iface *ifc = &gw_ifaces[iface];
+	const struct gw_tunnel *t;
+	union gw_member m = { .iface = iface, .port = GW_MEMBER_PORT_NONE, .peer = GW_PEER_NONE };
+
+	if (ifc->kind == GW_IFACE_PORT) {
+		m.port = ifc->idx;
+	} else {
+		t = gw_tunnels[ifc->idx];
+		if (t != NULL && t->nb_peers > 0)
+			m.peer = t->peers[0];
+	}
+	return m;
+}
+
+/* Whether a member forwards: administratively up (a port also needs to be started). */
+static bool
+member_forwards(const struct gw_iface *ifc)
+{
+	return ifc->up;
+}
+
+/*
+ * A bridge object for the members it has now, with one change: the
+ * interface "join" added, "leave" left out (GW_IFACE_NONE: none).
+ */
+static struct gw_bridge *
+bridge_build(uint16_t idx, uint16_t join, uint16_t leave)
+{
+	const struct gw_bridge_ctl *b = &gw_bridge_ctls[idx];
+	struct gw_bridge *o;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < GW_IFACE_MAX; i++)
+		n += gw_ifaces[i].used && (gw_ifaces[i].master == b->iface || i == join);
+	o = gw_alloc_shared(sizeof(*o) + sizeof(o->members[0]) * (n + 1), bridge_socket);
+	if (o == NULL)
+		return NULL;
+	o->idx = idx;
+	o->iface = b->iface;
+	o->up = gw_ifaces[b->iface].up;
+	o->max_learned = b->conf.max_learned;
+	for (i = 0; i < GW_IFACE_MAX; i++) {
+		const struct gw_iface *ifc = &gw_ifaces[i];
+
+		if (!ifc->used || i == leave || (ifc->master != b->iface && i != join))
+			continue;
+		if (member_forwards(ifc))
+			o->members[o->nb_members++] = gw_bridge_member_of(i);
+	}
+	return o;
+}
+
+static void
+obj_free(uintptr_t o)
+{
+	gw_free_shared((void *)o);
+}
+
+static void
+bridge_publish(uint16_t idx, struct gw_bridge *o)
+{
+	struct gw_bridge *old = gw_bridges[idx];
+
+	__atomic_store_n(&gw_bridges[idx], o, __ATOMIC_RELEASE);
+	if (old != NULL)
+		gw_rcu_defer(obj_free, (uintptr_t)old);
+}
+
+int
+gw_bridge_add(const struct gw_bridge_conf *conf, struct gw_error *err)
+{
+	struct gw_bridge_ctl *b;
+	struct gw_bridge *o;
+	int idx, iface;
+
+	if (gw_iface_by_name(conf->name) != NULL)
+		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", conf->name);
+	if (!gw_ids_left(&idxs) && gw_rcu_deferred() != 0)
+		gw_rcu_flush(); /* indexes wait for the grace period of an earlier delete */
+	idx = gw_ids_take(&idxs);
+	if (idx < 0)
+		return gw_error_set(err, -ENOSPC, "more than %d bridges", GW_BRIDGE_MAX);
+	iface = gw_iface_add(GW_IFACE_BRIDGE, idx, conf->name, true, err);
+	if (iface < 0) {
+		gw_ids_give(&idxs, idx);
+		return iface;
+	}
+	b = &gw_bridge_ctls[idx];
+	memset(b, 0, sizeof(*b));
+	if (gw_bridge_reset_cb != NULL)
+		gw_bridge_reset_cb(idx);
+	b->conf = *conf;
+	b->iface = iface;
+	b->used = true;
+	o = bridge_build(idx, GW_IFACE_NONE, GW_IFACE_NONE);
+	if (o == NULL) {
+		b->used = false;
+		gw_iface_del(iface);
+		gw_ids_give(&idxs, idx);
+		return gw_error_set(err, -ENOMEM, "bridge %s: out of memory", conf->name);
+	}
+	bridge_publish(idx, o);
+	return 0;
+}
+
+/* A member's side of leaving: its port filters on its MAC again, its MACs go. */
+static void
+member_leave(uint16_t iface)
+{
+	struct gw_iface *ifc = &gw_ifaces[iface];
+
+	__atomic_store_n(&gw_iface_bridge[iface], GW_BRIDGE_NONE, __ATOMIC_RELEASE);
+	ifc->master = GW_IFACE_NONE;
+	if (ifc->kind == GW_IFACE_PORT)
+		gw_port_bridged_set(ifc->idx, false);
+	gw_fdb_flush_iface(iface);
+}
+
+static void
+idx_free(uintptr_t idx)
+{
+	gw_ids_give(&idxs, idx);
+}
+
+int
+gw_bridge_del(const char *name, struct gw_error *err)
+{
+	struct gw_bridge_ctl *b;
+	struct gw_iface *ifc;
+	unsigned int i;
+	uint16_t idx;
+	int rc;
+
+	rc = gw_iface_lookup(name, &ifc, err);
+	if (rc < 0)
+		return rc;
+	if (ifc->kind != GW_IFACE_BRIDGE)
+		return gw_error_set(err, -EINVAL, "%s is a %s, not a bridge (link del takes bridges; "
+				    "tunnel del takes tunnels)", name, gw_iface_kind_name(ifc->kind));
+	idx = ifc->idx;
+	b = &gw_bridge_ctls[idx];
+	for (i = 0; i < GW_IFACE_MAX; i++)
+		if (gw_ifaces[i].used && gw_ifaces[i].master == b->iface)
+			member_leave(i);
+	gw_fdb_flush_bridge(idx);
+	bridge_publish(idx, NULL);
+	b->used = false;
+	gw_iface_del(b->iface);
+	gw_rcu_defer(idx_free, idx); /* once no worker holds the bridge's index */
+	return 0;
+}
+
+int
+gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, struct gw_error *err)
+{
+	struct gw_iface *bifc = NULL;
+	uint16_t from = ifc->master == GW_IFACE_NONE ? GW_BRIDGE_NONE : gw_ifaces[ifc->master].idx;
+	int rc;
+
+	memset(&change, 0, sizeof(change));
+	change.iface = ifc->id;
+	change.from = change.to = GW_BRIDGE_NONE;
+	if (br[0] != '\0') {
+		rc = gw_iface_lookup(br, &bifc, err);
+		if (rc < 0)
+			return rc;
+		if (bifc->kind != GW_IFACE_BRIDGE)
+			return gw_error_set(err, -EINVAL, "master %s is a %s, not a bridge", br,
+					    gw_iface_kind_name(bifc->kind));
+		if (ifc->kind == GW_IFACE_BRIDGE)
+			return gw_error_set(err, -EINVAL, "%s is a bridge: a bridge is no bridge's "
+					    "member", ifc->name);
+		if (ifc->kind != GW_IFACE_PORT && ifc->kind != GW_IFACE_GRETAP)
+			return gw_error_set(err, -EINVAL, "%s is a %s tunnel, which carries IP "
+					    "packets, not Ethernet frames: only ports and gretap "
+					    "tunnels join a bridge", ifc->name,
+					    gw_iface_kind_name(ifc->kind));
+		if (ifc->kind == GW_IFACE_PORT && gw_addr_count(ifc->id) != 0)
+			return gw_error_set(err, -EBUSY, "%s has addresses: a bridge member is "
+					    "not routed (addr del them first)", ifc->name);
+		if (ifc->master == bifc->id)
+			return 0; /* a member already */
+		change.to = bifc->idx;
+	} else if (from == GW_BRIDGE_NONE) {
+		return 0; /* nomaster of no bridge */
+	}
+	change.from = from;
+	if (from != GW_BRIDGE_NONE) {
+		change.obj_from = bridge_build(from, GW_IFACE_NONE, ifc->id);
+		if (change.obj_from == NULL)
+			return gw_error_set(err, -ENOMEM, "out of memory");
+	}
+	if (change.to != GW_BRIDGE_NONE) {
+		change.obj_to = bridge_build(change.to, ifc->id, GW_IFACE_NONE);
+		if (change.obj_to == NULL) {
+			gw_free_shared(change.obj_from);
+			return gw_error_set(err, -ENOMEM, "out of memory");
+		}
+	}
+	change.pending = true;
+	return 0;
+}
+
+void
+gw_bridge_master_commit(void)
+{
+	struct gw_iface *ifc = &gw_ifaces[change.iface];
+
+	if (!change.pending)
+		return;
+	if (change.from != GW_BRIDGE_NONE) {
+		member_leave(ifc->id);
+		bridge_publish(change.from, change.obj_from);
+	}
+	if (change.to != GW_BRIDGE_NONE) {
+		bridge_publish(change.to, change.obj_to);
+		ifc->master = gw_bridge_ctls[change.to].iface;
+		if (ifc->kind == GW_IFACE_PORT)
+			gw_port_bridged_set(ifc->idx, true);
+		__atomic_store_n(&gw_iface_bridge[ifc->id], change.to, __ATOMIC_RELEASE);
+	}
+	change.pending = false;
+}
+
+void
+gw_bridge_master_cancel(void)
+{
+	if (!change.pending)
+		return;
+	gw_free_shared(change.obj_from);
+	gw_free_shared(change.obj_to);
+	change.pending = false;
+}
+
+/* Publish a bridge's object again (a member's state changed); keeps the old one on failure. */
+static void
+bridge_refresh(uint16_t idx, uint16_t leave)
+{
+	struct gw_bridge *o = bridge_build(idx, GW_IFACE_NONE, leave);
+
+	if (o != NULL)
+		bridge_publish(idx, o);
+}
+
+void
+gw_bridge_member_gone(uint16_t iface)
+{
+	uint16_t master = gw_ifaces[iface].master;
+
+	if (master == GW_IFACE_NONE)
+		return;
+	member_leave(iface);
+	bridge_refresh(gw_ifaces[master].idx, iface);
+}
+
+void
+gw_bridge_member_changed(uint16_t iface)
+{
+	uint16_t master = gw_ifaces[iface].master;
+
+	if (master != GW_IFACE_NONE)
+		bridge_refresh(gw_ifaces[master].idx, GW_IFACE_NONE);
+}
+
+/*
+ * The bridge kind's interface operations.
+ */
+
+static int
+bridge_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *err)
+{
+	if (l->given & (GW_LINK_GIVEN_MAC | GW_LINK_GIVEN_MTU))
+		return gw_error_set(err, -EOPNOTSUPP, "%s: a bridge takes its MTU from its members "
+				    "and has no address of its own yet",
+				    ifc->name);
+	if (l->given & GW_LINK_GIVEN_UP) {
+		bool was = ifc->up;
+
+		ifc->up = l->up;
+		if (ifc->up != was)
+			bridge_refresh(ifc->idx, GW_IFACE_NONE);
+	}
+	return 0;
+}
+
+/* As Linux's: the smallest of its members', 1500 without members. */
+static uint16_t
+bridge_mtu(const struct gw_iface *ifc)
+{
+	uint16_t mtu = 0, m;
+	unsigned int i;
+
+	for (i = 0; i < GW_IFACE_MAX; i++) {
+		if (!gw_ifaces[i].used || gw_ifaces[i].master != ifc->id)
+			continue;
+		m = gw_iface_mtu(&gw_ifaces[i]);
+		if (mtu == 0 || (m != 0 && m < mtu))
+			mtu = m;
+	}
+	return mtu != 0 ? mtu : RTE_ETHER_MTU;
+}
+
+static void
+bridge_renamed(struct gw_iface *ifc, const char *old)
+{
+	RTE_SET_USED(old);
+	memcpy(gw_bridge_ctls[ifc->idx].conf.name, ifc->name, GW_NAME_MAX);
+}
+
+static const struct gw_iface_ops bridge_ops = {
+	.set = bridge_set,
+	.mtu = bridge_mtu,
+	.renamed = bridge_renamed,
+};

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Bridges: an interface kind that switches Ethernet frames between its
+ * members, ports and gretap tunnels, by a MAC table it learns (gw_fdb.h), as
+ * Linux's bridge and OVS's NORMAL action do. Members join with
+ * `link set NAME master BR` and leave with `nomaster`.
+ *
+ * Workers read two things: gw_iface_bridge[], the bridge index of each
+ * member interface (how a port's or a peer's frames find their bridge), and
+ * the bridge object (struct gw_bridge), published whole and replaced on
+ * each change like a peer: its members as the dataplane sends to them (the
+ * flood list), its limits and its admin state.
+ */
+#ifndef GW_BRIDGE_H
+#define GW_BRIDGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "gw_conf.h"
+#include "gw_error.h"
+#include "gw_iface.h"
+
+#define GW_BRIDGE_MAX 256          /**< bridges */
+#define GW_BRIDGE_NONE UINT16_MAX  /**< not in a bridge */
+#define GW_MEMBER_PORT_NONE UINT16_MAX /**< gw_member.port of a tunnel member */
+
+/**
+ * How a frame leaves by a member: out of a port, or encapsulated for a
+ * gretap tunnel's peer. Eight bytes, so an FDB entry's destination is
+ * swapped with one store when a MAC moves.
+ */
+union gw_member {
+	struct {
+		uint16_t iface; /**< the member's interface id */
+		uint16_t port;  /**< gw_ports[] index, or GW_MEMBER_PORT_NONE */
+		uint16_t peer;  /**< the tunnel's peer id, or GW_PEER_NONE */
+		uint16_t pad;   /**< zero */
+	};
+	uint64_t u64; /**< the whole, for atomic loads and stores */
+};
+
+/** A bridge as workers read it; a change publishes a new one. */
+struct gw_bridge {
+	uint16_t idx;          /**< index in gw_bridges[] */
+	uint16_t iface;        /**< its interface id */
+	uint8_t up;            /**< administratively up: forwards */
+	uint16_t nb_members;   /**< members[] in use */
+	uint32_t max_learned;  /**< fdb_max_learned */
+	union gw_member members[]; /**< the flood list, in interface id order */
+};
+
+/** A bridge as the control thread keeps it. */
+struct gw_bridge_ctl {
+	struct gw_bridge_conf conf; /**< as configured (name follows renames) */
+	uint16_t iface;             /**< its interface id */
+	bool used;                  /**< the slot holds a bridge */
+	uint64_t aged;              /**< learned MACs that aged out */
+};
+
+extern struct gw_bridge *gw_bridges[GW_BRIDGE_MAX];     /**< by index, for workers; NULL: none */
+extern struct gw_bridge_ctl gw_bridge_ctls[GW_BRIDGE_MAX]; /**< by index, control thread */
+extern uint16_t gw_iface_bridge[GW_IFACE_MAX]; /**< by interface id: its bridge's index, or GW_BRIDGE_NONE */
+
+/**
+ * Called when a bridge index is taken again: the owner of its per-worker
+ * counters (lib/stats) starts them from zero. Set by that layer.
+ */
+extern void (*gw_bridge_reset_cb)(uint16_t idx);
+
+/** Create the bridge tables and the MAC table; register the kind. @return 0 or -ENOMEM. */
+int gw_bridge_init(int socket);
+
+/**
+ * link add BR type bridge.
+ *
+ * @return 0, or -errno with err naming the word; nothing changes on error.
+ */
+int gw_bridge_add(const struct gw_bridge_conf *conf, struct gw_error *err);
+
+/**
+ * link del BR: its members leave it (and their MACs the table), then it goes.
+ *
+ * @return 0, or -ENODEV / -EINVAL (not a bridge) with err set.
+ */
+int gw_bridge_del(const char *name, struct gw_error *err);
+
+/**
+ * First half of master BR / nomaster (gw_iface_set): check that ifc may
+ * join br (empty: leave its bridge) and build the bridge objects the
+ * change publishes. Nothing is visible until gw_bridge_master_commit.
+ *
+ * @return 0, or -errno with err naming the word.
+ */
+int gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, struct gw_error *err);
+
+/** Publish what gw_bridge_master_prepare built; cannot fail. */
+void gw_bridge_master_commit(void);
+
+/** Forget what gw_bridge_master_prepare built. */
+void gw_bridge_master_cancel(void);
+
+/**
+ * A member interface is going away (tunnel del): it leaves its bridge.
+ * Never fails: the smaller object is built in place of failing.
+ */
+void gw_bridge_member_gone(uint16_t iface);
+
+/** A member's admin state changed: its bridge's flood list follows. */
+void gw_bridge_member_changed(uint16_t iface);
+
+/** The bridge of an interface, or NULL when it is no bridge. */
+struct gw_bridge_ctl *gw_bridge_of_iface(uint16_t iface);
+
+/** The member of an interface as the dataplane sends to it (port or peer). */
+union gw_member gw_bridge_member_of(uint16_t iface);
+
+#endif /* GW_BRIDGE_H */
