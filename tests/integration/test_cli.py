@@ -100,7 +100,7 @@ def test_configure_through_grewayctl(ctl_bin, daemon):
     ("link set port9 up", 'Error: no link "port9"'),
     ("tunnel del gre9", 'Error: no tunnel "gre9"'),
     ("tunnel show gre9", 'Error: no tunnel "gre9"'),
-    ("stats show gre9", 'Error: no port or tunnel "gre9"'),
+    ("stats show gre9", 'Error: no port, tunnel, bridge or bridge member "gre9"'),
     ("addr del 198.51.100.7/24 dev port0", "Error: no address 198.51.100.7/24 on dev port0"),
 ])
 def test_refused_commands_change_nothing(ctl_bin, daemon, line, message):
@@ -256,7 +256,8 @@ def test_show_text_and_json(ctl_bin, daemon):
     text, data = show(ctl_bin, daemon, "stats", "show", "gre1")
     assert text == ["tunnel gre1 rx_packets 0 rx_bytes 0 tx_packets 0 tx_bytes 0"]
     assert data == {"ports": [], "tunnels": [{"name": "gre1", "rx_packets": 0, "rx_bytes": 0,
-                                              "tx_packets": 0, "tx_bytes": 0}]}
+                                              "tx_packets": 0, "tx_bytes": 0}],
+                    "bridges": [], "members": []}
     text, data = show(ctl_bin, daemon, "stats", "show", "port1")
     assert len(text) == 1 and text[0].startswith("port port1 rx_packets ")
     assert [p["name"] for p in data["ports"]] == ["port1"] and "drops" not in data
