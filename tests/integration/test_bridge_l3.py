@@ -92,3 +92,26 @@ def test_bridge_with_address_in_save_and_del(bvi_lab, ctl_bin):
     ctl(ctl_bin, gw, "link", "del", "br0")
     links = {o["ifname"]: o for o in ctl_json(ctl_bin, gw, "link", "show")}
     assert "br0" not in links and "master" not in links["port1"]
+
+
+def test_bridge_in_telemetry(bvi_lab, ctl_bin):
+    """/greway/bridges lists the bridge; /greway/bridges,br0 gives its settings, the
+    counters stats show gives, and its member's frames. Frames into the bridge count
+    those its BVI sends (a bridge's own port, as in Linux)."""
+    from test_telemetry import telemetry
+
+    gw, h1, h2 = bvi_lab
+    assert h2.ping("10.50.0.1", count=3)[1] == 0
+    names, br0, nope = telemetry(gw.file_prefix, "/greway/bridges", "/greway/bridges,br0",
+                                 "/greway/bridges,nope")
+    assert names == ["br0"] and nope is None
+    assert (br0["ageing_time"], br0["fdb_max_learned"], br0["operstate"]) == (300, 4096, "UP")
+    assert br0["fdb_learned"] == 1 and br0["learned"] == 1
+    stats = ctl_json(ctl_bin, gw, "stats", "show")
+    rpc = next(b for b in stats["bridges"] if b["name"] == "br0")
+    m = br0["members"]["port1"]
+    # into the bridge: the host's frames by port1, the BVI's replies, which all leave by port1
+    assert m["rx_frames"] >= 4 and m["tx_frames"] >= 4
+    assert br0["rx_frames"] == m["rx_frames"] + m["tx_frames"]
+    assert br0["flooded"] >= 1  # the host's ARP request
+    assert rpc["rx_frames"] >= br0["rx_frames"]
