@@ -8,6 +8,8 @@
  *     /greway/drops            drop reason -> count
  *     /greway/ports[,NAME]     port names, or one port's settings and counters
  *     /greway/tunnels[,NAME]   tunnel names, or one tunnel's config and counters
+ *     /greway/bridges[,NAME]   bridge names, or one bridge's settings, counters,
+ *                              drops by reason and members' frames
  *
  * Callbacks run on DPDK's telemetry threads (one per client), concurrently
  * with the control thread that adds and frees tunnels: each holds gw_cfg_lock

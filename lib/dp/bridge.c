@@ -340,8 +340,10 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 				br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
 				continue;
 			}
-			/* broadcast (ARP) to the bridge's address too: a copy to its BVI */
-			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface)
+			/* ARP, broadcast, to the bridge's address too: a copy to its BVI (the
+			 * routed side takes nothing else multicast: IPv6 is not routed yet) */
+			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface &&
+			    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				to_bvi(lc, b, o, m, true);
 		}
 		w = key_word(br, &eth->src_addr);
