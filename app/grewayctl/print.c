@@ -188,6 +188,10 @@ print_stats(json_t *r)
 		print_counters("port", o);
 	json_array_foreach(json_object_get(r, "tunnels"), i, o)
 		print_counters("tunnel", o);
+	json_array_foreach(json_object_get(r, "bridges"), i, o)
+		print_counters("bridge", o);
+	json_array_foreach(json_object_get(r, "members"), i, o)
+		print_counters("member", o);
 	json_object_foreach(json_object_get(r, "drops"), name, v)
 		printf("drop %s %" JSON_INTEGER_FORMAT "\n", name, json_integer_value(v));
 }
