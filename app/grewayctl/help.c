@@ -167,10 +167,9 @@ static const struct {
 	  "Usage: grewayctl stats show [NAME]\n"
 	  "       grewayctl stats clear\n"
 	  "\n"
-	  "  show        one line per port and tunnel (packets, bytes, errors), per\n"
-	  "              bridge (frames, MACs learned, drops) and bridge member\n"
-	  "              (frames), then one per drop reason (doc/drops.md)\n"
-	  "  NAME        only that port's, tunnel's, bridge's or member's line\n"
+	  "  show        one line per port and tunnel (packets, bytes, errors), then\n"
+	  "              one per drop reason (doc/drops.md)\n"
+	  "  NAME        only that port's, tunnel's, bridge's or member's lines\n"
 	  "  clear       zero every counter that show reports\n" },
 	{ "log",
 	  "Usage: grewayctl log set MODULE|all LEVEL\n"

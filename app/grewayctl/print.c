@@ -188,8 +188,13 @@ print_stats(json_t *r)
 		print_counters("port", o);
 	json_array_foreach(json_object_get(r, "tunnels"), i, o)
 		print_counters("tunnel", o);
-	json_array_foreach(json_object_get(r, "bridges"), i, o)
+	json_array_foreach(json_object_get(r, "bridges"), i, o) {
 		print_counters("bridge", o);
+		/* and what it dropped, by reason: "bridge NAME drop REASON N" */
+		json_object_foreach(json_object_get(o, "drops"), name, v)
+			printf("bridge %s drop %s %" JSON_INTEGER_FORMAT "\n", str(o, "name"), name,
+			       json_integer_value(v));
+	}
 	json_array_foreach(json_object_get(r, "members"), i, o)
 		print_counters("member", o);
 	json_object_foreach(json_object_get(r, "drops"), name, v)
