@@ -23,7 +23,12 @@ struct gw_fdb_entry *gw_fdb_entries;
 uint32_t gw_fdb_now;
 uint32_t gw_fdb_learned[GW_BRIDGE_MAX];
 
-static rte_spinlock_t fdb_lock = RTE_SPINLOCK_INITIALIZER;
+/*
+ * Recursive: a deferred free (entry_free) takes it, and gw_rcu_defer runs
+ * the deferred work at once when it has no memory to queue it, from under
+ * the lock of the removal that deferred it.
+ */
+static rte_spinlock_recursive_t fdb_lock = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
 static uint32_t free_idx[GW_FDB_MAX];
 static struct gw_ids idxs;
 
@@ -86,14 +91,14 @@ gw_fdb_learn(uint16_t bridge, const struct rte_ether_addr *mac, union gw_member 
 
 	if (__atomic_load_n(&gw_fdb_learned[bridge], __ATOMIC_RELAXED) >= max)
 		return GW_FDB_FULL; /* before the lock: a flood of new MACs costs a load each */
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	if (gw_fdb_learned[bridge] >= max)
 		rc = GW_FDB_FULL;
 	else if (rte_hash_lookup(gw_fdb_hash, &k) >= 0)
 		rc = GW_FDB_KNOWN;
 	else
 		rc = entry_insert(&k, dst, false) == 0 ? GW_FDB_LEARNED : GW_FDB_FULL;
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 	return rc;
 }
 
@@ -103,10 +108,10 @@ entry_free(uintptr_t arg)
 {
 	uint32_t idx = arg & 0xffffffff, pos = arg >> 32;
 
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	rte_hash_free_key_with_position(gw_fdb_hash, pos);
 	gw_ids_give(&idxs, idx);
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 }
 
 /* Unpublish an entry; its slots are given back after the grace period. Under the lock. */
@@ -133,7 +138,7 @@ gw_fdb_add_static(uint16_t bridge, const struct rte_ether_addr *mac, union gw_me
 	void *data;
 	int rc = 0;
 
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	if (rte_hash_lookup_data(gw_fdb_hash, &k, &data) >= 0) {
 		e = &gw_fdb_entries[(uintptr_t)data];
 		if (!e->is_static)
@@ -143,7 +148,7 @@ gw_fdb_add_static(uint16_t bridge, const struct rte_ether_addr *mac, union gw_me
 	} else {
 		rc = entry_insert(&k, dst, true);
 	}
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 	if (rc < 0)
 		return gw_error_set(err, rc, "the MAC table is full (%d entries)", GW_FDB_MAX);
 	return 0;
@@ -156,13 +161,13 @@ gw_fdb_del(uint16_t bridge, const struct rte_ether_addr *mac, uint16_t iface)
 	void *data;
 	int rc = -ENOENT;
 
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	if (rte_hash_lookup_data(gw_fdb_hash, &k, &data) >= 0 &&
 	    gw_fdb_entries[(uintptr_t)data].dst.iface == iface) {
 		entry_remove((uintptr_t)data);
 		rc = 0;
 	}
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 	return rc;
 }
 
@@ -172,11 +177,11 @@ remove_if(bool (*match)(const struct gw_fdb_entry *e, uint32_t arg), uint32_t ar
 {
 	uint32_t i;
 
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	for (i = 0; i < GW_FDB_MAX; i++)
 		if (gw_fdb_entries[i].used && match(&gw_fdb_entries[i], arg))
 			entry_remove(i);
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 }
 
 static bool
@@ -229,9 +234,9 @@ gw_fdb_foreach(void (*cb)(const struct gw_fdb_entry *e, void *arg), void *arg)
 {
 	uint32_t i;
 
-	rte_spinlock_lock(&fdb_lock);
+	rte_spinlock_recursive_lock(&fdb_lock);
 	for (i = 0; i < GW_FDB_MAX; i++)
 		if (gw_fdb_entries[i].used)
 			cb(&gw_fdb_entries[i], arg);
-	rte_spinlock_unlock(&fdb_lock);
+	rte_spinlock_recursive_unlock(&fdb_lock);
 }
