@@ -429,9 +429,7 @@ gw_show_json(const struct gw_cmd *cmd, struct gw_error *err)
 bool
 gw_cmd_is_show(enum gw_cmd_op op)
 {
-	return op == GW_CMD_LINK_SHOW || op == GW_CMD_ADDR_SHOW || op == GW_CMD_ROUTE_SHOW ||
-	       op == GW_CMD_NEIGH_SHOW || op == GW_CMD_TUNNEL_SHOW || op == GW_CMD_STATS_SHOW ||
-	       op == GW_CMD_LOG_SHOW || op == GW_CMD_FDB_SHOW || op == GW_CMD_BRIDGE_LINK_SHOW;
+	return gw_cmd_op_is_show(op);
 }
 
 /* save: one line per object, in an order where each line's dependencies come first. */

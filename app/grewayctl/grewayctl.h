@@ -25,7 +25,7 @@ enum {
 void ctl_usage(FILE *f);
 
 /* The objects ctl_help() knows, for the error that names an unknown one. */
-#define CTL_HELP_OBJECTS "link, addr, route, neigh, tunnel, stats, log, save, version"
+#define CTL_HELP_OBJECTS "link, addr, route, neigh, tunnel, bridge, stats, log, save, version"
 
 /* One object's commands and what each word means; -1 for an unknown object. */
 int ctl_help(const char *object);

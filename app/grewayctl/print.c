@@ -32,7 +32,7 @@ put(const char *word, const json_t *v)
 		printf(" %s %s", word, json_is_true(v) ? "yes" : "no");
 }
 
-/* "port0: kind port address 02:00:00:00:00:01 mtu 1500 state UP" */
+/* "port0: kind port address 02:00:00:00:00:01 mtu 1500 state UP [master br0]" */
 static void
 print_link(json_t *o)
 {
@@ -41,6 +41,7 @@ print_link(json_t *o)
 	put("address", json_object_get(o, "address"));
 	put("mtu", json_object_get(o, "mtu"));
 	put("state", json_object_get(o, "operstate"));
+	put("master", json_object_get(o, "master")); /* a bridge's member */
 	printf("\n");
 }
 
@@ -114,6 +115,42 @@ print_tunnel(json_t *o)
 		if (!(done & (1u << i)))
 			gw_tunnel_opt_print(stdout, i, json_object_get(o, gw_tunnel_opts[i].json));
 	put("state", json_object_get(o, "operstate"));
+	printf("\n");
+}
+
+/*
+ * As bridge fdb show: "02:00:00:00:00:01 dev gt1 master br0 static" for an
+ * entry added by hand, "02:00:00:00:00:02 dev port1 master br0 age 12s" for
+ * a learned one (seconds since its MAC was last seen as a source).
+ */
+static void
+print_fdb(json_t *o)
+{
+	const char *state = str(o, "state");
+	json_t *age = json_object_get(o, "age");
+
+	printf("%s", str(o, "mac") ? str(o, "mac") : "?");
+	put("dev", json_object_get(o, "ifname"));
+	put("master", json_object_get(o, "master"));
+	if (state != NULL && strcmp(state, "learned") != 0) /* iproute2 names no dynamic state */
+		printf(" %s", state);
+	if (json_is_integer(age))
+		printf(" age %" JSON_INTEGER_FORMAT "s", json_integer_value(age));
+	printf("\n");
+}
+
+/* As bridge link show: "2: port1 mtu 1500 master br0 state forwarding" */
+static void
+print_bridge_link(json_t *o)
+{
+	json_t *ifindex = json_object_get(o, "ifindex");
+
+	if (json_is_integer(ifindex))
+		printf("%" JSON_INTEGER_FORMAT ": ", json_integer_value(ifindex));
+	printf("%s", str(o, "ifname") ? str(o, "ifname") : "?");
+	put("mtu", json_object_get(o, "mtu"));
+	put("master", json_object_get(o, "master"));
+	put("state", json_object_get(o, "state"));
 	printf("\n");
 }
 
@@ -192,6 +229,8 @@ static const struct {
 	{ "route.show", print_route, NULL },
 	{ "neigh.show", print_neigh, NULL },
 	{ "tunnel.show", print_tunnel, NULL },
+	{ "bridge.fdb.show", print_fdb, NULL },
+	{ "bridge.link.show", print_bridge_link, NULL },
 	{ "log.show", print_log, NULL },
 	{ "stats.show", NULL, print_stats },
 	{ "version", NULL, print_version },

@@ -90,23 +90,81 @@ cmd_ip(const char *word, const char *what, struct gw_ip *ip, struct gw_error *er
 	return 0;
 }
 
+int
+cmd_unicast_mac(const char *word, const char *what, uint8_t mac[6], struct gw_error *err)
+{
+	if (gw_mac_parse(word, mac) < 0)
+		return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected xx:xx:xx:xx:xx:xx",
+				    what, word);
+	if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
+		return gw_error_set(err, -EINVAL, "invalid %s \"%s\": not a unicast MAC", what,
+				    word);
+	return 0;
+}
+
+/* link add NAME type bridge [ageing_time S] [fdb_max_learned N]: the record complete. */
 static int
-parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+parse_link_add(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	struct gw_bridge_conf *b = &cmd->bridge;
+	const char *val = NULL;
+	bool typed = false;
+	uint64_t v = 0;
+	int i, rc;
+
+	cmd->op = GW_CMD_LINK_ADD;
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "link add needs a NAME");
+	rc = cmd_name(argv[2], b->name, "bridge name", err);
+	if (rc < 0)
+		return rc;
+	b->ageing_time = GW_BRIDGE_AGEING_DEFAULT;
+	b->max_learned = GW_BRIDGE_LEARNED_DEFAULT;
+	for (i = 3; i < argc; i++) {
+		const char *word = argv[i];
+
+		if (strcmp(word, "type") != 0 && strcmp(word, "ageing_time") != 0 &&
+		    strcmp(word, "fdb_max_learned") != 0)
+			return gw_error_set(err, -EINVAL, "unknown word \"%s\" in link add (type, "
+					    "ageing_time, fdb_max_learned)", word);
+		rc = cmd_value(argc, argv, &i, &val, err);
+		if (rc < 0)
+			return rc;
+		if (word[0] == 't') {
+			if (strcmp(val, "bridge") != 0)
+				return gw_error_set(err, -EINVAL,
+						    "link add: type \"%s\" is not supported (bridge)",
+						    val);
+			typed = true;
+		} else if (word[0] == 'a') {
+			rc = cmd_uint_range(val, "ageing_time", 1, GW_BRIDGE_AGEING_MAX, &v, err);
+			if (rc < 0)
+				return rc;
+			b->ageing_time = v;
+			b->given |= GW_BRIDGE_GIVEN_AGEING;
+		} else {
+			rc = cmd_uint_range(val, "fdb_max_learned", 1, GW_BRIDGE_LEARNED_MAX, &v,
+					    err);
+			if (rc < 0)
+				return rc;
+			b->max_learned = v;
+			b->given |= GW_BRIDGE_GIVEN_LEARNED;
+		}
+	}
+	if (!typed)
+		return gw_error_set(err, -EINVAL, "link add %s needs type bridge", b->name);
+	return 0;
+}
+
+/* link set NAME ...: each word given sets its bit of l->given. */
+static int
+parse_link_set(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
 {
 	struct gw_link_conf *l = &cmd->link;
 	const char *val = NULL;
 	uint64_t v = 0;
 	int i, rc;
 
-	if (strcmp(argv[1], "show") == 0) {
-		cmd->op = GW_CMD_LINK_SHOW;
-		if (argc > 3)
-			return gw_error_set(err, -EINVAL, "unexpected \"%s\" after link show", argv[3]);
-		return argc == 3 ? cmd_name(argv[2], cmd->name, "link name", err) : 0;
-	}
-	if (strcmp(argv[1], "set") != 0)
-		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for link (set, show)",
-				    argv[1]);
 	cmd->op = GW_CMD_LINK_SET;
 	if (argc < 3)
 		return gw_error_set(err, -EINVAL, "link set needs a NAME");
@@ -137,17 +195,60 @@ parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *er
 				rc = cmd_uint_range(val, "mtu", 68, 65535, &v, err);
 			l->mtu = v;
 			l->given |= GW_LINK_GIVEN_MTU;
+		} else if (strcmp(argv[i], "master") == 0 || strcmp(argv[i], "nomaster") == 0) {
+			bool no = argv[i][0] == 'n';
+
+			/* either may repeat; together they contradict (a master is never "") */
+			if ((l->given & GW_LINK_GIVEN_MASTER) && no != (l->master[0] == '\0'))
+				return gw_error_set(err, -EINVAL,
+						    "\"%s\" and \"%s\" exclude each other in link set",
+						    argv[i], no ? "master" : "nomaster");
+			l->master[0] = '\0';
+			rc = 0;
+			if (!no) {
+				rc = cmd_value(argc, argv, &i, &val, err);
+				if (rc == 0)
+					rc = cmd_name(val, l->master, "bridge name", err);
+			}
+			l->given |= GW_LINK_GIVEN_MASTER;
 		} else {
 			rc = gw_error_set(err, -EINVAL,
-					  "unknown word \"%s\" in link set (name, address, mtu, up, down)",
-					  argv[i]);
+					  "unknown word \"%s\" in link set (name, address, mtu, up, down, "
+					  "master, nomaster)", argv[i]);
 		}
 		if (rc < 0)
 			return rc;
 	}
 	if (l->given == 0)
-		return gw_error_set(err, -EINVAL, "link set %s: nothing to change", l->name);
+		return gw_error_set(err, -EINVAL,
+				    "link set %s: nothing to change (name, address, mtu, up, down, "
+				    "master, nomaster)", l->name);
 	return 0;
+}
+
+static int
+parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	if (strcmp(argv[1], "show") == 0) {
+		cmd->op = GW_CMD_LINK_SHOW;
+		if (argc > 3)
+			return gw_error_set(err, -EINVAL, "unexpected \"%s\" after link show", argv[3]);
+		return argc == 3 ? cmd_name(argv[2], cmd->name, "link name", err) : 0;
+	}
+	if (strcmp(argv[1], "set") == 0)
+		return parse_link_set(argc, argv, cmd, err);
+	if (strcmp(argv[1], "add") == 0)
+		return parse_link_add(argc, argv, cmd, err);
+	if (strcmp(argv[1], "del") != 0)
+		return gw_error_set(err, -EINVAL,
+				    "unknown command \"%s\" for link (add, del, set, show)", argv[1]);
+	cmd->op = GW_CMD_LINK_DEL;
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "link del needs a NAME");
+	if (argc > 3)
+		return gw_error_set(err, -EINVAL, "unexpected \"%s\" after link del %s", argv[3],
+				    argv[2]);
+	return cmd_name(argv[2], cmd->name, "link name", err);
 }
 
 /* "addr add|del PREFIX dev NAME", "neigh add|del ADDR [lladdr MAC] dev NAME": both end in dev. */
@@ -165,14 +266,8 @@ parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, 
 				rc = cmd_name(val, dev, "device name", err);
 		} else if (mac != NULL && strcmp(argv[i], "lladdr") == 0) {
 			rc = cmd_value(argc, argv, &i, &val, err);
-			if (rc == 0 && gw_mac_parse(val, mac) < 0)
-				rc = gw_error_set(err, -EINVAL,
-						  "invalid lladdr \"%s\": expected xx:xx:xx:xx:xx:xx",
-						  val);
-			else if (rc == 0 && ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] |
-							      mac[4] | mac[5]) == 0))
-				rc = gw_error_set(err, -EINVAL,
-						  "invalid lladdr \"%s\": not a unicast MAC", val);
+			if (rc == 0)
+				rc = cmd_unicast_mac(val, "lladdr", mac, err);
 		} else {
 			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s", argv[i], ctx);
 		}
@@ -242,6 +337,93 @@ parse_neigh(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 	if (cmd->op == GW_CMD_NEIGH_ADD && memcmp(n->mac, zero, 6) == 0)
 		return gw_error_set(err, -EINVAL, "neigh add needs lladdr MAC");
 	return 0;
+}
+
+/*
+ * bridge fdb add MAC dev NAME [master] [static], bridge fdb del MAC dev NAME [master].
+ * master and static are bridge(8)'s words, accepted for its users: entries are
+ * always the bridge's (never the port's own, "self"), and added ones are static.
+ */
+static int
+parse_fdb_change(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	bool add = cmd->op == GW_CMD_FDB_ADD;
+	const char *ctx = add ? "bridge fdb add" : "bridge fdb del";
+	const char *val = NULL;
+	int i, rc;
+
+	if (argc < 4)
+		return gw_error_set(err, -EINVAL, "%s needs MAC dev NAME", ctx);
+	rc = cmd_unicast_mac(argv[3], "mac", cmd->fdb.mac, err);
+	if (rc < 0)
+		return rc;
+	for (i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "dev") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_name(val, cmd->fdb.dev, "device name", err);
+		} else if (strcmp(argv[i], "master") == 0 ||
+			   (add && strcmp(argv[i], "static") == 0)) {
+			rc = 0;
+		} else {
+			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s (%s)", argv[i], ctx,
+					  add ? "dev, master, static" : "dev, master");
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (cmd->fdb.dev[0] == '\0')
+		return gw_error_set(err, -EINVAL, "%s needs dev NAME", ctx);
+	return 0;
+}
+
+/* bridge fdb add|del|show. */
+static int
+parse_fdb(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	const char *val = NULL;
+	int i, rc;
+
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "bridge fdb needs a command");
+	if (strcmp(argv[2], "add") == 0 || strcmp(argv[2], "del") == 0) {
+		cmd->op = argv[2][0] == 'a' ? GW_CMD_FDB_ADD : GW_CMD_FDB_DEL;
+		return parse_fdb_change(argc, argv, cmd, err);
+	}
+	if (strcmp(argv[2], "show") != 0)
+		return gw_error_set(err, -EINVAL,
+				    "unknown command \"%s\" for bridge fdb (add, del, show)", argv[2]);
+	cmd->op = GW_CMD_FDB_SHOW;
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "br") != 0)
+			return gw_error_set(err, -EINVAL, "unknown word \"%s\" in bridge fdb show (br)",
+					    argv[i]);
+		rc = cmd_value(argc, argv, &i, &val, err);
+		if (rc == 0)
+			rc = cmd_name(val, cmd->fdb.br, "bridge name", err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* bridge(8)'s objects: fdb (the forwarding database) and link (the bridges' ports). */
+static int
+parse_bridge(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
+{
+	if (strcmp(argv[1], "fdb") == 0)
+		return parse_fdb(argc, argv, cmd, err);
+	if (strcmp(argv[1], "link") != 0)
+		return gw_error_set(err, -EINVAL, "unknown object \"%s\" for bridge (fdb, link)",
+				    argv[1]);
+	cmd->op = GW_CMD_BRIDGE_LINK_SHOW;
+	if (argc < 3)
+		return gw_error_set(err, -EINVAL, "bridge link needs a command");
+	if (strcmp(argv[2], "show") != 0)
+		return gw_error_set(err, -EINVAL, "unknown command \"%s\" for bridge link (show)",
+				    argv[2]);
+	return argc > 3 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after bridge link show",
+				       argv[3]) : 0;
 }
 
 static int
@@ -368,6 +550,18 @@ parse_log(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err
 	return 0;
 }
 
+bool
+gw_cmd_op_is_show(enum gw_cmd_op op)
+{
+	static const bool show[] = {
+#define GW_CMD_OP(e, method, members, is_show) [GW_CMD_##e] = is_show,
+#include "gw_cmd_op.def"
+#undef GW_CMD_OP
+	};
+
+	return (unsigned int)op < sizeof(show) / sizeof(show[0]) && show[op];
+}
+
 static const struct {
 	const char *word;
 	int (*parse)(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
@@ -377,6 +571,7 @@ static const struct {
 	{ "route", parse_route },
 	{ "neigh", parse_neigh },
 	{ "tunnel", cmd_parse_tunnel },
+	{ "bridge", parse_bridge },
 	{ "stats", parse_stats },
 	{ "log", parse_log },
 };
@@ -397,6 +592,7 @@ gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *
 		return objects[i].parse(argc, argv, cmd, err);
 	}
 	return gw_error_set(err, -EINVAL,
-			    "unknown object \"%s\" (link, addr, route, neigh, tunnel, stats, log)",
+			    "unknown object \"%s\" (link, addr, route, neigh, tunnel, bridge, stats, "
+			    "log)",
 			    argv[0]);
 }

@@ -72,6 +72,14 @@ gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 			put(&o, " mtu %u", l->mtu);
 		if (l->given & GW_LINK_GIVEN_UP)
 			put(&o, l->up ? " up" : " down");
+		if ((l->given & GW_LINK_GIVEN_MASTER) && l->master[0] != '\0')
+			put(&o, " master %s", l->master);
+		else if (l->given & GW_LINK_GIVEN_MASTER)
+			put(&o, " nomaster");
+		break;
+	case GW_CMD_LINK_ADD: /* both values, given or default, as tunnel add's options */
+		put(&o, "link add %s type bridge ageing_time %u fdb_max_learned %u",
+		    cmd->bridge.name, cmd->bridge.ageing_time, cmd->bridge.max_learned);
 		break;
 	case GW_CMD_ADDR_ADD:
 		put(&o, "addr add %s dev %s", gw_prefix_fmt(&cmd->addr.prefix, a, sizeof(a)),
@@ -93,6 +101,10 @@ gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 		break;
 	case GW_CMD_TUNNEL_ADD:
 		put_tunnel(&o, &cmd->tunnel);
+		break;
+	case GW_CMD_FDB_ADD: /* bridge(8)'s words for what every added entry is */
+		put(&o, "bridge fdb add %s dev %s master static",
+		    gw_mac_fmt(cmd->fdb.mac, m, sizeof(m)), cmd->fdb.dev);
 		break;
 	case GW_CMD_LOG_SET:
 		put(&o, "log set %s %s", cmd->log.module, gw_log_level_name(cmd->log.level));

@@ -18,6 +18,8 @@ int cmd_uint_range(const char *word, const char *what, uint64_t min, uint64_t ma
 		   struct gw_error *err);
 /* Parse an address, naming what it is in the error. */
 int cmd_ip(const char *word, const char *what, struct gw_ip *ip, struct gw_error *err);
+/* A host's MAC: xx:xx:xx:xx:xx:xx, neither multicast nor zero; what names it in errors. */
+int cmd_unicast_mac(const char *word, const char *what, uint8_t mac[6], struct gw_error *err);
 /* tunnel add|change|del|show. */
 int cmd_parse_tunnel(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err);
 

@@ -15,9 +15,11 @@
  *     tunnel add|change NAME mode gre|gretap|ip6gre|ip6gretap local ADDR remote ADDR|any
  *            [OPTIONS: the rows of lib/model/gw_tunnel_opt.def; grewayctl help tunnel]
  *     tunnel del NAME
- *     bridge fdb add|del MAC dev NAME [master] [static], bridge fdb show [br BR]
+ *     bridge fdb add MAC dev NAME [master] [static], bridge fdb del MAC dev NAME [master]
+ *     bridge fdb show [br BR]
  *     bridge link show
- *     link|addr|route|neigh show, tunnel show [NAME], stats show [NAME], stats clear
+ *     link show [NAME], addr|route|neigh show, tunnel show [NAME], stats show [NAME],
+ *     stats clear
  *     log set MODULE|all LEVEL, log show
  */
 #ifndef GW_CMD_H
@@ -33,33 +35,14 @@
 
 #define GW_CMD_ARGS_MAX 64 /**< most words in one command */
 
-/** What a command asks for. */
+/**
+ * What a command asks for: one value per row of gw_cmd_op.def (the rows'
+ * comments say more), in its order.
+ */
 enum gw_cmd_op {
-	GW_CMD_LINK_SET,
-	GW_CMD_LINK_SHOW,
-	GW_CMD_LINK_ADD,   /**< a bridge (link add BR type bridge) */
-	GW_CMD_LINK_DEL,   /**< a bridge (link del BR) */
-	GW_CMD_ADDR_ADD,
-	GW_CMD_ADDR_DEL,
-	GW_CMD_ADDR_SHOW,
-	GW_CMD_ROUTE_ADD,
-	GW_CMD_ROUTE_DEL,
-	GW_CMD_ROUTE_SHOW,
-	GW_CMD_NEIGH_ADD,
-	GW_CMD_NEIGH_DEL,
-	GW_CMD_NEIGH_SHOW,
-	GW_CMD_TUNNEL_ADD,
-	GW_CMD_TUNNEL_CHANGE,
-	GW_CMD_TUNNEL_DEL,
-	GW_CMD_TUNNEL_SHOW,
-	GW_CMD_STATS_SHOW,
-	GW_CMD_STATS_CLEAR,
-	GW_CMD_LOG_SET,
-	GW_CMD_LOG_SHOW,
-	GW_CMD_FDB_ADD,          /**< bridge fdb add */
-	GW_CMD_FDB_DEL,          /**< bridge fdb del */
-	GW_CMD_FDB_SHOW,         /**< bridge fdb show */
-	GW_CMD_BRIDGE_LINK_SHOW, /**< bridge link show */
+#define GW_CMD_OP(e, method, members, is_show) GW_CMD_##e,
+#include "gw_cmd_op.def"
+#undef GW_CMD_OP
 };
 
 /** One parsed command. */
@@ -109,13 +92,22 @@ int gw_cmd_parse(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_err
 int gw_cmd_split(char *line, char *argv[], int max);
 
 /**
- * Format an add command (link set, addr/route/neigh/tunnel add, log set) as
- * a line of the language, without newline, that parses back to the same
- * command. Every tunnel option is written out, defaults included.
+ * Format an add command (link set, link add, addr/route/neigh/tunnel add,
+ * bridge fdb add, log set) as a line of the language, without newline, that
+ * parses back to the same command. Every tunnel option is written out,
+ * defaults included, and so are a bridge's ageing_time and fdb_max_learned.
  *
  * @return the line's length, -ENOSPC (buf too small), -ENOTSUP (other ops).
  */
 int gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size);
+
+/**
+ * Whether an operation only reads the state (link show, bridge fdb show, ...),
+ * as its row of gw_cmd_op.def says.
+ *
+ * @return true for a show, false for a change or an unknown value.
+ */
+bool gw_cmd_op_is_show(enum gw_cmd_op op);
 
 const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);
 

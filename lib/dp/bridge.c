@@ -206,6 +206,39 @@ flood(struct gw_lcore *lc, struct gw_burst *b, const struct gw_bridge *o,
 		br_drop(lc, b, o->idx, m, why);
 }
 
+/*
+ * A frame for the bridge's own MAC (or a copy of a broadcast one) goes to
+ * its BVI port, to be routed on the worker's next loop: not now, so that a
+ * frame nested in tunnels cannot nest the stages without bound.
+ */
+static void
+to_bvi(struct gw_lcore *lc, struct gw_burst *b, const struct gw_bridge *o, struct rte_mbuf *m,
+       bool copy)
+{
+	struct gw_txq *q = &lc->bvi_rx;
+
+	if (copy) {
+		/* a whole copy: the control thread answers ARP in place */
+		m = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		if (unlikely(m == NULL)) {
+			lc->bridge[o->idx].drops[GW_DROP_FLOOD_NOMBUF]++;
+			lc->drops[GW_DROP_FLOOD_NOMBUF]++;
+			return;
+		}
+	}
+	if (unlikely(q->n == GW_BURST_MAX)) {
+		lc->drops[GW_DROP_PUNT_FULL]++;
+		lc->bridge[o->idx].drops[GW_DROP_PUNT_FULL]++;
+		if (copy)
+			rte_pktmbuf_free(m);
+		else
+			b->drop[b->nb_drop++] = m;
+		return;
+	}
+	m->port = gw_ports[o->bvi].port_id; /* how the control thread tells the BVI's ARP */
+	q->pkts[q->n++] = m;
+}
+
 /* A key as one word, to compare a frame's with the previous frame's. */
 static inline uint64_t
 key_word(uint16_t bridge, const struct rte_ether_addr *mac)
@@ -300,9 +333,17 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			br_drop(lc, b, br, m, GW_DROP_L2_SRC_INVALID);
 			continue;
 		}
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
-		    unlikely(mac_link_local(&eth->dst_addr))) {
-			br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr))) {
+			if (unlikely(mac_link_local(&eth->dst_addr))) {
+				br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
+				continue;
+			}
+			/* broadcast (ARP) to the bridge's address too: a copy to its BVI */
+			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface)
+				to_bvi(lc, b, o, m, true);
+		} else if (unlikely(o->bvi != GW_BVI_NONE) &&
+			   rte_is_same_ether_addr(&eth->dst_addr, &o->mac)) {
+			to_bvi(lc, b, o, m, false); /* routed, as a port's */
 			continue;
 		}
 		w = key_word(br, &eth->src_addr);
@@ -353,10 +394,14 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		int32_t sidx = hits & (UINT64_C(1) << srun[i]) ?
 			       (int32_t)(uintptr_t)data[srun[i]] : -1;
 
-		why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]], now);
-		if (unlikely(why != GW_DROP_NONE)) {
-			br_drop(lc, b, o->idx, m, why);
-			continue;
+		/* the bridge's own frames (its BVI's) are not learned: its MAC is no member's */
+		if (likely(src_from[i].iface != o->iface)) {
+			why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]],
+				    now);
+			if (unlikely(why != GW_DROP_NONE)) {
+				br_drop(lc, b, o->idx, m, why);
+				continue;
+			}
 		}
 		if (drun[i] == NO_RUN || !(hits & (UINT64_C(1) << drun[i]))) {
 			flood(lc, b, o, m, src_from[i].iface, &sb);
@@ -382,4 +427,31 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		else
 			br_drop(lc, b, o->idx, m, why);
 	}
+}
+
+void
+gw_bvi_tx(struct gw_lcore *lc, uint16_t port)
+{
+	struct gw_txq *q = &lc->tx[port];
+	struct rte_mbuf *frames[GW_BURST_MAX];
+	union gw_member from[GW_BURST_MAX];
+	uint16_t bridge[GW_BURST_MAX], i, n = q->n;
+	const struct gw_port *p = &gw_ports[port];
+	struct gw_burst b;
+
+	/* taken out first: the bridge stage fills other ports' buffers, maybe this one's */
+	memcpy(frames, q->pkts, sizeof(frames[0]) * n);
+	q->n = 0;
+	for (i = 0; i < n; i++) {
+		from[i].iface = p->iface;
+		from[i].port = port;
+		from[i].peer = GW_PEER_NONE;
+		from[i].pad = 0;
+		bridge[i] = p->bvi ? p->bvi_bridge : GW_BRIDGE_NONE;
+	}
+	b.nb_drop = 0;
+	b.nb_punt = 0;
+	gw_bridge_burst(lc, frames, bridge, from, n, &b);
+	if (b.nb_drop != 0)
+		rte_pktmbuf_free_bulk(b.drop, b.nb_drop);
 }

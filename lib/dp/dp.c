@@ -176,6 +176,26 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	burst_finish(lc, &b);
 }
 
+/*
+ * What bridges delivered to their BVIs last loop: routed as the BVI port's
+ * received frames, a run of one BVI at a time.
+ */
+static void
+dp_bvi_input(struct gw_lcore *lc)
+{
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	uint16_t i, j, n = lc->bvi_rx.n, port;
+
+	memcpy(pkts, lc->bvi_rx.pkts, sizeof(pkts[0]) * n);
+	lc->bvi_rx.n = 0; /* routing them may deliver more: those wait for the next loop */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && pkts[j]->port == pkts[i]->port; j++)
+			;
+		port = GW_PORT_BVI_FIRST + (pkts[i]->port - GW_BVI_PORT_ID_BASE);
+		dp_input(lc, port, &pkts[i], j - i);
+	}
+}
+
 /* Packets from the control thread: frames go straight out, IPv4 is routed. */
 static void
 dp_inject(struct gw_lcore *lc)
@@ -232,8 +252,14 @@ gw_dp_poll(struct gw_lcore *lc)
 		else
 			dp_input(lc, port, pkts, n);
 	}
+	if (unlikely(lc->bvi_rx.n != 0))
+		dp_bvi_input(lc);
 	dp_inject(lc);
 	gw_reass_expire(lc, rte_rdtsc());
+	/* the BVIs first: what routing sent out of them enters their bridges, out of ports */
+	for (port = GW_PORT_BVI_FIRST; port < gw_bvi_end; port++)
+		if (unlikely(lc->tx[port].n != 0))
+			gw_tx_flush(lc, port);
 	for (port = 0; port < gw_nb_ports; port++)
 		if (lc->tx[port].n != 0)
 			gw_tx_flush(lc, port);

@@ -106,7 +106,8 @@ struct gw_lcore {
 	struct gw_peer_counters *peer;    /**< GW_PEER_MAX counters, by peer id */
 	struct gw_bridge_counters *bridge; /**< GW_BRIDGE_MAX counters, by bridge index */
 	struct gw_member_counters *member; /**< GW_IFACE_MAX counters, by interface id */
-	struct gw_txq tx[GW_PORT_MAX];    /**< tx buffers by port index */
+	struct gw_txq tx[GW_PORT_SLOTS];  /**< tx buffers by port index (BVIs' too) */
+	struct gw_txq bvi_rx;             /**< frames bridges delivered to a BVI, routed next loop */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
 	struct rte_ip_frag_death_row death_row; /**< fragments to free (reass.c) */
 } __rte_cache_aligned;
@@ -213,6 +214,12 @@ uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
  */
 void gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bridge,
 		     const union gw_member *from, uint16_t n, struct gw_burst *b);
+
+/**
+ * What routing sent out of a BVI port enters its bridge, from the bridge
+ * itself (gw_tx_flush of a BVI slot).
+ */
+void gw_bvi_tx(struct gw_lcore *lc, uint16_t port);
 
 /**
  * Where the packets of a forward vector came in: the first ndirect by a

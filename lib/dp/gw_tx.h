@@ -22,6 +22,10 @@ gw_tx_flush(struct gw_lcore *lc, uint16_t port)
 	struct gw_txq *q = &lc->tx[port];
 	uint16_t sent;
 
+	if (unlikely(port >= GW_PORT_BVI_FIRST)) {
+		gw_bvi_tx(lc, port); /* a BVI's frames go into its bridge */
+		return;
+	}
 	sent = rte_eth_tx_burst(gw_ports[port].port_id, lc->worker, q->pkts, q->n);
 	if (unlikely(sent < q->n)) {
 		lc->drops[GW_DROP_TX_FULL] += q->n - sent;

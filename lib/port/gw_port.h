@@ -19,9 +19,20 @@
 #include "gw_profile.h"
 #include "gw_simd.h"
 
-#define GW_PORT_MAX 32 /**< most ports greway drives */
+#define GW_PORT_MAX 32 /**< most DPDK ports greway drives */
+#define GW_BVI_MAX 16  /**< bridges with addresses: their BVI ports */
+#define GW_PORT_BVI_FIRST GW_PORT_MAX /**< gw_ports[] index of the first BVI port */
+#define GW_PORT_SLOTS (GW_PORT_MAX + GW_BVI_MAX) /**< gw_ports[]: DPDK ports, then BVIs */
+#define GW_BVI_PORT_ID_BASE 0xff00 /**< port_id of BVI k: never a DPDK port id */
 
-/** One port. Index in gw_ports[] is not the DPDK port id (port_id is). */
+/**
+ * One port. Index in gw_ports[] is not the DPDK port id (port_id is). The
+ * slots from GW_PORT_BVI_FIRST on are BVI ports (VPP's bridge virtual
+ * interface): the L3 side of a bridge that has an address. A BVI has no
+ * ethdev: what routing sends out of it enters its bridge, and what its
+ * bridge delivers to its MAC is routed as if a port had received it, so
+ * ARP, neighbours and routes work on a bridge as on a port.
+ */
 struct gw_port {
 	char name[GW_NAME_MAX];     /**< its interface's name (gw_iface.h owns it), for logs */
 	uint16_t iface;             /**< its interface id */
@@ -43,10 +54,13 @@ struct gw_port {
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
 	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
 	bool bridged;               /**< a bridge member: promiscuous, every frame bridged */
+	bool bvi;                   /**< a BVI port: its frames go to bridge bvi_bridge */
+	uint16_t bvi_bridge;        /**< a BVI's bridge index */
 };
 
-extern struct gw_port gw_ports[GW_PORT_MAX]; /**< indexed by greway port index */
-extern uint16_t gw_nb_ports;                 /**< number of valid gw_ports[] */
+extern struct gw_port gw_ports[GW_PORT_SLOTS]; /**< indexed by greway port index */
+extern uint16_t gw_nb_ports;                 /**< DPDK ports: gw_ports[0 .. gw_nb_ports-1] */
+extern uint16_t gw_bvi_end;                  /**< BVI slots in use end before this index */
 
 /**
  * Take every DPDK port EAL probed, name it portN and read its MAC and MTU.
@@ -107,6 +121,20 @@ void gw_port_eth_word_update(struct gw_port *p);
  * again, unless it never could (mac_soft) or its profile says promiscuous.
  */
 void gw_port_bridged_set(uint16_t idx, bool on);
+
+/**
+ * Take a BVI slot for a bridge that gets an address.
+ *
+ * @param name    The bridge's name (logs).
+ * @param iface   The bridge's interface id.
+ * @param bridge  The bridge's index.
+ * @return the gw_ports[] index, or -ENOSPC (more than GW_BVI_MAX).
+ */
+int gw_port_bvi_add(const char *name, uint16_t iface, uint16_t bridge,
+		    const struct rte_ether_addr *mac, uint16_t mtu);
+
+/** Give a BVI slot back (its bridge is gone; no worker can send to it any more). */
+void gw_port_bvi_del(uint16_t idx);
 
 /** Stop and close every started port (flushes net_pcap tx files). */
 void gw_port_stop_all(void);

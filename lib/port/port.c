@@ -16,12 +16,13 @@
 #define PORT_RXD 1024
 #define PORT_TXD 1024
 
-struct gw_port gw_ports[GW_PORT_MAX];
+struct gw_port gw_ports[GW_PORT_SLOTS];
 uint16_t gw_nb_ports;
+uint16_t gw_bvi_end = GW_PORT_BVI_FIRST;
 
 /* -p: each port's merged profile; without -p, none and today's defaults */
 static bool have_profile;
-static struct gw_profile_port port_prof[GW_PORT_MAX];
+static struct gw_profile_port port_prof[GW_PORT_SLOTS];
 static unsigned int worker0_rxqs; /* (port, queue) pairs worker 0 polls, see dp.c */
 
 int
@@ -74,7 +75,43 @@ gw_port_by_id(uint16_t port_id)
 	for (i = 0; i < gw_nb_ports; i++)
 		if (gw_ports[i].port_id == port_id)
 			return i;
+	for (i = GW_PORT_BVI_FIRST; i < gw_bvi_end; i++)
+		if (gw_ports[i].bvi && gw_ports[i].port_id == port_id)
+			return i;
 	return -ENOENT;
+}
+
+int
+gw_port_bvi_add(const char *name, uint16_t iface, uint16_t bridge,
+		const struct rte_ether_addr *mac, uint16_t mtu)
+{
+	struct gw_port *p;
+	uint16_t i;
+
+	for (i = GW_PORT_BVI_FIRST; i < GW_PORT_SLOTS && gw_ports[i].bvi; i++)
+		;
+	if (i == GW_PORT_SLOTS)
+		return -ENOSPC;
+	p = &gw_ports[i];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->iface = iface;
+	p->port_id = GW_BVI_PORT_ID_BASE + (i - GW_PORT_BVI_FIRST);
+	p->mac = *mac;
+	p->mtu = mtu;
+	p->bvi_bridge = bridge;
+	gw_port_eth_word_update(p);
+	p->bvi = true;
+	if (i + 1 > gw_bvi_end)
+		__atomic_store_n(&gw_bvi_end, i + 1, __ATOMIC_RELEASE);
+	return i;
+}
+
+void
+gw_port_bvi_del(uint16_t idx)
+{
+	gw_ports[idx].bvi = false;
+	gw_ports[idx].up = false;
 }
 
 /* Set the MAC on the PMD; one that cannot filter on it receives everything. */

@@ -3,10 +3,11 @@
  * The params of the RPC methods, converted to and from struct gw_cmd. One
  * method per OBJECT VERB of the command language ("tunnel.add"), members
  * named with iproute2's words. Reading is strict: the members a method
- * takes are listed once (and named in the error when another one comes),
- * every member has one JSON type, and values go through lib/cmd's own
- * helpers (cmd_name, cmd_ip, cmd_uint_range, gw_*_parse), so the RPC
- * accepts exactly what a command line accepts, with the same limits.
+ * takes are listed once, in its row of lib/cmd/gw_cmd_op.def (and named in
+ * the error when another one comes), every member has one JSON type, and
+ * values go through lib/cmd's own helpers (cmd_name, cmd_ip, cmd_uint_range,
+ * cmd_unicast_mac, gw_*_parse), so the RPC accepts exactly what a command
+ * line accepts, with the same limits.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,29 +26,11 @@ struct method {
 	const char *members; /* ", "-separated, as printed in errors; "" none; NULL tunnel's */
 };
 
-/* tunnel.add and tunnel.change take the name and the options of gw_tunnel_opt.def. */
-#define TUNNEL_MEMBERS NULL
-
+/* The rows of gw_cmd_op.def, in the order of enum gw_cmd_op. */
 static const struct method methods[] = {
-	{ "link.set", GW_CMD_LINK_SET, "dev, name, address, mtu, up" },
-	{ "link.show", GW_CMD_LINK_SHOW, "dev" },
-	{ "addr.add", GW_CMD_ADDR_ADD, "prefix, dev" },
-	{ "addr.del", GW_CMD_ADDR_DEL, "prefix, dev" },
-	{ "addr.show", GW_CMD_ADDR_SHOW, "" },
-	{ "route.add", GW_CMD_ROUTE_ADD, "dst, via, dev" },
-	{ "route.del", GW_CMD_ROUTE_DEL, "dst, via, dev" },
-	{ "route.show", GW_CMD_ROUTE_SHOW, "" },
-	{ "neigh.add", GW_CMD_NEIGH_ADD, "dst, lladdr, dev" },
-	{ "neigh.del", GW_CMD_NEIGH_DEL, "dst, lladdr, dev" },
-	{ "neigh.show", GW_CMD_NEIGH_SHOW, "" },
-	{ "tunnel.add", GW_CMD_TUNNEL_ADD, TUNNEL_MEMBERS },
-	{ "tunnel.change", GW_CMD_TUNNEL_CHANGE, TUNNEL_MEMBERS },
-	{ "tunnel.del", GW_CMD_TUNNEL_DEL, "name" },
-	{ "tunnel.show", GW_CMD_TUNNEL_SHOW, "name" },
-	{ "stats.show", GW_CMD_STATS_SHOW, "name" },
-	{ "stats.clear", GW_CMD_STATS_CLEAR, "" },
-	{ "log.set", GW_CMD_LOG_SET, "module, level" },
-	{ "log.show", GW_CMD_LOG_SHOW, "" },
+#define GW_CMD_OP(e, method, members, is_show) { method, GW_CMD_##e, members },
+#include "gw_cmd_op.def"
+#undef GW_CMD_OP
 };
 
 #define NMETHODS (sizeof(methods) / sizeof(methods[0]))
@@ -59,12 +42,7 @@ static const struct method methods[] = {
 static const struct method *
 method_of_op(enum gw_cmd_op op)
 {
-	unsigned int i;
-
-	for (i = 0; i < NMETHODS; i++)
-		if (methods[i].op == op)
-			return &methods[i];
-	return NULL;
+	return (unsigned int)op < NMETHODS ? &methods[op] : NULL;
 }
 
 /* Add key: value (stolen) to o; a NULL value (out of memory) is remembered in *bad. */
@@ -131,6 +109,21 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 			put(p, "mtu", json_integer(cmd->link.mtu), &bad);
 		if (cmd->link.given & GW_LINK_GIVEN_UP)
 			put(p, "up", json_boolean(cmd->link.up), &bad);
+		if ((cmd->link.given & GW_LINK_GIVEN_MASTER) && cmd->link.master[0] != '\0')
+			put(p, "master", json_string(cmd->link.master), &bad);
+		else if (cmd->link.given & GW_LINK_GIVEN_MASTER)
+			put(p, "nomaster", json_true(), &bad);
+		break;
+	case GW_CMD_LINK_ADD:
+		put(p, "name", json_string(cmd->bridge.name), &bad);
+		put(p, "type", json_string("bridge"), &bad);
+		if (cmd->bridge.given & GW_BRIDGE_GIVEN_AGEING)
+			put(p, "ageing_time", json_integer(cmd->bridge.ageing_time), &bad);
+		if (cmd->bridge.given & GW_BRIDGE_GIVEN_LEARNED)
+			put(p, "fdb_max_learned", json_integer(cmd->bridge.max_learned), &bad);
+		break;
+	case GW_CMD_LINK_DEL:
+		put(p, "name", json_string(cmd->name), &bad);
 		break;
 	case GW_CMD_LINK_SHOW:
 		if (cmd->name[0] != '\0')
@@ -172,12 +165,21 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 		put(p, "module", json_string(cmd->log.module), &bad);
 		put(p, "level", json_string(gw_log_level_name(cmd->log.level)), &bad);
 		break;
+	case GW_CMD_FDB_ADD: /* "static" left out: every added entry is */
+	case GW_CMD_FDB_DEL:
+		put(p, "mac", mac_json(cmd->fdb.mac), &bad);
+		put(p, "dev", json_string(cmd->fdb.dev), &bad);
+		break;
+	case GW_CMD_FDB_SHOW:
+		if (cmd->fdb.br[0] != '\0')
+			put(p, "br", json_string(cmd->fdb.br), &bad);
+		break;
 	case GW_CMD_ADDR_SHOW:
 	case GW_CMD_ROUTE_SHOW:
 	case GW_CMD_NEIGH_SHOW:
 	case GW_CMD_STATS_CLEAR:
 	case GW_CMD_LOG_SHOW:
-	default: /* TEMP until the cli-bridge branch lands */
+	case GW_CMD_BRIDGE_LINK_SHOW:
 		break;
 	}
 	if (bad) {
@@ -351,6 +353,7 @@ from_link_set(const struct ctx *c, struct gw_cmd *cmd)
 {
 	struct gw_link_conf *l = &cmd->link;
 	uint64_t v = 0;
+	bool no;
 	int rc;
 
 	rc = get_name(c, "dev", "link name", true, l->name);
@@ -378,9 +381,91 @@ from_link_set(const struct ctx *c, struct gw_cmd *cmd)
 		return rc;
 	if (rc > 0)
 		l->given |= GW_LINK_GIVEN_UP;
+	rc = get_name(c, "master", "bridge name", false, l->master);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		l->given |= GW_LINK_GIVEN_MASTER;
+	rc = get_bool(c, "nomaster", &no);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && !no)
+		return type_error(c, "nomaster", "true (leave out to keep the master)");
+	if (rc > 0 && (l->given & GW_LINK_GIVEN_MASTER))
+		return gw_error_set(c->err, -EINVAL,
+				    "members \"master\" and \"nomaster\" of %s exclude each other",
+				    c->method);
+	if (rc > 0)
+		l->given |= GW_LINK_GIVEN_MASTER;
 	if (l->given == 0)
-		return gw_error_set(c->err, -EINVAL, "%s %s: nothing to change", c->method,
-				    l->name);
+		return gw_error_set(c->err, -EINVAL, "%s %s: nothing to change (%s)", c->method,
+				    l->name, "name, address, mtu, up, master, nomaster");
+	return 0;
+}
+
+/* link.add: a bridge, its record complete as gw_cmd_parse() makes it. */
+static int
+from_link_add(const struct ctx *c, struct gw_cmd *cmd)
+{
+	struct gw_bridge_conf *b = &cmd->bridge;
+	const char *type = NULL;
+	uint64_t v = 0;
+	int rc;
+
+	rc = get_name(c, "name", "bridge name", true, b->name);
+	if (rc < 0)
+		return rc;
+	rc = get_str(c, "type", &type);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return missing(c, "type");
+	if (strcmp(type, "bridge") != 0)
+		return gw_error_set(c->err, -EINVAL, "%s: type \"%s\" is not supported (bridge)",
+				    c->method, type);
+	b->ageing_time = GW_BRIDGE_AGEING_DEFAULT;
+	b->max_learned = GW_BRIDGE_LEARNED_DEFAULT;
+	rc = get_uint(c, "ageing_time", 1, GW_BRIDGE_AGEING_MAX, &v);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		b->ageing_time = v;
+		b->given |= GW_BRIDGE_GIVEN_AGEING;
+	}
+	rc = get_uint(c, "fdb_max_learned", 1, GW_BRIDGE_LEARNED_MAX, &v);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		b->max_learned = v;
+		b->given |= GW_BRIDGE_GIVEN_LEARNED;
+	}
+	return 0;
+}
+
+/* bridge.fdb.add and bridge.fdb.del: mac and dev; static, when given, is true. */
+static int
+from_fdb(const struct ctx *c, struct gw_cmd *cmd)
+{
+	const char *s = NULL;
+	bool is_static;
+	int rc;
+
+	rc = get_str(c, "mac", &s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return missing(c, "mac");
+	rc = cmd_unicast_mac(s, "mac", cmd->fdb.mac, c->err);
+	if (rc < 0)
+		return rc;
+	rc = get_name(c, "dev", "device name", true, cmd->fdb.dev);
+	if (rc < 0)
+		return rc;
+	rc = get_bool(c, "static", &is_static);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && !is_static)
+		return type_error(c, "static", "true (added entries are static)");
 	return 0;
 }
 
@@ -430,22 +515,21 @@ static int
 from_neigh(const struct ctx *c, struct gw_cmd *cmd)
 {
 	struct gw_neigh_conf *n = &cmd->neigh;
-	const uint8_t *mac = n->mac;
 	const char *s = NULL;
 	int rc;
 
 	rc = get_ip(c, "dst", "neighbour address", true, &n->addr);
 	if (rc < 0)
 		return rc;
-	rc = get_mac(c, "lladdr", n->mac);
+	rc = get_str(c, "lladdr", &s);
 	if (rc < 0)
 		return rc;
-	if (rc > 0 && ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)) {
-		get_str(c, "lladdr", &s);
-		return gw_error_set(c->err, -EINVAL, "invalid lladdr \"%s\": not a unicast MAC", s);
-	}
-	if (rc == 0 && cmd->op == GW_CMD_NEIGH_ADD)
-		return missing(c, "lladdr");
+	if (rc > 0)
+		rc = cmd_unicast_mac(s, "lladdr", n->mac, c->err);
+	else if (cmd->op == GW_CMD_NEIGH_ADD)
+		rc = missing(c, "lladdr");
+	if (rc < 0)
+		return rc;
 	rc = get_name(c, "dev", "device name", true, n->dev);
 	return rc < 0 ? rc : 0;
 }
@@ -576,6 +660,17 @@ gw_cmd_from_json(const char *method, json_t *params, struct gw_cmd *cmd, struct 
 		break;
 	case GW_CMD_LOG_SET:
 		return from_log_set(&c, cmd);
+	case GW_CMD_LINK_ADD:
+		return from_link_add(&c, cmd);
+	case GW_CMD_LINK_DEL:
+		rc = get_name(&c, "name", "link name", true, cmd->name);
+		break;
+	case GW_CMD_FDB_ADD:
+	case GW_CMD_FDB_DEL:
+		return from_fdb(&c, cmd);
+	case GW_CMD_FDB_SHOW:
+		rc = get_name(&c, "br", "bridge name", false, cmd->fdb.br);
+		break;
 	default:
 		rc = 0;
 		break;

@@ -11,6 +11,7 @@
 #include <rte_byteorder.h>
 
 #include "gw_addr.h"
+#include "gw_bridge.h"
 #include "gw_iface.h"
 #include "gw_inet.h"
 #include "gw_nh.h"
@@ -30,12 +31,14 @@ gw_addr_net(const struct gw_addr *a)
 	return out.addr;
 }
 
-/* The next hop of an interface's connected prefixes. */
+/* The next hop of an interface's connected prefixes: a port's (a bridge's BVI's) or a tunnel's. */
 static uint16_t
 connected_nh(const struct gw_iface *ifc)
 {
-	if (ifc->kind == GW_IFACE_PORT)
-		return gw_ports[ifc->idx].glean_nh;
+	int port = gw_iface_port(ifc, false);
+
+	if (port >= 0)
+		return gw_ports[port].glean_nh;
 	return gw_tunnels[ifc->idx]->nh;
 }
 
@@ -54,9 +57,6 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	rc = gw_iface_lookup(conf->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
-	if (ifc->kind == GW_IFACE_BRIDGE)
-		return gw_error_set(err, -EOPNOTSUPP, "dev %s is a bridge: addresses on bridges are "
-				    "not supported yet", conf->dev);
 	if (ifc->kind == GW_IFACE_GRETAP)
 		return gw_error_set(err, -EINVAL, "dev %s is a gretap tunnel, which carries Ethernet "
 				    "frames: it has no address of its own", conf->dev);
@@ -68,6 +68,11 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 				    gw_prefix_fmt(&conf->prefix, buf, sizeof(buf)));
 	if (gw_nb_addrs == GW_ADDR_MAX)
 		return gw_error_set(err, -ENOSPC, "more than %d addresses", GW_ADDR_MAX);
+	/* a bridge routes by its BVI port, made with its first address */
+	if (ifc->kind == GW_IFACE_BRIDGE && (rc = gw_iface_port(ifc, true)) < 0)
+		return gw_error_set(err, rc, "dev %s: %s", conf->dev,
+				    rc == -ENOSPC ? "more bridges with addresses than "
+				    RTE_STR(GW_BVI_MAX) : "out of next hops");
 
 	a = &gw_addrs[gw_nb_addrs];
 	a->ip = conf->prefix.addr;
@@ -79,7 +84,8 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 		rc = gw_route_add(&net, a->len, connected_nh(ifc), GW_ROUTE_CONNECTED, NULL, err);
 		if (rc < 0)
 			return rc;
-		if (!ifc->up && ifc->kind != GW_IFACE_PORT) /* a port down drops what it gets */
+		/* a port (a BVI) down drops what it gets; a tunnel's routes leave the FIB */
+		if (!ifc->up && gw_iface_kind_is_tunnel(ifc->kind))
 			gw_route_set_active(gw_route_find(&net, a->len), false);
 	}
 	rc = gw_route_add(&a->ip, 32, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, err);

@@ -69,7 +69,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
 	struct gw_iface *ifc;
-	int rc, idx;
+	int rc, idx, port;
 
 	if (n->addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 neighbour \"%s\": not supported yet",
@@ -77,9 +77,13 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	rc = gw_iface_lookup(n->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
-	if (ifc->kind != GW_IFACE_PORT)
-		return gw_error_set(err, -EINVAL, "dev %s is a %s: neighbours live on ports",
-				    n->dev, gw_iface_kind_name(ifc->kind));
+	port = gw_iface_port(ifc, false);
+	if (port < 0)
+		return gw_error_set(err, -EINVAL, "dev %s is a %s: neighbours live on ports and "
+				    "on bridges with an address", n->dev,
+				    gw_iface_kind_is_tunnel(ifc->kind) ? "tunnel" :
+				    ifc->kind == GW_IFACE_BRIDGE ? "bridge without address" :
+				    gw_iface_kind_name(ifc->kind));
 	if (!rte_is_unicast_ether_addr((const struct rte_ether_addr *)n->mac))
 		return gw_error_set(err, -EINVAL, "lladdr must be a unicast MAC");
 	if (gw_addr_is_local(&n->addr))
@@ -87,7 +91,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 				    gw_ip_fmt(&n->addr, a, sizeof(a)));
 	if (gw_tunnel_reserve_prefix(&n->addr, 32) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
-	idx = gw_nh_neigh_get(ifc->idx, &n->addr, true);
+	idx = gw_nh_neigh_get(port, &n->addr, true);
 	if (idx < 0)
 		return gw_error_set(err, idx, "neighbour table full");
 	rc = gw_route_add(&n->addr, 32, idx, GW_ROUTE_NEIGH, NULL, err);
@@ -106,20 +110,21 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	char a[GW_IP_STRLEN];
 	const struct gw_nh *via;
 	struct gw_iface *dev = NULL;
-	int rc, idx;
+	int rc, idx, port = -1;
 
 	if (r->dev[0] != '\0') {
 		rc = gw_iface_lookup(r->dev, &dev, err);
 		if (rc < 0)
 			return rc;
-		if (dev->kind != GW_IFACE_PORT && dev->kind != GW_IFACE_GRE)
-			return gw_error_set(err, -EINVAL, "dev %s is a %s: it carries Ethernet frames, "
-					    "routes go to ports and gre tunnels", r->dev,
+		port = gw_iface_port(dev, false);
+		if (port < 0 && dev->kind != GW_IFACE_GRE)
+			return gw_error_set(err, -EINVAL, "dev %s is a %s: routes go to ports, gre "
+					    "tunnels and bridges with an address", r->dev,
+					    dev->kind == GW_IFACE_BRIDGE ? "bridge without address" :
 					    gw_iface_kind_name(dev->kind));
 	}
 	if (r->via.family == 0)
-		return dev->kind == GW_IFACE_PORT ? gw_ports[dev->idx].glean_nh :
-						    gw_tunnels[dev->idx]->nh;
+		return port >= 0 ? gw_ports[port].glean_nh : gw_tunnels[dev->idx]->nh;
 
 	gw_ip_fmt(&r->via, a, sizeof(a));
 	if (r->via.family != r->dst.addr.family)
@@ -270,13 +275,14 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 	char a[GW_IP_STRLEN];
 	struct gw_iface *ifc;
 	struct gw_ip ip = n->addr;
-	int rc, idx;
+	int rc, idx, port;
 
 	gw_ip_fmt(&n->addr, a, sizeof(a));
 	rc = gw_iface_lookup(n->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
-	idx = ifc->kind != GW_IFACE_PORT ? -ENOENT : gw_nh_neigh_get(ifc->idx, &n->addr, false);
+	port = gw_iface_port(ifc, false);
+	idx = port < 0 ? -ENOENT : gw_nh_neigh_get(port, &n->addr, false);
 	if (idx < 0)
 		return gw_error_set(err, -ESRCH, "no neighbour %s on dev %s", a, n->dev);
 	if (gw_tunnel_reserve_prefix(&ip, 32) < 0)
@@ -363,7 +369,7 @@ apply_addr_del(const struct gw_addr_conf *c, struct gw_error *err)
 	len = a->len;
 	if (gw_tunnel_reserve_prefix(&net, len) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
-	if (ifc->kind == GW_IFACE_PORT && len < 32)
+	if (gw_iface_port(ifc, false) >= 0 && len < 32)
 		neigh_release_in(ifc->id, &net, len);
 	gw_addr_del(i);
 	gw_tunnel_resolve_prefix(&net, len);

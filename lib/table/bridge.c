@@ -18,6 +18,7 @@
 #include "gw_bridge.h"
 #include "gw_fdb.h"
 #include "gw_ids.h"
+#include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
 #include "gw_tunnel.h"
@@ -109,6 +110,8 @@ bridge_build(uint16_t idx, uint16_t join, uint16_t leave)
 	o->iface = b->iface;
 	o->up = gw_ifaces[b->iface].up;
 	o->max_learned = b->conf.max_learned;
+	o->bvi = b->bvi;
+	o->mac = b->mac;
 	for (i = 0; i < GW_IFACE_MAX; i++) {
 		const struct gw_iface *ifc = &gw_ifaces[i];
 
@@ -126,11 +129,19 @@ obj_free(uintptr_t o)
 	gw_free_shared((void *)o);
 }
 
+static uint16_t bridge_mtu(const struct gw_iface *ifc);
+
 static void
 bridge_publish(uint16_t idx, struct gw_bridge *o)
 {
 	struct gw_bridge *old = gw_bridges[idx];
+	const struct gw_bridge_ctl *b = &gw_bridge_ctls[idx];
 
+	if (o != NULL && b->bvi != GW_BVI_NONE) {
+		/* the BVI routes with its bridge's state, MTU and MAC */
+		gw_ports[b->bvi].mtu = bridge_mtu(&gw_ifaces[b->iface]);
+		gw_ports[b->bvi].up = o->up;
+	}
 	__atomic_store_n(&gw_bridges[idx], o, __ATOMIC_RELEASE);
 	if (old != NULL)
 		gw_rcu_defer(obj_free, (uintptr_t)old);
@@ -161,6 +172,8 @@ gw_bridge_add(const struct gw_bridge_conf *conf, struct gw_error *err)
 		gw_bridge_reset_cb(idx);
 	b->conf = *conf;
 	b->iface = iface;
+	b->bvi = GW_BVI_NONE;
+	rte_eth_random_addr(b->mac.addr_bytes); /* as Linux's bridge before its ports */
 	b->used = true;
 	o = bridge_build(idx, GW_IFACE_NONE, GW_IFACE_NONE);
 	if (o == NULL) {
@@ -192,6 +205,14 @@ idx_free(uintptr_t idx)
 	gw_ids_give(&idxs, idx);
 }
 
+static void
+bvi_free(uintptr_t port)
+{
+	gw_port_bvi_del(port);
+}
+
+static void bridge_refresh(uint16_t idx, uint16_t leave);
+
 int
 gw_bridge_del(const char *name, struct gw_error *err)
 {
@@ -209,15 +230,58 @@ gw_bridge_del(const char *name, struct gw_error *err)
 				    "tunnel del takes tunnels)", name, gw_iface_kind_name(ifc->kind));
 	idx = ifc->idx;
 	b = &gw_bridge_ctls[idx];
+	if (gw_addr_count(ifc->id) != 0)
+		return gw_error_set(err, -EBUSY, "bridge %s has addresses (addr del them first)",
+				    name);
+	for (i = 0; i < GW_NH_MAX; i++)
+		if (gw_nhs[i].kind == GW_NH_NEIGH && !gw_nhs[i].released &&
+		    gw_nhs[i].iface == ifc->id && gw_nhs[i].is_static)
+			return gw_error_set(err, -EBUSY, "bridge %s has neighbours (neigh del them "
+					    "first)", name);
 	for (i = 0; i < GW_IFACE_MAX; i++)
 		if (gw_ifaces[i].used && gw_ifaces[i].master == b->iface)
 			member_leave(i);
 	gw_fdb_flush_bridge(idx);
 	bridge_publish(idx, NULL);
+	if (b->bvi != GW_BVI_NONE) {
+		gw_ports[b->bvi].up = false; /* routes to it are gone with its addresses */
+		gw_nh_release(gw_ports[b->bvi].glean_nh);
+		gw_rcu_defer(bvi_free, b->bvi);
+	}
 	b->used = false;
 	gw_iface_del(b->iface);
 	gw_rcu_defer(idx_free, idx); /* once no worker holds the bridge's index */
 	return 0;
+}
+
+int
+gw_iface_port(const struct gw_iface *ifc, bool create)
+{
+	struct gw_bridge_ctl *b;
+	int port, nh;
+
+	if (ifc->kind == GW_IFACE_PORT)
+		return ifc->idx;
+	if (ifc->kind != GW_IFACE_BRIDGE)
+		return -ENODEV;
+	b = &gw_bridge_ctls[ifc->idx];
+	if (b->bvi != GW_BVI_NONE || !create)
+		return b->bvi != GW_BVI_NONE ? b->bvi : -ENODEV;
+	nh = gw_nh_alloc(GW_NH_GLEAN);
+	if (nh < 0)
+		return nh;
+	port = gw_port_bvi_add(ifc->name, ifc->id, ifc->idx, &b->mac, bridge_mtu(ifc));
+	if (port < 0) {
+		gw_nh_release(nh);
+		return port;
+	}
+	gw_nhs[nh].port = port;
+	gw_nhs[nh].iface = ifc->id;
+	gw_ports[port].glean_nh = nh;
+	gw_ports[port].up = ifc->up;
+	b->bvi = port;
+	bridge_refresh(ifc->idx, GW_IFACE_NONE); /* workers learn the bridge routes now */
+	return port;
 }
 
 int
@@ -283,8 +347,8 @@ gw_bridge_master_commit(void)
 		bridge_publish(change.from, change.obj_from);
 	}
 	if (change.to != GW_BRIDGE_NONE) {
-		bridge_publish(change.to, change.obj_to);
 		ifc->master = gw_bridge_ctls[change.to].iface;
+		bridge_publish(change.to, change.obj_to);
 		if (ifc->kind == GW_IFACE_PORT)
 			gw_port_bridged_set(ifc->idx, true);
 		__atomic_store_n(&gw_iface_bridge[ifc->id], change.to, __ATOMIC_RELEASE);
@@ -339,17 +403,29 @@ gw_bridge_member_changed(uint16_t iface)
 static int
 bridge_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *err)
 {
-	if (l->given & (GW_LINK_GIVEN_MAC | GW_LINK_GIVEN_MTU))
-		return gw_error_set(err, -EOPNOTSUPP, "%s: a bridge takes its MTU from its members "
-				    "and has no address of its own yet",
-				    ifc->name);
-	if (l->given & GW_LINK_GIVEN_UP) {
-		bool was = ifc->up;
+	struct gw_bridge_ctl *b = &gw_bridge_ctls[ifc->idx];
+	const struct rte_ether_addr *mac = (const struct rte_ether_addr *)l->mac;
+	struct gw_bridge *o;
 
-		ifc->up = l->up;
-		if (ifc->up != was)
-			bridge_refresh(ifc->idx, GW_IFACE_NONE);
+	if (l->given & GW_LINK_GIVEN_MTU)
+		return gw_error_set(err, -EOPNOTSUPP, "%s: a bridge's MTU is its smallest member's",
+				    ifc->name);
+	if ((l->given & GW_LINK_GIVEN_MAC) &&
+	    (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac)))
+		return gw_error_set(err, -EINVAL, "%s: address must be a unicast MAC", ifc->name);
+	if (l->given & GW_LINK_GIVEN_MAC) {
+		b->mac = *mac;
+		b->mac_set = true;
+		if (b->bvi != GW_BVI_NONE) {
+			gw_ports[b->bvi].mac = *mac;
+			gw_port_eth_word_update(&gw_ports[b->bvi]);
+		}
 	}
+	if (l->given & GW_LINK_GIVEN_UP)
+		ifc->up = l->up;
+	o = bridge_build(ifc->idx, GW_IFACE_NONE, GW_IFACE_NONE);
+	if (o != NULL)
+		bridge_publish(ifc->idx, o);
 	return 0;
 }
 
@@ -373,8 +449,12 @@ bridge_mtu(const struct gw_iface *ifc)
 static void
 bridge_renamed(struct gw_iface *ifc, const char *old)
 {
+	const struct gw_bridge_ctl *b = &gw_bridge_ctls[ifc->idx];
+
 	RTE_SET_USED(old);
 	memcpy(gw_bridge_ctls[ifc->idx].conf.name, ifc->name, GW_NAME_MAX);
+	if (b->bvi != GW_BVI_NONE)
+		memcpy(gw_ports[b->bvi].name, ifc->name, GW_NAME_MAX);
 }
 
 static const struct gw_iface_ops bridge_ops = {

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_ether.h>
 
 #include "gw_conf.h"
 #include "gw_error.h"
@@ -43,6 +44,8 @@ union gw_member {
 	uint64_t u64; /**< the whole, for atomic loads and stores */
 };
 
+#define GW_BVI_NONE UINT16_MAX /**< gw_bridge.bvi of a bridge without address */
+
 /** A bridge as workers read it; a change publishes a new one. */
 struct gw_bridge {
 	uint16_t idx;          /**< index in gw_bridges[] */
@@ -50,6 +53,8 @@ struct gw_bridge {
 	uint8_t up;            /**< administratively up: forwards */
 	uint16_t nb_members;   /**< members[] in use */
 	uint32_t max_learned;  /**< fdb_max_learned */
+	uint16_t bvi;          /**< its BVI port (gw_ports[] index) once it has an address */
+	struct rte_ether_addr mac; /**< the BVI's MAC: frames to it are routed */
 	union gw_member members[]; /**< the flood list, in interface id order */
 };
 
@@ -58,6 +63,9 @@ struct gw_bridge_ctl {
 	struct gw_bridge_conf conf; /**< as configured (name follows renames) */
 	uint16_t iface;             /**< its interface id */
 	bool used;                  /**< the slot holds a bridge */
+	bool mac_set;               /**< MAC given by link set (save writes it) */
+	uint16_t bvi;               /**< its BVI port, GW_BVI_NONE until it has an address */
+	struct rte_ether_addr mac;  /**< its own MAC: random until set */
 	uint64_t aged;              /**< learned MACs that aged out */
 };
 
@@ -114,6 +122,13 @@ void gw_bridge_member_changed(uint16_t iface);
 
 /** The bridge of an interface, or NULL when it is no bridge. */
 struct gw_bridge_ctl *gw_bridge_of_iface(uint16_t iface);
+
+/**
+ * The gw_ports[] index an interface routes by: a port's own, a bridge's BVI
+ * (made when create is true and it has none yet). -ENODEV for others (a
+ * tunnel, a bridge without address), -ENOSPC when no BVI slot is left.
+ */
+int gw_iface_port(const struct gw_iface *ifc, bool create);
 
 /** The member of an interface as the dataplane sends to it (port or peer). */
 union gw_member gw_bridge_member_of(uint16_t iface);

@@ -5,7 +5,8 @@
  * by gw_cmd_parse(). The invariants are the contract of gw_cmd.h: words are
  * non-empty and blank-free; success leaves no error and a request that holds
  * together (names within GW_NAME_MAX, families that agree, required words
- * present, route prefixes masked); failure returns a documented negative
+ * present, route prefixes masked, bridge values in range with the defaults
+ * filled in, fdb MACs unicast); failure returns a documented negative
  * errno and one non-empty line that fits the error record; parsing is
  * deterministic and works with a NULL error record.
  */
@@ -94,6 +95,31 @@ check_cmd(const struct gw_cmd *cmd)
 		if (cmd->link.given & GW_LINK_GIVEN_NAME)
 			check_name(cmd->link.newname, false);
 		CHECK(!(cmd->link.given & GW_LINK_GIVEN_MTU) || cmd->link.mtu >= 68);
+		CHECK((cmd->link.given & ~0x1fu) == 0);
+		check_name(cmd->link.master, true);
+		CHECK((cmd->link.given & GW_LINK_GIVEN_MASTER) || cmd->link.master[0] == '\0');
+		break;
+	case GW_CMD_LINK_ADD: /* complete: defaults where not given */
+		check_name(cmd->bridge.name, false);
+		CHECK(cmd->bridge.ageing_time >= 1 &&
+		      cmd->bridge.ageing_time <= GW_BRIDGE_AGEING_MAX);
+		CHECK(cmd->bridge.max_learned >= 1 &&
+		      cmd->bridge.max_learned <= GW_BRIDGE_LEARNED_MAX);
+		CHECK((cmd->bridge.given & GW_BRIDGE_GIVEN_AGEING) ||
+		      cmd->bridge.ageing_time == GW_BRIDGE_AGEING_DEFAULT);
+		CHECK((cmd->bridge.given & GW_BRIDGE_GIVEN_LEARNED) ||
+		      cmd->bridge.max_learned == GW_BRIDGE_LEARNED_DEFAULT);
+		CHECK((cmd->bridge.given & ~(GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED)) == 0);
+		break;
+	case GW_CMD_FDB_ADD:
+	case GW_CMD_FDB_DEL: /* a station: unicast, not zero */
+		CHECK(!(cmd->fdb.mac[0] & 1) && memcmp(cmd->fdb.mac, zero, 6) != 0);
+		check_name(cmd->fdb.dev, false);
+		CHECK(cmd->fdb.br[0] == '\0');
+		break;
+	case GW_CMD_FDB_SHOW:
+		CHECK(memcmp(cmd->fdb.mac, zero, 6) == 0 && cmd->fdb.dev[0] == '\0');
+		check_name(cmd->fdb.br, true);
 		break;
 	case GW_CMD_ADDR_ADD:
 	case GW_CMD_ADDR_DEL:
@@ -129,6 +155,7 @@ check_cmd(const struct gw_cmd *cmd)
 		CHECK(gw_log_level_name(cmd->log.level) != NULL);
 		break;
 	case GW_CMD_TUNNEL_DEL:
+	case GW_CMD_LINK_DEL:
 		check_name(cmd->name, false);
 		break;
 	case GW_CMD_LINK_SHOW:
@@ -141,6 +168,7 @@ check_cmd(const struct gw_cmd *cmd)
 	case GW_CMD_NEIGH_SHOW:
 	case GW_CMD_STATS_CLEAR:
 	case GW_CMD_LOG_SHOW:
+	case GW_CMD_BRIDGE_LINK_SHOW:
 		break;
 	default:
 		CHECK(!"op out of range");

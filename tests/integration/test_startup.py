@@ -21,7 +21,7 @@ TUN = f"tunnel add t1 mode gre local {WAN} remote 203.0.113.2"
 # (id, lines after BASE_CONFIG, index of the bad line among them, message)
 BAD_FILES = [
     ("unknown_object", ["frobnicate add x"], 0,
-     'unknown object "frobnicate" (link, addr, route, neigh, tunnel, stats, log)'),
+     'unknown object "frobnicate" (link, addr, route, neigh, tunnel, bridge, stats, log)'),
     ("route_del_missing", ["route del 10.9.0.0/16"], 0, "no route 10.9.0.0/16"),
     ("tunnel_del_missing", ["tunnel del nope"], 0, 'no tunnel "nope"'),
     ("addr_del_in_use", [TUN, f"addr del {WAN}/24 dev port0"], 1,

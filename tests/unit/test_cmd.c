@@ -104,6 +104,12 @@ test_split_args_max(void **state)
 #define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, " \
 	"nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev)"
 #define MSS_VALUES "expected auto, off or 88..65495"
+#define LINK_WORDS "(name, address, mtu, up, down, master, nomaster)"
+#define LINK_ADD_WORDS "(type, ageing_time, fdb_max_learned)"
+#define AGEING_VALUES "expected 1..1000000"
+#define LEARNED_VALUES "expected 1..65536"
+#define MAC1 { 2, 0, 0, 0, 0, 1 }
+#define FDB "bridge fdb add 02:00:00:00:00:01 dev gt1 "
 
 struct cmd_case {
 	const char *line;
@@ -117,18 +123,18 @@ static const struct cmd_case cmd_cases[] = {
 	{ "", -EINVAL, "empty command" },
 	{ "# only a comment", -EINVAL, "empty command" },
 	{ "bogus show", -EINVAL,
-	  "unknown object \"bogus\" (link, addr, route, neigh, tunnel, stats, log)" },
+	  "unknown object \"bogus\" (link, addr, route, neigh, tunnel, bridge, stats, log)" },
 	{ "Link show", -EINVAL,
-	  "unknown object \"Link\" (link, addr, route, neigh, tunnel, stats, log)" },
+	  "unknown object \"Link\" (link, addr, route, neigh, tunnel, bridge, stats, log)" },
 	{ "ip link show", -EINVAL,
-	  "unknown object \"ip\" (link, addr, route, neigh, tunnel, stats, log)" },
+	  "unknown object \"ip\" (link, addr, route, neigh, tunnel, bridge, stats, log)" },
 	{ "link", -EINVAL, "link needs a command" },
 	{ "addr", -EINVAL, "addr needs a command" },
 	{ "route", -EINVAL, "route needs a command" },
 	{ "neigh", -EINVAL, "neigh needs a command" },
 	{ "tunnel", -EINVAL, "tunnel needs a command" },
 	{ "stats", -EINVAL, "stats needs a command" },
-	{ "link frob", -EINVAL, "unknown command \"frob\" for link (set, show)" },
+	{ "link frob", -EINVAL, "unknown command \"frob\" for link (add, del, set, show)" },
 	{ "addr frob", -EINVAL, "unknown command \"frob\" for addr (add, del, show)" },
 	{ "route frob", -EINVAL, "unknown command \"frob\" for route (add, del, show)" },
 	{ "neigh frob", -EINVAL, "unknown command \"frob\" for neigh (add, del, show)" },
@@ -141,9 +147,9 @@ static const struct cmd_case cmd_cases[] = {
 	{ "link show a b", -EINVAL, "unexpected \"b\" after link show" },
 	{ "link show a/b", -EINVAL, "link name \"a/b\" " NAME_CHARS },
 	{ "link set", -EINVAL, "link set needs a NAME" },
-	{ "link set port0", -EINVAL, "link set port0: nothing to change" },
+	{ "link set port0", -EINVAL, "link set port0: nothing to change " LINK_WORDS },
 	{ "link set port0 frob", -EINVAL,
-	  "unknown word \"frob\" in link set (name, address, mtu, up, down)" },
+	  "unknown word \"frob\" in link set " LINK_WORDS },
 	{ "link set port0 mtu", -EINVAL, "\"mtu\" needs a value" },
 	{ "link set port0 name", -EINVAL, "\"name\" needs a value" },
 	{ "link set port0 address", -EINVAL, "\"address\" needs a value" },
@@ -160,7 +166,121 @@ static const struct cmd_case cmd_cases[] = {
 	{ "link set a/b up", -EINVAL, "link name \"a/b\" " NAME_CHARS },
 	{ "link set port0 name wan/1", -EINVAL, "link name \"wan/1\" " NAME_CHARS },
 	{ "link set port0 up frob", -EINVAL,
-	  "unknown word \"frob\" in link set (name, address, mtu, up, down)" },
+	  "unknown word \"frob\" in link set " LINK_WORDS },
+
+	{ "link set port1 master", -EINVAL, "\"master\" needs a value" },
+	{ "link set port1 master br0 nomaster", -EINVAL,
+	  "\"nomaster\" and \"master\" exclude each other in link set" },
+	{ "link set port1 nomaster master br0", -EINVAL,
+	  "\"master\" and \"nomaster\" exclude each other in link set" },
+	{ "link set port1 master br0 mtu 1400 nomaster", -EINVAL,
+	  "\"nomaster\" and \"master\" exclude each other in link set" },
+	{ "link set port1 master a/b", -EINVAL, "bridge name \"a/b\" " NAME_CHARS },
+	{ "link set port1 master 0123456789abcdef", -ENAMETOOLONG,
+	  "bridge name \"0123456789abcdef\" is longer than 15 characters" },
+	{ "link set port1 nomaster br0", -EINVAL,
+	  "unknown word \"br0\" in link set " LINK_WORDS },
+	{ "link set port1 master br0 master", -EINVAL, "\"master\" needs a value" },
+	{ "link set port1 Master br0", -EINVAL,
+	  "unknown word \"Master\" in link set " LINK_WORDS },
+	{ "link set port1 no-master", -EINVAL,
+	  "unknown word \"no-master\" in link set " LINK_WORDS },
+
+	/* link add|del: invalid */
+	{ "link add", -EINVAL, "link add needs a NAME" },
+	{ "link add br0", -EINVAL, "link add br0 needs type bridge" },
+	{ "link add br0 ageing_time 10", -EINVAL, "link add br0 needs type bridge" },
+	{ "link add br0 type", -EINVAL, "\"type\" needs a value" },
+	{ "link add br0 type vxlan", -EINVAL, "link add: type \"vxlan\" is not supported (bridge)" },
+	{ "link add br0 type gretap", -EINVAL,
+	  "link add: type \"gretap\" is not supported (bridge)" },
+	{ "link add br0 type Bridge", -EINVAL,
+	  "link add: type \"Bridge\" is not supported (bridge)" },
+	{ "link add br0 type bridge type veth", -EINVAL,
+	  "link add: type \"veth\" is not supported (bridge)" },
+	{ "link add br0 type bridge ageing_time", -EINVAL, "\"ageing_time\" needs a value" },
+	{ "link add br0 type bridge ageing_time 0", -ERANGE,
+	  "invalid ageing_time \"0\": " AGEING_VALUES },
+	{ "link add br0 type bridge ageing_time 1000001", -ERANGE,
+	  "invalid ageing_time \"1000001\": " AGEING_VALUES },
+	{ "link add br0 type bridge ageing_time 99999999999999999999", -ERANGE,
+	  "invalid ageing_time \"99999999999999999999\": " AGEING_VALUES },
+	{ "link add br0 type bridge ageing_time -1", -EINVAL,
+	  "invalid ageing_time \"-1\": " AGEING_VALUES },
+	{ "link add br0 type bridge ageing_time 5m", -EINVAL,
+	  "invalid ageing_time \"5m\": " AGEING_VALUES },
+	{ "link add br0 type bridge fdb_max_learned", -EINVAL,
+	  "\"fdb_max_learned\" needs a value" },
+	{ "link add br0 type bridge fdb_max_learned 0", -ERANGE,
+	  "invalid fdb_max_learned \"0\": " LEARNED_VALUES },
+	{ "link add br0 type bridge fdb_max_learned 65537", -ERANGE,
+	  "invalid fdb_max_learned \"65537\": " LEARNED_VALUES },
+	{ "link add br0 type bridge fdb_max_learned many", -EINVAL,
+	  "invalid fdb_max_learned \"many\": " LEARNED_VALUES },
+	{ "link add br0 type bridge stp_state 1", -EINVAL,
+	  "unknown word \"stp_state\" in link add " LINK_ADD_WORDS },
+	{ "link add br0 type bridge ageing 10", -EINVAL,
+	  "unknown word \"ageing\" in link add " LINK_ADD_WORDS },
+	{ "link add br0 type bridge up", -EINVAL, "unknown word \"up\" in link add " LINK_ADD_WORDS },
+	{ "link add name br0 type bridge", -EINVAL, /* "name" is taken for the NAME */
+	  "unknown word \"br0\" in link add " LINK_ADD_WORDS },
+	{ "link add br/0 type bridge", -EINVAL, "bridge name \"br/0\" " NAME_CHARS },
+	{ "link add 0123456789abcdef type bridge", -ENAMETOOLONG,
+	  "bridge name \"0123456789abcdef\" is longer than 15 characters" },
+	{ "link del", -EINVAL, "link del needs a NAME" },
+	{ "link del br0 extra", -EINVAL, "unexpected \"extra\" after link del br0" },
+	{ "link del br0 type bridge", -EINVAL, "unexpected \"type\" after link del br0" },
+	{ "link del a/b", -EINVAL, "link name \"a/b\" " NAME_CHARS },
+	{ "link delete br0", -EINVAL, "unknown command \"delete\" for link (add, del, set, show)" },
+
+	/* bridge: invalid */
+	{ "bridge", -EINVAL, "bridge needs a command" },
+	{ "bridge frob", -EINVAL, "unknown object \"frob\" for bridge (fdb, link)" },
+	{ "bridge vlan show", -EINVAL, "unknown object \"vlan\" for bridge (fdb, link)" },
+	{ "bridge fdb", -EINVAL, "bridge fdb needs a command" },
+	{ "bridge fdb frob", -EINVAL, "unknown command \"frob\" for bridge fdb (add, del, show)" },
+	{ "bridge fdb replace 02:00:00:00:00:01 dev gt1", -EINVAL,
+	  "unknown command \"replace\" for bridge fdb (add, del, show)" },
+	{ "bridge fdb add", -EINVAL, "bridge fdb add needs MAC dev NAME" },
+	{ "bridge fdb del", -EINVAL, "bridge fdb del needs MAC dev NAME" },
+	{ "bridge fdb add 02:00:00:00:00:01", -EINVAL, "bridge fdb add needs dev NAME" },
+	{ "bridge fdb add 02:00:00:00:00:01 master static", -EINVAL,
+	  "bridge fdb add needs dev NAME" },
+	{ "bridge fdb del 02:00:00:00:00:01 master", -EINVAL, "bridge fdb del needs dev NAME" },
+	{ "bridge fdb add 02:00:00:00:00:01 dev", -EINVAL, "\"dev\" needs a value" },
+	{ "bridge fdb add 02:00:00:00:00 dev gt1", -EINVAL,
+	  "invalid mac \"02:00:00:00:00\": expected xx:xx:xx:xx:xx:xx" },
+	{ "bridge fdb add dev gt1 02:00:00:00:00:01", -EINVAL,
+	  "invalid mac \"dev\": expected xx:xx:xx:xx:xx:xx" },
+	{ "bridge fdb add 01:00:5e:00:00:01 dev gt1", -EINVAL,
+	  "invalid mac \"01:00:5e:00:00:01\": not a unicast MAC" },
+	{ "bridge fdb add ff:ff:ff:ff:ff:ff dev gt1", -EINVAL,
+	  "invalid mac \"ff:ff:ff:ff:ff:ff\": not a unicast MAC" },
+	{ "bridge fdb add 03:00:00:00:00:01 dev gt1", -EINVAL, /* the group bit alone */
+	  "invalid mac \"03:00:00:00:00:01\": not a unicast MAC" },
+	{ "bridge fdb add 00:00:00:00:00:00 dev gt1", -EINVAL,
+	  "invalid mac \"00:00:00:00:00:00\": not a unicast MAC" },
+	{ "bridge fdb del 33:33:00:00:00:01 dev gt1", -EINVAL,
+	  "invalid mac \"33:33:00:00:00:01\": not a unicast MAC" },
+	{ FDB "self", -EINVAL, "unknown word \"self\" in bridge fdb add (dev, master, static)" },
+	{ FDB "master dynamic", -EINVAL,
+	  "unknown word \"dynamic\" in bridge fdb add (dev, master, static)" },
+	{ FDB "permanent", -EINVAL,
+	  "unknown word \"permanent\" in bridge fdb add (dev, master, static)" },
+	{ FDB "vlan 10", -EINVAL, "unknown word \"vlan\" in bridge fdb add (dev, master, static)" },
+	{ FDB "Static", -EINVAL, "unknown word \"Static\" in bridge fdb add (dev, master, static)" },
+	{ "bridge fdb del 02:00:00:00:00:01 dev gt1 static", -EINVAL,
+	  "unknown word \"static\" in bridge fdb del (dev, master)" },
+	{ "bridge fdb del 02:00:00:00:00:01 dev gt1 self", -EINVAL,
+	  "unknown word \"self\" in bridge fdb del (dev, master)" },
+	{ "bridge fdb add 02:00:00:00:00:01 dev a/b", -EINVAL, "device name \"a/b\" " NAME_CHARS },
+	{ "bridge fdb show br", -EINVAL, "\"br\" needs a value" },
+	{ "bridge fdb show dev gt1", -EINVAL, "unknown word \"dev\" in bridge fdb show (br)" },
+	{ "bridge fdb show br0", -EINVAL, "unknown word \"br0\" in bridge fdb show (br)" },
+	{ "bridge fdb show br a/b", -EINVAL, "bridge name \"a/b\" " NAME_CHARS },
+	{ "bridge link", -EINVAL, "bridge link needs a command" },
+	{ "bridge link set dev gt1", -EINVAL, "unknown command \"set\" for bridge link (show)" },
+	{ "bridge link show gt1", -EINVAL, "unexpected \"gt1\" after bridge link show" },
 
 	/* addr: invalid */
 	{ "addr show x", -EINVAL, "unexpected \"x\" after addr show" },
@@ -357,6 +477,71 @@ static const struct cmd_case cmd_cases[] = {
 	{ "link set Port_0-a.b12345 up", 0, NULL, /* 15 characters, every allowed kind */
 	  { .op = GW_CMD_LINK_SET,
 	    .link = { .name = "Port_0-a.b12345", .up = true, .given = GW_LINK_GIVEN_UP } } },
+	{ "link set port1 master br0", 0, NULL,
+	  { .op = GW_CMD_LINK_SET,
+	    .link = { .name = "port1", .master = "br0", .given = GW_LINK_GIVEN_MASTER } } },
+	{ "link set port1 nomaster", 0, NULL, /* master "": leave the bridge */
+	  { .op = GW_CMD_LINK_SET, .link = { .name = "port1", .given = GW_LINK_GIVEN_MASTER } } },
+	{ "link set port1 master br0 master br1", 0, NULL, /* the last word wins */
+	  { .op = GW_CMD_LINK_SET,
+	    .link = { .name = "port1", .master = "br1", .given = GW_LINK_GIVEN_MASTER } } },
+	{ "link set port1 nomaster nomaster", 0, NULL,
+	  { .op = GW_CMD_LINK_SET, .link = { .name = "port1", .given = GW_LINK_GIVEN_MASTER } } },
+	{ "link set gt1 down master Br_0-a.b123456 mtu 1400", 0, NULL,
+	  { .op = GW_CMD_LINK_SET,
+	    .link = { .name = "gt1", .master = "Br_0-a.b123456", .mtu = 1400, .up = false,
+		      .given = GW_LINK_GIVEN_MASTER | GW_LINK_GIVEN_MTU | GW_LINK_GIVEN_UP } } },
+	{ "link set port1 name lan master br0 up", 0, NULL,
+	  { .op = GW_CMD_LINK_SET,
+	    .link = { .name = "port1", .newname = "lan", .master = "br0", .up = true,
+		      .given = GW_LINK_GIVEN_NAME | GW_LINK_GIVEN_MASTER | GW_LINK_GIVEN_UP } } },
+	{ "link add br0 type bridge", 0, NULL, /* the defaults filled in, nothing given */
+	  { .op = GW_CMD_LINK_ADD, .bridge = { .name = "br0", .ageing_time = 300,
+					       .max_learned = 4096 } } },
+	{ "link add br0 type bridge ageing_time 1 fdb_max_learned 1", 0, NULL,
+	  { .op = GW_CMD_LINK_ADD,
+	    .bridge = { .name = "br0", .ageing_time = 1, .max_learned = 1,
+			.given = GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED } } },
+	{ "link add br1 ageing_time 1000000 type bridge fdb_max_learned 65536", 0, NULL,
+	  { .op = GW_CMD_LINK_ADD,
+	    .bridge = { .name = "br1", .ageing_time = 1000000, .max_learned = 65536,
+			.given = GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED } } },
+	{ "link add br0 type bridge ageing_time 300", 0, NULL, /* the default, given */
+	  { .op = GW_CMD_LINK_ADD,
+	    .bridge = { .name = "br0", .ageing_time = 300, .max_learned = 4096,
+			.given = GW_BRIDGE_GIVEN_AGEING } } },
+	{ "link add lan-br type bridge fdb_max_learned 0x100 ageing_time 60 ageing_time 30", 0,
+	  NULL, /* numbers as everywhere; the last word wins */
+	  { .op = GW_CMD_LINK_ADD,
+	    .bridge = { .name = "lan-br", .ageing_time = 30, .max_learned = 256,
+			.given = GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED } } },
+	{ "link add br0 type bridge type bridge", 0, NULL,
+	  { .op = GW_CMD_LINK_ADD, .bridge = { .name = "br0", .ageing_time = 300,
+					       .max_learned = 4096 } } },
+	{ "link del br0", 0, NULL, { .op = GW_CMD_LINK_DEL, .name = "br0" } },
+
+	/* bridge: valid */
+	{ "bridge fdb add 02:00:00:00:00:01 dev gt1", 0, NULL,
+	  { .op = GW_CMD_FDB_ADD, .fdb = { .mac = MAC1, .dev = "gt1" } } },
+	{ FDB "master static", 0, NULL,
+	  { .op = GW_CMD_FDB_ADD, .fdb = { .mac = MAC1, .dev = "gt1" } } },
+	{ "bridge fdb add 0A:BB:CC:DD:EE:FF static master dev port1", 0, NULL, /* any order */
+	  { .op = GW_CMD_FDB_ADD,
+	    .fdb = { .mac = { 0x0a, 0xbb, 0xcc, 0xdd, 0xee, 0xff }, .dev = "port1" } } },
+	{ FDB "static static dev port1", 0, NULL, /* repeats; the last dev wins */
+	  { .op = GW_CMD_FDB_ADD, .fdb = { .mac = MAC1, .dev = "port1" } } },
+	{ "bridge fdb add fe:ff:ff:ff:ff:ff dev gt1", 0, NULL, /* locally administered */
+	  { .op = GW_CMD_FDB_ADD,
+	    .fdb = { .mac = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff }, .dev = "gt1" } } },
+	{ "bridge fdb del 02:00:00:00:00:01 dev gt1 master", 0, NULL,
+	  { .op = GW_CMD_FDB_DEL, .fdb = { .mac = MAC1, .dev = "gt1" } } },
+	{ "bridge fdb del 02:00:00:00:00:01 dev gt1", 0, NULL,
+	  { .op = GW_CMD_FDB_DEL, .fdb = { .mac = MAC1, .dev = "gt1" } } },
+	{ "bridge fdb show", 0, NULL, { .op = GW_CMD_FDB_SHOW } },
+	{ "bridge fdb show br br0", 0, NULL, { .op = GW_CMD_FDB_SHOW, .fdb = { .br = "br0" } } },
+	{ "bridge fdb show br br0 br br1", 0, NULL,
+	  { .op = GW_CMD_FDB_SHOW, .fdb = { .br = "br1" } } },
+	{ "bridge link show", 0, NULL, { .op = GW_CMD_BRIDGE_LINK_SHOW } },
 
 	/* addr: valid */
 	{ "addr add 192.0.2.1/24 dev port0", 0, NULL,
@@ -742,7 +927,21 @@ check_request(const struct gw_cmd *got, const struct gw_cmd *exp)
 		CHECK_MAC(link.mac);
 		CHECK_INT(link.mtu);
 		CHECK_INT(link.up);
+		CHECK_STR(link.master);
 		CHECK_INT(link.given);
+		break;
+	case GW_CMD_LINK_ADD:
+		CHECK_STR(bridge.name);
+		CHECK_INT(bridge.ageing_time);
+		CHECK_INT(bridge.max_learned);
+		CHECK_INT(bridge.given);
+		break;
+	case GW_CMD_FDB_ADD:
+	case GW_CMD_FDB_DEL:
+	case GW_CMD_FDB_SHOW:
+		CHECK_MAC(fdb.mac);
+		CHECK_STR(fdb.dev);
+		CHECK_STR(fdb.br);
 		break;
 	case GW_CMD_ADDR_ADD:
 	case GW_CMD_ADDR_DEL:
@@ -840,6 +1039,8 @@ test_format_row(void **state)
 	argc = gw_cmd_split(line, argv, GW_CMD_ARGS_MAX);
 	if (gw_cmd_parse(argc, argv, &back, NULL) != 0)
 		fail_msg("\"%s\" does not parse back", text);
+	if (cmd.op == GW_CMD_LINK_ADD) /* both values written: both given */
+		back.bridge.given = cmd.bridge.given;
 	if (cmd.op == GW_CMD_TUNNEL_ADD) {
 		back.tunnel.given = cmd.tunnel.given;
 		/* a key's value means nothing without its flag ("key 5 nokey") */
@@ -855,15 +1056,100 @@ test_format_row(void **state)
 	assert_int_equal(gw_cmd_format(&cmd, again, (size_t)n), -ENOSPC);
 }
 
+/* What save writes for a line, exactly: defaults spelled out, bridge(8)'s words. */
+struct format_case {
+	const char *line;
+	const char *text;
+};
+
+static const struct format_case format_cases[] = {
+	{ "link add br0 type bridge",
+	  "link add br0 type bridge ageing_time 300 fdb_max_learned 4096" },
+	{ "link add br0 type bridge fdb_max_learned 0x10",
+	  "link add br0 type bridge ageing_time 300 fdb_max_learned 16" },
+	{ "link add br0 fdb_max_learned 65536 ageing_time 1000000 type bridge",
+	  "link add br0 type bridge ageing_time 1000000 fdb_max_learned 65536" },
+	{ "link set gt1 master br0", "link set gt1 master br0" },
+	{ "link set gt1 nomaster", "link set gt1 nomaster" },
+	{ "link set port1 master br0 up name lan mtu 1400",
+	  "link set port1 name lan mtu 1400 up master br0" },
+	{ "link set port1 down nomaster", "link set port1 down nomaster" },
+	{ "bridge fdb add 02:00:00:00:00:01 dev gt1",
+	  "bridge fdb add 02:00:00:00:00:01 dev gt1 master static" },
+	{ "bridge fdb add 0A:BB:CC:DD:EE:FF static dev port1",
+	  "bridge fdb add 0a:bb:cc:dd:ee:ff dev port1 master static" },
+};
+
+static void
+test_format_text(void **state)
+{
+	const struct format_case *c = *state;
+	char line[512], text[512], *argv[GW_CMD_ARGS_MAX];
+	struct gw_cmd cmd;
+	int argc, n;
+
+	strcpy(line, c->line);
+	argc = gw_cmd_split(line, argv, GW_CMD_ARGS_MAX);
+	assert_int_equal(gw_cmd_parse(argc, argv, &cmd, NULL), 0);
+	n = gw_cmd_format(&cmd, text, sizeof(text));
+	assert_string_equal(text, c->text);
+	assert_int_equal(n, strlen(c->text));
+}
+
+/* Only adds are formatted: del and show lines are never saved. */
+static const char *const unformattable[] = {
+	"link del br0", "link show", "bridge fdb del 02:00:00:00:00:01 dev gt1", "bridge fdb show",
+	"bridge fdb show br br0", "bridge link show", "tunnel del gre1", "stats clear",
+};
+
+static void
+test_format_notsup(void **state)
+{
+	char line[128], text[128], *argv[GW_CMD_ARGS_MAX];
+	struct gw_cmd cmd;
+	int argc;
+
+	strcpy(line, *state);
+	argc = gw_cmd_split(line, argv, GW_CMD_ARGS_MAX);
+	assert_int_equal(gw_cmd_parse(argc, argv, &cmd, NULL), 0);
+	assert_int_equal(gw_cmd_format(&cmd, text, sizeof(text)), -ENOTSUP);
+}
+
+/* gw_cmd_op_is_show: the shows of gw_cmd_op.def, nothing else. */
+static void
+test_op_is_show(void **state)
+{
+	static const enum gw_cmd_op shows[] = {
+		GW_CMD_LINK_SHOW, GW_CMD_ADDR_SHOW, GW_CMD_ROUTE_SHOW, GW_CMD_NEIGH_SHOW,
+		GW_CMD_TUNNEL_SHOW, GW_CMD_STATS_SHOW, GW_CMD_LOG_SHOW, GW_CMD_FDB_SHOW,
+		GW_CMD_BRIDGE_LINK_SHOW,
+	};
+	unsigned int op, i;
+	bool show;
+
+	(void)state;
+	for (op = 0; op <= GW_CMD_BRIDGE_LINK_SHOW; op++) {
+		show = false;
+		for (i = 0; i < GW_NELEM(shows); i++)
+			show |= shows[i] == op;
+		if (gw_cmd_op_is_show(op) != show)
+			fail_msg("op %u: is_show %d, expected %d", op, !show, show);
+	}
+	assert_false(gw_cmd_op_is_show(GW_CMD_BRIDGE_LINK_SHOW + 1));
+	assert_false(gw_cmd_op_is_show((enum gw_cmd_op)-1));
+}
+
 static bool
 formattable(const struct cmd_case *c)
 {
 	switch (c->exp.op) {
 	case GW_CMD_LINK_SET:
+	case GW_CMD_LINK_ADD:
 	case GW_CMD_ADDR_ADD:
 	case GW_CMD_ROUTE_ADD:
 	case GW_CMD_NEIGH_ADD:
 	case GW_CMD_TUNNEL_ADD:
+	case GW_CMD_FDB_ADD:
 	case GW_CMD_LOG_SET:
 		return c->rc == 0;
 	default:
@@ -907,7 +1193,19 @@ static const struct argv_case argv_cases[] = {
 	  "empty device name" },
 	{ "empty stats name", 3, { "stats", "show", "" }, -EINVAL, "empty name" },
 	{ "empty object", 2, { "", "show" }, -EINVAL,
-	  "unknown object \"\" (link, addr, route, neigh, tunnel, stats, log)" },
+	  "unknown object \"\" (link, addr, route, neigh, tunnel, bridge, stats, log)" },
+	{ "empty master", 5, { "link", "set", "port1", "master", "" }, -EINVAL,
+	  "empty bridge name" },
+	{ "empty bridge name", 5, { "link", "add", "", "type", "bridge" }, -EINVAL,
+	  "empty bridge name" },
+	{ "empty type", 5, { "link", "add", "br0", "type", "" }, -EINVAL,
+	  "link add: type \"\" is not supported (bridge)" },
+	{ "empty link del name", 3, { "link", "del", "" }, -EINVAL, "empty link name" },
+	{ "empty mac", 6, { "bridge", "fdb", "add", "", "dev", "gt1" }, -EINVAL,
+	  "invalid mac \"\": expected xx:xx:xx:xx:xx:xx" },
+	{ "empty fdb dev", 6, { "bridge", "fdb", "del", "02:00:00:00:00:01", "dev", "" }, -EINVAL,
+	  "empty device name" },
+	{ "empty fdb br", 5, { "bridge", "fdb", "show", "br", "" }, -EINVAL, "empty bridge name" },
 	{ "blank inside a name", 3, { "link", "show", "a b" }, -EINVAL,
 	  "link name \"a b\" " NAME_CHARS },
 	{ "blank inside a value", 9,
@@ -941,6 +1239,11 @@ static const struct argv_case argv_bug_cases[] = {
 	{ "CR in an address", 9,
 	  { "tunnel", "add", "gre1", "mode", "gre", "local", "192.0.2.1\r", "remote", "any" },
 	  -EINVAL },
+	{ "newline in a master", 5, { "link", "set", "port1", "master", "br\n0" }, -EINVAL },
+	{ "newline in a type", 5, { "link", "add", "br0", "type", "bridge\n" }, -EINVAL },
+	{ "newline in a mac", 6, { "bridge", "fdb", "add", "02:00:00:00:00:01\n", "dev", "gt1" },
+	  -EINVAL },
+	{ "CR in a bridge word", 3, { "bridge", "fdb\r", "show" }, -EINVAL },
 };
 
 static void
@@ -1043,6 +1346,13 @@ add_tests(struct gw_tests *t)
 		if (formattable(&cmd_cases[i]))
 			gw_tests_add(t, test_format_row, &cmd_cases[i], "format: \"%s\"",
 				     printable(cmd_cases[i].line, buf, sizeof(buf)));
+	for (i = 0; i < GW_NELEM(format_cases); i++)
+		gw_tests_add(t, test_format_text, &format_cases[i], "format text: \"%s\"",
+			     format_cases[i].line);
+	for (i = 0; i < GW_NELEM(unformattable); i++)
+		gw_tests_add(t, test_format_notsup, unformattable[i], "format: \"%s\" -> -ENOTSUP",
+			     unformattable[i]);
+	gw_tests_add(t, test_op_is_show, NULL, "op: is_show of every op");
 	for (i = 0; i < GW_NELEM(argv_cases); i++)
 		gw_tests_add(t, test_argv_row, &argv_cases[i], "argv: %s", argv_cases[i].name);
 	for (i = 0; i < GW_NELEM(mode_cases); i++)

@@ -373,6 +373,20 @@ static const char *const rt_lines[] = {
 	"log set ctrl debug",
 	"log set all err",
 	"log show",
+	"link set port1 master br0",
+	"link set port1 nomaster",
+	"link set gt1 down master br0 mtu 1400 name gt2",
+	"link add br0 type bridge",
+	"link add br0 type bridge ageing_time 1",
+	"link add br0 type bridge fdb_max_learned 65536",
+	"link add br0 type bridge ageing_time 1000000 fdb_max_learned 1",
+	"link del br0",
+	"bridge fdb add 02:00:00:00:00:01 dev gt1",
+	"bridge fdb add 0a:bb:cc:dd:ee:ff dev port1 master static",
+	"bridge fdb del 02:00:00:00:00:01 dev gt1 master",
+	"bridge fdb show",
+	"bridge fdb show br br0",
+	"bridge link show",
 };
 
 static void
@@ -404,7 +418,21 @@ assert_cmd_equal(const struct gw_cmd *a, const struct gw_cmd *b)
 		assert_memory_equal(a->link.mac, b->link.mac, 6);
 		assert_int_equal(a->link.mtu, b->link.mtu);
 		assert_int_equal(a->link.up, b->link.up);
+		assert_string_equal(a->link.master, b->link.master);
 		assert_int_equal(a->link.given, b->link.given);
+		break;
+	case GW_CMD_LINK_ADD:
+		assert_string_equal(a->bridge.name, b->bridge.name);
+		assert_int_equal(a->bridge.ageing_time, b->bridge.ageing_time);
+		assert_int_equal(a->bridge.max_learned, b->bridge.max_learned);
+		assert_int_equal(a->bridge.given, b->bridge.given);
+		break;
+	case GW_CMD_FDB_ADD:
+	case GW_CMD_FDB_DEL:
+	case GW_CMD_FDB_SHOW:
+		assert_memory_equal(a->fdb.mac, b->fdb.mac, 6);
+		assert_string_equal(a->fdb.dev, b->fdb.dev);
+		assert_string_equal(a->fdb.br, b->fdb.br);
 		break;
 	case GW_CMD_ADDR_ADD:
 	case GW_CMD_ADDR_DEL:
@@ -516,6 +544,26 @@ static const struct enc_case enc_cases[] = {
 	{ "tunnel change gre1 noignore-df",
 	  "{\"method\":\"tunnel.change\",\"params\":{\"name\":\"gre1\",\"ignore-df\":false}}" },
 	{ "tunnel del gre1", "{\"method\":\"tunnel.del\",\"params\":{\"name\":\"gre1\"}}" },
+	{ "link set port1 master br0",
+	  "{\"method\":\"link.set\",\"params\":{\"dev\":\"port1\",\"master\":\"br0\"}}" },
+	{ "link set port1 up nomaster",
+	  "{\"method\":\"link.set\",\"params\":{\"dev\":\"port1\",\"up\":true,\"nomaster\":true}}" },
+	{ "link add br0 type bridge",
+	  "{\"method\":\"link.add\",\"params\":{\"name\":\"br0\",\"type\":\"bridge\"}}" },
+	{ "link add br0 type bridge fdb_max_learned 100 ageing_time 30",
+	  "{\"method\":\"link.add\",\"params\":{\"name\":\"br0\",\"type\":\"bridge\","
+	  "\"ageing_time\":30,\"fdb_max_learned\":100}}" },
+	{ "link del br0", "{\"method\":\"link.del\",\"params\":{\"name\":\"br0\"}}" },
+	{ "bridge fdb add 0A:00:00:00:00:01 dev gt1 master static",
+	  "{\"method\":\"bridge.fdb.add\",\"params\":{\"mac\":\"0a:00:00:00:00:01\","
+	  "\"dev\":\"gt1\"}}" },
+	{ "bridge fdb del 02:00:00:00:00:01 dev gt1",
+	  "{\"method\":\"bridge.fdb.del\",\"params\":{\"mac\":\"02:00:00:00:00:01\","
+	  "\"dev\":\"gt1\"}}" },
+	{ "bridge fdb show", "{\"method\":\"bridge.fdb.show\",\"params\":{}}" },
+	{ "bridge fdb show br br0",
+	  "{\"method\":\"bridge.fdb.show\",\"params\":{\"br\":\"br0\"}}" },
+	{ "bridge link show", "{\"method\":\"bridge.link.show\",\"params\":{}}" },
 	{ "stats clear", "{\"method\":\"stats.clear\",\"params\":{}}" },
 };
 
@@ -563,7 +611,7 @@ static const struct params_case params_cases[] = {
 	{ "tunnel.add", "{" TPARAMS ",\"key\":5}", -EINVAL,
 	  "unknown member \"key\" in tunnel.add " TMEMBERS },
 	{ "link.set", "{\"dev\":\"port0\",\"state\":\"up\"}", -EINVAL,
-	  "unknown member \"state\" in link.set (dev, name, address, mtu, up)" },
+	  "unknown member \"state\" in link.set (dev, name, address, mtu, up, master, nomaster)" },
 	{ "route.add", "{\"dst\":\"10.0.0.0/8\",\"dev\":\"gre1\",\"metric\":5}", -EINVAL,
 	  "unknown member \"metric\" in route.add (dst, via, dev)" },
 	{ "addr.show", "{\"dev\":\"port0\"}", -EINVAL,
@@ -581,7 +629,8 @@ static const struct params_case params_cases[] = {
 	  "tunnel.add needs member \"remote\"" },
 	{ "tunnel.del", NULL, -EINVAL, "tunnel.del needs member \"name\"" },
 	{ "tunnel.change", "{\"name\":\"gre1\"}", -EINVAL, "tunnel.change gre1: nothing to change" },
-	{ "link.set", "{\"dev\":\"port0\"}", -EINVAL, "link.set port0: nothing to change" },
+	{ "link.set", "{\"dev\":\"port0\"}", -EINVAL,
+	  "link.set port0: nothing to change (name, address, mtu, up, master, nomaster)" },
 	{ "link.set", "{\"up\":true}", -EINVAL, "link.set needs member \"dev\"" },
 	{ "addr.add", "{\"dev\":\"port0\"}", -EINVAL, "addr.add needs member \"prefix\"" },
 	{ "addr.add", "{\"prefix\":\"192.0.2.1/24\"}", -EINVAL, "addr.add needs member \"dev\"" },
@@ -706,6 +755,103 @@ static const struct params_case params_cases[] = {
 	  "unknown member \"x\" in log.set (module, level)" },
 	{ "log.show", "{\"module\":\"cfg\"}", -EINVAL,
 	  "unknown member \"module\": log.show takes no params" },
+	/* link.set master/nomaster */
+	{ "link.set", "{\"dev\":\"port1\",\"master\":\"br0\",\"nomaster\":true}", -EINVAL,
+	  "members \"master\" and \"nomaster\" of link.set exclude each other" },
+	{ "link.set", "{\"dev\":\"port1\",\"nomaster\":false}", -EINVAL,
+	  "member \"nomaster\" of link.set must be true (leave out to keep the master)" },
+	{ "link.set", "{\"dev\":\"port1\",\"nomaster\":\"yes\"}", -EINVAL,
+	  "member \"nomaster\" of link.set must be true or false" },
+	{ "link.set", "{\"dev\":\"port1\",\"nomaster\":null}", -EINVAL,
+	  "member \"nomaster\" of link.set must be true or false" },
+	{ "link.set", "{\"dev\":\"port1\",\"master\":null}", -EINVAL,
+	  "member \"master\" of link.set must be a string" },
+	{ "link.set", "{\"dev\":\"port1\",\"master\":\"\"}", -EINVAL, "empty bridge name" },
+	{ "link.set", "{\"dev\":\"port1\",\"master\":\"a/b\"}", -EINVAL,
+	  "bridge name \"a/b\" may only use letters, digits, '_', '-' and '.'" },
+	{ "link.set", "{\"dev\":\"port1\",\"master\":\"0123456789abcdef\"}", -ENAMETOOLONG,
+	  "bridge name \"0123456789abcdef\" is longer than 15 characters" },
+	{ "link.set", "{\"dev\":\"port1\",\"nomaster\":true}", 0, NULL },
+	/* link.add, link.del */
+	{ "link.add", "{\"type\":\"bridge\"}", -EINVAL, "link.add needs member \"name\"" },
+	{ "link.add", "{\"name\":\"br0\"}", -EINVAL, "link.add needs member \"type\"" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"vxlan\"}", -EINVAL,
+	  "link.add: type \"vxlan\" is not supported (bridge)" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"\"}", -EINVAL,
+	  "link.add: type \"\" is not supported (bridge)" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":[\"bridge\"]}", -EINVAL,
+	  "member \"type\" of link.add must be a string" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":0}", -ERANGE,
+	  "invalid ageing_time \"0\": expected 1..1000000" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":1000001}", -ERANGE,
+	  "invalid ageing_time \"1000001\": expected 1..1000000" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":-5}", -EINVAL,
+	  "invalid ageing_time \"-5\": expected 1..1000000" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":\"300\"}", -EINVAL,
+	  "member \"ageing_time\" of link.add must be an integer" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":300.0}", -EINVAL,
+	  "member \"ageing_time\" of link.add must be an integer" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"fdb_max_learned\":0}", -ERANGE,
+	  "invalid fdb_max_learned \"0\": expected 1..65536" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"fdb_max_learned\":65537}", -ERANGE,
+	  "invalid fdb_max_learned \"65537\": expected 1..65536" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"fdb_max_learned\":null}", -EINVAL,
+	  "member \"fdb_max_learned\" of link.add must be an integer" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"stp_state\":1}", -EINVAL,
+	  "unknown member \"stp_state\" in link.add (name, type, ageing_time, fdb_max_learned)" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing-time\":1}", -EINVAL,
+	  "unknown member \"ageing-time\" in link.add (name, type, ageing_time, fdb_max_learned)" },
+	{ "link.add", "{\"name\":\"br/0\",\"type\":\"bridge\"}", -EINVAL,
+	  "bridge name \"br/0\" may only use letters, digits, '_', '-' and '.'" },
+	{ "link.add", "{\"name\":\"br0\",\"type\":\"bridge\",\"ageing_time\":1,"
+	  "\"fdb_max_learned\":65536}", 0, NULL },
+	{ "link.del", "{}", -EINVAL, "link.del needs member \"name\"" },
+	{ "link.del", "{\"name\":\"br0\",\"type\":\"bridge\"}", -EINVAL,
+	  "unknown member \"type\" in link.del (name)" },
+	{ "link.del", "{\"name\":5}", -EINVAL, "member \"name\" of link.del must be a string" },
+	{ "link.del", "{\"name\":\"br0\"}", 0, NULL },
+	/* bridge.fdb.* and bridge.link.show */
+	{ "bridge.fdb.add", "{\"dev\":\"gt1\"}", -EINVAL, "bridge.fdb.add needs member \"mac\"" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\"}", -EINVAL,
+	  "bridge.fdb.add needs member \"dev\"" },
+	{ "bridge.fdb.del", "{\"mac\":\"02:00:00:00:00:01\"}", -EINVAL,
+	  "bridge.fdb.del needs member \"dev\"" },
+	{ "bridge.fdb.add", "{\"mac\":\"01:00:5e:00:00:01\",\"dev\":\"gt1\"}", -EINVAL,
+	  "invalid mac \"01:00:5e:00:00:01\": not a unicast MAC" },
+	{ "bridge.fdb.add", "{\"mac\":\"00:00:00:00:00:00\",\"dev\":\"gt1\"}", -EINVAL,
+	  "invalid mac \"00:00:00:00:00:00\": not a unicast MAC" },
+	{ "bridge.fdb.del", "{\"mac\":\"ff:ff:ff:ff:ff:ff\",\"dev\":\"gt1\"}", -EINVAL,
+	  "invalid mac \"ff:ff:ff:ff:ff:ff\": not a unicast MAC" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00\",\"dev\":\"gt1\"}", -EINVAL,
+	  "invalid mac \"02:00:00:00:00\": expected xx:xx:xx:xx:xx:xx" },
+	{ "bridge.fdb.add", "{\"mac\":2,\"dev\":\"gt1\"}", -EINVAL,
+	  "member \"mac\" of bridge.fdb.add must be a string" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"static\":false}",
+	  -EINVAL, "member \"static\" of bridge.fdb.add must be true (added entries are static)" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"static\":1}", -EINVAL,
+	  "member \"static\" of bridge.fdb.add must be true or false" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"self\":true}",
+	  -EINVAL, "unknown member \"self\" in bridge.fdb.add (mac, dev, static)" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"master\":true}",
+	  -EINVAL, "unknown member \"master\" in bridge.fdb.add (mac, dev, static)" },
+	{ "bridge.fdb.del", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"static\":true}",
+	  -EINVAL, "unknown member \"static\" in bridge.fdb.del (mac, dev)" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"a/b\"}", -EINVAL,
+	  "device name \"a/b\" may only use letters, digits, '_', '-' and '.'" },
+	{ "bridge.fdb.show", "{\"br\":\"\"}", -EINVAL, "empty bridge name" },
+	{ "bridge.fdb.show", "{\"br\":true}", -EINVAL,
+	  "member \"br\" of bridge.fdb.show must be a string" },
+	{ "bridge.fdb.show", "{\"dev\":\"gt1\"}", -EINVAL,
+	  "unknown member \"dev\" in bridge.fdb.show (br)" },
+	{ "bridge.link.show", "{\"br\":\"br0\"}", -EINVAL,
+	  "unknown member \"br\": bridge.link.show takes no params" },
+	{ "bridge.fdb", "{}", -ENOENT, "unknown method \"bridge.fdb\"" },
+	{ "bridge", NULL, -ENOENT, "unknown method \"bridge\"" },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\",\"static\":true}", 0,
+	  NULL },
+	{ "bridge.fdb.add", "{\"mac\":\"02:00:00:00:00:01\",\"dev\":\"gt1\"}", 0, NULL },
+	{ "bridge.fdb.show", NULL, 0, NULL },
+	{ "bridge.link.show", "{}", 0, NULL },
 	/* accepted */
 	{ "log.set", "{\"module\":\"all\",\"level\":\"debug\"}", 0, NULL },
 	{ "addr.show", NULL, 0, NULL },
@@ -754,6 +900,34 @@ test_params_given(void **state)
 	json_decref(p);
 }
 
+/* Every op of gw_cmd_op.def converts: rt_lines has a line of each. */
+static void
+test_roundtrip_every_op(void **state)
+{
+	char buf[512], *argv[GW_CMD_ARGS_MAX];
+	bool seen[GW_CMD_BRIDGE_LINK_SHOW + 1] = { false };
+	struct gw_cmd cmd;
+	json_t *j;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < GW_NELEM(rt_lines); i++) {
+		snprintf(buf, sizeof(buf), "%s", rt_lines[i]);
+		assert_int_equal(gw_cmd_parse(gw_cmd_split(buf, argv, GW_CMD_ARGS_MAX), argv, &cmd,
+					      NULL), 0);
+		assert_true(cmd.op <= GW_CMD_BRIDGE_LINK_SHOW);
+		seen[cmd.op] = true;
+	}
+	for (i = 0; i < GW_NELEM(seen); i++)
+		if (!seen[i])
+			fail_msg("op %zu has no round-trip line", i);
+	/* past the last op: no method */
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.op = (enum gw_cmd_op)(GW_CMD_BRIDGE_LINK_SHOW + 1);
+	j = gw_cmd_to_json(&cmd);
+	assert_null(j);
+}
+
 static void
 add_tests(struct gw_tests *t)
 {
@@ -773,6 +947,7 @@ add_tests(struct gw_tests *t)
 		gw_tests_add(t, test_resp_row, &resp_cases[i], "response: %s", resp_cases[i].name);
 	for (i = 0; i < GW_NELEM(rt_lines); i++)
 		gw_tests_add(t, test_roundtrip_row, rt_lines[i], "round trip: %s", rt_lines[i]);
+	gw_tests_add(t, test_roundtrip_every_op, NULL, "round trip: a line of every op");
 	for (i = 0; i < GW_NELEM(enc_cases); i++)
 		gw_tests_add(t, test_enc_row, &enc_cases[i], "encoding: %s", enc_cases[i].line);
 	for (i = 0; i < GW_NELEM(params_cases); i++)
