@@ -185,6 +185,9 @@ def gretap_case(name, path, key=None, csum=False, seq=False, size=64, flows=32,
         counter = ("tunnel", "gt1", "rx_packets")
         note = ("gt1 -> bridged port1, static fdb entry for the LAN host: unicast; "
                 "the remote host's MAC learned once")
+    if runner == "ovs":
+        note = ("OVS: L2 gre0 and port \"%s\" in br-int, NORMAL, static fdb/add entry: "
+                "unicast; the other MAC learned once" % ("in" if path == "encap" else "out"))
     checks = (("bridge", "br0", "unicast", "output"), ("bridge", "br0", "flooded", 0),
               ("bridge", "br0", "learned", "once"))
     return Case(name=name, path=path, input=spec, config=gretap_config(path, key, csum, seq),
@@ -291,8 +294,9 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
     return out
 
 
-# the rows of the comparison table (cycles beyond I/O, x peer): the sweep paths' and GRETAP's
-COMPARE_PATHS = tuple(SWEEP_PATHS) + tuple(GRETAP_PATHS)
+# the rows of the comparison table (cycles beyond I/O, x peer): the sweep paths', the GRE
+# rows without a key (what gretap-encap and gretap-decap are held against) and GRETAP's
+COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS)
 
 
 def parse_list(text, what):
