@@ -354,12 +354,17 @@ class Window:
 
 # ------------------------------------------------------------------- greway
 
+GW_DUMP_KINDS = ("port", "tunnel", "bridge", "member")
+
+
 def parse_gw_dump(txt):
-    """'port|tunnel NAME k v k v ...' and 'drop REASON N' lines -> nested dict."""
-    d = {"port": {}, "tunnel": {}, "drop": {}}
+    """'port|tunnel|bridge|member NAME k v k v ...' and 'drop REASON N' lines -> nested
+    dict (lib/stats/gw_stats.h, gw_stats_print)."""
+    d = {k: {} for k in GW_DUMP_KINDS}
+    d["drop"] = {}
     for line in txt.splitlines():
         w = line.split()
-        if len(w) >= 3 and w[0] in ("port", "tunnel") and len(w) % 2 == 0:
+        if len(w) >= 3 and w[0] in GW_DUMP_KINDS and len(w) % 2 == 0:
             try:
                 d[w[0]][w[1]] = {w[i]: int(w[i + 1]) for i in range(2, len(w), 2)}
             except ValueError:
@@ -420,6 +425,24 @@ def counter(d, obj, name, key):
         return d[obj][name][key]
     except KeyError:
         raise Fail("greway prints no counter %s %s %s" % (obj, name, key))
+
+
+def check_counters(case, d0, d1, out, validation=False):
+    """A case's counter_checks over a window (d0 None: since greway started, i.e. the
+    validation run, whose output is `out` frames): problems, as lines."""
+    errs = []
+    for obj, name, key, rule in case.counter_checks:
+        v = counter(d1, obj, name, key) - (0 if d0 is None else counter(d0, obj, name, key))
+        what = "%s %s %s moved %d" % (obj, name, key, v)
+        if rule == "output":
+            if (v != out) if validation else abs(v - out) > 0.01 * out:
+                errs.append("%s, the output %d" % (what, out))
+        elif rule == "once":
+            if v != (1 if validation else 0):
+                errs.append("%s, expected %d" % (what, 1 if validation else 0))
+        elif v != rule:
+            errs.append("%s, expected %d" % (what, rule))
+    return errs
 
 
 # ------------------------------------------------------------------ testpmd
@@ -623,6 +646,9 @@ class Bench:
         if pc != expect:
             raise Fail("%s: %s %s %s is %d after %d frames in"
                        % (case.name, *case.path_counter, pc, expect))
+        errs = check_counters(case, None, d, expect, validation=True)
+        if errs:
+            raise Fail("%s: validation: %s (config %s)" % (case.name, "; ".join(errs), conf))
         in_pkts = G.read_frames(inp["validate_pcap"])
         out_pkts = G.read_frames(out_pcap)
         if len(in_pkts) > VERIFY_MAX and len(in_pkts) == len(out_pkts):
@@ -635,7 +661,7 @@ class Bench:
             case = C.Case(**{**case.__dict__, "input": dict(case.input, tunnels=keep_t)})
         in_pkts = [G.Ether(f) for f in in_pkts]
         out_pkts = [G.Ether(f) for f in out_pkts]
-        errs = G.VERIFY[case.path](case, in_pkts, out_pkts)
+        errs = G.VERIFY[(case.mode, case.path)](case, in_pkts, out_pkts)
         if errs:
             raise Fail("%s: output is not what the case claims (%d problems):\n  %s"
                        % (case.name, len(errs), "\n  ".join(errs[:10])))
@@ -708,6 +734,9 @@ class Bench:
             if abs(pc - out) > 0.01 * out:
                 raise Fail("%s: %s %s %s moved %d, the output %d: wrong path"
                            % (case.name, *case.path_counter, pc, out))
+        bad = check_counters(case, d0, d1, out)
+        if bad:
+            raise Fail("%s: %s: wrong path" % (case.name, "; ".join(bad)))
         return self.result(out, t1 - t0, cpu, argv, prof, case.workers)
 
     # ---- testpmd
@@ -811,7 +840,8 @@ def build_rows(sel, groups, samples, base_samples, validation):
                 continue
             s = summarize(samples[c.name])
             rows.append(dict(case=c.name, runner=c.runner, input=label, workers=nw,
-                             path=c.base, size=c.size, tunnels=c.tunnels,
+                             path=c.base, size=c.size, tunnels=c.tunnels, mode=c.mode,
+                             note=c.note,
                              ratio=s["mpps"] / base["mpps"] if base else None,
                              base_cycles=base["cycles_per_pkt"] if base else None,
                              config=c.config if c.runner == "greway" else None,
@@ -820,14 +850,16 @@ def build_rows(sel, groups, samples, base_samples, validation):
 
 
 def compare_rows(sel, rows):
-    """Per greway row of a sweep path: cycles beyond I/O (its cycles/pkt minus testpmd io's
-    on the same input and worker count), the VPP reference, and greway / peer where the peer
-    ran the same path on the same input."""
+    """Per greway row of a sweep or GRETAP path: cycles beyond I/O (its cycles/pkt minus
+    testpmd io's on the same input and worker count), the VPP reference, greway / peer where
+    the peer ran the same path on the same input, and for a GRETAP row its GRE row's cycles
+    beyond I/O (gre-decap-key for gretap-decap-key) where that ran: the issue wants GRETAP
+    at most C.GRETAP_MARGIN above it."""
     by = {r["case"]: r for r in rows}
     out = []
     for c in sel:
         r = by.get(c.name)
-        if r is None or c.runner != "greway" or c.base not in C.SWEEP_PATHS:
+        if r is None or c.runner != "greway" or c.base not in C.COMPARE_PATHS:
             continue
         beyond = (r["cycles_per_pkt"] - r["base_cycles"]) if r["base_cycles"] is not None \
             else None
@@ -836,6 +868,12 @@ def compare_rows(sel, rows):
                "io_cycles_per_pkt": r["base_cycles"], "beyond_io": beyond,
                "vpp_beyond_io": VPP_IP4_CYCLES - VPP_IO_CYCLES,
                "below_vpp": beyond is not None and beyond < VPP_IP4_CYCLES - VPP_IO_CYCLES}
+        ga = by.get(C.gre_analog(c.name) or "")
+        if c.mode == "gretap" and ga is not None and ga["base_cycles"] is not None \
+                and beyond is not None:
+            gb = ga["cycles_per_pkt"] - ga["base_cycles"]
+            row["gre"] = {"case": ga["case"], "beyond_io": gb, "over": beyond - gb,
+                          "met": beyond - gb <= C.GRETAP_MARGIN}
         for peer in C.PEERS:
             p = by.get(C.sweep_name(c.base, c.size, c.tunnels, c.workers, runner=peer))
             if p is not None:
@@ -849,11 +887,14 @@ def compare_rows(sel, rows):
 
 
 def comparison_text(comparison):
-    """The second table of the output: one line per sweep row."""
+    """The second table of the output: one line per sweep or GRETAP row."""
     peers = [p for p in C.PEERS if any(p in r for r in comparison)]
+    tap = any("gre" in r for r in comparison)
     hdr = "%-34s %7s %7s %7s %6s" % ("path", "cyc/pkt", "io cyc", "beyond", "VPP")
     for p in peers:
         hdr += " %9s %7s" % (p + " cyc", "x " + p)
+    if tap:
+        hdr += " %8s" % "vs GRE"
     lines = [hdr, "-" * len(hdr)]
     for r in comparison:
         ln = "%-34s %7.0f %7s %7s %6d" % (
@@ -864,6 +905,8 @@ def comparison_text(comparison):
             x = r.get(p)
             ln += " %9s %7s" % ("-", "-") if x is None else " %9.0f %6.2fx" % (
                 x["cycles_per_pkt"], x["greway_x"])
+        if tap:
+            ln += " %8s" % ("-" if "gre" not in r else "%+.0f" % r["gre"]["over"])
         lines.append(ln)
     lines.append("beyond: cycles/pkt - testpmd io's on the same input (the work beyond I/O); "
                  "VPP: ~%d of its ~%d clocks/pkt for IPv4 routing are beyond its ~%d of "
@@ -872,16 +915,23 @@ def comparison_text(comparison):
     for p in peers:
         lines.append("x %s: greway Mpps / %s Mpps on the same path and input, same run "
                      "(the issue wants >= 3x)" % (p, p))
+    if tap:
+        lines.append("vs GRE: a GRETAP row's beyond minus its GRE row's (gretap-X against "
+                     "gre-X), same run (the issue wants <= +%d)" % C.GRETAP_MARGIN)
     return lines
 
 
 def comparison_markdown(comparison):
     peers = [p for p in C.PEERS if any(p in r for r in comparison)]
+    tap = any("gre" in r for r in comparison)
     head = "| path | cycles/pkt | io cycles/pkt | beyond I/O | VPP beyond I/O |"
     sep = "| --- | ---: | ---: | ---: | ---: |"
     for p in peers:
         head += " %s cycles/pkt | greway / %s |" % (p, p)
         sep += " ---: | ---: |"
+    if tap:
+        head += " beyond I/O vs GRE |"
+        sep += " ---: |"
     lines = [head, sep]
     for r in comparison:
         ln = "| %s | %.0f | %s | %s | %d |" % (
@@ -892,6 +942,8 @@ def comparison_markdown(comparison):
             x = r.get(p)
             ln += " - | - |" if x is None else " %.0f | %.2fx |" % (x["cycles_per_pkt"],
                                                                       x["greway_x"])
+        if tap:
+            ln += " - |" if "gre" not in r else " %+.0f |" % r["gre"]["over"]
         lines.append(ln)
     return "\n".join(lines) + "\n"
 
@@ -973,9 +1025,10 @@ def main():
         ap.error(str(e))
     if a.list:
         for c in all_cases:
-            say("%-34s %-6s %-6s input %s, output %s tx%s"
-                % (c.name, c.runner, c.path, c.input_label, c.out_port,
-                   ", %d workers" % c.workers if c.workers > 1 else ""))
+            say("%-34s %-6s %-6s %-6s input %s, output %s tx%s%s"
+                % (c.name, c.runner, c.mode, c.path, c.input_label, c.out_port,
+                   ", %d workers" % c.workers if c.workers > 1 else "",
+                   " (%s)" % c.note if c.note else ""))
         return 0
     names = [c.name for c in all_cases]
     if a.cases == "all":
@@ -1131,6 +1184,14 @@ def main():
             target[name] = {"ratio": r["ratio"], "met": r["ratio"] >= C.TARGET}
             say("target >= %.1fx baseline: %-22s %.2fx %s"
                 % (C.TARGET, name, r["ratio"], "met" if r["ratio"] >= C.TARGET else "NOT MET"))
+    for r in comparison:
+        if "gre" in r:
+            g = r["gre"]
+            target[r["case"]] = {"beyond_io": r["beyond_io"], "gre_case": g["case"],
+                                 "gre_beyond_io": g["beyond_io"], "met": g["met"]}
+            say("target beyond I/O <= GRE's + %d: %-26s %.0f vs %s %.0f (%+.0f) %s"
+                % (C.GRETAP_MARGIN, r["case"], r["beyond_io"], g["case"], g["beyond_io"],
+                   g["over"], "met" if g["met"] else "NOT MET"))
     noisy = [r["case"] for r in rows if r["worker_cpu"] < 0.95 or r["other_cpus"] > 0.25]
     if noisy:
         say("warning: other load during %s (worker < 95%% CPU or other > 0.25 CPU): "
@@ -1152,7 +1213,7 @@ def main():
         "comparison": comparison,
         "vpp_reference": {"cycles_per_pkt": VPP_IP4_CYCLES, "io_cycles_per_pkt": VPP_IO_CYCLES,
                           "beyond_io": VPP_IP4_CYCLES - VPP_IO_CYCLES},
-        "target": {"ratio": C.TARGET, "cases": target},
+        "target": {"ratio": C.TARGET, "gretap_margin": C.GRETAP_MARGIN, "cases": target},
         "failed": failed,
     }
     os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)

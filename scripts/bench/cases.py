@@ -13,6 +13,14 @@ make_cases() adds, for the four SWEEP_PATHS, one row per other inner size
 count (-2w ...) and, with a peer, an OVS-DPDK row per path and size
 (ovs-gre-encap-key ...: runner "ovs", the same input, the same baseline).
 
+GRETAP rows (gretap-encap..., gretap_case()) bridge instead of routing: encap
+eats Ethernet frames on port0, a member of bridge br0 beside the gretap tunnel
+gt1, whose underlay leaves by the routed port1; decap eats GRE/0x6558 on the
+routed port0 and bridges the inner frames out of port1, br0's other member.
+Their peer rows (ovs-gretap-...) are OVS's L2 GRE port in a NORMAL bridge.
+Beside the path counter, a row can name bridge counters that must follow the
+output, stay at zero, or move once (counter_checks).
+
 Adding a path is one more row in CASES, with a helper like gre_case() when
 the row needs a new kind of startup file or check. Every greway case gets a
 testpmd io baseline on the same input pcap, measured in the same run; two
@@ -26,7 +34,7 @@ import gen_bench as g
 @dataclass
 class Case:
     name: str
-    path: str                  # what verify function applies: "encap" | "decap"
+    path: str                  # "encap" | "decap": with mode, what verify function applies
     input: dict                # input spec (gen_bench.py)
     config: str                # greway startup file
     out_port: str = "port1"    # whose tx_packets is the output
@@ -39,6 +47,11 @@ class Case:
     size: int = 64             # inner frame size, FCS included
     tunnels: int = 1
     workers: int = 1
+    mode: str = "gre"          # "gre" (routed, IPv4 inside) | "gretap" (bridged Ethernet)
+    # more counters the run checks, (object, name, counter, rule): rule "output": moves as
+    # the output does (validation: equals the frames in); 0: never moves; "once": is 1
+    # after the validation run and does not move in the timed window (a MAC learned once)
+    counter_checks: tuple = ()
 
     @property
     def input_label(self):
@@ -127,16 +140,91 @@ def gre_case(name, path, key=None, csum=False, seq=False, size=64, flows=32, tun
                 runner=runner, base=base or name, size=size, tunnels=tunnels, workers=workers)
 
 
+def gretap_config(path, key=None, csum=False, seq=False):
+    """Startup file for one gretap tunnel gt1 in bridge br0, port0 -> port1.
+
+    encap: port0 (the LAN side, a bridge member: promiscuous) -> br0 -> gt1 -> port1, the
+    routed underlay port. A static entry puts the remote host's MAC behind gt1, so every
+    frame goes unicast (nothing floods); the LAN host's MAC is learned on port0 once.
+    decap: port0, the routed underlay port, terminates GRE/0x6558 -> gt1 -> br0 -> port1,
+    br0's other member. A static entry puts the LAN host's MAC behind port1 (unicast, as
+    encap); the remote host's MAC is learned behind gt1 once."""
+    opts = _tunnel_words(key, csum, seq)
+    wan, lan = ("port1", "port0") if path == "encap" else ("port0", "port1")
+    if path == "encap":
+        head = "# bench: GRETAP encap, port0 (bridge member) -> br0 -> gt1 -> port1 (underlay)\n"
+        fdb = "bridge fdb add %s dev gt1 master static\n" % g.REMOTE_HOST_MAC
+    else:
+        head = "# bench: GRETAP decap, port0 (underlay) -> gt1 -> br0 -> port1 (bridge member)\n"
+        fdb = "bridge fdb add %s dev port1 master static\n" % g.LAN_HOST_MAC
+    return head + f"""\
+link set port0 address {g.GW_PORT0_MAC}
+link set port1 address {g.GW_PORT1_MAC}
+addr add {g.GW_UNDERLAY}/24 dev {wan}
+neigh add {g.UNDERLAY_NH} lladdr {g.UNDERLAY_NH_MAC} dev {wan}
+route add 203.0.113.0/24 via {g.UNDERLAY_NH}
+tunnel add gt1 mode gretap local {g.GW_UNDERLAY} remote {g.TUN_REMOTE} {opts}
+link add br0 type bridge
+link set {lan} master br0
+link set gt1 master br0
+""".replace(" \n", "\n") + fdb
+
+
+def gretap_case(name, path, key=None, csum=False, seq=False, size=64, flows=32,
+                runner="greway", base=None):
+    """A GRETAP case: encap eats Ethernet frames (LAN host -> remote host), decap the same
+    kind of frames in GRE/0x6558 from the tunnel's remote end. One tunnel, one worker."""
+    if path == "encap":
+        spec = {"kind": "eth", "size": size, "flows": flows}
+        counter = ("tunnel", "gt1", "tx_packets")
+        note = ("bridged port0 -> gt1, static fdb entry for the remote host: unicast; "
+                "the LAN host's MAC learned once")
+    else:
+        spec = {"kind": "gretap", "size": size, "flows": flows,
+                "key": key, "csum": csum, "seq": seq}
+        counter = ("tunnel", "gt1", "rx_packets")
+        note = ("gt1 -> bridged port1, static fdb entry for the LAN host: unicast; "
+                "the remote host's MAC learned once")
+    if runner == "ovs":
+        note = ("OVS: L2 gre0 and port \"%s\" in br-int, NORMAL, static fdb/add entry: "
+                "unicast; the other MAC learned once" % ("in" if path == "encap" else "out"))
+    checks = (("bridge", "br0", "unicast", "output"), ("bridge", "br0", "flooded", 0),
+              ("bridge", "br0", "learned", "once"))
+    return Case(name=name, path=path, input=spec, config=gretap_config(path, key, csum, seq),
+                path_counter=counter, counter_checks=checks,
+                tunnel={"key": key, "csum": csum, "seq": seq, "tunnels": 1},
+                runner=runner, note=note, base=base or name, size=size, mode="gretap")
+
+
 KEY = 42
+
+# the GRETAP paths: name -> gretap_case() arguments; each has an OVS row with --peer ovs
+GRETAP_PATHS = {
+    "gretap-encap": dict(path="encap"),
+    "gretap-encap-key": dict(path="encap", key=KEY),
+    "gretap-encap-key-csum-seq": dict(path="encap", key=KEY, csum=True, seq=True),
+    "gretap-decap": dict(path="decap"),
+    "gretap-decap-key": dict(path="decap", key=KEY),
+    "gretap-decap-key-csum-seq": dict(path="decap", key=KEY, csum=True, seq=True),
+}
 
 CASES = [
     gre_case("gre-encap", "encap"),
     gre_case("gre-encap-key", "encap", key=KEY),
     gre_case("gre-encap-key-csum-seq", "encap", key=KEY, csum=True, seq=True),
+    gre_case("gre-decap", "decap"),
     gre_case("gre-decap-key", "decap", key=KEY),
     gre_case("gre-decap-key-csum-seq", "decap", key=KEY, csum=True, seq=True),
-    # later: gretap, ip6gre (one more row each; add them to SWEEP_PATHS to sweep them)
-]
+] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()]
+# later: ip6gre (one more row each; add them to SWEEP_PATHS to sweep them)
+
+# the issue's bar for GRETAP: cycles beyond I/O at most its GRE path's + this
+GRETAP_MARGIN = 10
+
+
+def gre_analog(name):
+    """The GRE row a GRETAP row is held against: gretap-decap-key -> gre-decap-key."""
+    return "gre-" + name[len("gretap-"):] if name.startswith("gretap-") else None
 
 # the paths the size, tunnel, worker and peer sweeps repeat: name -> gre_case() arguments
 SWEEP_PATHS = {
@@ -167,7 +255,7 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
                peers=()):
     """Every row of a run: CASES, then per sweep path its rows at the other sizes (1 tunnel),
     other tunnel counts (64 bytes), other worker counts (64 bytes, 1 tunnel), then the peer's
-    rows (each size, 1 tunnel, 1 worker). The sweeps are one dimension at a time, not their
+    rows (each size, 1 tunnel, 1 worker; and one per GRETAP path, 64 bytes). The sweeps are one dimension at a time, not their
     product, so a full sweep stays a few minutes long."""
     for v, what in ((sizes, "size"), (tunnels, "tunnel count"), (workers, "worker count")):
         if not v or any(x < 1 for x in v):
@@ -201,7 +289,14 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
             for sz in sizes:
                 add(gre_case(sweep_name(base, size=sz, runner=peer), size=sz, runner=peer,
                              base=base, **kw))
+        for base, kw in GRETAP_PATHS.items():
+            add(gretap_case(sweep_name(base, runner=peer), runner=peer, base=base, **kw))
     return out
+
+
+# the rows of the comparison table (cycles beyond I/O, x peer): the sweep paths', the GRE
+# rows without a key (what gretap-encap and gretap-decap are held against) and GRETAP's
+COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS)
 
 
 def parse_list(text, what):

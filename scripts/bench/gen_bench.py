@@ -13,13 +13,21 @@ same spec share one pcap and one testpmd baseline:
     {"kind": "gre", "size": 64, "flows": 32, "key": 42, "csum": True, "seq": True}
         the same inner packets, already in GRE from the tunnel's remote end
         (what decap eats)
+    {"kind": "eth", "size": 64, "flows": 32}
+        GRETAP encap's input: Ethernet frames (the udp flows) from a LAN host's MAC
+        to a host behind the tunnel (REMOTE_HOST_MAC), bridged as they are
+    {"kind": "gretap", "size": 64, "flows": 32, "key": 42, "csum": True, "seq": True}
+        GRETAP decap's input: the tunnel's remote end sends Ethernet frames from
+        REMOTE_HOST_MAC to the LAN host in GRE protocol 0x6558 (the inner frame is
+        "size" bytes with its FCS, as in "eth"; the GRE frame 14+20+4 bytes and the
+        options more)
 
 "size" is the *inner* frame size on the wire, FCS included (64 -> 60-byte
 frames in the pcap), as testpmd and OVS count it. "flows" varies inner
 source/destination addresses and UDP ports, one packet per flow.
 
-"tunnels" (default 1, then left out of the spec) spreads the packets over N
-tunnels, packet i belonging to tunnel i % N (tunnel_of()):
+"tunnels" (default 1, then left out of the spec; udp and gre only) spreads the
+packets over N tunnels, packet i belonging to tunnel i % N (tunnel_of()):
   encap: the inner destination of packet i is in tunnel t's own /24
          (tunnel_prefix(t)), which the startup file routes into tunnel t;
   decap: packet i comes from tunnel t's remote end with tunnel t's key
@@ -56,18 +64,21 @@ from scapy.utils import checksum  # noqa: E402
 # scripts/gen-traffic.py: scripts/lib/gwtraffic.py holds them.
 # Underlay: RFC 5737; inner networks: 10.x (never leave the vdevs anyway).
 from gwtraffic import (ETH_IP_UDP, FCS, GW_PORT0_MAC, GW_PORT1_MAC,  # noqa: F401,E402
-                       GW_UNDERLAY, INNER_TTL, LAN_HOST_MAC, TUN_REMOTE, UNDERLAY_NH,
-                       UNDERLAY_NH_MAC, gre_seq)
+                       GW_UNDERLAY, INNER_TTL, LAN_HOST_MAC, REMOTE_HOST_MAC, TUN_REMOTE,
+                       UNDERLAY_NH, UNDERLAY_NH_MAC, gre_seq)
 from gwtraffic import gre_fields as _gre_fields  # noqa: E402
 
 INNER_SRC_NET = "10.16"   # encap: 10.0.0.x -> 10.16.f.x ; decap: 10.16.f.x -> 10.32.f.x
 KEY_BASE = 42                         # tunnel t has key KEY_BASE + t
+KINDS = ("udp", "gre", "eth", "gretap")
+TUNNELED = ("gre", "gretap")          # the decap inputs: GRE frames from the remote end
+GRE_PROTO = {"gre": 0x0800, "gretap": 0x6558}
 
 
 def input_label(spec):
     """Short stable name of an input spec, used for the pcap file and the baseline row."""
     parts = [spec["kind"]]
-    if spec["kind"] == "gre":
+    if spec["kind"] in TUNNELED:
         if spec.get("key") is not None:
             parts.append("key")
         if spec.get("csum"):
@@ -84,8 +95,13 @@ def input_label(spec):
 def frames_for(spec):
     """Packets in the pcap of a spec: >= flows, a multiple of tunnels, >= 3 per tunnel with seq."""
     n, flows = spec.get("tunnels", 1), spec["flows"]
+    if spec["kind"] not in KINDS:
+        raise ValueError("unknown input kind %r" % spec["kind"])
     if n < 1:
         raise ValueError("tunnels must be >= 1")
+    if n > 1 and spec["kind"] in ("eth", "gretap"):
+        # one remote host MAC: over N tunnels it would move between them in the bridge
+        raise ValueError("%s input: one tunnel only" % spec["kind"])
     per = max(-(-flows // n), 3 if spec.get("seq") else 1)
     return per * n
 
@@ -154,8 +170,10 @@ def build_input_scapy(spec):
     for i in range(n):
         if spec["kind"] == "udp":
             p = Ether(dst=GW_PORT0_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
-        elif spec["kind"] == "gre":
-            gre = GRE(proto=0x0800)
+        elif spec["kind"] == "eth":
+            p = Ether(dst=REMOTE_HOST_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
+        elif spec["kind"] in TUNNELED:
+            gre = GRE(proto=GRE_PROTO[spec["kind"]])
             t = tunnel_of(spec, i)
             if spec.get("key") is not None:
                 gre.key_present = 1
@@ -165,9 +183,12 @@ def build_input_scapy(spec):
             if spec.get("seq"):
                 gre.seqnum_present = 1
                 gre.sequence_number = gre_seq(i // tunnels, n // tunnels)
+            inner = _inner_ip(spec, i, "decap")
+            if spec["kind"] == "gretap":
+                inner = Ether(dst=LAN_HOST_MAC, src=REMOTE_HOST_MAC) / inner
             p = (Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC)
                  / IP(src=tunnel_remote(spec, t), dst=GW_UNDERLAY, ttl=64, id=i & 0xffff) / gre
-                 / _inner_ip(spec, i, "decap"))
+                 / inner)
         else:
             raise ValueError("unknown input kind %r" % spec["kind"])
         p = Ether(bytes(p))   # freeze lengths and checksums
@@ -208,12 +229,15 @@ def build_frames(spec):
     tunnels = spec.get("tunnels", 1)
     frames = []
     for i in range(n):
-        if spec["kind"] == "udp":
-            f = _mac(GW_PORT0_MAC) + _mac(LAN_HOST_MAC) + b"\x08\x00" + \
+        if spec["kind"] in ("udp", "eth"):
+            dst = GW_PORT0_MAC if spec["kind"] == "udp" else REMOTE_HOST_MAC
+            f = _mac(dst) + _mac(LAN_HOST_MAC) + b"\x08\x00" + \
                 _inner_ip_raw(spec, i, "encap")
-        elif spec["kind"] == "gre":
+        elif spec["kind"] in TUNNELED:
             t = tunnel_of(spec, i)
             inner = _inner_ip_raw(spec, i, "decap")
+            if spec["kind"] == "gretap":
+                inner = _mac(LAN_HOST_MAC) + _mac(REMOTE_HOST_MAC) + b"\x08\x00" + inner
             flags, opt = 0, b""
             if spec.get("csum"):
                 flags |= 0x8000
@@ -224,7 +248,7 @@ def build_frames(spec):
             if spec.get("seq"):
                 flags |= 0x1000
                 opt += struct.pack("!I", gre_seq(i // tunnels, n // tunnels))
-            gre = struct.pack("!HH", flags, 0x0800) + opt + inner
+            gre = struct.pack("!HH", flags, GRE_PROTO[spec["kind"]]) + opt + inner
             if spec.get("csum"):
                 gre = gre[:4] + struct.pack("!H", checksum(gre)) + gre[6:]
             f = (_mac(GW_PORT0_MAC) + _mac(UNDERLAY_NH_MAC) + b"\x08\x00"
@@ -247,7 +271,7 @@ def queue_of(spec, i, nq):
     decap input by its outer source, i.e. its tunnel's remote (one tunnel: one queue)."""
     if nq == 1:
         return 0
-    if spec["kind"] == "udp":
+    if spec["kind"] in ("udp", "eth"):
         return i % nq
     return (tunnel_of(spec, i) % 250) % nq
 
@@ -295,51 +319,58 @@ def _forwarded_inner(inner_bytes):
     return bytes(ip)
 
 
+def _gre_frame_errors(case, n, po, proto, prev_seq):
+    """The outer headers of output frame n of an encap case: Ethernet to the underlay next
+    hop, outer IPv4 to its tunnel's remote with a right checksum, GRE with the protocol and
+    the tunnel's options (key, checksum over the whole GRE packet, per-tunnel consecutive
+    sequence numbers, prev_seq: tunnel -> last one seen). Returns (problems, payload)."""
+    t, spec = case.tunnel, case.input
+    raw = bytes(po)
+    e = []
+    tun = tunnel_of(spec, n)
+    want_key = tunnel_key(dict(spec, key=t.get("key")), tun)
+    remote = tunnel_remote(spec, tun)
+    if po.dst.lower() != UNDERLAY_NH_MAC or po.src.lower() != GW_PORT1_MAC or po.type != 0x0800:
+        e.append("Ethernet %s > %s type %#x" % (po.src, po.dst, po.type))
+    ip = raw[14:]
+    ihl = (ip[0] & 0x0f) * 4
+    o = IP(ip)
+    if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != remote:
+        e.append("outer IP %s > %s proto %d (want %s > %s)"
+                 % (o.src, o.dst, o.proto, GW_UNDERLAY, remote))
+    if o.len != len(ip):
+        e.append("outer total length %d, frame carries %d" % (o.len, len(ip)))
+    if not _ip_ok(ip):
+        e.append("outer IPv4 checksum wrong")
+    if o.ttl == 0:
+        e.append("outer TTL 0")
+    g = _gre_fields(ip[ihl:])
+    if g["flags"] & 0x0007 or g["proto"] != proto:
+        e.append("GRE version/proto %#x/%#x (want 0/%#x)" % (g["flags"] & 7, g["proto"], proto))
+    if ("key" in g) != (want_key is not None) or g.get("key") != want_key:
+        e.append("GRE key %r, tunnel has %r" % (g.get("key"), want_key))
+    if ("csum" in g) != bool(t.get("csum")):
+        e.append("GRE checksum present=%s, tunnel csum=%s" % ("csum" in g, t.get("csum")))
+    elif "csum" in g and checksum(ip[ihl:]) != 0:
+        e.append("GRE checksum wrong")
+    if ("seq" in g) != bool(t.get("seq")):
+        e.append("GRE seq present=%s, tunnel seq=%s" % ("seq" in g, t.get("seq")))
+    elif "seq" in g:
+        if tun in prev_seq and g["seq"] != (prev_seq[tun] + 1) & 0xffffffff:
+            e.append("GRE seq %d after %d" % (g["seq"], prev_seq[tun]))
+        prev_seq[tun] = g["seq"]
+    return e, ip[ihl + g["hlen"]:]
+
+
 def verify_encap(case, in_pkts, out_pkts):
     """Every input frame leaves once, in order, as GRE to its tunnel's remote with the
     tunnel's options (key, checksum, per-tunnel consecutive sequence numbers)."""
     errs = []
-    t = case.tunnel
-    spec = case.input
     if len(out_pkts) != len(in_pkts):
         errs.append("expected %d GRE frames out, got %d" % (len(in_pkts), len(out_pkts)))
     prev_seq = {}
     for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
-        raw = bytes(po)
-        e = []
-        tun = tunnel_of(spec, n)
-        want_key = tunnel_key(dict(spec, key=t.get("key")), tun)
-        remote = tunnel_remote(spec, tun)
-        if po.dst.lower() != UNDERLAY_NH_MAC or po.src.lower() != GW_PORT1_MAC or po.type != 0x0800:
-            e.append("Ethernet %s > %s type %#x" % (po.src, po.dst, po.type))
-        ip = raw[14:]
-        ihl = (ip[0] & 0x0f) * 4
-        o = IP(ip)
-        if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != remote:
-            e.append("outer IP %s > %s proto %d (want %s > %s)"
-                     % (o.src, o.dst, o.proto, GW_UNDERLAY, remote))
-        if o.len != len(ip):
-            e.append("outer total length %d, frame carries %d" % (o.len, len(ip)))
-        if not _ip_ok(ip):
-            e.append("outer IPv4 checksum wrong")
-        if o.ttl == 0:
-            e.append("outer TTL 0")
-        g = _gre_fields(ip[ihl:])
-        if g["flags"] & 0x0007 or g["proto"] != 0x0800:
-            e.append("GRE version/proto %#x/%#x" % (g["flags"] & 7, g["proto"]))
-        if ("key" in g) != (want_key is not None) or g.get("key") != want_key:
-            e.append("GRE key %r, tunnel has %r" % (g.get("key"), want_key))
-        if ("csum" in g) != bool(t.get("csum")):
-            e.append("GRE checksum present=%s, tunnel csum=%s" % ("csum" in g, t.get("csum")))
-        elif "csum" in g and checksum(ip[ihl:]) != 0:
-            e.append("GRE checksum wrong")
-        if ("seq" in g) != bool(t.get("seq")):
-            e.append("GRE seq present=%s, tunnel seq=%s" % ("seq" in g, t.get("seq")))
-        elif "seq" in g:
-            if tun in prev_seq and g["seq"] != (prev_seq[tun] + 1) & 0xffffffff:
-                e.append("GRE seq %d after %d" % (g["seq"], prev_seq[tun]))
-            prev_seq[tun] = g["seq"]
-        inner = ip[ihl + g["hlen"]:]
+        e, inner = _gre_frame_errors(case, n, po, GRE_PROTO["gre"], prev_seq)
         want = _forwarded_inner(bytes(pi[IP]))
         if inner != want:
             e.append("inner packet differs from the input (TTL-1): %s vs %s"
@@ -369,7 +400,46 @@ def verify_decap(case, in_pkts, out_pkts):
     return errs
 
 
-VERIFY = {"encap": verify_encap, "decap": verify_decap}
+def verify_gretap_encap(case, in_pkts, out_pkts):
+    """Every bridged frame leaves once, in order, in GRE protocol 0x6558 to the tunnel's
+    remote with its options, the inner frame byte for byte the input frame (a bridge
+    changes nothing in it: no TTL, no MACs)."""
+    errs = []
+    if len(out_pkts) != len(in_pkts):
+        errs.append("expected %d GRETAP frames out, got %d" % (len(in_pkts), len(out_pkts)))
+    prev_seq = {}
+    for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
+        e, inner = _gre_frame_errors(case, n, po, GRE_PROTO["gretap"], prev_seq)
+        want = bytes(pi)
+        if inner != want:
+            e.append("inner frame differs from the input frame: %s vs %s"
+                     % (inner.hex(), want.hex()))
+        errs += ["packet %d: %s" % (n, x) for x in e]
+    return errs
+
+
+def verify_gretap_decap(case, in_pkts, out_pkts):
+    """Every GRETAP frame leaves once, in order, as its inner Ethernet frame, byte for byte
+    (the GRE protocol checked too: 0x6558)."""
+    errs = []
+    if len(out_pkts) != len(in_pkts):
+        errs.append("expected %d inner frames out, got %d" % (len(in_pkts), len(out_pkts)))
+    for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
+        e = []
+        gre_raw = bytes(pi[GRE])
+        g = _gre_fields(gre_raw)
+        if g["proto"] != GRE_PROTO["gretap"]:
+            e.append("input GRE protocol %#x, not 0x6558" % g["proto"])
+        want = gre_raw[g["hlen"]:]
+        if bytes(po) != want:
+            e.append("not the inner frame: %s vs %s" % (bytes(po).hex(), want.hex()))
+        errs += ["packet %d: %s" % (n, x) for x in e]
+    return errs
+
+
+# (mode, path) of a case -> its check
+VERIFY = {("gre", "encap"): verify_encap, ("gre", "decap"): verify_decap,
+          ("gretap", "encap"): verify_gretap_encap, ("gretap", "decap"): verify_gretap_decap}
 
 
 def read_pcap(path):
@@ -398,12 +468,14 @@ def read_frames(path):
 
 
 def flows_in(pkts):
-    """Distinct inner 5-tuples in a list of input frames (udp or gre)."""
+    """Distinct inner 5-tuples in a list of input frames (udp, eth, gre or gretap)."""
     seen = set()
     for p in pkts:
         ip = p[IP]
         if ip.proto == 47:
             ip = p[GRE].payload
+            if isinstance(ip, Ether):
+                ip = ip[IP]
         seen.add((ip.src, ip.dst, ip.proto, ip[UDP].sport, ip[UDP].dport))
     return len(seen)
 

@@ -15,6 +15,13 @@ own directory, EAL options --no-pci --in-memory and a unique --file-prefix, the 
            are to br-phy's MAC and IP) -> gre0 on br-int -> port "out" (net_null)
 
 Both directions route the inner packet as greway does (dec_ttl, and on decap new MACs).
+
+GRETAP rows (case.mode "gretap"): gre0 is OVS's plain, L2 GRE port (no packet_type: it
+carries Ethernet in GRE protocol 0x6558) and br-int a learning bridge (one flow, NORMAL),
+as greway's br0: a static MAC entry (fdb/add) puts the remote host behind gre0 (encap)
+or the LAN host behind "out" (decap), so every frame goes unicast as greway's do, and the
+other host's MAC is learned once. br-phy's flows are the GRE rows'. One more check: br-int's
+LOCAL port (a tap) sends nothing in the window, i.e. nothing was flooded.
 Rate: the "out" interface's tx_packets over the window (ovs-vsctl statistics), per second
 of the PMD thread's CPU time; cycles/pkt from that thread's CPU time, as for greway and
 testpmd. Checks instead of a frame-by-frame validation (OVS's GRE is checked on the wire by
@@ -170,15 +177,7 @@ class _Instance:
         phy_mac = g.GW_PORT1_MAC if encap else g.GW_PORT0_MAC
         in_dev = "net_pcap_ovs0,rx_pcap=%s,infinite_rx=1" % self.inp["pcap"]
         out_dev = "net_null_ovs0,no-rx=1"
-        t = c.tunnel
-        opts = ["options:remote_ip=" + g.TUN_REMOTE, "options:local_ip=" + g.GW_UNDERLAY,
-                "options:packet_type=legacy_l3"]
-        if t.get("key") is not None:
-            opts.append("options:key=%d" % t["key"])
-        if t.get("csum"):
-            opts.append("options:csum=true")
-        if t.get("seq"):
-            opts.append("options:seq=true")
+        opts = gre_port_options(c)
         # the output port first, the input last: packets that arrive on a port ofproto does
         # not know yet are upcall errors (ovs-peer.md)
         self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
@@ -197,17 +196,13 @@ class _Instance:
         self.appctl("tnl/neigh/set", "br-phy", g.UNDERLAY_NH, g.UNDERLAY_NH_MAC)
         for br in ("br-phy", "br-int"):
             self.ofctl("del-flows", br)
-        if encap:
-            flows = [("br-int", "in_port=%d,ip,actions=dec_ttl,output:%d" % (IN_OF, GRE_OF)),
-                     ("br-phy", "in_port=LOCAL,actions=output:%d" % OUT_OF)]
-        else:
-            flows = [("br-phy", "in_port=%d,actions=LOCAL" % IN_OF),
-                     ("br-int", "in_port=%d,ip,actions=dec_ttl,mod_dl_src:%s,mod_dl_dst:%s,"
-                                "output:%d" % (GRE_OF, g.GW_PORT1_MAC, g.LAN_HOST_MAC, OUT_OF))]
-        for br, f in flows:
+        for br, f in openflow_rules(c):
             self.ofctl("add-flow", br, f)
         self.vsctl("add-port", in_br, "in", "--", "set", "interface", "in", "type=dpdk",
                    "options:dpdk-devargs=" + in_dev, "ofport_request=%d" % IN_OF)
+        # after the last port: a port added to a bridge may flush its MAC table
+        for br, port, mac in static_macs(c):
+            self.appctl("fdb/add", br, port, "0", mac)
 
     def stats(self):
         """Live rx/tx packet counters of every datapath port, read at one instant
@@ -239,8 +234,10 @@ class _Instance:
         d1 = self.drops()
         dp = self.appctl("dpctl/dump-flows", check=False).stdout
         perf = self.appctl("dpif-netdev/pmd-perf-show", check=False).stdout
+        fdb = self.appctl("fdb/show", "br-int", check=False).stdout
         with open(self.logbase + ".ovs.log", "a") as f:
-            f.write("\n--- dpctl/dump-flows\n%s\n--- pmd-perf-show\n%s\n" % (dp, perf))
+            f.write("\n--- dpctl/dump-flows\n%s\n--- pmd-perf-show\n%s\n--- fdb/show br-int"
+                    "\n%s\n" % (dp, perf, fdb))
         if "in" not in s1 or "out" not in s1:
             raise B.Fail("%s: OVS shows no in/out ports: %s" % (c.name, sorted(s1)))
         out = s1["out"]["tx_packets"] - s0["out"]["tx_packets"]
@@ -256,6 +253,12 @@ class _Instance:
         action = "tnl_push" if c.path == "encap" else "tnl_pop"
         if action not in dp:
             raise B.Fail("%s: no %s in OVS's datapath flows: not the GRE path" % (c.name, action))
+        if c.mode == "gretap":
+            local = s1.get("br-int", {}).get("tx_packets", 0) - \
+                s0.get("br-int", {}).get("tx_packets", 0)
+            if local > 0.001 * out:
+                raise B.Fail("%s: OVS flooded: br-int's LOCAL port sent %d of %d (fdb/show: %s)"
+                             % (c.name, local, out, " | ".join(fdb.splitlines())))
         argv = [VSWITCHD, "(other_config: dpdk-lcore-mask, pmd-cpu-mask, dpdk-extra; ports "
                 "in=%s out=net_null no-rx)" % self.inp["pcap"]]
         return self.b.result(out, t1 - t0, cpu, argv, None)
@@ -272,6 +275,48 @@ class _Instance:
         if self.ns_made:
             _run(["ip", "netns", "del", self.ns], check=False)
         shutil.rmtree(os.path.join("/var/run/dpdk", self.prefix), ignore_errors=True)
+
+
+def gre_port_options(case):
+    """ovs-vsctl options of gre0: L3 GRE (packet_type=legacy_l3) for a GRE row, OVS's plain
+    L2 GRE port (Ethernet in GRE protocol 0x6558) for a GRETAP row; key, csum, seq."""
+    t = case.tunnel
+    opts = ["options:remote_ip=" + G.TUN_REMOTE, "options:local_ip=" + G.GW_UNDERLAY]
+    if case.mode != "gretap":
+        opts.append("options:packet_type=legacy_l3")
+    if t.get("key") is not None:
+        opts.append("options:key=%d" % t["key"])
+    if t.get("csum"):
+        opts.append("options:csum=true")
+    if t.get("seq"):
+        opts.append("options:seq=true")
+    return opts
+
+
+def openflow_rules(case):
+    """[(bridge, flow)]: what greway's startup file does, as OpenFlow on fixed ofports.
+    GRE: routed (dec_ttl; on decap new MACs). GRETAP: br-int is a learning bridge (NORMAL)."""
+    encap = case.path == "encap"
+    if encap:
+        phy = ("br-phy", "in_port=LOCAL,actions=output:%d" % OUT_OF)
+    else:
+        phy = ("br-phy", "in_port=%d,actions=LOCAL" % IN_OF)
+    if case.mode == "gretap":
+        return [phy, ("br-int", "actions=NORMAL")]
+    if encap:
+        return [("br-int", "in_port=%d,ip,actions=dec_ttl,output:%d" % (IN_OF, GRE_OF)), phy]
+    return [phy, ("br-int", "in_port=%d,ip,actions=dec_ttl,mod_dl_src:%s,mod_dl_dst:%s,"
+                            "output:%d" % (GRE_OF, G.GW_PORT1_MAC, G.LAN_HOST_MAC, OUT_OF))]
+
+
+def static_macs(case):
+    """[(bridge, port, MAC)] of fdb/add: a GRETAP row's static entry, as greway's startup
+    file has (bridge fdb add ... static), so that nothing floods."""
+    if case.mode != "gretap":
+        return []
+    if case.path == "encap":
+        return [("br-int", "gre0", G.REMOTE_HOST_MAC)]
+    return [("br-int", "out", G.LAN_HOST_MAC)]
 
 
 def parse_dpctl_show(text):

@@ -25,6 +25,7 @@ GW_PORT0_MAC = "02:00:00:00:00:10"      # bench: port0; DUT: the WAN port
 GW_PORT1_MAC = "02:00:00:00:00:11"      # bench: port1; DUT: the LAN port
 UNDERLAY_NH_MAC = "02:00:00:00:00:fe"   # the underlay next hop (neigh)
 LAN_HOST_MAC = "02:00:00:00:01:02"      # the inner-side next hop (neigh)
+REMOTE_HOST_MAC = "02:00:00:00:02:02"   # bench, gretap: a host behind the tunnel's remote end
 GW_UNDERLAY = "198.51.100.1"
 UNDERLAY_NH = "198.51.100.254"
 TUN_REMOTE = "203.0.113.2"              # the first (bench: the only) spoke

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """scripts/bench.sh's pure parts, without DPDK: case generation, inputs for N tunnels,
-queue split, the ratio and cycle arithmetic, the table formatting, OVS counter parsing."""
+queue split, the ratio and cycle arithmetic, the table formatting, OVS counter parsing;
+the GRETAP rows (startup files, inputs, the output checks, the OVS L2 setup)."""
 import sys
 import types
 
@@ -71,6 +72,9 @@ def test_config_for_n_tunnels():
     {"kind": "gre", "size": 128, "flows": 32, "key": 42},
     {"kind": "gre", "size": 64, "flows": 32, "key": 42, "csum": True, "seq": True,
      "tunnels": 5},
+    {"kind": "eth", "size": 64, "flows": 32},
+    {"kind": "gretap", "size": 64, "flows": 32},
+    {"kind": "gretap", "size": 512, "flows": 32, "key": 42, "csum": True, "seq": True},
 ])
 def test_fast_frames_equal_scapy(spec):
     assert G.build_frames(spec) == [bytes(p) for p in G.build_input_scapy(spec)]
@@ -208,3 +212,179 @@ def test_fail_line():
         "greway: exited; log: ... conf:4085: tunnel gre4077: out of next hops"
 
 
+
+
+# ------------------------------------------------------------------------ GRETAP
+
+GRETAP_ROWS = ["gretap-encap", "gretap-encap-key", "gretap-encap-key-csum-seq",
+               "gretap-decap", "gretap-decap-key", "gretap-decap-key-csum-seq"]
+
+
+def case(name, peers=("ovs",)):
+    return next(c for c in C.make_cases(peers=peers) if c.name == name)
+
+
+def test_gretap_rows():
+    n = names(C.make_cases())
+    for r in GRETAP_ROWS:
+        assert r in n
+        # its GRE row, which the issue holds it against, is in the default run too
+        assert C.gre_analog(r) in n
+    n = names(C.make_cases(peers=("ovs",)))
+    for r in GRETAP_ROWS:
+        assert "ovs-" + r in n
+        assert r in C.COMPARE_PATHS
+    enc, dec = case("gretap-encap-key-csum-seq"), case("gretap-decap-key")
+    assert (enc.mode, enc.path, enc.out_port) == ("gretap", "encap", "port1")
+    assert enc.input_label == "eth-64B-32f"
+    assert enc.path_counter == ("tunnel", "gt1", "tx_packets")
+    assert dec.input_label == "gretap-key-64B-32f"
+    assert dec.path_counter == ("tunnel", "gt1", "rx_packets")
+    assert ("bridge", "br0", "unicast", "output") in enc.counter_checks
+    assert ("bridge", "br0", "flooded", 0) in dec.counter_checks
+    assert case("ovs-gretap-decap-key").input_label == dec.input_label
+
+
+def test_gretap_configs():
+    enc = case("gretap-encap-key-csum-seq").config.splitlines()
+    # port0 is the bridge member, port1 the routed underlay
+    for line in ("addr add 198.51.100.1/24 dev port1",
+                 "neigh add 198.51.100.254 lladdr 02:00:00:00:00:fe dev port1",
+                 "tunnel add gt1 mode gretap local 198.51.100.1 remote 203.0.113.2 key 42 "
+                 "csum seq",
+                 "link add br0 type bridge", "link set port0 master br0",
+                 "link set gt1 master br0",
+                 "bridge fdb add %s dev gt1 master static" % G.REMOTE_HOST_MAC):
+        assert line in enc
+    assert not any(x.startswith("addr add") and "port0" in x for x in enc)
+    dec = case("gretap-decap").config.splitlines()
+    for line in ("addr add 198.51.100.1/24 dev port0",
+                 "tunnel add gt1 mode gretap local 198.51.100.1 remote 203.0.113.2",
+                 "link set port1 master br0", "link set gt1 master br0",
+                 "bridge fdb add %s dev port1 master static" % G.LAN_HOST_MAC):
+        assert line in dec
+    assert not any(x.startswith("addr add") and "port1" in x for x in dec)
+
+
+def test_gretap_inputs():
+    eth = G.build_input({"kind": "eth", "size": 64, "flows": 32})
+    assert len(eth) == 32 and all(len(p) == 60 for p in eth)
+    assert eth[0].dst == G.REMOTE_HOST_MAC and eth[0].src == G.LAN_HOST_MAC
+    for spec, length in (({"kind": "gretap", "size": 64, "flows": 32}, 98),
+                         ({"kind": "gretap", "size": 64, "flows": 32, "key": 42}, 102),
+                         ({"kind": "gretap", "size": 64, "flows": 32, "key": 42, "csum": True,
+                           "seq": True}, 110)):
+        pk = G.build_input(spec)
+        assert all(len(p) == length for p in pk)
+        p = pk[0]
+        assert p.dst == G.GW_PORT0_MAC and p[G.IP].dst == G.GW_UNDERLAY
+        assert p[G.GRE].proto == 0x6558
+        inner = p[G.GRE].payload
+        assert isinstance(inner, G.Ether) and len(inner) == 60
+        assert inner.dst == G.LAN_HOST_MAC and inner.src == G.REMOTE_HOST_MAC
+        assert G.flows_in(pk) == 32
+    assert G.input_label({"kind": "gretap", "size": 64, "flows": 32, "key": 42, "csum": True,
+                          "seq": True}) == "gretap-key-csum-seq-64B-32f"
+    with pytest.raises(ValueError):   # one remote host MAC: one tunnel
+        G.build_frames({"kind": "gretap", "size": 64, "flows": 32, "tunnels": 2})
+
+
+def gretap_out(c, frames, seq0=7):
+    """What greway should send for a GRETAP encap case: the input frames in GRE/0x6558."""
+    out = []
+    for i, f in enumerate(frames):
+        gre = G.GRE(proto=0x6558)
+        if c.tunnel["key"] is not None:
+            gre.key_present, gre.key = 1, c.tunnel["key"]
+        if c.tunnel["csum"]:
+            gre.chksum_present = 1
+        if c.tunnel["seq"]:
+            gre.seqnum_present, gre.sequence_number = 1, seq0 + i
+        p = (G.Ether(dst=G.UNDERLAY_NH_MAC, src=G.GW_PORT1_MAC)
+             / G.IP(src=G.GW_UNDERLAY, dst=G.TUN_REMOTE, ttl=64) / gre / G.Raw(bytes(f)))
+        out.append(G.Ether(bytes(p)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["gretap-encap", "gretap-encap-key-csum-seq"])
+def test_verify_gretap_encap(name):
+    c = case(name)
+    inp = G.build_input(c.input)
+    out = gretap_out(c, inp)
+    assert G.VERIFY[("gretap", "encap")](c, inp, out) == []
+    # an inner frame changed by one byte (a TTL decremented, as routing would)
+    bad = bytearray(bytes(inp[3]))
+    bad[22] -= 1
+    errs = G.VERIFY[("gretap", "encap")](c, inp, gretap_out(c, inp[:3] + [G.Ether(bytes(bad))]
+                                                           + inp[4:]))
+    assert len(errs) == 1 and errs[0].startswith("packet 3: inner frame differs")
+    # GRE protocol 0x0800, as a GRE (L3) tunnel would send
+    wrong = [G.Ether(bytes(p).replace(b"\x65\x58", b"\x08\x00", 1)) for p in out[:1]]
+    assert any("proto" in e for e in G.VERIFY[("gretap", "encap")](c, inp[:1], wrong))
+    assert G.VERIFY[("gretap", "encap")](c, inp, out[:-1])[0].startswith("expected 32")
+
+
+def test_verify_gretap_decap():
+    c = case("gretap-decap-key-csum-seq")
+    inp = G.build_input(c.input)
+    out = [G.Ether(bytes(p[G.GRE].payload)) for p in inp]
+    assert G.VERIFY[("gretap", "decap")](c, inp, out) == []
+    routed = [G.Ether(dst=G.LAN_HOST_MAC, src=G.GW_PORT1_MAC) / p[G.GRE].payload[G.IP]
+              for p in inp]
+    errs = G.VERIFY[("gretap", "decap")](c, inp, routed)
+    assert len(errs) == 32 and "not the inner frame" in errs[0]
+
+
+def test_gw_dump_bridge_counters():
+    d = B.parse_gw_dump("port port0 rx_packets 64 rx_bytes 1 tx_packets 0 tx_bytes 0 "
+                        "rx_missed 0 rx_errors 0 tx_errors 0\n"
+                        "tunnel gt1 rx_packets 0 rx_bytes 0 tx_packets 64 tx_bytes 9\n"
+                        "bridge br0 rx_frames 64 unicast 64 flooded 0 learned 1 moved 0 "
+                        "aged 0 dropped 0\n"
+                        "member port0 rx_frames 64 tx_frames 0\n"
+                        "drop no_route 0\n")
+    assert d["bridge"]["br0"]["unicast"] == 64 and d["member"]["port0"]["rx_frames"] == 64
+    c = case("gretap-encap-key")
+    assert B.check_counters(c, None, d, 64, validation=True) == []
+    d1 = {k: {n: dict(v) for n, v in d[k].items()} for k in d if k != "drop"}
+    d1["drop"] = {}
+    d1["bridge"]["br0"].update(unicast=1064, flooded=5, learned=2)
+    errs = B.check_counters(c, d, d1, 1000)
+    assert errs == ["bridge br0 flooded moved 5, expected 0",
+                    "bridge br0 learned moved 1, expected 0"]
+
+
+def test_gretap_comparison():
+    sel = [c for c in C.make_cases(peers=("ovs",))
+           if c.name in ("gre-decap-key", "gretap-decap-key", "ovs-gretap-decap-key")]
+    groups = [("gre-key-64B-32f", 1), ("gretap-key-64B-32f", 1)]
+    samples = {"gre-decap-key": [sample(25.0, 83.0)], "gretap-decap-key": [sample(22.0, 95.0)],
+               "ovs-gretap-decap-key": [sample(8.0, 260.0)]}
+    base = {"gre-key-64B-32f": [sample(75.0, 28.0)], "gretap-key-64B-32f": [sample(70.0, 30.0)]}
+    rows = B.build_rows(sel, groups, samples, base, {})
+    comp = B.compare_rows(sel, rows)
+    assert [r["case"] for r in comp] == ["gre-decap-key", "gretap-decap-key"]
+    t = comp[1]
+    assert t["beyond_io"] == pytest.approx(65) and t["gre"]["beyond_io"] == pytest.approx(55)
+    assert t["gre"]["over"] == pytest.approx(10) and t["gre"]["met"]
+    assert t["ovs"]["greway_x"] == pytest.approx(22 / 8)
+    md = B.comparison_markdown(comp).splitlines()
+    assert md[0].endswith("| beyond I/O vs GRE |")
+    assert md[3] == "| gretap-decap-key | 95 | 30 | 65 | 48 | 260 | 2.75x | +10 |"
+    assert md[2].endswith("| - | - | - |")
+    assert "vs GRE" in "\n".join(B.comparison_text(comp))
+
+
+def test_ovs_gretap_setup():
+    gre, tap = case("ovs-gre-encap-key"), case("ovs-gretap-encap-key-csum-seq")
+    assert "options:packet_type=legacy_l3" in O.gre_port_options(gre)
+    opts = O.gre_port_options(tap)
+    assert not any("packet_type" in o for o in opts)     # OVS's plain gre port: L2, 0x6558
+    assert {"options:key=42", "options:csum=true", "options:seq=true"} <= set(opts)
+    assert ("br-int", "actions=NORMAL") in O.openflow_rules(tap)
+    assert O.static_macs(tap) == [("br-int", "gre0", G.REMOTE_HOST_MAC)]
+    dec = case("ovs-gretap-decap")
+    assert O.openflow_rules(dec) == [("br-phy", "in_port=1,actions=LOCAL"),
+                                     ("br-int", "actions=NORMAL")]
+    assert O.static_macs(dec) == [("br-int", "out", G.LAN_HOST_MAC)]
+    assert O.static_macs(gre) == [] and not any("NORMAL" in f for _, f in O.openflow_rules(gre))
