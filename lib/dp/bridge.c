@@ -30,6 +30,10 @@
 /* Not looked up: the frame is for the bridge's own MAC (its BVI). */
 #define TO_BVI (UINT8_MAX - 1)
 
+/* What stage 4 does with a frame other than sending it to one member (no member's word). */
+#define TGT_FLOOD 0          /* flood it */
+#define TGT_DONE UINT64_MAX  /* nothing: dropped or delivered to the BVI already */
+
 /* What to_member says of a frame the port refused, down: counted there, to be freed. */
 #define TX_REFUSED ((enum gw_drop)GW_DROP_MAX)
 
@@ -241,15 +245,60 @@ to_bvi(struct gw_lcore *lc, struct gw_burst *b, const struct gw_bridge *o, struc
 	q->pkts[q->n++] = m;
 }
 
-/* A key as one word, to compare a frame's with the previous frame's. */
-static inline uint64_t
-key_word(uint16_t bridge, const struct rte_ether_addr *mac)
+/*
+ * Frames counted a run at a time: a burst is mostly one bridge and one
+ * member, and a counter in memory per frame is a load and a store each.
+ */
+struct run_ctr {
+	uint16_t bridge; /* the run's bridge, GW_BRIDGE_NONE before the first */
+	uint16_t iface;  /* the run's member */
+	uint32_t n;      /* frames in the run */
+};
+
+/* Add a run to a bridge counter and the member's rx or tx; start the next one. */
+static __rte_always_inline void
+run_count(struct gw_lcore *lc, struct run_ctr *r, enum gw_bridge_ctr ctr, bool rx,
+	  uint16_t bridge, uint16_t iface)
 {
-	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
+	if (r->n != 0) {
+		lc->bridge[r->bridge].ctr[ctr] += r->n;
+		if (rx)
+			lc->member[r->iface].rx_frames += r->n;
+		else
+			lc->member[r->iface].tx_frames += r->n;
+	}
+	r->bridge = bridge;
+	r->iface = iface;
+	r->n = 0;
+}
+
+/*
+ * The MAC-table keys of a frame (struct gw_fdb_key: the bridge, then the MAC)
+ * as words built in registers, from one 8-byte load that holds the MAC: a
+ * key assembled in memory and read back whole would wait for its three
+ * stores (a failed store-to-load forward: a fifth of the worker on encap).
+ * Little-endian: the bridge is the low 16 bits, the MAC the 48 above.
+ */
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "the MAC-table key words assume a little-endian CPU"
+#endif
+
+static __rte_always_inline uint64_t
+key_dst(uint16_t bridge, const struct rte_ether_hdr *eth)
+{
 	uint64_t w;
 
-	memcpy(&w, &k, sizeof(w));
-	return w;
+	memcpy(&w, eth, sizeof(w)); /* destination MAC, and 2 bytes of the source */
+	return w << 16 | bridge;
+}
+
+static __rte_always_inline uint64_t
+key_src(uint16_t bridge, const struct rte_ether_hdr *eth)
+{
+	uint64_t w;
+
+	memcpy(&w, (const uint8_t *)eth + 4, sizeof(w)); /* 2 bytes of the destination, source MAC */
+	return (w & ~UINT64_C(0xffff)) | bridge;
 }
 
 /*
@@ -303,7 +352,9 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 	bool learned[2 * GW_BURST_MAX];
 	uint64_t hits = 0, prev_s = 0, prev_d = 0;
 	uint32_t now = __atomic_load_n(&gw_fdb_now, __ATOMIC_RELAXED);
-	struct gw_seq_block sb = { .p = NULL };
+	struct gw_seq_block sb = { .p = NULL }, fsb = { .p = NULL };
+	uint64_t tgt[GW_BURST_MAX]; /* each frame's member word, or TGT_FLOOD, TGT_DONE */
+	struct run_ctr rx = { .bridge = GW_BRIDGE_NONE }, tx = { .bridge = GW_BRIDGE_NONE };
 	uint16_t i, nok = 0, nkeys = 0;
 	uint8_t last_s = NO_RUN, last_d = NO_RUN;
 	uint64_t one_nh = 0;
@@ -323,8 +374,9 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			gw_burst_drop(lc, b, m, GW_DROP_NO_BRIDGE);
 			continue;
 		}
-		lc->bridge[br].ctr[GW_BRIDGE_CTR_RX]++;
-		lc->member[from[i].iface].rx_frames++;
+		if (unlikely(br != rx.bridge || from[i].iface != rx.iface))
+			run_count(lc, &rx, GW_BRIDGE_CTR_RX, true, br, from[i].iface);
+		rx.n++;
 		if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
 			br_drop(lc, b, br, m, GW_DROP_ETH_SHORT);
 			continue;
@@ -346,7 +398,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				to_bvi(lc, b, o, m, true);
 		}
-		w = key_word(br, &eth->src_addr);
+		w = key_src(br, eth);
 		if (last_s == NO_RUN || w != prev_s) {
 			memcpy(&keys[nkeys], &w, sizeof(w));
 			kp[nkeys] = &keys[nkeys];
@@ -361,7 +413,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			   rte_is_same_ether_addr(&eth->dst_addr, &o->mac)) {
 			drun[nok] = TO_BVI; /* routed, as a port's, once its source is learned */
 		} else {
-			w = key_word(br, &eth->dst_addr);
+			w = key_dst(br, eth);
 			if (last_d == NO_RUN || w != prev_d) {
 				memcpy(&keys[nkeys], &w, sizeof(w));
 				kp[nkeys] = &keys[nkeys];
@@ -374,6 +426,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		src_from[nok] = from[i];
 		ok[nok++] = m;
 	}
+	run_count(lc, &rx, GW_BRIDGE_CTR_RX, true, GW_BRIDGE_NONE, 0);
 	if (nok == 0)
 		return;
 
@@ -385,9 +438,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		rte_hash_lookup_bulk_data(gw_fdb_hash, kp, nkeys, &hits, data);
 	}
 
-	/* Stage 3: learn, then send; a run of one frame each (sequence blocks by member) */
-	sb.nh = &one_nh;
-	sb.nb_nh = 1;
+	/* Stage 3: learn each source, find each destination. */
 	for (i = 0; i < nok; i++) {
 		struct rte_mbuf *m = ok[i];
 		const struct gw_bridge *o = obj[i];
@@ -397,6 +448,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		int32_t sidx = hits & (UINT64_C(1) << srun[i]) ?
 			       (int32_t)(uintptr_t)data[srun[i]] : -1;
 
+		tgt[i] = TGT_DONE;
 		/* the bridge's own frames (its BVI's) are not learned: its MAC is no member's */
 		if (likely(src_from[i].iface != o->iface)) {
 			why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]],
@@ -411,7 +463,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			continue;
 		}
 		if (drun[i] == NO_RUN || !(hits & (UINT64_C(1) << drun[i]))) {
-			flood(lc, b, o, m, src_from[i].iface, &sb);
+			tgt[i] = TGT_FLOOD;
 			continue;
 		}
 		to.u64 = __atomic_load_n(&gw_fdb_entries[(uintptr_t)data[drun[i]]].dst.u64,
@@ -421,19 +473,41 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			continue;
 		}
 		/* a member that just left: its MACs are going; flood meanwhile */
-		if (unlikely(gw_iface_bridge[to.iface] != o->idx)) {
-			flood(lc, b, o, m, src_from[i].iface, &sb);
+		tgt[i] = likely(gw_iface_bridge[to.iface] == o->idx) ? to.u64 : TGT_FLOOD;
+	}
+
+	/*
+	 * Stage 4: send. The frames of a run to one member take their sequence
+	 * numbers with one atomic add (gw_seq_take sizes the run from tgt[]);
+	 * each flooded copy takes its own.
+	 */
+	fsb.nh = &one_nh;
+	fsb.nb_nh = 1;
+	for (i = 0; i < nok; i++) {
+		struct rte_mbuf *m = ok[i];
+		const struct gw_bridge *o = obj[i];
+		union gw_member to = { .u64 = tgt[i] };
+		enum gw_drop why;
+
+		if (tgt[i] == TGT_DONE)
+			continue;
+		if (tgt[i] == TGT_FLOOD) {
+			flood(lc, b, o, m, src_from[i].iface, &fsb);
 			continue;
 		}
-		lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_UNICAST]++;
-		why = to_member(lc, m, eth, to, &sb);
-		if (likely(why == GW_DROP_NONE))
-			lc->member[to.iface].tx_frames++;
-		else if (why == TX_REFUSED)
+		sb.nh = &tgt[i];
+		sb.nb_nh = nok - i;
+		why = to_member(lc, m, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *), to, &sb);
+		if (likely(why == GW_DROP_NONE)) {
+			if (unlikely(o->idx != tx.bridge || to.iface != tx.iface))
+				run_count(lc, &tx, GW_BRIDGE_CTR_UNICAST, false, o->idx, to.iface);
+			tx.n++;
+		} else if (why == TX_REFUSED)
 			b->drop[b->nb_drop++] = m; /* counted as port_down */
 		else
 			br_drop(lc, b, o->idx, m, why);
 	}
+	run_count(lc, &tx, GW_BRIDGE_CTR_UNICAST, false, GW_BRIDGE_NONE, 0);
 }
 
 void
