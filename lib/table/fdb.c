@@ -84,13 +84,19 @@ gw_fdb_learn(uint16_t bridge, const struct rte_ether_addr *mac, union gw_member 
 	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
 	enum gw_fdb_learn_rc rc;
 
+	/*
+	 * A MAC in the table is known, full or not: the caller's lookup may be
+	 * older than the entry (an earlier frame of its burst learned it).
+	 * Before the lock when the bridge is full: a flood of new MACs costs a
+	 * load and a lock-free lookup each.
+	 */
 	if (__atomic_load_n(&gw_fdb_learned[bridge], __ATOMIC_RELAXED) >= max)
-		return GW_FDB_FULL; /* before the lock: a flood of new MACs costs a load each */
+		return rte_hash_lookup(gw_fdb_hash, &k) >= 0 ? GW_FDB_KNOWN : GW_FDB_FULL;
 	rte_spinlock_lock(&fdb_lock);
-	if (gw_fdb_learned[bridge] >= max)
-		rc = GW_FDB_FULL;
-	else if (rte_hash_lookup(gw_fdb_hash, &k) >= 0)
+	if (rte_hash_lookup(gw_fdb_hash, &k) >= 0)
 		rc = GW_FDB_KNOWN;
+	else if (gw_fdb_learned[bridge] >= max)
+		rc = GW_FDB_FULL;
 	else
 		rc = entry_insert(&k, dst, false) == 0 ? GW_FDB_LEARNED : GW_FDB_FULL;
 	rte_spinlock_unlock(&fdb_lock);

@@ -56,7 +56,7 @@ int gw_fdb_init(int socket);
 /** Result of gw_fdb_learn. */
 enum gw_fdb_learn_rc {
 	GW_FDB_LEARNED = 0, /**< a new entry */
-	GW_FDB_KNOWN,       /**< another worker learned it first */
+	GW_FDB_KNOWN,       /**< in the table already (learned by any worker, any frame) */
 	GW_FDB_FULL,        /**< the bridge's limit or the table's size is reached */
 };
 
