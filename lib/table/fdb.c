@@ -209,14 +209,21 @@ gw_fdb_flush_bridge(uint16_t bridge)
 	remove_if(of_bridge, bridge);
 }
 
-/* Learned, and unseen for longer than its bridge's ageing_time. */
+/*
+ * Learned, and unseen for longer than its bridge's ageing_time. The clock
+ * counts whole seconds: seen is the second of the last frame, anywhere in
+ * it, so the entry is surely unseen for ageing_time seconds only once now is
+ * more than ageing_time past it (an entry lives ageing_time to ageing_time +
+ * 1 seconds unseen; with "at least", a station that talks every half second
+ * was aged at every turn of the second with ageing_time 1).
+ */
 static bool
 expired(const struct gw_fdb_entry *e, uint32_t now)
 {
 	const struct gw_bridge_ctl *b = &gw_bridge_ctls[e->key.bridge];
 	uint32_t seen = __atomic_load_n(&e->seen, __ATOMIC_RELAXED);
 
-	if (e->is_static || !b->used || now - seen < b->conf.ageing_time)
+	if (e->is_static || !b->used || now - seen <= b->conf.ageing_time)
 		return false;
 	gw_bridge_ctls[e->key.bridge].aged++; /* under the lock, from the control thread */
 	return true;
