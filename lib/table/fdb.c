@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
@@ -47,6 +48,12 @@ gw_fdb_init(int socket)
 		return -ENOMEM;
 	gw_ids_init(&idxs, free_idx, 0, GW_FDB_MAX);
 	memset(gw_fdb_learned, 0, sizeof(gw_fdb_learned));
+	/*
+	 * The clock the control thread ages by (gw_fdb_age), from now on: at 0,
+	 * a MAC learned before its first tick would be seen at second 0 and aged
+	 * by that tick, as if unseen since the machine booted.
+	 */
+	gw_fdb_now = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 	return 0;
 }
 

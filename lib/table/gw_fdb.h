@@ -47,7 +47,7 @@ struct gw_fdb_entry {
 
 extern struct rte_hash *gw_fdb_hash;          /**< gw_fdb_key -> entry index */
 extern struct gw_fdb_entry *gw_fdb_entries;   /**< GW_FDB_MAX entries */
-extern uint32_t gw_fdb_now;                   /**< seconds, advanced by the control thread */
+extern uint32_t gw_fdb_now;                   /**< timer seconds: init, then control thread */
 extern uint32_t gw_fdb_learned[GW_BRIDGE_MAX]; /**< learned entries per bridge */
 
 /** Create the table. @return 0 or -ENOMEM. */
