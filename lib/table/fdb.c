@@ -122,19 +122,26 @@ entry_free(uintptr_t arg)
 	rte_spinlock_unlock(&fdb_lock);
 }
 
-/* Unpublish an entry; its slots are given back after the grace period. Under the lock. */
-static void
-entry_remove(uint32_t idx)
+/*
+ * Unpublish an entry, under the lock. Its slots are given back after the
+ * grace period: *gone receives what entry_free needs, for the caller to
+ * defer once it has let the lock go (a defer that finds no room waits for
+ * the grace period at once and frees then, and freeing takes the lock).
+ * false: removed already, waiting for its grace period.
+ */
+static bool
+entry_unpublish(uint32_t idx, uint64_t *gone)
 {
 	struct gw_fdb_entry *e = &gw_fdb_entries[idx];
 	int32_t pos = rte_hash_del_key(gw_fdb_hash, &e->key);
 
 	if (pos < 0)
-		return; /* removed already, waiting for its grace period */
+		return false;
 	if (!e->is_static)
 		gw_fdb_learned[e->key.bridge]--;
 	e->used = 0; /* gone for the control thread; workers may read it until the grace period */
-	gw_rcu_defer(entry_free, (uint64_t)pos << 32 | idx);
+	*gone = (uint64_t)pos << 32 | idx;
+	return true;
 }
 
 int
@@ -166,30 +173,41 @@ int
 gw_fdb_del(uint16_t bridge, const struct rte_ether_addr *mac, uint16_t iface)
 {
 	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
+	uint64_t gone;
+	bool found = false;
 	void *data;
-	int rc = -ENOENT;
 
 	rte_spinlock_lock(&fdb_lock);
 	if (rte_hash_lookup_data(gw_fdb_hash, &k, &data) >= 0 &&
-	    gw_fdb_entries[(uintptr_t)data].dst.iface == iface) {
-		entry_remove((uintptr_t)data);
-		rc = 0;
-	}
+	    gw_fdb_entries[(uintptr_t)data].dst.iface == iface)
+		found = entry_unpublish((uintptr_t)data, &gone);
 	rte_spinlock_unlock(&fdb_lock);
-	return rc;
+	if (!found)
+		return -ENOENT;
+	gw_rcu_defer(entry_free, gone);
+	return 0;
 }
 
-/* Remove every entry for which match() holds. */
+#define REMOVE_BATCH 64 /* entries unpublished per hold of the lock */
+
+/* Remove every entry for which match() holds, a batch at a time, deferred outside the lock. */
 static void
 remove_if(bool (*match)(const struct gw_fdb_entry *e, uint32_t arg), uint32_t arg)
 {
-	uint32_t i;
+	uint64_t gone[REMOVE_BATCH];
+	uint32_t i = 0, k, n;
 
-	rte_spinlock_lock(&fdb_lock);
-	for (i = 0; i < GW_FDB_MAX; i++)
-		if (gw_fdb_entries[i].used && match(&gw_fdb_entries[i], arg))
-			entry_remove(i);
-	rte_spinlock_unlock(&fdb_lock);
+	while (i < GW_FDB_MAX) {
+		n = 0;
+		rte_spinlock_lock(&fdb_lock);
+		for (; i < GW_FDB_MAX && n < REMOVE_BATCH; i++)
+			if (gw_fdb_entries[i].used && match(&gw_fdb_entries[i], arg) &&
+			    entry_unpublish(i, &gone[n]))
+				n++;
+		rte_spinlock_unlock(&fdb_lock);
+		for (k = 0; k < n; k++)
+			gw_rcu_defer(entry_free, gone[k]);
+	}
 }
 
 static bool
