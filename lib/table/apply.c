@@ -61,6 +61,7 @@ gw_tables_init(int socket, struct gw_error *err)
 void
 gw_tables_commit(void)
 {
+	gw_bridge_bvi_sync();
 	gw_rcu_flush();
 }
 

@@ -412,6 +412,23 @@ gw_bridge_member_gone(uint16_t iface)
 	gw_bridge_master_commit();
 }
 
+void
+gw_bridge_bvi_sync(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_BRIDGE_MAX; i++) {
+		const struct gw_bridge_ctl *b = &gw_bridge_ctls[i];
+		uint16_t mtu;
+
+		if (!b->used || b->bvi == GW_BVI_NONE)
+			continue;
+		mtu = bridge_mtu(&gw_ifaces[b->iface]);
+		if (gw_ports[b->bvi].mtu != mtu)
+			__atomic_store_n(&gw_ports[b->bvi].mtu, mtu, __ATOMIC_RELAXED);
+	}
+}
+
 /*
  * The bridge kind's interface operations.
  */

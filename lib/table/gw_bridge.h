@@ -125,6 +125,13 @@ int gw_bridge_member_gone_prepare(uint16_t iface, struct gw_error *err);
 /** Second half: it leaves its bridge, with its MACs; cannot fail. */
 void gw_bridge_member_gone(uint16_t iface);
 
+/**
+ * Each BVI's MTU made its bridge's again (the smallest of its members',
+ * which any change of a member's or its underlay's MTU may move): called by
+ * gw_tables_commit, before what a change staged is published.
+ */
+void gw_bridge_bvi_sync(void);
+
 /** The bridge of an interface, or NULL when it is no bridge. */
 struct gw_bridge_ctl *gw_bridge_of_iface(uint16_t iface);
 
