@@ -27,6 +27,8 @@
 
 /* A lookup result that matched nothing, or nothing was looked up (flood). */
 #define NO_RUN UINT8_MAX
+/* No destination looked up: the frame is for the bridge itself (its BVI). */
+#define TO_BVI (NO_RUN - 1)
 
 /* What to_member says of a frame the port refused, down: counted there, to be freed. */
 #define TX_REFUSED ((enum gw_drop)GW_DROP_MAX)
@@ -341,10 +343,6 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			/* broadcast (ARP) to the bridge's address too: a copy to its BVI */
 			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface)
 				to_bvi(lc, b, o, m, true);
-		} else if (unlikely(o->bvi != GW_BVI_NONE) &&
-			   rte_is_same_ether_addr(&eth->dst_addr, &o->mac)) {
-			to_bvi(lc, b, o, m, false); /* routed, as a port's */
-			continue;
 		}
 		w = key_word(br, &eth->src_addr);
 		if (last_s == NO_RUN || w != prev_s) {
@@ -357,6 +355,11 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		srun[nok] = last_s;
 		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			drun[nok] = NO_RUN; /* broadcast, multicast: flooded */
+		} else if (unlikely(o->bvi != GW_BVI_NONE) &&
+			   rte_is_same_ether_addr(&eth->dst_addr, &o->mac)) {
+			/* for the bridge itself: routed by its BVI, its source learned first (the
+			 * replies go to the member it is behind, not flooded) */
+			drun[nok] = TO_BVI;
 		} else {
 			w = key_word(br, &eth->dst_addr);
 			if (last_d == NO_RUN || w != prev_d) {
@@ -398,10 +401,15 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		if (likely(src_from[i].iface != o->iface)) {
 			why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]],
 				    now);
-			if (unlikely(why != GW_DROP_NONE)) {
+			/* a frame for the bridge needs no entry: routed with the table full too */
+			if (unlikely(why != GW_DROP_NONE) && drun[i] != TO_BVI) {
 				br_drop(lc, b, o->idx, m, why);
 				continue;
 			}
+		}
+		if (unlikely(drun[i] == TO_BVI)) {
+			to_bvi(lc, b, o, m, false); /* routed, as a port's */
+			continue;
 		}
 		if (drun[i] == NO_RUN || !(hits & (UINT64_C(1) << drun[i]))) {
 			flood(lc, b, o, m, src_from[i].iface, &sb);
