@@ -450,11 +450,13 @@ def test_gretap_mac_move(greway_bin, workdir, run_id):
 def test_gretap_static_entry(greway_bin, workdir, run_id):
     """`bridge fdb add S dev gt1 master static` in the startup file: frames to S go into
     gt1 alone, never flooded, from the LAN or from gt2; a frame from S on port1 is switched
-    (flooded, a broadcast) but does not move the entry; fdb show says static."""
+    (flooded, a broadcast) but does not move the entry; a frame from gt1 to S (behind the
+    member it came by) is dropped as l2_same_member; fdb show says static."""
     conf = g.bridge_config(extra=g.gt2_lines() + [f"bridge fdb add {S} dev gt1 master static"])
-    f = [frame(S, A, 1), frame(S, C, 2), frame(BCAST, S, 3), frame(S, A, 4), frame(A, S, 5)]
+    f = [frame(S, A, 1), frame(S, C, 2), frame(BCAST, S, 3), frame(S, A, 4), frame(A, S, 5),
+         frame(S, B, 6)]
     seq = g.in_order([(1, f[0]), (0, g.wan_gretap(R2, f[1])), (1, f[2]), (1, f[3]),
-                      (0, g.wan_gretap(R2, f[4]))])
+                      (0, g.wan_gretap(R2, f[4])), (0, g.wan_gretap(R1, f[5]))])
     probe = Probe(("fdb", "fdb"))
     res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=seq.wan, lan_in=seq.lan,
                      during=probe)
@@ -462,10 +464,79 @@ def test_gretap_static_entry(greway_bin, workdir, run_id):
     assert inners(res, R1) == [f[0], f[1], f[2], f[3]]
     assert inners(res, R2) == [f[2]]
     assert res.lan_out == [f[4]]
-    bridge_ctr(res, rx_frames=5 + seq.lan_fillers, flooded=1, unicast=4, learned=2,
-               dropped=seq.lan_fillers)
+    res.assert_drops({**seq.fillers(), "l2_same_member": 1})
+    bridge_ctr(res, rx_frames=6 + seq.lan_fillers, flooded=1, unicast=4, learned=3,
+               dropped=seq.lan_fillers + 1)
     assert probe.seen["fdb"] == {S: ("gt1", "static"), A: ("port1", "learned"),
-                                 C: ("gt2", "learned")}
+                                 B: ("gt1", "learned"), C: ("gt2", "learned")}
+
+
+def test_gretap_frames_a_bridge_drops(greway_bin, workdir, run_id):
+    """From the LAN: a multicast or an all-zero source MAC (l2_src_invalid), a frame to the
+    802.1D reserved group (STP, LLDP: l2_link_local) and a runt shorter than an Ethernet
+    header (eth_short) are dropped, counted by the gateway and per bridge (stats show's
+    drops), never learned; the good frame after them passes."""
+    good = frame(B, A, 9)
+    lan = [frame(B, "01:00:5e:00:00:01", 1), frame(B, "00:00:00:00:00:00", 2),
+           g.eth("01:80:c2:00:00:00", A, 0x0026, b"\x42\x42\x03" + b"\0" * 35),
+           g.eth("01:80:c2:00:00:0e", A, 0x88CC, g.LLDP), bytes(13), good]
+    probe = Probe(("stats", ("stats", "show", "br0")), ("fdb", "fdb"))
+    res = g.run_pcap(greway_bin, workdir, run_id, g.bridge_config(), lan_in=lan, during=probe)
+    check_ok(res)
+    assert inners(res, R1) == [good]
+    drops = {"l2_src_invalid": 2, "l2_link_local": 2, "eth_short": 1}
+    res.assert_drops(drops)
+    bridge_ctr(res, rx_frames=6, flooded=1, learned=1, dropped=5)
+    assert probe.seen["stats"]["bridges"][0]["drops"] == drops
+    assert probe.seen["fdb"] == {A: ("port1", "learned")}
+
+
+def test_gretap_ttl_tos_inherit(greway_bin, workdir, run_id):
+    """ttl inherit, tos inherit: the outer TTL and TOS are an untagged IPv4 frame's, 64 and 0
+    for any other frame (tagged, ARP), in both tunnels a broadcast is flooded into (one
+    copy is a clone behind a header mbuf: its frame is read there)."""
+    conf = g.bridge_config(gt1="key 7 ttl inherit tos inherit",
+                           extra=g.gt2_lines("key 8 ttl inherit tos inherit"))
+    ip_frame = bytes(Ether(dst=BCAST, src=A) / IP(src="10.0.0.2", dst="10.0.0.255", ttl=33,
+                                                   tos=0xB8, id=1) / UDP() / b"x")
+    lan = [ip_frame, frame(BCAST, A, 2, tags=(100,)), arp_padded(A)]
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, lan_in=lan)
+    check_ok(res)
+    for remote in (R1, R2):
+        outers = [f for f in res.wan_out if g.gretap_payload(f)[0] == remote]
+        assert [g.gretap_payload(f)[4] for f in outers] == lan
+        assert [(IP(f[14:]).ttl, IP(f[14:]).tos) for f in outers] == [(33, 0xB8), (64, 0),
+                                                                       (64, 0)]
+
+
+# --- a bridge with an address (its BVI) ---
+
+BR_MAC = "02:00:00:00:00:bb"
+
+
+def bvi_config():
+    return g.bridge_config(extra=[f"link set br0 address {BR_MAC}", "addr add 10.0.0.1/24 dev br0",
+                                  f"neigh add {g.LAN_HOST} lladdr {A} dev br0"])
+
+
+def test_gretap_bridge_address_answers_ping_on_the_lan_only(greway_bin, workdir, run_id):
+    """br0 has 10.0.0.1: the LAN host's echo request to the bridge's MAC is answered from
+    it, out of port1 alone. The request taught the bridge where the host is (a bridge learns
+    the source of every frame, those for itself too), so the reply is not flooded into the
+    tunnel."""
+    from scapy.all import ICMP
+    req = bytes(Ether(dst=BR_MAC, src=A) / IP(src=g.LAN_HOST, dst="10.0.0.1", id=7) /
+                ICMP(id=5, seq=1) / b"ping")
+    probe = Probe(("fdb", "fdb"))
+    res = g.run_pcap(greway_bin, workdir, run_id, bvi_config(), lan_in=[req], settle=1.0,
+                     during=probe)
+    check_ok(res)
+    assert len(res.lan_out) == 1, res.lan_out
+    rep = Ether(res.lan_out[0])
+    assert (rep.dst, rep.src, rep[IP].src, rep[IP].dst) == (A, BR_MAC, "10.0.0.1", g.LAN_HOST)
+    assert (rep[ICMP].type, rep[ICMP].id, bytes(rep[ICMP].payload)) == (0, 5, b"ping")
+    assert res.wan_out == [], "the reply was flooded into gt1"
+    assert probe.seen["fdb"] == {A: ("port1", "learned")}
 
 
 # --- sizes ---
