@@ -13,6 +13,7 @@
 #include <rte_byteorder.h>
 
 #include "gw_addr.h"
+#include "gw_bridge.h"
 #include "gw_app.h"
 #include "gw_iface.h"
 #include "gw_log.h"
@@ -69,6 +70,7 @@ link_row(struct gw_iface *ifc, void *arg)
 		json_object_set_new(o, "address", mac_json(&p->mac));
 		oper = p->up ? "UP" : "DOWN";
 	} else if (ifc->kind == GW_IFACE_BRIDGE) {
+		json_object_set_new(o, "address", mac_json(&gw_bridge_ctls[ifc->idx].mac));
 		oper = ifc->up ? "UP" : "DOWN";
 	} else {
 		oper = tunnel_state(gw_tunnels[ifc->idx]);

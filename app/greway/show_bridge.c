@@ -152,12 +152,17 @@ gw_save_bridges(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd))
 		cmd.bridge = b->conf;
 		cmd.bridge.given = GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED;
 		line(f, &cmd);
-		if (gw_ifaces[b->iface].up)
+		if (gw_ifaces[b->iface].up && !b->mac_set)
 			continue;
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.op = GW_CMD_LINK_SET;
 		memcpy(cmd.link.name, b->conf.name, GW_NAME_MAX);
-		cmd.link.given = GW_LINK_GIVEN_UP;
+		if (b->mac_set) {
+			memcpy(cmd.link.mac, b->mac.addr_bytes, 6);
+			cmd.link.given |= GW_LINK_GIVEN_MAC;
+		}
+		if (!gw_ifaces[b->iface].up) /* bridges start up */
+			cmd.link.given |= GW_LINK_GIVEN_UP;
 		line(f, &cmd);
 	}
 }

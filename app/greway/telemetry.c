@@ -8,6 +8,8 @@
  *     /greway/drops            drop reason -> count
  *     /greway/ports[,NAME]     port names, or one port's settings and counters
  *     /greway/tunnels[,NAME]   tunnel names, or one tunnel's config and counters
+ *     /greway/bridges[,NAME]   bridge names, or one bridge's settings, counters,
+ *                              drops by reason and members' frames
  *
  * Callbacks run on DPDK's telemetry threads (one per client), concurrently
  * with the control thread that adds and frees tunnels: each holds gw_cfg_lock
@@ -338,13 +340,15 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 	rte_tel_data_add_dict_string(d, "operstate", gw_tunnel_oper_up(t) ? "UP" : "DOWN");
 }
 
-/* /greway/ports: the names; /greway/ports,NAME: that port. */
+/*
+ * The shape of /greway/ports, /greway/tunnels and /greway/bridges: without a
+ * parameter the names, with one that object's settings and counters (-EINVAL,
+ * and the client gets null, for an unknown name, as /ethdev/stats,99 does).
+ */
 static int
-tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_named(const char *params, struct rte_tel_data *d, void (*names)(struct rte_tel_data *d),
+	  bool (*one)(struct rte_tel_data *d, const char *name))
 {
-	struct tel_one o = { .kind = "port", .name = params, .d = d };
-	const struct gw_iface *ifc;
-	unsigned int i;
 	int rc = 0;
 
 	pthread_mutex_lock(&gw_cfg_lock);
@@ -352,48 +356,76 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 		rc = -EAGAIN;
 	} else if (params == NULL || params[0] == '\0') {
 		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
-		for (i = 0; i < gw_nb_ports; i++)
-			rte_tel_data_add_array_string(d, gw_ports[i].name);
-	} else if ((ifc = gw_iface_by_name(params)) == NULL || ifc->kind != GW_IFACE_PORT) {
-		rc = -EINVAL; /* the client gets null, as for /ethdev/stats,99 */
+		names(d);
 	} else {
 		rte_tel_data_start_dict(d);
-		port_info(d, &gw_ports[ifc->idx]);
-		gw_stats_foreach(one_row, &o);
+		rc = one(d, params) ? 0 : -EINVAL;
 	}
 	pthread_mutex_unlock(&gw_cfg_lock);
 	return rc;
+}
+
+static void
+port_names(struct rte_tel_data *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < gw_nb_ports; i++)
+		rte_tel_data_add_array_string(d, gw_ports[i].name);
+}
+
+static bool
+port_one(struct rte_tel_data *d, const char *name)
+{
+	struct tel_one o = { .kind = "port", .name = name, .d = d };
+	const struct gw_iface *ifc = gw_iface_by_name(name);
+
+	if (ifc == NULL || ifc->kind != GW_IFACE_PORT)
+		return false;
+	port_info(d, &gw_ports[ifc->idx]);
+	gw_stats_foreach(one_row, &o);
+	return true;
+}
+
+/* /greway/ports: the names; /greway/ports,NAME: that port. */
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return tel_named(params, d, port_names, port_one);
+}
+
+/* The first RTE_TEL_MAX_ARRAY_ENTRIES tunnels. */
+static void
+tunnel_names(struct rte_tel_data *d)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+		if (gw_tunnels[i] == NULL)
+			continue;
+		rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
+		n++;
+	}
+}
+
+static bool
+tunnel_one(struct rte_tel_data *d, const char *name)
+{
+	struct tel_one o = { .kind = "tunnel", .name = name, .d = d };
+	const struct gw_tunnel *t = gw_tunnel_by_name(name);
+
+	if (t == NULL)
+		return false;
+	tunnel_info(d, t);
+	gw_stats_foreach(one_row, &o);
+	return true;
 }
 
 /* /greway/tunnels: the names (the first 512); /greway/tunnels,NAME: that tunnel. */
 static int
 tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct tel_one o = { .kind = "tunnel", .name = params, .d = d };
-	const struct gw_tunnel *t;
-	unsigned int i, n = 0;
-	int rc = 0;
-
-	pthread_mutex_lock(&gw_cfg_lock);
-	if (!tel_ready) {
-		rc = -EAGAIN;
-	} else if (params == NULL || params[0] == '\0') {
-		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
-		for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
-			if (gw_tunnels[i] == NULL)
-				continue;
-			rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
-			n++;
-		}
-	} else if ((t = gw_tunnel_by_name(params)) == NULL) {
-		rc = -EINVAL;
-	} else {
-		rte_tel_data_start_dict(d);
-		tunnel_info(d, t);
-		gw_stats_foreach(one_row, &o);
-	}
-	pthread_mutex_unlock(&gw_cfg_lock);
-	return rc;
+	return tel_named(params, d, tunnel_names, tunnel_one);
 }
 
 /* A bridge's settings, counters, drops by reason and members' counters. */
@@ -457,30 +489,32 @@ bridge_info(struct rte_tel_data *d, const struct gw_iface *ifc)
 	}
 }
 
+static void
+bridge_names(struct rte_tel_data *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_BRIDGE_MAX; i++)
+		if (gw_bridge_ctls[i].used)
+			rte_tel_data_add_array_string(d, gw_bridge_ctls[i].conf.name);
+}
+
+static bool
+bridge_one(struct rte_tel_data *d, const char *name)
+{
+	const struct gw_iface *ifc = gw_iface_by_name(name);
+
+	if (ifc == NULL || ifc->kind != GW_IFACE_BRIDGE)
+		return false;
+	bridge_info(d, ifc);
+	return true;
+}
+
 /* /greway/bridges: the names; /greway/bridges,NAME: that bridge. */
 static int
 tel_bridges(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct gw_iface *ifc;
-	unsigned int i;
-	int rc = 0;
-
-	pthread_mutex_lock(&gw_cfg_lock);
-	if (!tel_ready) {
-		rc = -EAGAIN;
-	} else if (params == NULL || params[0] == '\0') {
-		rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
-		for (i = 0; i < GW_BRIDGE_MAX; i++)
-			if (gw_bridge_ctls[i].used)
-				rte_tel_data_add_array_string(d, gw_bridge_ctls[i].conf.name);
-	} else if ((ifc = gw_iface_by_name(params)) == NULL || ifc->kind != GW_IFACE_BRIDGE) {
-		rc = -EINVAL;
-	} else {
-		rte_tel_data_start_dict(d);
-		bridge_info(d, ifc);
-	}
-	pthread_mutex_unlock(&gw_cfg_lock);
-	return rc;
+	return tel_named(params, d, bridge_names, bridge_one);
 }
 
 static int

@@ -169,7 +169,7 @@ static const struct {
 	  "\n"
 	  "  show        one line per port and tunnel (packets, bytes, errors), then\n"
 	  "              one per drop reason (doc/drops.md)\n"
-	  "  NAME        only that port's or tunnel's line\n"
+	  "  NAME        only that port's, tunnel's, bridge's or member's lines\n"
 	  "  clear       zero every counter that show reports\n" },
 	{ "log",
 	  "Usage: grewayctl log set MODULE|all LEVEL\n"

@@ -69,7 +69,7 @@ check_spec(struct gw_cmd *cmd, struct gw_error *err)
 	    t->remote.family != family)
 		return gw_error_set(err, -EINVAL, "remote address is not IPv%c as mode %s needs",
 				    family == AF_INET ? '4' : '6', gw_tunnel_mode_name(t->mode));
-	return 0;
+	return gw_tunnel_conf_check_mode(t, err);
 }
 
 int

@@ -40,6 +40,12 @@ enum gw_tunnel_opt_kind {
 
 #define GW_TUN_OPT_F_REQUIRED (1u << 0) /**< tunnel add needs it (grammar: not optional) */
 #define GW_TUN_OPT_F_UNNAMED  (1u << 1) /**< not named in the unknown-word error */
+/**
+ * Only for modes that carry IP packets: a tap mode (frames, carried as they
+ * are) shows and saves no value for it, and its apply function refuses one
+ * other than the default.
+ */
+#define GW_TUN_OPT_F_L3       (1u << 2)
 
 /** One row of gw_tunnel_opt.def. */
 struct gw_tunnel_opt {
@@ -123,6 +129,15 @@ size_t gw_tunnel_opt_json_members(char *buf, size_t size);
 
 /** Set what tunnel add did not give to the rows' defaults (ttl 64, ...). */
 void gw_tunnel_conf_defaults(struct gw_tunnel_conf *t);
+
+/**
+ * A tap mode (frames) refuses the rows only IP tunnels have (GW_TUN_OPT_F_L3)
+ * with a value other than their default: the parser, the RPC and tunnel
+ * change ask it.
+ *
+ * @return 0, or -EINVAL with err naming the word.
+ */
+int gw_tunnel_conf_check_mode(const struct gw_tunnel_conf *t, struct gw_error *err);
 
 /**
  * The options of a tunnel as the words of tunnel add (" mode gre local ... dev

@@ -405,6 +405,24 @@ gw_tunnel_conf_defaults(struct gw_tunnel_conf *t)
 	}
 }
 
+int
+gw_tunnel_conf_check_mode(const struct gw_tunnel_conf *t, struct gw_error *err)
+{
+	unsigned int i;
+
+	if (!gw_tunnel_mode_is_tap(t->mode))
+		return 0;
+	for (i = 0; i < GW_TUN_OPT_MAX; i++) {
+		const struct gw_tunnel_opt *o = ROW(i);
+
+		if ((o->flags & GW_TUN_OPT_F_L3) && field_get(t, o) != o->def)
+			return gw_error_set(err, -EINVAL, "%s rewrites IP packets; mode %s carries "
+					    "Ethernet frames as they are", o->word,
+					    gw_tunnel_mode_name(t->mode));
+	}
+	return 0;
+}
+
 /*
  * Values: save, tunnel show, telemetry
  */
@@ -420,6 +438,10 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 	v->type = GW_TUN_VAL_STR;
 	v->u = 0;
 	v->s = NULL;
+	if ((o->flags & GW_TUN_OPT_F_L3) && gw_tunnel_mode_is_tap(t->mode)) {
+		v->type = GW_TUN_VAL_NONE; /* frames are carried as they are */
+		return v->type;
+	}
 	switch (o->kind) {
 	case GW_TUN_KIND_MODE:
 		v->s = gw_tunnel_mode_name(n);

@@ -27,8 +27,8 @@
 
 /* A lookup result that matched nothing, or nothing was looked up (flood). */
 #define NO_RUN UINT8_MAX
-/* No destination looked up: the frame is for the bridge itself (its BVI). */
-#define TO_BVI (NO_RUN - 1)
+/* Not looked up: the frame is for the bridge's own MAC (its BVI). */
+#define TO_BVI (UINT8_MAX - 1)
 
 /* What to_member says of a frame the port refused, down: counted there, to be freed. */
 #define TX_REFUSED ((enum gw_drop)GW_DROP_MAX)
@@ -340,8 +340,10 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 				br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
 				continue;
 			}
-			/* broadcast (ARP) to the bridge's address too: a copy to its BVI */
-			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface)
+			/* ARP, broadcast, to the bridge's address too: a copy to its BVI (the
+			 * routed side takes nothing else multicast: IPv6 is not routed yet) */
+			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface &&
+			    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				to_bvi(lc, b, o, m, true);
 		}
 		w = key_word(br, &eth->src_addr);
@@ -357,9 +359,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			drun[nok] = NO_RUN; /* broadcast, multicast: flooded */
 		} else if (unlikely(o->bvi != GW_BVI_NONE) &&
 			   rte_is_same_ether_addr(&eth->dst_addr, &o->mac)) {
-			/* for the bridge itself: routed by its BVI, its source learned first (the
-			 * replies go to the member it is behind, not flooded) */
-			drun[nok] = TO_BVI;
+			drun[nok] = TO_BVI; /* routed, as a port's, once its source is learned */
 		} else {
 			w = key_word(br, &eth->dst_addr);
 			if (last_d == NO_RUN || w != prev_d) {
@@ -408,7 +408,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			}
 		}
 		if (unlikely(drun[i] == TO_BVI)) {
-			to_bvi(lc, b, o, m, false); /* routed, as a port's */
+			to_bvi(lc, b, o, m, false);
 			continue;
 		}
 		if (drun[i] == NO_RUN || !(hits & (UINT64_C(1) << drun[i]))) {

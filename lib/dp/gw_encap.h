@@ -237,8 +237,9 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 
 /**
  * Encapsulate one Ethernet frame for a gretap peer: the outer headers, the
- * underlay's Ethernet header. TTL and TOS inherit from an untagged IPv4
- * payload; other frames get TTL 64 and TOS 0 then.
+ * underlay's Ethernet header. An untagged IPv4 payload's ECN field is copied
+ * (RFC 6040 normal mode), and its TTL and TOS inherited when the tunnel says
+ * so; other frames get TTL 64 and TOS 0 then, and a not-ECT outer header.
  *
  * @param frame     The frame, when m is it (the first segment holds it), else
  *                  NULL (a flooded copy: a header mbuf chained to a clone).
@@ -260,14 +261,15 @@ gw_encap_l2_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_
 	why = underlay_of(p, &l2, &port);
 	if (unlikely(why != GW_DROP_NONE))
 		return why;
-	if (p->opts & (GW_TUN_TTL_INHERIT | GW_TUN_TOS_INHERIT)) {
-		eth = frame != NULL ? frame : rte_pktmbuf_mtod(m->next, const struct rte_ether_hdr *);
-		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
-			const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(eth + 1);
+	/* an untagged IPv4 payload lends its ECN field (RFC 6040), and TTL and TOS to inherit */
+	eth = frame != NULL ? frame : rte_pktmbuf_mtod(m->next, const struct rte_ether_hdr *);
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	    rte_pktmbuf_data_len(frame != NULL ? m : m->next) >=
+	    RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)) {
+		const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(eth + 1);
 
-			ttl = in->time_to_live;
-			tos = in->type_of_service;
-		}
+		ttl = in->time_to_live;
+		tos = in->type_of_service;
 	}
 	why = outer_ip4(lc, m, p, sb, port, l2, ttl, tos, frame, true);
 	if (likely(why == GW_DROP_NONE))

@@ -590,7 +590,7 @@ from_tunnel_spec(const struct ctx *c, struct gw_cmd *cmd)
 	    t->remote.family != family)
 		return gw_error_set(c->err, -EINVAL, "remote address is not IPv%c as mode %s needs",
 				    family == AF_INET ? '4' : '6', gw_tunnel_mode_name(t->mode));
-	return 0;
+	return gw_tunnel_conf_check_mode(t, c->err);
 }
 
 int

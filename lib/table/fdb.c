@@ -24,6 +24,12 @@ struct gw_fdb_entry *gw_fdb_entries;
 uint32_t gw_fdb_now;
 uint32_t gw_fdb_learned[GW_BRIDGE_MAX];
 
+/*
+ * Never held across gw_rcu_defer: a defer that has no memory to queue its
+ * work waits for a grace period at once and runs the deferred frees, which
+ * take this lock; and a worker spinning on it to learn a MAC would never
+ * report the quiescent state that wait needs.
+ */
 static rte_spinlock_t fdb_lock = RTE_SPINLOCK_INITIALIZER;
 static uint32_t free_idx[GW_FDB_MAX];
 static struct gw_ids idxs;

@@ -327,6 +327,7 @@ remote_unlink(const struct gw_peer *p)
 static int
 check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 {
+	struct gw_error why = { 0 };
 	char a[GW_IP_STRLEN];
 	struct gw_iface *dev;
 	int rc;
@@ -334,10 +335,10 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	if (gw_tunnel_mode_is_ip6(c->mode))
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: mode %s is not supported yet", c->name,
 				    gw_tunnel_mode_name(c->mode));
-	if (gw_tunnel_mode_is_tap(c->mode) && c->clamp_mss != GW_CLAMP_MSS_AUTO)
-		return gw_error_set(err, -EINVAL, "tunnel %s: clamp-mss rewrites IP packets; a %s "
-				    "tunnel carries Ethernet frames as they are", c->name,
-				    gw_tunnel_mode_name(c->mode));
+	/* what only IP tunnels have (clamp-mss), on a tunnel change that gave no mode */
+	rc = gw_tunnel_conf_check_mode(c, &why);
+	if (rc < 0)
+		return gw_error_set(err, rc, "tunnel %s: %s", c->name, why.msg);
 	if (c->remote.family == 0)
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
 				    c->name);

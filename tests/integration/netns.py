@@ -139,14 +139,14 @@ class Netns:
         return out
 
 
-_BLOCK_LINE = re.compile(r"^(port|tunnel|drop) ")
+_BLOCK_LINE = re.compile(r"^(port|tunnel|bridge|member|drop) ")
 
 
 def parse_counters(text):
     """The counter blocks greway prints (SIGUSR1, exit), newest last.
 
     Each block is {"port": {name: {field: n}}, "tunnel": {name: {field: n}},
-    "drop": {reason: n}}.
+    "bridge": {name: {field: n}}, "member": {name: {field: n}}, "drop": {reason: n}}.
     """
     blocks, cur = [], None
     for line in text.splitlines():
@@ -155,7 +155,7 @@ def parse_counters(text):
             continue
         words = line.split()
         if cur is None or (words[0] == "port" and cur["drop"]):
-            cur = {"port": {}, "tunnel": {}, "drop": {}}
+            cur = {"port": {}, "tunnel": {}, "bridge": {}, "member": {}, "drop": {}}
             blocks.append(cur)
         if words[0] == "drop":
             cur["drop"][words[1]] = int(words[2])

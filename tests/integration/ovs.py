@@ -151,3 +151,54 @@ class GrePeer(Ovs):
                  15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
         wait_for(lambda: underlay_gw in self.appctl("tnl/neigh/show").stdout, 10,
                  f"OVS to learn {underlay_gw}'s MAC")
+
+
+class GretapPeer(Ovs):
+    """An OVS site gateway that bridges its host's LAN over an L2 GRE port.
+
+        br-phy (netdev, hwaddr pinned)  LOCAL port has the underlay address; the
+                                         underlay veth end is its port
+        br-int (netdev, NORMAL)          hostp (veth to the site's host) and gre0,
+                                         a plain type=gre port: Ethernet frames
+                                         in GRE protocol 0x6558 (gretap)
+
+    br-int learns MACs and floods like any bridge, so the hosts on both sides
+    share one IPv4 subnet and ARP crosses the tunnel.
+
+    gre_options: OVS interface options of gre0 besides remote/local, e.g.
+    {"key": 1001}."""
+
+    HOSTP, GRE0 = 1, 2  # ofport numbers on br-int
+
+    def __init__(self, lab, ns, name, uplink, local, plen, remote, underlay_gw, phy_mac,
+                 hostp, gre_options):
+        super().__init__(lab, ns, name)
+        ns.ip("link", "set", uplink, "up")
+        self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
+                   f"other_config:hwaddr={phy_mac}", "--", "add-port", "br-phy", uplink)
+        ns.ip("addr", "add", f"{local}/{plen}", "dev", "br-phy")
+        ns.ip("link", "set", "br-phy", "up")
+        ns.ip("route", "add", f"{remote}/32", "via", underlay_gw)
+        opts = [f"options:remote_ip={remote}", f"options:local_ip={local}"]
+        opts += [f"options:{k}={v}" for k, v in gre_options.items()]
+        ns.ip("link", "set", hostp, "up")
+        self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
+                   "--", "add-port", "br-int", hostp, "--", "set", "interface", hostp,
+                   f"ofport_request={self.HOSTP}",
+                   "--", "add-port", "br-int", "gre0", "--", "set", "interface", "gre0",
+                   "type=gre", f"ofport_request={self.GRE0}", *opts)
+        # OVS learns the next hop's MAC by snooping ARP replies through br-phy
+        wait_for(lambda: ns.run("ping", "-n", "-c", 1, "-W", 1, remote,
+                                check=False).returncode == 0,
+                 15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
+        wait_for(lambda: underlay_gw in self.appctl("tnl/neigh/show").stdout, 10,
+                 f"OVS to learn {underlay_gw}'s MAC")
+
+    def fdb(self):
+        """br-int's MAC table: {mac: ofport name or number as OVS prints it}."""
+        out = {}
+        for line in self.appctl("fdb/show", "br-int").stdout.splitlines()[1:]:
+            words = line.split()
+            if len(words) >= 4:
+                out[words[2]] = words[0]
+        return out

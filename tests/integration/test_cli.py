@@ -100,7 +100,7 @@ def test_configure_through_grewayctl(ctl_bin, daemon):
     ("link set port9 up", 'Error: no link "port9"'),
     ("tunnel del gre9", 'Error: no tunnel "gre9"'),
     ("tunnel show gre9", 'Error: no tunnel "gre9"'),
-    ("stats show gre9", 'Error: no port or tunnel "gre9"'),
+    ("stats show gre9", 'Error: no port, tunnel, bridge or bridge member "gre9"'),
     ("addr del 198.51.100.7/24 dev port0", "Error: no address 198.51.100.7/24 on dev port0"),
 ])
 def test_refused_commands_change_nothing(ctl_bin, daemon, line, message):
@@ -122,6 +122,42 @@ def test_unreachable_daemon_exits_2(ctl_bin, workdir):
     r = ctl(ctl_bin, sock, "stats", "show")
     assert r.returncode == 2
     assert r.stderr.strip() == f"grewayctl: cannot reach greway at {sock}: No such file or directory"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("link add br0 type vxlan", 'link add: type "vxlan" is not supported (bridge)'),
+    ("link add br0", "link add br0 needs type bridge"),
+    ("link add br0 type bridge ageing_time 0", 'invalid ageing_time "0": expected 1..1000000'),
+    ("link add br0 type bridge fdb_max_learned 65537",
+     'invalid fdb_max_learned "65537": expected 1..65536'),
+    ("link del br0 now", 'unexpected "now" after link del br0'),
+    ("link set port1 master br0 nomaster",
+     '"nomaster" and "master" exclude each other in link set'),
+    ("bridge fdb add 01:00:5e:00:00:01 dev gt1",
+     'invalid mac "01:00:5e:00:00:01": not a unicast MAC'),
+    ("bridge fdb add 02:00:00:00:00:01 dev gt1 self",
+     'unknown word "self" in bridge fdb add (dev, master, static)'),
+    ("bridge fdb del 02:00:00:00:00:01 dev gt1 static",
+     'unknown word "static" in bridge fdb del (dev, master)'),
+    ("bridge fdb show br", '"br" needs a value'),
+    ("bridge vlan show", 'unknown object "vlan" for bridge (fdb, link)'),
+])
+def test_bridge_words_refused_before_sending(ctl_bin, workdir, line, message):
+    """A bridge line the parser refuses is exit 1 and one line naming the word, before
+    any socket is tried (there is none here: reaching for it would be exit 2)."""
+    r = ctl(ctl_bin, workdir / "nobody.sock", *line.split())
+    assert r.returncode == 1
+    assert r.stderr == f"Error: {message}\n"
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("words", [["help", "bridge"], ["bridge", "help"]])
+def test_help_bridge_needs_no_greway(ctl_bin, words):
+    """help bridge (and bridge help, as ip link help) prints bridge(8)'s words."""
+    r = run([ctl_bin, *words], check=False)
+    assert r.returncode == 0
+    assert r.stdout.startswith("Usage: grewayctl bridge fdb add MAC dev NAME [master] [static]\n")
+    assert "bridge link show" in r.stdout
 
 
 def test_hung_client_does_not_block_others(ctl_bin, daemon):
@@ -220,7 +256,8 @@ def test_show_text_and_json(ctl_bin, daemon):
     text, data = show(ctl_bin, daemon, "stats", "show", "gre1")
     assert text == ["tunnel gre1 rx_packets 0 rx_bytes 0 tx_packets 0 tx_bytes 0"]
     assert data == {"ports": [], "tunnels": [{"name": "gre1", "rx_packets": 0, "rx_bytes": 0,
-                                              "tx_packets": 0, "tx_bytes": 0}]}
+                                              "tx_packets": 0, "tx_bytes": 0}],
+                    "bridges": [], "members": []}
     text, data = show(ctl_bin, daemon, "stats", "show", "port1")
     assert len(text) == 1 and text[0].startswith("port port1 rx_packets ")
     assert [p["name"] for p in data["ports"]] == ["port1"] and "drops" not in data
@@ -358,14 +395,18 @@ def test_help(ctl_bin):
     for cmd in ["link show", "link set", "addr add|del", "addr show", "route add|del",
                 "route show", "neigh add", "neigh del", "neigh show", "tunnel add",
                 "tunnel change", "tunnel del", "tunnel show", "stats show", "stats clear",
-                "log set MODULE|all LEVEL", "log show", "save [FILE]", "version"]:
+                "log set MODULE|all LEVEL", "log show", "save [FILE]", "version",
+                "link add NAME type bridge", "link del NAME", "bridge fdb add", "bridge fdb del",
+                "bridge fdb show [br BR]", "bridge link show"]:
         assert f"\n  {cmd}" in usage, cmd
     for word in ["ikey K okey K", "icsum ocsum", "iseq oseq", "ttl N|inherit", "tos N|inherit",
                  "pmtudisc|nopmtudisc", "ignore-df|noignore-df", "mtu N", "dev PORT",
-                 "-s SOCKET", "-j", "-t SECONDS"]:
+                 "-s SOCKET", "-j", "-t SECONDS", "[master BR | nomaster]", "ageing_time S",
+                 "fdb_max_learned N"]:
         assert word in usage, word
     assert all(len(line) <= 80 for line in usage.splitlines())
-    for obj in ["link", "addr", "route", "neigh", "tunnel", "stats", "log", "save", "version"]:
+    for obj in ["link", "addr", "route", "neigh", "tunnel", "bridge", "stats", "log", "save",
+                "version"]:
         r = run([ctl_bin, "help", obj], check=False)
         assert (r.returncode, r.stderr) == (0, "") and r.stdout.startswith(
             f"Usage: grewayctl {obj}"), obj
@@ -378,9 +419,13 @@ def test_help(ctl_bin):
                  "28 with key",
                  "32 with key and csum", "ikey none"]:
         assert word in tunnel, word
-    r = run([ctl_bin, "help", "bridge"], check=False)
+    link = run([ctl_bin, "help", "link"], check=False).stdout
+    for word in ["  master BR", "  nomaster", "  ageing_time S", "  fdb_max_learned N",
+                 "  del NAME"]:
+        assert word in link, word
+    r = run([ctl_bin, "help", "vxlan"], check=False)
     assert (r.returncode, r.stdout) == (1, "")
-    assert r.stderr.startswith('Error: no help for "bridge"') and r.stderr.count("\n") == 1
+    assert r.stderr.startswith('Error: no help for "vxlan"') and r.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize("words, message", [

@@ -111,7 +111,8 @@ def test_doc_covers_every_command(ctl_bin):  # noqa: F811
                "pmtudisc", "nopmtudisc", "ignore-df", "noignore-df", "mtu", "clamp-mss", "dev"]
     missing = [o for o in options if f"tunnel option {o}" not in given]
     assert missing == [], "tunnel options without an example in doc/cli.md"
-    objects = ["link", "addr", "route", "neigh", "tunnel", "stats", "log", "save", "version"]
+    objects = ["link", "addr", "route", "neigh", "tunnel", "bridge", "stats", "log", "save",
+               "version"]
     missing = [o for o in objects if f"help {o}" not in given]
     assert missing == [], "objects whose help text doc/cli.md does not show"
 

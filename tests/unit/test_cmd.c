@@ -382,6 +382,10 @@ static const struct cmd_case cmd_cases[] = {
 	  "remote address is not IPv4 as mode gre needs" },
 	{ "tunnel add gre1 mode ip6gretap local 2001:db8::1 remote 192.0.2.2", -EINVAL,
 	  "remote address is not IPv6 as mode ip6gretap needs" },
+	{ "tunnel add gt1 mode gretap local 192.0.2.1 remote 192.0.2.2 clamp-mss 1300", -EINVAL,
+	  "clamp-mss rewrites IP packets; mode gretap carries Ethernet frames as they are" },
+	{ "tunnel add gt1 mode gretap local 192.0.2.1 remote 192.0.2.2 clamp-mss off", -EINVAL,
+	  "clamp-mss rewrites IP packets; mode gretap carries Ethernet frames as they are" },
 	{ "tunnel add gre1 mode gre local any remote 198.51.100.1", -EINVAL,
 	  "invalid local \"any\": expected an IPv4 or IPv6 address" },
 	{ "tunnel add gre1 mode gre local 192.0.2.1 remote bogus", -EINVAL,
@@ -793,10 +797,10 @@ static const struct cmd_case cmd_cases[] = {
 	  { .op = GW_CMD_TUNNEL_CHANGE,
 	    .tunnel = { .name = "gre1", .clamp_mss = GW_CLAMP_MSS_OFF,
 			.given = GW_TUN_GIVEN_MSS } } },
-	{ "tunnel add t6 mode ip6gretap local 2001:db8::1 remote any ikey 0 okey 0.0.0.1 csum "
+	{ "tunnel add t6 mode ip6gre local 2001:db8::1 remote any ikey 0 okey 0.0.0.1 csum "
 	  "seq ttl 200 tos inherit nopmtudisc ignore-df mtu 1400 clamp-mss 1300 dev wan", 0, NULL,
 	  { .op = GW_CMD_TUNNEL_ADD,
-	    .tunnel = { .name = "t6", .mode = GW_MODE_IP6GRETAP, .local = DB8(1),
+	    .tunnel = { .name = "t6", .mode = GW_MODE_IP6GRE, .local = DB8(1),
 			.remote = { 0 }, .ikey = 0, .okey = 1,
 			.opts = GW_TUN_IKEY | GW_TUN_OKEY | GW_TUN_ICSUM | GW_TUN_OCSUM |
 				GW_TUN_ISEQ | GW_TUN_OSEQ | GW_TUN_TOS_INHERIT |

@@ -1591,8 +1591,9 @@ static const struct refused refused[] = {
 	  "mode gre carries IP packets, mode gretap frames: tunnel del and add it instead" },
 	{ NULL, TUN3 "mode ip6gre local 2001:db8::1 remote 2001:db8::3", -ENOTSUP,
 	  "mode ip6gre is not supported yet" },
-	{ NULL, TUN3 "mode gretap local 192.0.2.1 remote 198.51.100.3 clamp-mss 1000", -EINVAL,
-	  "clamp-mss rewrites IP packets; a gretap tunnel carries Ethernet frames" },
+	{ "tunnel add gt3 mode gretap local 192.0.2.1 remote 198.51.100.3", "tunnel change gt3 "
+	  "clamp-mss 1000", -EINVAL, "tunnel gt3: clamp-mss rewrites IP packets; mode gretap "
+	  "carries Ethernet frames as they are" },
 	{ NULL, TUN3 "local 192.0.2.1 remote any", -ENOTSUP, "remote any is not supported yet" },
 	/* link words of a kind */
 	{ NULL, "link set gre1 address 02:00:00:00:00:01", -EOPNOTSUPP,
@@ -1855,7 +1856,7 @@ test_alloc(void **state)
  * main
  */
 
-/* EAL leaves its runtime directory (/var/run/dpdk/ut_tables): its files, then itself. */
+/* EAL leaves its runtime directory (/var/run/dpdk/ut_tables-PID): its files, then itself. */
 static void
 runtime_dir_remove(const char *dir)
 {
@@ -1938,8 +1939,9 @@ add_all(struct gw_tests *t)
 int
 main(int argc, char **argv)
 {
+	char prefix[32];
 	char *eal_argv[] = {
-		argv[0], "--no-huge", "--no-pci", "-m", "256", "--file-prefix", "ut_tables",
+		argv[0], "--no-huge", "--no-pci", "-m", "256", "--file-prefix", prefix,
 		"-l", "0", "--vdev", "net_null0,no-rx=1", "--vdev", "net_null1,no-rx=1",
 		"--log-level=lib.*:error",
 	};
@@ -1948,6 +1950,8 @@ main(int argc, char **argv)
 	unsigned int i;
 	int rc;
 
+	/* one of its own: two runs (two build trees, a CI and a developer) do not collide */
+	snprintf(prefix, sizeof(prefix), "ut_tables-%d", (int)getpid());
 	if (rte_eal_init(GW_NELEM(eal_argv), eal_argv) < 0) {
 		fprintf(stderr, "test_tables: EAL does not start\n");
 		return 1;
