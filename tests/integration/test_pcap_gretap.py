@@ -539,6 +539,25 @@ def test_gretap_bridge_address_answers_ping_on_the_lan_only(greway_bin, workdir,
     assert probe.seen["fdb"] == {A: ("port1", "learned")}
 
 
+def test_gretap_bridge_address_reached_with_the_mac_table_full(greway_bin, workdir, run_id):
+    """fdb_max_learned 1, taken by D: the LAN host cannot be learned, yet its echo request
+    to the bridge's own MAC is routed and answered (a frame for the bridge needs no entry;
+    the reply, to a MAC the bridge does not know, is flooded)."""
+    from scapy.all import ICMP
+    conf = bvi_config()
+    conf[conf.index("link add br0 type bridge")] = "link add br0 type bridge fdb_max_learned 1"
+    req = bytes(Ether(dst=BR_MAC, src=A) / IP(src=g.LAN_HOST, dst="10.0.0.1", id=8) /
+                ICMP(id=6, seq=1) / b"full")
+    seq = g.in_order([(1, frame(BCAST, D, 1)), (1, req)])
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=seq.wan, lan_in=seq.lan,
+                     settle=1.0)
+    check_ok(res)
+    replies = [Ether(f) for f in res.lan_out]
+    assert [(r[IP].src, r[ICMP].type, bytes(r[ICMP].payload)) for r in replies] == [
+        ("10.0.0.1", 0, b"full")]
+    res.assert_drops(seq.fillers())
+
+
 # --- sizes ---
 
 def test_gretap_frame_too_big_into_tunnel(greway_bin, workdir, run_id):
