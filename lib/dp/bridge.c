@@ -453,7 +453,8 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		if (likely(src_from[i].iface != o->iface)) {
 			why = learn(lc, o, &eth->src_addr, src_from[i], sidx, &learned[srun[i]],
 				    now);
-			if (unlikely(why != GW_DROP_NONE)) {
+			/* a frame for the bridge needs no entry: routed with the table full too */
+			if (unlikely(why != GW_DROP_NONE) && drun[i] != TO_BVI) {
 				br_drop(lc, b, o->idx, m, why);
 				continue;
 			}

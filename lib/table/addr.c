@@ -71,8 +71,9 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	/* a bridge routes by its BVI port, made with its first address */
 	if (ifc->kind == GW_IFACE_BRIDGE && (rc = gw_iface_port(ifc, true)) < 0)
 		return gw_error_set(err, rc, "dev %s: %s", conf->dev,
-				    rc == -ENOSPC ? "more bridges with addresses than "
-				    RTE_STR(GW_BVI_MAX) : "out of next hops");
+				    rc == -ENOMEM ? "out of memory" : rc == -ENOSPC ?
+				    "more bridges with addresses than " RTE_STR(GW_BVI_MAX) :
+				    "out of next hops");
 
 	a = &gw_addrs[gw_nb_addrs];
 	a->ip = conf->prefix.addr;

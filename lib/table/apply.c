@@ -61,6 +61,7 @@ gw_tables_init(int socket, struct gw_error *err)
 void
 gw_tables_commit(void)
 {
+	gw_bridge_bvi_sync();
 	gw_rcu_flush();
 }
 
@@ -396,7 +397,8 @@ apply_tunnel_del(const char *name, struct gw_error *err)
 	}
 	n = gw_route_count();
 	list = gw_alloc(sizeof(*list) * (n + 1));
-	if (list == NULL || gw_route_reserve(n + 2 * GW_ADDR_MAX) < 0) {
+	if (list == NULL || gw_route_reserve(n + 2 * GW_ADDR_MAX) < 0 ||
+	    gw_bridge_member_gone_prepare(t->iface, err) < 0) {
 		free(list);
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	}

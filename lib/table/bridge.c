@@ -91,11 +91,12 @@ member_forwards(const struct gw_iface *ifc)
 }
 
 /*
- * A bridge object for the members it has now, with one change: the
- * interface "join" added, "leave" left out (GW_IFACE_NONE: none).
+ * A bridge object for the members it has now, with the changes a command
+ * is about to make: the interface "join" added, "leave" left out, and
+ * interface "self" up or down as self_up says (GW_IFACE_NONE: none).
  */
 static struct gw_bridge *
-bridge_build(uint16_t idx, uint16_t join, uint16_t leave)
+bridge_build(uint16_t idx, uint16_t join, uint16_t leave, uint16_t self, bool self_up)
 {
 	const struct gw_bridge_ctl *b = &gw_bridge_ctls[idx];
 	struct gw_bridge *o;
@@ -117,7 +118,7 @@ bridge_build(uint16_t idx, uint16_t join, uint16_t leave)
 
 		if (!ifc->used || i == leave || (ifc->master != b->iface && i != join))
 			continue;
-		if (member_forwards(ifc))
+		if (i == self ? self_up : member_forwards(ifc))
 			o->members[o->nb_members++] = gw_bridge_member_of(i);
 	}
 	return o;
@@ -175,7 +176,7 @@ gw_bridge_add(const struct gw_bridge_conf *conf, struct gw_error *err)
 	b->bvi = GW_BVI_NONE;
 	rte_eth_random_addr(b->mac.addr_bytes); /* as Linux's bridge before its ports */
 	b->used = true;
-	o = bridge_build(idx, GW_IFACE_NONE, GW_IFACE_NONE);
+	o = bridge_build(idx, GW_IFACE_NONE, GW_IFACE_NONE, GW_IFACE_NONE, false);
 	if (o == NULL) {
 		b->used = false;
 		gw_iface_del(iface);
@@ -210,8 +211,6 @@ bvi_free(uintptr_t port)
 {
 	gw_port_bvi_del(port);
 }
-
-static void bridge_refresh(uint16_t idx, uint16_t leave);
 
 int
 gw_bridge_del(const char *name, struct gw_error *err)
@@ -258,6 +257,7 @@ int
 gw_iface_port(const struct gw_iface *ifc, bool create)
 {
 	struct gw_bridge_ctl *b;
+	struct gw_bridge *o;
 	int port, nh;
 
 	if (ifc->kind == GW_IFACE_PORT)
@@ -267,12 +267,19 @@ gw_iface_port(const struct gw_iface *ifc, bool create)
 	b = &gw_bridge_ctls[ifc->idx];
 	if (b->bvi != GW_BVI_NONE || !create)
 		return b->bvi != GW_BVI_NONE ? b->bvi : -ENODEV;
+	/* the object that tells workers the bridge routes, first: the one step that can fail */
+	o = bridge_build(ifc->idx, GW_IFACE_NONE, GW_IFACE_NONE, GW_IFACE_NONE, false);
+	if (o == NULL)
+		return -ENOMEM;
 	nh = gw_nh_alloc(GW_NH_GLEAN);
-	if (nh < 0)
+	if (nh < 0) {
+		gw_free_shared(o);
 		return nh;
+	}
 	port = gw_port_bvi_add(ifc->name, ifc->id, ifc->idx, &b->mac, bridge_mtu(ifc));
 	if (port < 0) {
 		gw_nh_release(nh);
+		gw_free_shared(o);
 		return port;
 	}
 	gw_nhs[nh].port = port;
@@ -280,21 +287,23 @@ gw_iface_port(const struct gw_iface *ifc, bool create)
 	gw_ports[port].glean_nh = nh;
 	gw_ports[port].up = ifc->up;
 	b->bvi = port;
-	bridge_refresh(ifc->idx, GW_IFACE_NONE); /* workers learn the bridge routes now */
+	o->bvi = port;
+	bridge_publish(ifc->idx, o); /* workers learn the bridge routes now */
 	return port;
 }
 
 int
-gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, struct gw_error *err)
+gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, bool up, struct gw_error *err)
 {
 	struct gw_iface *bifc = NULL;
 	uint16_t from = ifc->master == GW_IFACE_NONE ? GW_BRIDGE_NONE : gw_ifaces[ifc->master].idx;
+	uint16_t to = from;
 	int rc;
 
 	memset(&change, 0, sizeof(change));
 	change.iface = ifc->id;
 	change.from = change.to = GW_BRIDGE_NONE;
-	if (br[0] != '\0') {
+	if (br != NULL && br[0] != '\0') {
 		rc = gw_iface_lookup(br, &bifc, err);
 		if (rc < 0)
 			return rc;
@@ -312,20 +321,31 @@ gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, struct gw_error *
 		if (ifc->kind == GW_IFACE_PORT && gw_addr_count(ifc->id) != 0)
 			return gw_error_set(err, -EBUSY, "%s has addresses: a bridge member is "
 					    "not routed (addr del them first)", ifc->name);
-		if (ifc->master == bifc->id)
-			return 0; /* a member already */
-		change.to = bifc->idx;
-	} else if (from == GW_BRIDGE_NONE) {
-		return 0; /* nomaster of no bridge */
+		to = bifc->idx;
+	} else if (br != NULL) {
+		to = GW_BRIDGE_NONE; /* nomaster */
+	}
+	if (to == from) {
+		/* no move: only a member whose state changes has its bridge's object built again */
+		if (from == GW_BRIDGE_NONE || up == ifc->up)
+			return 0;
+		change.to = from;
+		change.obj_to = bridge_build(from, GW_IFACE_NONE, GW_IFACE_NONE, ifc->id, up);
+		if (change.obj_to == NULL)
+			return gw_error_set(err, -ENOMEM, "out of memory");
+		change.pending = true;
+		return 0;
 	}
 	change.from = from;
+	change.to = to;
 	if (from != GW_BRIDGE_NONE) {
-		change.obj_from = bridge_build(from, GW_IFACE_NONE, ifc->id);
+		change.obj_from = bridge_build(from, GW_IFACE_NONE, ifc->id, GW_IFACE_NONE, false);
 		if (change.obj_from == NULL)
 			return gw_error_set(err, -ENOMEM, "out of memory");
 	}
-	if (change.to != GW_BRIDGE_NONE) {
-		change.obj_to = bridge_build(change.to, ifc->id, GW_IFACE_NONE);
+	if (to != GW_BRIDGE_NONE) {
+		/* it joins in the state the command leaves it in */
+		change.obj_to = bridge_build(to, ifc->id, GW_IFACE_NONE, ifc->id, up);
 		if (change.obj_to == NULL) {
 			gw_free_shared(change.obj_from);
 			return gw_error_set(err, -ENOMEM, "out of memory");
@@ -366,34 +386,47 @@ gw_bridge_master_cancel(void)
 	change.pending = false;
 }
 
-/* Publish a bridge's object again (a member's state changed); keeps the old one on failure. */
-static void
-bridge_refresh(uint16_t idx, uint16_t leave)
+int
+gw_bridge_member_gone_prepare(uint16_t iface, struct gw_error *err)
 {
-	struct gw_bridge *o = bridge_build(idx, GW_IFACE_NONE, leave);
+	uint16_t master = gw_ifaces[iface].master;
 
-	if (o != NULL)
-		bridge_publish(idx, o);
+	memset(&change, 0, sizeof(change));
+	change.iface = iface;
+	change.from = change.to = GW_BRIDGE_NONE;
+	if (master == GW_IFACE_NONE)
+		return 0;
+	change.from = gw_ifaces[master].idx;
+	change.obj_from = bridge_build(change.from, GW_IFACE_NONE, iface, GW_IFACE_NONE, false);
+	if (change.obj_from == NULL)
+		return gw_error_set(err, -ENOMEM, "out of memory");
+	change.pending = true;
+	return 0;
 }
 
 void
 gw_bridge_member_gone(uint16_t iface)
 {
-	uint16_t master = gw_ifaces[iface].master;
-
-	if (master == GW_IFACE_NONE)
-		return;
-	member_leave(iface);
-	bridge_refresh(gw_ifaces[master].idx, iface);
+	RTE_ASSERT(!change.pending || change.iface == iface);
+	RTE_SET_USED(iface);
+	gw_bridge_master_commit();
 }
 
 void
-gw_bridge_member_changed(uint16_t iface)
+gw_bridge_bvi_sync(void)
 {
-	uint16_t master = gw_ifaces[iface].master;
+	unsigned int i;
 
-	if (master != GW_IFACE_NONE)
-		bridge_refresh(gw_ifaces[master].idx, GW_IFACE_NONE);
+	for (i = 0; i < GW_BRIDGE_MAX; i++) {
+		const struct gw_bridge_ctl *b = &gw_bridge_ctls[i];
+		uint16_t mtu;
+
+		if (!b->used || b->bvi == GW_BVI_NONE)
+			continue;
+		mtu = bridge_mtu(&gw_ifaces[b->iface]);
+		if (gw_ports[b->bvi].mtu != mtu)
+			__atomic_store_n(&gw_ports[b->bvi].mtu, mtu, __ATOMIC_RELAXED);
+	}
 }
 
 /*
@@ -413,19 +446,24 @@ bridge_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *
 	if ((l->given & GW_LINK_GIVEN_MAC) &&
 	    (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac)))
 		return gw_error_set(err, -EINVAL, "%s: address must be a unicast MAC", ifc->name);
+	/* the object workers read first: if it cannot be made, nothing changes */
+	o = bridge_build(ifc->idx, GW_IFACE_NONE, GW_IFACE_NONE, GW_IFACE_NONE, false);
+	if (o == NULL)
+		return gw_error_set(err, -ENOMEM, "%s: out of memory", ifc->name);
 	if (l->given & GW_LINK_GIVEN_MAC) {
 		b->mac = *mac;
 		b->mac_set = true;
+		o->mac = *mac;
 		if (b->bvi != GW_BVI_NONE) {
 			gw_ports[b->bvi].mac = *mac;
 			gw_port_eth_word_update(&gw_ports[b->bvi]);
 		}
 	}
-	if (l->given & GW_LINK_GIVEN_UP)
+	if (l->given & GW_LINK_GIVEN_UP) {
 		ifc->up = l->up;
-	o = bridge_build(ifc->idx, GW_IFACE_NONE, GW_IFACE_NONE);
-	if (o != NULL)
-		bridge_publish(ifc->idx, o);
+		o->up = l->up;
+	}
+	bridge_publish(ifc->idx, o);
 	return 0;
 }
 

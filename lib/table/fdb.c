@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
@@ -24,11 +25,12 @@ uint32_t gw_fdb_now;
 uint32_t gw_fdb_learned[GW_BRIDGE_MAX];
 
 /*
- * Recursive: a deferred free (entry_free) takes it, and gw_rcu_defer runs
- * the deferred work at once when it has no memory to queue it, from under
- * the lock of the removal that deferred it.
+ * Never held across gw_rcu_defer: a defer that has no memory to queue its
+ * work waits for a grace period at once and runs the deferred frees, which
+ * take this lock; and a worker spinning on it to learn a MAC would never
+ * report the quiescent state that wait needs.
  */
-static rte_spinlock_recursive_t fdb_lock = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
+static rte_spinlock_t fdb_lock = RTE_SPINLOCK_INITIALIZER;
 static uint32_t free_idx[GW_FDB_MAX];
 static struct gw_ids idxs;
 
@@ -52,6 +54,12 @@ gw_fdb_init(int socket)
 		return -ENOMEM;
 	gw_ids_init(&idxs, free_idx, 0, GW_FDB_MAX);
 	memset(gw_fdb_learned, 0, sizeof(gw_fdb_learned));
+	/*
+	 * The clock the control thread ages by (gw_fdb_age), from now on: at 0,
+	 * a MAC learned before its first tick would be seen at second 0 and aged
+	 * by that tick, as if unseen since the machine booted.
+	 */
+	gw_fdb_now = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 	return 0;
 }
 
@@ -89,16 +97,22 @@ gw_fdb_learn(uint16_t bridge, const struct rte_ether_addr *mac, union gw_member 
 	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
 	enum gw_fdb_learn_rc rc;
 
+	/*
+	 * A MAC in the table is known, full or not: the caller's lookup may be
+	 * older than the entry (an earlier frame of its burst learned it).
+	 * Before the lock when the bridge is full: a flood of new MACs costs a
+	 * load and a lock-free lookup each.
+	 */
 	if (__atomic_load_n(&gw_fdb_learned[bridge], __ATOMIC_RELAXED) >= max)
-		return GW_FDB_FULL; /* before the lock: a flood of new MACs costs a load each */
-	rte_spinlock_recursive_lock(&fdb_lock);
-	if (gw_fdb_learned[bridge] >= max)
-		rc = GW_FDB_FULL;
-	else if (rte_hash_lookup(gw_fdb_hash, &k) >= 0)
+		return rte_hash_lookup(gw_fdb_hash, &k) >= 0 ? GW_FDB_KNOWN : GW_FDB_FULL;
+	rte_spinlock_lock(&fdb_lock);
+	if (rte_hash_lookup(gw_fdb_hash, &k) >= 0)
 		rc = GW_FDB_KNOWN;
+	else if (gw_fdb_learned[bridge] >= max)
+		rc = GW_FDB_FULL;
 	else
 		rc = entry_insert(&k, dst, false) == 0 ? GW_FDB_LEARNED : GW_FDB_FULL;
-	rte_spinlock_recursive_unlock(&fdb_lock);
+	rte_spinlock_unlock(&fdb_lock);
 	return rc;
 }
 
@@ -108,25 +122,32 @@ entry_free(uintptr_t arg)
 {
 	uint32_t idx = arg & 0xffffffff, pos = arg >> 32;
 
-	rte_spinlock_recursive_lock(&fdb_lock);
+	rte_spinlock_lock(&fdb_lock);
 	rte_hash_free_key_with_position(gw_fdb_hash, pos);
 	gw_ids_give(&idxs, idx);
-	rte_spinlock_recursive_unlock(&fdb_lock);
+	rte_spinlock_unlock(&fdb_lock);
 }
 
-/* Unpublish an entry; its slots are given back after the grace period. Under the lock. */
-static void
-entry_remove(uint32_t idx)
+/*
+ * Unpublish an entry, under the lock. Its slots are given back after the
+ * grace period: *gone receives what entry_free needs, for the caller to
+ * defer once it has let the lock go (a defer that finds no room waits for
+ * the grace period at once and frees then, and freeing takes the lock).
+ * false: removed already, waiting for its grace period.
+ */
+static bool
+entry_unpublish(uint32_t idx, uint64_t *gone)
 {
 	struct gw_fdb_entry *e = &gw_fdb_entries[idx];
 	int32_t pos = rte_hash_del_key(gw_fdb_hash, &e->key);
 
 	if (pos < 0)
-		return; /* removed already, waiting for its grace period */
+		return false;
 	if (!e->is_static)
 		gw_fdb_learned[e->key.bridge]--;
 	e->used = 0; /* gone for the control thread; workers may read it until the grace period */
-	gw_rcu_defer(entry_free, (uint64_t)pos << 32 | idx);
+	*gone = (uint64_t)pos << 32 | idx;
+	return true;
 }
 
 int
@@ -138,7 +159,7 @@ gw_fdb_add_static(uint16_t bridge, const struct rte_ether_addr *mac, union gw_me
 	void *data;
 	int rc = 0;
 
-	rte_spinlock_recursive_lock(&fdb_lock);
+	rte_spinlock_lock(&fdb_lock);
 	if (rte_hash_lookup_data(gw_fdb_hash, &k, &data) >= 0) {
 		e = &gw_fdb_entries[(uintptr_t)data];
 		if (!e->is_static)
@@ -148,7 +169,7 @@ gw_fdb_add_static(uint16_t bridge, const struct rte_ether_addr *mac, union gw_me
 	} else {
 		rc = entry_insert(&k, dst, true);
 	}
-	rte_spinlock_recursive_unlock(&fdb_lock);
+	rte_spinlock_unlock(&fdb_lock);
 	if (rc < 0)
 		return gw_error_set(err, rc, "the MAC table is full (%d entries)", GW_FDB_MAX);
 	return 0;
@@ -158,30 +179,41 @@ int
 gw_fdb_del(uint16_t bridge, const struct rte_ether_addr *mac, uint16_t iface)
 {
 	struct gw_fdb_key k = { .bridge = bridge, .mac = *mac };
+	uint64_t gone;
+	bool found = false;
 	void *data;
-	int rc = -ENOENT;
 
-	rte_spinlock_recursive_lock(&fdb_lock);
+	rte_spinlock_lock(&fdb_lock);
 	if (rte_hash_lookup_data(gw_fdb_hash, &k, &data) >= 0 &&
-	    gw_fdb_entries[(uintptr_t)data].dst.iface == iface) {
-		entry_remove((uintptr_t)data);
-		rc = 0;
-	}
-	rte_spinlock_recursive_unlock(&fdb_lock);
-	return rc;
+	    gw_fdb_entries[(uintptr_t)data].dst.iface == iface)
+		found = entry_unpublish((uintptr_t)data, &gone);
+	rte_spinlock_unlock(&fdb_lock);
+	if (!found)
+		return -ENOENT;
+	gw_rcu_defer(entry_free, gone);
+	return 0;
 }
 
-/* Remove every entry for which match() holds. */
+#define REMOVE_BATCH 64 /* entries unpublished per hold of the lock */
+
+/* Remove every entry for which match() holds, a batch at a time, deferred outside the lock. */
 static void
 remove_if(bool (*match)(const struct gw_fdb_entry *e, uint32_t arg), uint32_t arg)
 {
-	uint32_t i;
+	uint64_t gone[REMOVE_BATCH];
+	uint32_t i = 0, k, n;
 
-	rte_spinlock_recursive_lock(&fdb_lock);
-	for (i = 0; i < GW_FDB_MAX; i++)
-		if (gw_fdb_entries[i].used && match(&gw_fdb_entries[i], arg))
-			entry_remove(i);
-	rte_spinlock_recursive_unlock(&fdb_lock);
+	while (i < GW_FDB_MAX) {
+		n = 0;
+		rte_spinlock_lock(&fdb_lock);
+		for (; i < GW_FDB_MAX && n < REMOVE_BATCH; i++)
+			if (gw_fdb_entries[i].used && match(&gw_fdb_entries[i], arg) &&
+			    entry_unpublish(i, &gone[n]))
+				n++;
+		rte_spinlock_unlock(&fdb_lock);
+		for (k = 0; k < n; k++)
+			gw_rcu_defer(entry_free, gone[k]);
+	}
 }
 
 static bool
@@ -208,14 +240,21 @@ gw_fdb_flush_bridge(uint16_t bridge)
 	remove_if(of_bridge, bridge);
 }
 
-/* Learned, and unseen for longer than its bridge's ageing_time. */
+/*
+ * Learned, and unseen for longer than its bridge's ageing_time. The clock
+ * counts whole seconds: seen is the second of the last frame, anywhere in
+ * it, so the entry is surely unseen for ageing_time seconds only once now is
+ * more than ageing_time past it (an entry lives ageing_time to ageing_time +
+ * 1 seconds unseen; with "at least", a station that talks every half second
+ * was aged at every turn of the second with ageing_time 1).
+ */
 static bool
 expired(const struct gw_fdb_entry *e, uint32_t now)
 {
 	const struct gw_bridge_ctl *b = &gw_bridge_ctls[e->key.bridge];
 	uint32_t seen = __atomic_load_n(&e->seen, __ATOMIC_RELAXED);
 
-	if (e->is_static || !b->used || now - seen < b->conf.ageing_time)
+	if (e->is_static || !b->used || now - seen <= b->conf.ageing_time)
 		return false;
 	gw_bridge_ctls[e->key.bridge].aged++; /* under the lock, from the control thread */
 	return true;
@@ -234,9 +273,9 @@ gw_fdb_foreach(void (*cb)(const struct gw_fdb_entry *e, void *arg), void *arg)
 {
 	uint32_t i;
 
-	rte_spinlock_recursive_lock(&fdb_lock);
+	rte_spinlock_lock(&fdb_lock);
 	for (i = 0; i < GW_FDB_MAX; i++)
 		if (gw_fdb_entries[i].used)
 			cb(&gw_fdb_entries[i], arg);
-	rte_spinlock_recursive_unlock(&fdb_lock);
+	rte_spinlock_unlock(&fdb_lock);
 }

@@ -97,28 +97,40 @@ int gw_bridge_add(const struct gw_bridge_conf *conf, struct gw_error *err);
 int gw_bridge_del(const char *name, struct gw_error *err);
 
 /**
- * First half of master BR / nomaster (gw_iface_set): check that ifc may
- * join br (empty: leave its bridge) and build the bridge objects the
- * change publishes. Nothing is visible until gw_bridge_master_commit.
+ * First half of master BR / nomaster and of up / down (gw_iface_set): check
+ * that ifc may join br (NULL: no master word; empty: nomaster) and build the
+ * bridge objects the command publishes, with ifc in the admin state "up" it
+ * leaves it in (a member down is in no flood list). Nothing is visible until
+ * gw_bridge_master_commit.
  *
- * @return 0, or -errno with err naming the word.
+ * @return 0, or -errno with err naming the word (-ENOMEM: out of memory).
  */
-int gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, struct gw_error *err);
+int gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, bool up,
+			     struct gw_error *err);
 
-/** Publish what gw_bridge_master_prepare built; cannot fail. */
+/** Publish what gw_bridge_master_prepare built (nothing if it built nothing); cannot fail. */
 void gw_bridge_master_commit(void);
 
 /** Forget what gw_bridge_master_prepare built. */
 void gw_bridge_master_cancel(void);
 
 /**
- * A member interface is going away (tunnel del): it leaves its bridge.
- * Never fails: the smaller object is built in place of failing.
+ * First half of a member interface going away (tunnel del): build its
+ * bridge's object without it, before anything changes.
+ *
+ * @return 0, or -ENOMEM with err set.
  */
+int gw_bridge_member_gone_prepare(uint16_t iface, struct gw_error *err);
+
+/** Second half: it leaves its bridge, with its MACs; cannot fail. */
 void gw_bridge_member_gone(uint16_t iface);
 
-/** A member's admin state changed: its bridge's flood list follows. */
-void gw_bridge_member_changed(uint16_t iface);
+/**
+ * Each BVI's MTU made its bridge's again (the smallest of its members',
+ * which any change of a member's or its underlay's MTU may move): called by
+ * gw_tables_commit, before what a change staged is published.
+ */
+void gw_bridge_bvi_sync(void);
 
 /** The bridge of an interface, or NULL when it is no bridge. */
 struct gw_bridge_ctl *gw_bridge_of_iface(uint16_t iface);

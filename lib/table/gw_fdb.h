@@ -47,7 +47,7 @@ struct gw_fdb_entry {
 
 extern struct rte_hash *gw_fdb_hash;          /**< gw_fdb_key -> entry index */
 extern struct gw_fdb_entry *gw_fdb_entries;   /**< GW_FDB_MAX entries */
-extern uint32_t gw_fdb_now;                   /**< seconds, advanced by the control thread */
+extern uint32_t gw_fdb_now;                   /**< timer seconds: init, then control thread */
 extern uint32_t gw_fdb_learned[GW_BRIDGE_MAX]; /**< learned entries per bridge */
 
 /** Create the table. @return 0 or -ENOMEM. */
@@ -56,7 +56,7 @@ int gw_fdb_init(int socket);
 /** Result of gw_fdb_learn. */
 enum gw_fdb_learn_rc {
 	GW_FDB_LEARNED = 0, /**< a new entry */
-	GW_FDB_KNOWN,       /**< another worker learned it first */
+	GW_FDB_KNOWN,       /**< in the table already (learned by any worker, any frame) */
 	GW_FDB_FULL,        /**< the bridge's limit or the table's size is reached */
 };
 

@@ -167,9 +167,15 @@ gw_iface_set(const struct gw_link_conf *conf, struct gw_error *err)
 		if (other != NULL && other != ifc)
 			return gw_error_set(err, -EEXIST, "link name \"%s\" is taken", conf->newname);
 	}
-	/* joining or leaving a bridge is checked and prepared first, made last: it cannot fail then */
-	if (conf->given & GW_LINK_GIVEN_MASTER) {
-		rc = gw_bridge_master_prepare(ifc, conf->master, err);
+	/*
+	 * Joining or leaving a bridge, or a member going up or down, is checked
+	 * and its bridge objects built first (with the state the command leaves
+	 * the interface in), made last: it cannot fail then.
+	 */
+	if (conf->given & (GW_LINK_GIVEN_MASTER | GW_LINK_GIVEN_UP)) {
+		rc = gw_bridge_master_prepare(ifc, conf->given & GW_LINK_GIVEN_MASTER ?
+					      conf->master : NULL, conf->given & GW_LINK_GIVEN_UP ?
+					      conf->up : ifc->up, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -183,11 +189,8 @@ gw_iface_set(const struct gw_link_conf *conf, struct gw_error *err)
 			gw_bridge_master_cancel();
 			return rc;
 		}
-		if (conf->given & GW_LINK_GIVEN_UP)
-			gw_bridge_member_changed(ifc->id); /* a member down leaves the flood list */
 	}
-	if (conf->given & GW_LINK_GIVEN_MASTER)
-		gw_bridge_master_commit();
+	gw_bridge_master_commit(); /* nothing when nothing was prepared */
 	if (!(conf->given & GW_LINK_GIVEN_NAME) || strcmp(conf->newname, ifc->name) == 0)
 		return 0;
 	/* the kind accepted its words: the rename cannot fail (its slot is freed first) */

@@ -86,6 +86,24 @@ def read_pcap(path):
     return [bytes(data) for data, _meta in RawPcapReader(str(path))]
 
 
+def parse_bridge_counters(text):
+    """Bridge and bridge member counters greway printed: (bridges, members); the last wins.
+
+        bridge NAME rx_frames N unicast N flooded N learned N moved N aged N dropped N
+        member NAME rx_frames N tx_frames N
+    """
+    bridges, members = {}, {}
+    for line in text.splitlines():
+        w = line.split()
+        if len(w) >= 4 and w[0] in ("bridge", "member") and len(w) % 2 == 0:
+            try:
+                vals = {w[i]: int(w[i + 1]) for i in range(2, len(w), 2)}
+            except ValueError:
+                continue
+            (bridges if w[0] == "bridge" else members)[w[1]] = vals
+    return bridges, members
+
+
 def parse_counters(text):
     """Counters greway printed: (ports, tunnels, drops); the last dump wins."""
     ports, tunnels, drops = {}, {}, {}
@@ -115,6 +133,8 @@ class Result:
     ports: dict = field(default_factory=dict)
     tunnels: dict = field(default_factory=dict)
     drops: dict = field(default_factory=dict)
+    bridges: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
     wan_out: list = field(default_factory=list)
     lan_out: list = field(default_factory=list)
 
@@ -153,12 +173,14 @@ def _wait_for(path, pattern, proc, timeout):
 
 
 def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l", "0"),
-             args=None, stop=signal.SIGTERM, settle=0.3, timeout=30, name="gw"):
+             args=None, stop=signal.SIGTERM, settle=0.3, timeout=30, name="gw", during=None):
     """Run greway once over these rx frames; return a Result.
 
     config: startup-file lines (a list) or text; BASE_CONFIG is not added.
     wan_in / lan_in: frames received on port0 / port1.
     args: greway's own arguments (default: -c the config file).
+    during: called with the control socket's path once every frame was received,
+    before greway is stopped (greway then gets -s that path; args must not give -s).
     """
     d = Path(workdir) / name
     d.mkdir(parents=True, exist_ok=True)
@@ -176,6 +198,10 @@ def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l
         args = ["-c", str(conf)]
     out_p, err_p = d / "stdout.txt", d / "stderr.txt"
     prefix = f"gwt{run_id}{name}"
+    # the socket's own short path: sun_path holds 107 bytes, pytest's directories are long
+    sock = Path(f"/tmp/{prefix}.sock")
+    if during is not None:
+        args = [*args, "-s", str(sock)]
     cmd = greway_cmd(greway_bin, prefix, wan_in_p, wan_out_p, lan_in_p, lan_out_p,
                      args, eal)
     with open(out_p, "w") as out, open(err_p, "w") as err:
@@ -192,6 +218,8 @@ def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l
                 if len(rx) >= 2 and rx[0] >= expect[0] and rx[1] >= expect[1]:
                     break
             time.sleep(settle)  # the control thread's share (punts, ARP)
+            if during is not None and proc.poll() is None:
+                during(sock)
             if proc.poll() is None:
                 proc.send_signal(stop)
         rc = proc.wait(timeout=timeout)
@@ -200,11 +228,14 @@ def run_pcap(greway_bin, workdir, run_id, config, wan_in=(), lan_in=(), eal=("-l
             proc.kill()
             proc.wait()
         shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)  # EAL's runtime files
+        if during is not None and sock.exists():
+            sock.unlink()
     stdout, stderr = out_p.read_text(errors="replace"), err_p.read_text(errors="replace")
     res = Result(rc, stdout, stderr, conf, wan_out_p, lan_out_p)
     # Only the dump printed at exit is authoritative: it follows the last worker poll.
     tail = stdout.rsplit("greway: running", 1)[-1]
     res.ports, res.tunnels, res.drops = parse_counters(tail)
+    res.bridges, res.members = parse_bridge_counters(tail)
     res.wan_out = read_pcap(wan_out_p)
     res.lan_out = read_pcap(lan_out_p)
     return res
@@ -332,3 +363,143 @@ def wan_gre(remote, inner, local=WAN_IP, ident=0, flags_frag=0, ttl=64, **gre):
 def lan_frame(ip_pkt, dst_mac=LAN_MAC):
     """A frame from the LAN host carrying an IPv4 packet."""
     return eth(dst_mac, LAN_HOST_MAC, 0x0800, bytes(ip_pkt))
+
+
+# --- bridges and gretap (Ethernet over GRE, protocol 0x6558) ---
+
+GRE_PROTO_TEB = 0x6558
+GT1_REMOTE = "203.0.113.2"  # gt1's peer
+GT2_REMOTE = "203.0.113.3"  # gt2's peer, where a test has a second gretap tunnel
+GT_KEY = 7
+
+
+def bridge_config(gt1="key 7", bridge="", extra=()):
+    """A startup file where port1 is a member of bridge br0 with gretap tunnel gt1.
+
+    port0 stays the routed WAN of BASE_CONFIG (its address, neighbour and route);
+    port1 has no address: it bridges every frame it receives. gt1 (local WAN_IP,
+    remote GT1_REMOTE, options gt1) is br0's other member. extra: lines after.
+    """
+    return [
+        f"link set port0 address {WAN_MAC}",
+        f"addr add {WAN_IP}/24 dev port0",
+        f"neigh add {WAN_NH} lladdr {WAN_NH_MAC} dev port0",
+        f"route add 203.0.113.0/24 via {WAN_NH}",
+        f"link add br0 type bridge {bridge}".rstrip(),
+        "link set port1 master br0",
+        f"tunnel add gt1 mode gretap local {WAN_IP} remote {GT1_REMOTE} {gt1}".rstrip(),
+        "link set gt1 master br0",
+        *extra,
+    ]
+
+
+def gt2_lines(opts="key 7"):
+    """A second gretap tunnel gt2 in br0, to GT2_REMOTE."""
+    return [f"tunnel add gt2 mode gretap local {WAN_IP} remote {GT2_REMOTE} {opts}".rstrip(),
+            "link set gt2 master br0"]
+
+
+def wan_gretap(remote, frame, key=GT_KEY, **gre):
+    """A frame from the WAN next hop: GRE (protocol 0x6558) from remote carrying a frame."""
+    return wan_gre(remote, frame, key=key, proto=GRE_PROTO_TEB, **gre)
+
+
+def gretap_payload(outer):
+    """(remote, GRE flags word, key or None, seq or None, inner frame) of a gretap packet.
+
+    Asserts what every such frame must be: to the WAN next hop from port0, IPv4
+    with a valid header checksum and the right total length, protocol 47 from
+    WAN_IP, GRE version 0 carrying 0x6558, a valid GRE checksum when present.
+    """
+    assert outer[:14] == eth(WAN_NH_MAC, WAN_MAC, 0x0800, b""), "outer Ethernet header"
+    ip = outer[14:]
+    ihl = (ip[0] & 0x0F) * 4
+    assert ip[0] >> 4 == 4 and ihl == 20
+    assert struct.unpack("!H", ip[2:4])[0] == len(ip), "outer total length"
+    assert csum16(ip[:20]) == 0xFFFF, "bad outer IPv4 header checksum"
+    assert ip[9] == 47 and ip[12:16] == bytes(map(int, WAN_IP.split(".")))
+    remote = ".".join(str(b) for b in ip[16:20])
+    gre = ip[20:]
+    flags, proto = struct.unpack("!HH", gre[:4])
+    assert flags & 0x4FFF == 0, f"GRE flags {flags:#x}: routing, reserved or version bits"
+    assert proto == GRE_PROTO_TEB, f"GRE protocol {proto:#x}"
+    off, key, seq = 4, None, None
+    if flags & 0x8000:
+        assert csum16(gre) == 0xFFFF, "bad GRE checksum"
+        off += 4
+    if flags & 0x2000:
+        key = struct.unpack("!I", gre[off:off + 4])[0]
+        off += 4
+    if flags & 0x1000:
+        seq = struct.unpack("!I", gre[off:off + 4])[0]
+        off += 4
+    return remote, flags, key, seq, gre[off:]
+
+
+# Frames net_pcap hands over per poll of a port (GW_BURST_MAX): a worker polls
+# port0, then port1, each for up to this many frames, and runs each burst to the
+# end (the MAC table learns as it goes) before it polls the next.
+BURST = 32
+LLDP = b"\x02\x07\x04" + b"\x02" * 6 + b"\x04\x03\x05p1\x06\x02\x00\x78\x00\x00"
+
+
+def lan_filler(i):
+    """A frame on the bridge member port1 that the bridge drops without learning
+    (l2_link_local: LLDP to 01:80:c2:00:00:0e)."""
+    return eth("01:80:c2:00:00:0e", f"02:00:00:00:f1:{i % 256:02x}", 0x88CC, LLDP)
+
+
+def wan_filler(i):
+    """A frame on the routed port0 that classify drops (l2_other_host)."""
+    return eth(OTHER_MAC, WAN_NH_MAC, 0x0800, ipv4(WAN_NH, "198.51.100.7", 17, b"\0" * 12,
+                                                      ident=i))
+
+
+@dataclass
+class Sequence:
+    """Frames of two rx pcaps that greway must see in one given order."""
+
+    wan: list
+    lan: list
+    wan_fillers: int
+    lan_fillers: int
+
+    def fillers(self):
+        """The drop counters the fillers add."""
+        return {"l2_other_host": self.wan_fillers, "l2_link_local": self.lan_fillers}
+
+
+def in_order(steps):
+    """Rx pcaps in which greway sees steps [(port, frame or [frames])] in this order.
+
+    A pcap replays at once, so frames on two ports would be seen in poll order:
+    up to BURST frames of port0, then up to BURST of port1, again and again;
+    and the frames of one burst are looked up in the MAC table together, before
+    any of them is learned. So each step is a burst of its own: fillers (frames
+    dropped before any MAC is learned) complete a port's burst to BURST frames
+    whenever that port has a later step, and a port with nothing to do in a
+    round gets BURST fillers. A step on port1 shares a round with the port0
+    step before it (port0 is polled first); any other step starts a round.
+    """
+    rounds = []  # [port0 burst or None, port1 burst or None]
+    for port, frames in steps:
+        burst = [bytes(f) for f in frames] if isinstance(frames, list) else [bytes(frames)]
+        assert 0 < len(burst) <= BURST
+        if rounds and rounds[-1][1] is None and (port == 1 or rounds[-1][0] is None):
+            rounds[-1][port] = burst
+        else:
+            rounds.append([None, None])
+            rounds[-1][port] = burst
+    seq = Sequence([], [], 0, 0)
+    for r, rnd in enumerate(rounds):
+        for port, out, filler in ((0, seq.wan, wan_filler), (1, seq.lan, lan_filler)):
+            burst = rnd[port] or []
+            out.extend(burst)
+            if any(later[port] for later in rounds[r + 1:]):
+                n = BURST - len(burst)
+                out.extend(filler(len(out) + i) for i in range(n))
+                if port == 0:
+                    seq.wan_fillers += n
+                else:
+                    seq.lan_fillers += n
+    return seq

@@ -16,6 +16,11 @@ Reasons not triggered here, and why:
               input, so no deterministic test exists with one pcap.
   tx_full     net_pcap's tx writes to a file and never refuses a packet.
   icmp_ratelimit  needs a burst of ICMP errors: test_pcap_icmp.py has it.
+  flood_nombuf  needs the indirect mbuf pool empty while a frame is flooded:
+              it depends on what the pool lends elsewhere, not on the input.
+The bridge's reasons are hit on br_x, a bridge of two gretap tunnels, one
+with an MTU (68) that no frame here fits: nothing is forwarded through it.
+test_pcap_gretap.py counts them per bridge too, with port members.
 The ttl_expired packets here earn ICMP Time Exceeded messages (checked in
 test_pcap_icmp.py); they are left out of the forwarded-traffic checks.
 port_down and tunnel_down have their own runs below (the link must be down
@@ -34,6 +39,10 @@ REMOTE_KEY = "203.0.113.3"    # x_key: key 5 only
 REMOTE_ICSUM = "203.0.113.4"  # x_icsum
 REMOTE_ISEQ = "203.0.113.5"   # x_iseq
 REMOTE_SMALL = "203.0.113.6"  # x_small: mtu 200
+REMOTE_TAP1 = "203.0.113.9"   # x_tap1: gretap, in br_x
+REMOTE_TAP2 = "203.0.113.10"  # x_tap2: gretap, in br_x, mtu 68
+REMOTE_TAP3 = "203.0.113.11"  # x_tap3: gretap, in no bridge
+STATIC_MAC = "02:00:00:00:5a:01"  # br_x: behind x_tap1
 CONFIG = g.BASE_CONFIG + [
     f"tunnel add x_plain mode gre local {g.WAN_IP} remote {REMOTE}",
     f"tunnel add x_key mode gre local {g.WAN_IP} remote {REMOTE_KEY} key 5",
@@ -42,6 +51,13 @@ CONFIG = g.BASE_CONFIG + [
     f"tunnel add x_small mode gre local {g.WAN_IP} remote {REMOTE_SMALL} mtu 200",
     "route add 10.16.0.0/24 dev x_plain",
     "route add 10.17.0.0/24 dev x_small",
+    "link add br_x type bridge fdb_max_learned 1",
+    f"tunnel add x_tap1 mode gretap local {g.WAN_IP} remote {REMOTE_TAP1}",
+    f"tunnel add x_tap2 mode gretap local {g.WAN_IP} remote {REMOTE_TAP2} mtu 68",
+    f"tunnel add x_tap3 mode gretap local {g.WAN_IP} remote {REMOTE_TAP3}",
+    "link set x_tap1 master br_x",
+    "link set x_tap2 master br_x",
+    f"bridge fdb add {STATIC_MAC} dev x_tap1 master static",
 ]
 
 
@@ -155,6 +171,23 @@ def build():
     b.bad(0, "gre_proto", g.wan_gre(REMOTE, bytes(Ether(dst=g.LAN_HOST_MAC) / IP(inner)),
                                     proto=0x6558))
 
+    # the bridge's: frames from x_tap1 into br_x (one MAC learned at most), x_tap3 in none
+    def tap(remote, dst, src, n=30, ethertype=0x88B5, payload=None):
+        frame = g.eth(dst, src, ethertype, payload if payload is not None else b"t" * n)
+        return g.wan_gretap(remote, frame, key=None)
+
+    m1, m2 = "02:00:00:00:5a:11", "02:00:00:00:5a:12"
+    b.bad(0, "no_bridge", tap(REMOTE_TAP3, m1, m2))
+    b.bad(0, "l2_src_invalid", tap(REMOTE_TAP1, m2, "01:00:5e:00:00:01"))
+    b.bad(0, "l2_src_invalid", tap(REMOTE_TAP1, m2, "00:00:00:00:00:00"))
+    b.bad(0, "l2_link_local", tap(REMOTE_TAP1, "01:80:c2:00:00:0e", m1, ethertype=0x88CC,
+                                  payload=g.LLDP))
+    b.bad(0, "eth_short", g.wan_gretap(REMOTE_TAP1, bytes(13), key=None))  # a 13-byte frame
+    # m1 is learned, its broadcast flooded into x_tap2, where 114 bytes do not fit in 68 + 14
+    b.bad(0, "frame_too_big", tap(REMOTE_TAP1, "ff:ff:ff:ff:ff:ff", m1, n=100))
+    b.bad(0, "fdb_full", tap(REMOTE_TAP1, "ff:ff:ff:ff:ff:ff", m2))
+    b.bad(0, "l2_same_member", tap(REMOTE_TAP1, STATIC_MAC, m1))
+
     # gre_csum: a wrong checksum, on a tunnel with and without icsum
     b.bad(0, "gre_csum", g.wan_gre(REMOTE, inner, csum=True, bad_csum=True))
     b.bad(0, "gre_csum", g.wan_gre(REMOTE_ICSUM, inner, csum=True, bad_csum=True))
@@ -260,8 +293,8 @@ def test_drops_every_reason_counted_exactly(drops):
     """Each crafted packet raises its own reason's counter by one; no other counter moves."""
     res, b = drops
     assert set(b.expect) == set(g.drop_reasons()) - {"port_down", "tunnel_down", "no_headroom",
-                                                     "punt_full",
-                                                     "tx_full", "icmp_ratelimit"}
+                                                     "punt_full", "tx_full", "icmp_ratelimit",
+                                                     "flood_nombuf"}
     res.assert_drops(b.expect)
 
 

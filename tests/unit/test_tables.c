@@ -16,7 +16,9 @@
  * Taking one also checks invariants that no snapshot comparison could
  * catch: both FIB copies agree with the route records (longest match over
  * the active routes), each peer is what its decap key finds, routes into a
- * tunnel are active exactly while it is up, nothing is left deferred.
+ * tunnel are active exactly while it is up, nothing is left deferred, a
+ * bridge's flood list (what workers read) is its members that are up, every
+ * MAC entry is behind a member of its bridge and the learned counts add up.
  *
  * Three tables: the apply functions, each with what the tables hold after
  * it; refused commands (error code, words of the message, snapshot
@@ -31,6 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_fib.h>
 #include <rte_hash.h>
@@ -40,7 +43,9 @@
 #include "gw_addr.h"
 #include "gw_alloc.h"
 #include "gw_apply.h"
+#include "gw_bridge.h"
 #include "gw_cmd.h"
+#include "gw_fdb.h"
 #include "gw_iface.h"
 #include "gw_log.h"
 #include "gw_nh.h"
@@ -278,6 +283,131 @@ print_log(const char *module, unsigned int level, void *arg)
 }
 
 /*
+ * A bridge as workers see it (its object: state, limits, flood list) checked
+ * against the control thread's records, then described: its MTU, limits, BVI
+ * and members, in interface id order, "(down)" after one that is down (not in
+ * the flood list).
+ */
+static void
+bridge_print(FILE *f, const struct gw_iface *ifc)
+{
+	const struct gw_bridge_ctl *b = gw_bridge_of_iface(ifc->id);
+	const struct gw_bridge *o;
+	unsigned int i, n = 0;
+
+	assert_non_null(b);
+	assert_true(b->used);
+	assert_int_equal(b->iface, ifc->id);
+	assert_string_equal(b->conf.name, ifc->name);
+	o = gw_bridges[ifc->idx];
+	assert_non_null(o);
+	assert_int_equal(o->idx, ifc->idx);
+	assert_int_equal(o->iface, ifc->id);
+	assert_int_equal(o->up, ifc->up);
+	assert_int_equal(o->max_learned, b->conf.max_learned);
+	assert_int_equal(o->bvi, b->bvi);
+	fprintf(f, "  bridge %s mtu %u ageing %u max_learned %u", ifc->name, gw_iface_mtu(ifc),
+		b->conf.ageing_time, b->conf.max_learned);
+	if (b->bvi != GW_BVI_NONE) {
+		const struct gw_port *p = &gw_ports[b->bvi];
+
+		assert_true(p->bvi);
+		assert_int_equal(p->bvi_bridge, ifc->idx);
+		assert_int_equal(p->iface, ifc->id);
+		assert_int_equal(gw_nhs[p->glean_nh].kind, GW_NH_GLEAN);
+		/* the BVI routes with its bridge's state and MTU */
+		if (p->up != ifc->up || p->mtu != gw_iface_mtu(ifc))
+			fail_msg("bridge %s: BVI up %d mtu %u, the bridge up %d mtu %u", ifc->name,
+				 p->up, p->mtu, ifc->up, gw_iface_mtu(ifc));
+		fprintf(f, " bvi");
+	}
+	fprintf(f, " flood");
+	for (i = 0; i < GW_IFACE_MAX; i++) {
+		const struct gw_iface *m = &gw_ifaces[i];
+		union gw_member want;
+
+		if (!m->used || m->master != ifc->id)
+			continue;
+		if (!m->up) {
+			fprintf(f, " %s(down)", m->name);
+			continue;
+		}
+		want = gw_bridge_member_of(i);
+		if (n >= o->nb_members || o->members[n].u64 != want.u64)
+			fail_msg("bridge %s: flood list entry %u is not member %s", ifc->name, n,
+				 m->name);
+		fprintf(f, " %s", m->name);
+		n++;
+	}
+	if (o->nb_members != n)
+		fail_msg("bridge %s: %u members in its flood list, %u up", ifc->name,
+			 o->nb_members, n);
+	fprintf(f, "\n");
+}
+
+/* The MAC table, copied under its lock (no assert there: it would leave the lock held). */
+struct fdb_copy {
+	struct gw_fdb_entry e[1024];
+	uint32_t idx[1024];
+	unsigned int n;
+	bool overflow;
+};
+
+static void
+copy_fdb(const struct gw_fdb_entry *e, void *arg)
+{
+	struct fdb_copy *c = arg;
+
+	if (c->n == GW_NELEM(c->e)) {
+		c->overflow = true;
+		return;
+	}
+	c->idx[c->n] = e - gw_fdb_entries;
+	c->e[c->n++] = *e;
+}
+
+/* Every MAC entry, checked (its key finds it, it is behind a member of its bridge). */
+static void
+fdb_print(FILE *f)
+{
+	struct fdb_copy *c = calloc(1, sizeof(*c));
+	unsigned int learned[GW_BRIDGE_MAX] = { 0 };
+	char lines[GW_NELEM(c->e)][96], m[GW_MAC_STRLEN];
+	unsigned int i;
+
+	assert_non_null(c);
+	gw_fdb_foreach(copy_fdb, c);
+	assert_false(c->overflow);
+	assert_int_equal(rte_hash_count(gw_fdb_hash), c->n);
+	for (i = 0; i < c->n; i++) {
+		const struct gw_fdb_entry *e = &c->e[i];
+		const struct gw_bridge_ctl *b = &gw_bridge_ctls[e->key.bridge];
+		void *data = NULL;
+
+		gw_mac_fmt(e->key.mac.addr_bytes, m, sizeof(m));
+		if (rte_hash_lookup_data(gw_fdb_hash, &e->key, &data) < 0 ||
+		    (uintptr_t)data != c->idx[i])
+			fail_msg("MAC %s: its key does not find its entry", m);
+		assert_true(b->used);
+		if (e->dst.iface >= GW_IFACE_MAX || gw_ifaces[e->dst.iface].master != b->iface ||
+		    e->dst.u64 != gw_bridge_member_of(e->dst.iface).u64)
+			fail_msg("MAC %s of bridge %s: not behind one of its members", m,
+				 b->conf.name);
+		learned[e->key.bridge] += !e->is_static;
+		snprintf(lines[i], sizeof(lines[i]), "fdb %s %s dev %s %s", b->conf.name, m,
+			 gw_iface_name(e->dst.iface), e->is_static ? "static" : "learned");
+	}
+	for (i = 0; i < GW_BRIDGE_MAX; i++)
+		if (learned[i] != gw_fdb_learned[i])
+			fail_msg("bridge index %u: %u learned MACs, counted %u", i, learned[i],
+				 gw_fdb_learned[i]);
+	qsort(lines, c->n, sizeof(lines[0]), str_cmp);
+	for (i = 0; i < c->n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	free(c);
+}
+
+/*
  * Commit, check the invariants, and describe every table. The caller frees
  * the text.
  */
@@ -305,9 +435,20 @@ snap(void)
 			continue;
 		assert_int_equal(ifc->id, i);
 		assert_ptr_equal(gw_iface_by_name(ifc->name), ifc);
-		fprintf(f, "iface %u %s kind %s idx %u %s mtu %u\n", ifc->id, ifc->name,
+		fprintf(f, "iface %u %s kind %s idx %u %s mtu %u", ifc->id, ifc->name,
 			gw_iface_kind_name(ifc->kind), ifc->idx, ifc->up ? "up" : "down",
 			gw_iface_mtu(ifc));
+		if (ifc->master != GW_IFACE_NONE) {
+			const struct gw_iface *br = &gw_ifaces[ifc->master];
+
+			assert_true(br->used);
+			assert_int_equal(br->kind, GW_IFACE_BRIDGE);
+			assert_int_equal(gw_iface_bridge[i], br->idx);
+			fprintf(f, " master %s", br->name);
+		} else {
+			assert_int_equal(gw_iface_bridge[i], GW_BRIDGE_NONE);
+		}
+		fprintf(f, "\n");
 		if (ifc->kind == GW_IFACE_PORT) {
 			const struct gw_port *p = &gw_ports[ifc->idx];
 
@@ -319,11 +460,17 @@ snap(void)
 			nh_print(f, p->glean_nh);
 			fprintf(f, "\n");
 			assert_int_equal(gw_nhs[p->glean_nh].kind, GW_NH_GLEAN);
+			assert_int_equal(p->bridged, ifc->master != GW_IFACE_NONE);
+		} else if (ifc->kind == GW_IFACE_BRIDGE) {
+			bridge_print(f, ifc);
 		} else {
 			assert_non_null(gw_tunnel_of_iface(i));
 			assert_int_equal(gw_tunnel_of_iface(i)->iface, i);
 		}
 	}
+
+	/* the MAC table */
+	fdb_print(f);
 
 	/* addresses, in order */
 	for (i = 0; i < gw_nb_addrs; i++) {
@@ -498,6 +645,42 @@ has(const char *text, const char *words)
 	} \
 } while (0)
 
+static int
+ptr_str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* A bridge's members as a snapshot lists them, sorted by name (ids depend on history). */
+static void
+assert_flood(const char *text, const char *br, const char *sorted)
+{
+	char key[64], buf[512], got[512] = "", *words[64], *save = NULL, *w;
+	const char *p, *q;
+	unsigned int n = 0, i;
+
+	snprintf(key, sizeof(key), "  bridge %s mtu ", br);
+	p = strstr(text, key);
+	p = p != NULL ? strstr(p, " flood") : NULL;
+	q = p != NULL ? strchr(p, '\n') : NULL;
+	if (q == NULL) {
+		fprintf(stderr, "%s", text);
+		fail_msg("no bridge %s in the tables above", br);
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(q - p - 6), p + 6);
+	for (w = strtok_r(buf, " ", &save); w != NULL && n < GW_NELEM(words);
+	     w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	qsort(words, n, sizeof(words[0]), ptr_str_cmp);
+	for (i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i != 0 ? " " : "",
+			 words[i]);
+	if (strcmp(got, sorted) != 0) {
+		fprintf(stderr, "%s", text);
+		fail_msg("bridge %s: members \"%s\", expected \"%s\"", br, got, sorted);
+	}
+}
+
 /*
  * Fixtures
  */
@@ -567,6 +750,11 @@ reset(void)
 			 gw_iface_name(gw_addrs[0].iface));
 		ok(line);
 	}
+	for (i = 0; i < GW_BRIDGE_MAX; i++)
+		if (gw_bridge_ctls[i].used) {
+			snprintf(line, sizeof(line), "link del %s", gw_bridge_ctls[i].conf.name);
+			ok(line);
+		}
 	for (i = 0; i < gw_nb_ports; i++) {
 		snprintf(line, sizeof(line), "link set %s name port%u mtu 1500 up address %s",
 			 gw_ports[i].name, i, port_macs[i]);
@@ -932,6 +1120,376 @@ test_log_set(void **state)
 }
 
 /*
+ * Bridges: members (ports and gretap tunnels), the flood list workers read,
+ * the MAC table (static entries by command, learned ones as a worker learns
+ * them: gw_fdb_learn), its limit and its ageing.
+ */
+
+/* port1 without its address (gre2 used it): a port that may join a bridge */
+#define FREE_PORT1 "tunnel del gre2;addr del 203.0.113.1/24 dev port1;"
+#define GT1 "tunnel add gt1 mode gretap local 192.0.2.1 remote 198.51.100.5 key 9"
+#define GT2 "tunnel add gt2 mode gretap local 192.0.2.1 remote 198.51.100.6 key 10"
+#define BR "link add br0 type bridge"
+#define BR_GT1 BR ";" GT1 ";link set gt1 master br0"
+#define MAC_S "02:00:00:00:aa:01"
+
+static uint16_t
+iface_id(const char *name)
+{
+	const struct gw_iface *ifc = gw_iface_by_name(name);
+
+	if (ifc == NULL)
+		fail_msg("no interface %s", name);
+	return ifc->id;
+}
+
+/* A bridge's index, by its name. */
+static uint16_t
+bridge_idx(const char *name)
+{
+	return gw_ifaces[iface_id(name)].idx;
+}
+
+/* What a worker does with a frame from a new MAC (the bridge's own limit). */
+static enum gw_fdb_learn_rc
+learn(const char *br, const char *mac, const char *member)
+{
+	struct rte_ether_addr a;
+	uint16_t idx = bridge_idx(br);
+
+	if (rte_ether_unformat_addr(mac, &a) < 0)
+		fail_msg("bad test MAC %s", mac);
+	return gw_fdb_learn(idx, &a, gw_bridge_member_of(iface_id(member)),
+			    gw_bridge_ctls[idx].conf.max_learned);
+}
+
+static void
+test_bridge_add_del(void **state)
+{
+	char *before = snap(), *s;
+
+	(void)state;
+	run(BR " ageing_time 20 fdb_max_learned 8; link add br1 type bridge");
+	s = snap();
+	/* no member: Linux's 1500; the defaults: 300 s, 4096 MACs */
+	assert_has(s, " br0 kind bridge idx ");
+	assert_has(s, "  bridge br0 mtu 1500 ageing 20 max_learned 8 flood\n");
+	assert_has(s, "  bridge br1 mtu 1500 ageing 300 max_learned 4096 flood\n");
+	free(s);
+	run("link set br0 down; link set br1 name br2");
+	s = snap();
+	assert_has(s, " br0 kind bridge idx ");
+	assert_has(s, " down mtu 1500\n  bridge br0 mtu");
+	assert_has(s, "  bridge br2 mtu 1500 ageing 300");
+	assert_null(gw_iface_by_name("br1"));
+	free(s);
+	run("link del br0; link del br2");
+	s = snap();
+	snap_equal("bridges added then deleted", before, s);
+	free(s);
+	free(before);
+}
+
+static void
+test_bridge_members(void **state)
+{
+	char *before, *s;
+
+	(void)state;
+	run(FREE_PORT1 GT1 ";" GT2);
+	before = snap();
+	run(BR "; link set port1 master br0; link set gt1 master br0; link set gt2 master br0");
+	s = snap();
+	assert_has(s, " port1 kind port idx 1 up mtu 1500 master br0\n");
+	assert_has(s, " gt1 kind gretap idx ");
+	assert_has(s, " up mtu 1458 master br0\n"); /* 1500 - 38 - 4 for the key */
+	/* the bridge's MTU is its smallest member's */
+	assert_has(s, "  bridge br0 mtu 1458 ageing 300 max_learned 4096 flood");
+	assert_flood(s, "br0", "gt1 gt2 port1");
+	assert_true(gw_ports[1].bridged);
+	free(s);
+
+	/* a member down leaves the flood list, stays a member */
+	run("link set gt2 down");
+	s = snap();
+	assert_flood(s, "br0", "gt1 gt2(down) port1");
+	free(s);
+	/* master of its own bridge again, nomaster twice: no-ops */
+	run("link set gt2 up; link set gt1 master br0; link set port1 nomaster; "
+	    "link set port1 nomaster");
+	s = snap();
+	assert_has(s, " port1 kind port idx 1 up mtu 1500\n");
+	assert_flood(s, "br0", "gt1 gt2");
+	assert_false(gw_ports[1].bridged);
+	free(s);
+
+	/* from one bridge to another in one command */
+	run("link add br1 type bridge; link set gt2 master br1");
+	s = snap();
+	assert_flood(s, "br0", "gt1");
+	assert_flood(s, "br1", "gt2");
+	free(s);
+
+	/* link del: the members leave first, then the bridge goes */
+	run("link set port1 master br0; link del br0; link del br1");
+	s = snap();
+	snap_equal("members left with their bridges", before, s);
+	assert_false(gw_ports[1].bridged);
+	free(s);
+	free(before);
+}
+
+static void
+test_bridge_tunnel_del_member(void **state)
+{
+	char *s;
+
+	(void)state;
+	run(BR_GT1 ";" GT2 ";link set gt2 master br0;"
+	    "bridge fdb add " MAC_S " dev gt1 master static");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_LEARNED);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:02", "gt2"), GW_FDB_LEARNED);
+	s = snap();
+	assert_flood(s, "br0", "gt1 gt2");
+	assert_has(s, "fdb br0 " MAC_S " dev gt1 static\n"
+		   "fdb br0 02:00:00:00:bb:01 dev gt1 learned\n"
+		   "fdb br0 02:00:00:00:bb:02 dev gt2 learned\n");
+	free(s);
+	/* a member that goes takes its MACs, static ones too, and leaves the flood list */
+	run("tunnel del gt1");
+	s = snap();
+	assert_flood(s, "br0", "gt2");
+	assert_hasnt(s, "dev gt1");
+	assert_has(s, "fdb br0 02:00:00:00:bb:02 dev gt2 learned\n");
+	free(s);
+}
+
+static void
+test_bridge_fdb(void **state)
+{
+	char *before, *s;
+
+	(void)state;
+	run(FREE_PORT1 BR_GT1 ";link set port1 master br0");
+	before = snap();
+	run("bridge fdb add " MAC_S " dev gt1 master static; "
+	    "bridge fdb add 02:00:00:00:aa:02 dev port1");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "port1"), GW_FDB_LEARNED);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_KNOWN);
+	assert_int_equal(gw_fdb_learned[bridge_idx("br0")], 1);
+	s = snap();
+	assert_has(s, "fdb br0 " MAC_S " dev gt1 static\n"
+		   "fdb br0 02:00:00:00:aa:02 dev port1 static\n"
+		   "fdb br0 02:00:00:00:bb:01 dev port1 learned\n");
+	free(s);
+
+	/* a learned MAC added by hand becomes static, behind the member named */
+	run("bridge fdb add 02:00:00:00:bb:01 dev gt1 master static");
+	s = snap();
+	assert_has(s, "fdb br0 02:00:00:00:bb:01 dev gt1 static\n");
+	assert_int_equal(gw_fdb_learned[bridge_idx("br0")], 0);
+	free(s);
+	/* a static one again: moved */
+	run("bridge fdb add 02:00:00:00:bb:01 dev port1 master static");
+	s = snap();
+	assert_has(s, "fdb br0 02:00:00:00:bb:01 dev port1 static\n");
+	free(s);
+
+	run("bridge fdb del " MAC_S " dev gt1 master; bridge fdb del 02:00:00:00:aa:02 dev port1;"
+	    "bridge fdb del 02:00:00:00:bb:01 dev port1 master");
+	s = snap();
+	snap_equal("entries added then deleted", before, s);
+	free(s);
+
+	/* nomaster: the member's MACs go with it, the others stay */
+	run("bridge fdb add " MAC_S " dev gt1; bridge fdb add 02:00:00:00:aa:02 dev port1");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_LEARNED);
+	run("link set gt1 nomaster");
+	s = snap();
+	assert_hasnt(s, "dev gt1");
+	assert_has(s, "fdb br0 02:00:00:00:aa:02 dev port1 static\n");
+	assert_int_equal(gw_fdb_learned[bridge_idx("br0")], 0);
+	free(s);
+	free(before);
+}
+
+/* fdb_max_learned: new MACs beyond it are refused; known ones, static ones are not. */
+static void
+test_bridge_fdb_limit(void **state)
+{
+	char *s;
+
+	(void)state;
+	run("link add br0 type bridge fdb_max_learned 2;" GT1 ";link set gt1 master br0");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_LEARNED);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:02", "gt1"), GW_FDB_LEARNED);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:03", "gt1"), GW_FDB_FULL);
+	/* a MAC in the table is known, full or not (a frame whose burst's lookup came
+	 * before an earlier frame of that burst learned it asks again) */
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_KNOWN);
+	run("bridge fdb add " MAC_S " dev gt1 static");
+	s = snap();
+	assert_has(s, "fdb br0 " MAC_S " dev gt1 static\n"
+		   "fdb br0 02:00:00:00:bb:01 dev gt1 learned\n"
+		   "fdb br0 02:00:00:00:bb:02 dev gt1 learned\n");
+	assert_hasnt(s, "bb:03");
+	free(s);
+	/* one gone: room for one more */
+	run("bridge fdb del 02:00:00:00:bb:02 dev gt1");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:03", "gt1"), GW_FDB_LEARNED);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:04", "gt1"), GW_FDB_FULL);
+	free(snap());
+}
+
+/*
+ * The clock starts when the tables do: a MAC a worker learns before the
+ * control thread's first tick is not aged by that tick as unseen since
+ * second 0 (while the clock read 0, it was). Before any other test ages.
+ */
+static void
+test_bridge_fdb_first_tick(void **state)
+{
+	char *s;
+
+	(void)state;
+	run(BR_GT1);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_LEARNED);
+	gw_fdb_age((uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz()));
+	s = snap();
+	assert_has(s, "fdb br0 02:00:00:00:bb:01 dev gt1 learned\n");
+	assert_int_equal(gw_bridge_ctls[bridge_idx("br0")].aged, 0);
+	free(s);
+}
+
+/* ageing_time S: a learned MAC unseen for more than S seconds goes; a static one never. */
+static void
+test_bridge_ageing(void **state)
+{
+	uint32_t t0 = gw_fdb_now;
+	uint16_t idx;
+	char *s;
+
+	(void)state;
+	run("link add br0 type bridge ageing_time 5;" GT1 ";link set gt1 master br0;"
+	    "bridge fdb add " MAC_S " dev gt1 master static");
+	idx = bridge_idx("br0");
+	assert_int_equal(learn("br0", "02:00:00:00:bb:01", "gt1"), GW_FDB_LEARNED);
+	/* seen during second t0, maybe at its end: 5 s unseen are not sure before t0 + 6 */
+	gw_fdb_age(t0 + 5);
+	assert_int_equal(learn("br0", "02:00:00:00:bb:02", "gt1"), GW_FDB_LEARNED); /* at t0 + 5 */
+	s = snap();
+	assert_has(s, "fdb br0 02:00:00:00:bb:01 dev gt1 learned\n");
+	assert_int_equal(gw_bridge_ctls[idx].aged, 0);
+	free(s);
+	gw_fdb_age(t0 + 6);
+	s = snap();
+	assert_hasnt(s, "bb:01");
+	assert_has(s, "fdb br0 " MAC_S " dev gt1 static\n"
+		   "fdb br0 02:00:00:00:bb:02 dev gt1 learned\n");
+	assert_int_equal(gw_bridge_ctls[idx].aged, 1);
+	free(s);
+	gw_fdb_age(t0 + 100);
+	s = snap();
+	assert_has(s, "fdb br0 " MAC_S " dev gt1 static\n");
+	assert_hasnt(s, "dev gt1 learned");
+	assert_int_equal(gw_bridge_ctls[idx].aged, 2);
+	assert_int_equal(gw_fdb_learned[idx], 0);
+	free(s);
+	__atomic_store_n(&gw_fdb_now, t0, __ATOMIC_RELAXED); /* the clock back for the others */
+}
+
+/* A bridge with an address routes by its BVI port, which follows its state and MTU. */
+static void
+test_bridge_address(void **state)
+{
+	char *s;
+
+	(void)state;
+	run(BR_GT1 ";addr add 10.99.0.1/24 dev br0; neigh add 10.99.0.7 lladdr "
+	    "02:00:00:00:00:07 dev br0; route add 10.50.0.0/16 via 10.99.0.7");
+	s = snap();
+	assert_has(s, "  bridge br0 mtu 1458 ageing 300 max_learned 4096 bvi flood gt1\n");
+	assert_has(s, "route 10.99.0.0/24 origin 2 active -> glean dev br0");
+	assert_has(s, "route 10.50.0.0/16 origin 1 active -> neigh 10.99.0.7 dev br0");
+	free(s);
+	/* the BVI follows a member's MTU and the bridge's state (bridge_print checks it) */
+	run("link set gt1 mtu 1400");
+	s = snap();
+	assert_has(s, "  bridge br0 mtu 1400 ageing 300 max_learned 4096 bvi flood gt1\n");
+	free(s);
+	run("link set br0 down");
+	free(snap());
+}
+
+/* master BR with up or down in the same command: the member joins in the state it is left in. */
+static void
+test_bridge_master_with_state(void **state)
+{
+	char *s;
+
+	(void)state;
+	run(FREE_PORT1 BR ";" GT1 ";link set port1 down; link set gt1 down");
+	run("link set port1 master br0 up");
+	s = snap();
+	assert_flood(s, "br0", "port1");
+	free(s);
+	run("link set gt1 master br0");
+	s = snap();
+	assert_flood(s, "br0", "gt1(down) port1");
+	free(s);
+	run("link set gt1 nomaster up");
+	run("link set gt1 master br0 down");
+	s = snap();
+	assert_flood(s, "br0", "gt1(down) port1");
+	free(s);
+	run("link set port1 down");
+	s = snap();
+	assert_flood(s, "br0", "gt1(down) port1(down)");
+	free(s);
+	run("link set gt1 up; link set port1 up");
+	s = snap();
+	assert_flood(s, "br0", "gt1 port1");
+	free(s);
+}
+
+/*
+ * addr add on a bridge makes its BVI; every allocation of it failing in turn:
+ * -ENOMEM, out of memory, or a success whose bridge object knows its BVI.
+ */
+static void
+test_bridge_address_alloc(void **state)
+{
+	struct gw_error err;
+	unsigned int k;
+	bool hit;
+	char *s;
+	int rc;
+
+	(void)state;
+	run(BR_GT1);
+	for (k = 1;; k++) {
+		gw_alloc_fail_at = k;
+		rc = apply_line("addr add 10.99.0.1/24 dev br0", &err);
+		hit = gw_alloc_fail_at == 0;
+		gw_alloc_fail_at = 0;
+		s = snap(); /* checks the object's BVI against the bridge's */
+		if (rc < 0) {
+			if (rc != -ENOMEM || strstr(err.msg, "out of memory") == NULL)
+				fail_msg("allocation %u failed: %d (%s)", k, rc, err.msg);
+			free(s);
+			continue;
+		}
+		assert_has(s, "  bridge br0 mtu 1458 ageing 300 max_learned 4096 bvi flood gt1\n");
+		assert_has(s, "route 10.99.0.0/24 origin 2 active -> glean dev br0");
+		free(s);
+		if (!hit)
+			break;
+		run("addr del 10.99.0.1/24 dev br0");
+	}
+	assert_true(k > 1);
+}
+
+/*
  * Refused commands: the code, the words of the message, and nothing changed.
  */
 
@@ -1047,6 +1605,63 @@ static const struct refused refused[] = {
 	  "port0: address must be a unicast MAC" },
 	{ NULL, "link set port0 name lan0 down address 01:00:5e:00:00:01", -EINVAL,
 	  "unicast MAC" },
+	/* bridges: names, kinds */
+	{ BR, BR, -EEXIST, "name \"br0\" is taken" },
+	{ NULL, "link add gre1 type bridge", -EEXIST, "name \"gre1\" is taken" },
+	{ NULL, "link add port0 type bridge", -EEXIST, "name \"port0\" is taken" },
+	{ BR, "tunnel add br0 mode gre local 192.0.2.1 remote 198.51.100.3", -EEXIST,
+	  "name \"br0\" is taken" },
+	{ BR, "link set gre1 name br0", -EEXIST, "link name \"br0\" is taken" },
+	{ NULL, "link del nope", -ENODEV, "no device \"nope\"" },
+	{ NULL, "link del gre1", -EINVAL, "gre1 is a gre, not a bridge" },
+	{ NULL, "link del port0", -EINVAL, "port0 is a port, not a bridge" },
+	{ BR ";addr add 10.99.0.1/24 dev br0", "link del br0", -EBUSY,
+	  "bridge br0 has addresses (addr del them first)" },
+	{ BR, "link set br0 mtu 1400", -EOPNOTSUPP, "a bridge's MTU is its smallest member's" },
+	{ BR, "link set br0 address 01:00:5e:00:00:01", -EINVAL,
+	  "br0: address must be a unicast MAC" },
+	/* members */
+	{ BR, "link set port1 master nope", -ENODEV, "no device \"nope\"" },
+	{ BR, "link set port1 master gre1", -EINVAL, "master gre1 is a gre, not a bridge" },
+	{ BR, "link set port1 master port0", -EINVAL, "master port0 is a port, not a bridge" },
+	{ BR, "link set gre1 master br0", -EINVAL,
+	  "gre1 is a gre tunnel, which carries IP packets, not Ethernet frames" },
+	{ BR ";link add br1 type bridge", "link set br1 master br0", -EINVAL,
+	  "br1 is a bridge: a bridge is no bridge's member" },
+	{ BR, "link set br0 master br0", -EINVAL, "a bridge is no bridge's member" },
+	{ BR, "link set port0 master br0", -EBUSY,
+	  "port0 has addresses: a bridge member is not routed" },
+	/* the master word is undone when another word of the command is refused */
+	{ BR ";" GT1, "link set gt1 master br0 address 02:00:00:00:00:01", -EOPNOTSUPP,
+	  "has no MAC address" },
+	{ BR_GT1, "link set gt1 nomaster address 02:00:00:00:00:01", -EOPNOTSUPP,
+	  "has no MAC address" },
+	{ BR_GT1 ";link add br1 type bridge", "link set gt1 master br1 mtu 1400 address "
+	  "02:00:00:00:00:01", -EOPNOTSUPP, "has no MAC address" },
+	/* what members, gretap tunnels and bridges without address do not take */
+	{ FREE_PORT1 BR ";link set port1 master br0", "addr add 10.99.0.1/24 dev port1", -EBUSY,
+	  "dev port1 is a member of bridge br0: a bridge member is not routed" },
+	{ GT1, "addr add 10.99.0.1/24 dev gt1", -EINVAL,
+	  "dev gt1 is a gretap tunnel, which carries Ethernet frames" },
+	{ GT1, "route add 10.50.0.0/16 dev gt1", -EINVAL,
+	  "dev gt1 is a gretap: routes go to ports, gre tunnels and bridges with an address" },
+	{ BR, "route add 10.50.0.0/16 dev br0", -EINVAL, "dev br0 is a bridge without address" },
+	{ BR, "neigh add 10.50.0.1" MAC1 "dev br0", -EINVAL,
+	  "dev br0 is a bridge without address: neighbours live on ports" },
+	{ GT1, "neigh add 10.50.0.1" MAC1 "dev gt1", -EINVAL,
+	  "dev gt1 is a tunnel: neighbours live on ports" },
+	{ BR_GT1, "tunnel change gt1 mode gre", -EINVAL,
+	  "mode gretap carries frames, mode gre IP packets: tunnel del and add it instead" },
+	/* bridge fdb */
+	{ BR, "bridge fdb add " MAC_S " dev port0 master static", -EINVAL,
+	  "dev port0 is in no bridge (link set port0 master BR first)" },
+	{ BR, "bridge fdb add " MAC_S " dev br0 master static", -EINVAL,
+	  "dev br0 is in no bridge" },
+	{ NULL, "bridge fdb add " MAC_S " dev nope master", -ENODEV, "no device \"nope\"" },
+	{ BR_GT1, "bridge fdb del " MAC_S " dev gt1 master", -ENOENT,
+	  "no entry " MAC_S " dev gt1 in bridge br0" },
+	{ BR_GT1 ";" GT2 ";link set gt2 master br0;bridge fdb add " MAC_S " dev gt1",
+	  "bridge fdb del " MAC_S " dev gt2", -ENOENT, "no entry " MAC_S " dev gt2" },
 	/* logs */
 	{ NULL, "log set nope debug", -ENOENT, "unknown log module \"nope\"" },
 	{ NULL, "link show", -EINVAL, "not a change" },
@@ -1147,6 +1762,31 @@ static const struct alloc_case alloc_cases[] = {
 	{ "addr del", "addr add 172.16.0.1/16 dev port1", "addr del 172.16.0.1/16 dev port1",
 	  "addr add 172.16.0.1/16 dev port1", true },
 	{ "link set port mtu", FOUR_PEERS, "link set port0 mtu 1400", "link set port0 mtu 1500" },
+	{ "link add bridge", NULL, BR, "link del br0" },
+	/* its one allocation, the deferred list's, is absorbed: MACs freed at once, no deadlock */
+	{ "link del bridge with members", BR_GT1 ";bridge fdb add " MAC_S " dev gt1",
+	  "link del br0",
+	  BR ";link set gt1 master br0;bridge fdb add " MAC_S " dev gt1", true },
+	{ "link set master (a gretap tunnel)", BR ";" GT1, "link set gt1 master br0",
+	  "link set gt1 nomaster" },
+	{ "link set master (a port)", FREE_PORT1 BR, "link set port1 master br0",
+	  "link set port1 nomaster" },
+	{ "link set nomaster", BR_GT1, "link set gt1 nomaster", "link set gt1 master br0" },
+	{ "link set master (another bridge)", BR_GT1 ";link add br1 type bridge",
+	  "link set gt1 master br1", "link set gt1 master br0" },
+	{ "link set member down", BR_GT1, "link set gt1 down", "link set gt1 up" },
+	/* nothing to fail (a port of no tunnel): the BVI's MTU follows its member's */
+	{ "link set member port mtu, BVI", FREE_PORT1 BR ";link set port1 master br0;"
+	  "addr add 10.99.0.1/24 dev br0", "link set port1 mtu 1400", "link set port1 mtu 1500",
+	  true },
+	{ "link set member up with its master", BR ";" GT1 ";link set gt1 down",
+	  "link set gt1 master br0 up", "link set gt1 nomaster down" },
+	{ "link set bridge down", BR_GT1, "link set br0 down", "link set br0 up" },
+	{ "tunnel add gretap", NULL, GT1, "tunnel del gt1" },
+	{ "tunnel del of a member", BR_GT1 ";" GT2 ";link set gt2 master br0", "tunnel del gt1",
+	  GT1 ";link set gt1 master br0" },
+	{ "bridge fdb add", BR_GT1, "bridge fdb add " MAC_S " dev gt1",
+	  "bridge fdb del " MAC_S " dev gt1", true },
 };
 
 static void
@@ -1255,6 +1895,16 @@ add_tests(struct gw_tests *t)
 		{ "tunnel del", test_tunnel_del },
 		{ "tunnel del, add of the name in one batch", test_tunnel_del_add_same_batch },
 		{ "log set", test_log_set },
+		{ "link add, del of bridges", test_bridge_add_del },
+		{ "bridge members: join, leave, MTU, down, link del", test_bridge_members },
+		{ "bridge: tunnel del of a member", test_bridge_tunnel_del_member },
+		{ "bridge fdb add, del, learned, nomaster", test_bridge_fdb },
+		{ "bridge fdb: fdb_max_learned", test_bridge_fdb_limit },
+		{ "bridge fdb: a MAC learned before the first tick", test_bridge_fdb_first_tick },
+		{ "bridge fdb: ageing", test_bridge_ageing },
+		{ "bridge with an address", test_bridge_address },
+		{ "bridge with an address: allocation failures", test_bridge_address_alloc },
+		{ "link set master with up or down", test_bridge_master_with_state },
 	};
 	unsigned int i;
 
