@@ -103,14 +103,18 @@ gre_csum_frame(const struct gw_peer *p, const void *frame, uint32_t len, uint32_
  * The outer IPv4 + GRE of one packet, from the peer's template: the IPv4
  * underlay's builder. The payload is an IPv4 packet (tap false: payload is
  * its header) or an Ethernet frame (tap true: payload is the frame when it
- * is in the first segment, else NULL); ttl and tos are the payload's, for
- * inherit. tap is a constant in each caller, so each gets its own code.
+ * is in the first segment, else NULL); tap_ttl and tap_tos are a frame's
+ * payload's, for inherit (an IPv4 payload's are read here). tap is a
+ * constant in each caller, so each gets its own code.
  */
 static __rte_always_inline enum gw_drop
 outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
-	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t ttl, uint8_t tos,
+	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t tap_ttl, uint8_t tap_tos,
 	  const void *payload, bool tap)
 {
+	/* an IPv4 payload's own fields, read here, after the checks that may drop it */
+	uint8_t ttl = tap ? tap_ttl : ((const struct rte_ipv4_hdr *)payload)->time_to_live;
+	uint8_t tos = tap ? tap_tos : ((const struct rte_ipv4_hdr *)payload)->type_of_service;
 	uint32_t inner_len = m->pkt_len, seq = 0, csum;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
@@ -229,7 +233,7 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	why = underlay_of(p, &l2, &port);
 	if (unlikely(why != GW_DROP_NONE))
 		return why;
-	why = outer_ip4(lc, m, p, sb, port, l2, in->time_to_live, in->type_of_service, in, false);
+	why = outer_ip4(lc, m, p, sb, port, l2, 0, 0, in, false);
 	if (likely(why == GW_DROP_NONE))
 		*out_port = port;
 	return why;

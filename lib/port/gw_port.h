@@ -42,6 +42,8 @@ struct gw_port {
 	struct gw_match16 eth_match; /**< a frame for classify's fast path: to mac, IPv4, IHL 5 */
 	uint16_t mtu;               /**< L3 MTU */
 	bool up;                    /**< administratively up (forwarding on) */
+	bool bridged;               /**< a bridge member: promiscuous, every frame bridged
+				     (beside up: the poll loop reads both per burst) */
 	bool mac_set;               /**< MAC given by link set: applied at start */
 	bool mtu_set;               /**< MTU given by link set: applied at start */
 	bool started;               /**< rte_eth_dev_start succeeded */
@@ -53,7 +55,6 @@ struct gw_port {
 	uint16_t nb_rxq;            /**< rx queues configured */
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
 	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
-	bool bridged;               /**< a bridge member: promiscuous, every frame bridged */
 	bool bvi;                   /**< a BVI port: its frames go to bridge bvi_bridge */
 	uint16_t bvi_bridge;        /**< a BVI's bridge index */
 };
