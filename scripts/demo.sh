@@ -73,6 +73,17 @@ fi
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# warm_up NS DST: ping DST from NS once a second until it answers (ARP on both
+# sites, the tunnel's underlay), 30 tries; PROBES says how many it took.
+warm_up() {
+    local ns=$1 dst=$2
+    for PROBES in $(seq 1 30); do
+        ip netns exec "$ns" ping -c 1 -W 1 -q "$dst" >/dev/null 2>&1 && return 0
+    done
+    echo "demo.sh: $dst does not answer through the tunnel" >&2
+    return 1
+}
+
 step "dependencies (scripts/deps.sh)"
 "$REPO/scripts/deps.sh"
 
@@ -243,20 +254,12 @@ CONF
     ip -n "$NS_HB" -br addr show dev gB-lan
 
     step "warm-up: hostA ARPs for 10.50.0.2 across the tunnel"
-    ok=0
-    for i in $(seq 1 30); do
-        if ip netns exec "$NS_HA" ping -c 1 -W 1 -q 10.50.0.2 >/dev/null 2>&1; then
-            ok=1
-            break
-        fi
-    done
-    if (( ! ok )); then
-        echo "demo.sh: 10.50.0.2 does not answer through the tunnel" >&2
+    if ! warm_up "$NS_HA" 10.50.0.2; then
         ctl A stats show >&2 || true
         ctl B stats show >&2 || true
         exit 1
     fi
-    echo "10.50.0.2 answered after $i probe(s); hostA's neighbour table:"
+    echo "10.50.0.2 answered after $PROBES probe(s); hostA's neighbour table:"
     ip -n "$NS_HA" neigh show dev gA-lan
 
     step "tunnel show (gateway A)"
@@ -361,20 +364,12 @@ ip -n "$NS_R" -br addr show
 ip -n "$NS_HB" -br addr show dev gB-lan
 
 step "warm-up (ARP on both sites)"
-ok=0
-for i in $(seq 1 30); do
-    if ip netns exec "$NS_HA" ping -c 1 -W 1 -q 10.16.0.2 >/dev/null 2>&1; then
-        ok=1
-        break
-    fi
-done
-if (( ! ok )); then
-    echo "demo.sh: 10.16.0.2 does not answer through the tunnel" >&2
+if ! warm_up "$NS_HA" 10.16.0.2; then
     greway_counters "$PID_A" "$WORK/gwA.log" | sed 's/^/  gwA: /' >&2
     greway_counters "$PID_B" "$WORK/gwB.log" | sed 's/^/  gwB: /' >&2
     exit 1
 fi
-echo "tunnel is up after $i probe(s)"
+echo "tunnel is up after $PROBES probe(s)"
 
 step "ping 10.0.0.2 (hostA) -> 10.16.0.2 (hostB)"
 ping_ok "$NS_HA" -c 5 -i 0.2 -w 10 10.16.0.2

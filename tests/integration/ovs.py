@@ -102,25 +102,22 @@ class Ovs:
         return p.read_text(errors="replace") if p.exists() else ""
 
 
-class GrePeer(Ovs):
-    """An OVS site gateway: underlay on `uplink`, host behind `hostp`, L3 GRE tunnel.
-
-    gre_options: OVS interface options of gre0 besides remote/local/packet_type,
-    e.g. {"key": 1001, "csum": "true", "seq": "true"}."""
+class _GreSite(Ovs):
+    """What both OVS site gateways share: the underlay on br-phy (netdev, its MAC
+    pinned, the uplink its port, the local address on its LOCAL port), and br-int
+    with the host's port and gre0."""
 
     HOSTP, GRE0 = 1, 2  # ofport numbers on br-int
 
-    def __init__(self, lab, ns, name, uplink, local, plen, remote, underlay_gw, phy_mac,
-                 hostp, host_mac, host_gw, host_gw_mac, gre_options):
-        super().__init__(lab, ns, name)
+    def _build(self, ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp,
+               gre_options, extra=()):
         ns.ip("link", "set", uplink, "up")
         self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
                    f"other_config:hwaddr={phy_mac}", "--", "add-port", "br-phy", uplink)
         ns.ip("addr", "add", f"{local}/{plen}", "dev", "br-phy")
         ns.ip("link", "set", "br-phy", "up")
         ns.ip("route", "add", f"{remote}/32", "via", underlay_gw)
-        opts = [f"options:remote_ip={remote}", f"options:local_ip={local}",
-                "options:packet_type=legacy_l3"]
+        opts = [f"options:remote_ip={remote}", f"options:local_ip={local}", *extra]
         opts += [f"options:{k}={v}" for k, v in gre_options.items()]
         ns.ip("link", "set", hostp, "up")
         self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
@@ -128,6 +125,27 @@ class GrePeer(Ovs):
                    f"ofport_request={self.HOSTP}",
                    "--", "add-port", "br-int", "gre0", "--", "set", "interface", "gre0",
                    "type=gre", f"ofport_request={self.GRE0}", *opts)
+
+    def _wait_underlay(self, ns, remote, underlay_gw):
+        """OVS learns the next hop's MAC by snooping ARP replies through br-phy."""
+        wait_for(lambda: ns.run("ping", "-n", "-c", 1, "-W", 1, remote,
+                                check=False).returncode == 0,
+                 15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
+        wait_for(lambda: underlay_gw in self.appctl("tnl/neigh/show").stdout, 10,
+                 f"OVS to learn {underlay_gw}'s MAC")
+
+
+class GrePeer(_GreSite):
+    """An OVS site gateway: underlay on `uplink`, host behind `hostp`, L3 GRE tunnel.
+
+    gre_options: OVS interface options of gre0 besides remote/local/packet_type,
+    e.g. {"key": 1001, "csum": "true", "seq": "true"}."""
+
+    def __init__(self, lab, ns, name, uplink, local, plen, remote, underlay_gw, phy_mac,
+                 hostp, host_mac, host_gw, host_gw_mac, gre_options):
+        super().__init__(lab, ns, name)
+        self._build(ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp, gre_options,
+                    extra=["options:packet_type=legacy_l3"])
         gw_hex = "0x" + "".join(f"{int(b):02x}" for b in host_gw.split("."))
         mac_hex = "0x" + host_gw_mac.replace(":", "")
         self.ofctl("del-flows", "br-int")
@@ -145,15 +163,10 @@ class GrePeer(Ovs):
             f"mod_dl_dst:{host_mac},output:{self.HOSTP}",
         ):
             self.ofctl("add-flow", "br-int", flow)
-        # OVS learns the next hop's MAC by snooping ARP replies through br-phy
-        wait_for(lambda: ns.run("ping", "-n", "-c", 1, "-W", 1, remote,
-                                check=False).returncode == 0,
-                 15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
-        wait_for(lambda: underlay_gw in self.appctl("tnl/neigh/show").stdout, 10,
-                 f"OVS to learn {underlay_gw}'s MAC")
+        self._wait_underlay(ns, remote, underlay_gw)
 
 
-class GretapPeer(Ovs):
+class GretapPeer(_GreSite):
     """An OVS site gateway that bridges its host's LAN over an L2 GRE port.
 
         br-phy (netdev, hwaddr pinned)  LOCAL port has the underlay address; the
@@ -168,31 +181,11 @@ class GretapPeer(Ovs):
     gre_options: OVS interface options of gre0 besides remote/local, e.g.
     {"key": 1001}."""
 
-    HOSTP, GRE0 = 1, 2  # ofport numbers on br-int
-
     def __init__(self, lab, ns, name, uplink, local, plen, remote, underlay_gw, phy_mac,
                  hostp, gre_options):
         super().__init__(lab, ns, name)
-        ns.ip("link", "set", uplink, "up")
-        self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
-                   f"other_config:hwaddr={phy_mac}", "--", "add-port", "br-phy", uplink)
-        ns.ip("addr", "add", f"{local}/{plen}", "dev", "br-phy")
-        ns.ip("link", "set", "br-phy", "up")
-        ns.ip("route", "add", f"{remote}/32", "via", underlay_gw)
-        opts = [f"options:remote_ip={remote}", f"options:local_ip={local}"]
-        opts += [f"options:{k}={v}" for k, v in gre_options.items()]
-        ns.ip("link", "set", hostp, "up")
-        self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
-                   "--", "add-port", "br-int", hostp, "--", "set", "interface", hostp,
-                   f"ofport_request={self.HOSTP}",
-                   "--", "add-port", "br-int", "gre0", "--", "set", "interface", "gre0",
-                   "type=gre", f"ofport_request={self.GRE0}", *opts)
-        # OVS learns the next hop's MAC by snooping ARP replies through br-phy
-        wait_for(lambda: ns.run("ping", "-n", "-c", 1, "-W", 1, remote,
-                                check=False).returncode == 0,
-                 15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
-        wait_for(lambda: underlay_gw in self.appctl("tnl/neigh/show").stdout, 10,
-                 f"OVS to learn {underlay_gw}'s MAC")
+        self._build(ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp, gre_options)
+        self._wait_underlay(ns, remote, underlay_gw)
 
     def fdb(self):
         """br-int's MAC table: {mac: ofport name or number as OVS prints it}."""
