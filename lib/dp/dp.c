@@ -56,8 +56,8 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "gw_inject%u", w);
 		lc->inject = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (lc->peer == NULL || lc->bridge == NULL || lc->member == NULL || lc->punt == NULL || lc->inject == NULL ||
-		    gw_reass_init(lc, socket) < 0)
+		if (lc->peer == NULL || lc->bridge == NULL || lc->member == NULL ||
+		    lc->punt == NULL || lc->inject == NULL || gw_reass_init(lc, socket) < 0)
 			return -ENOMEM;
 		gw_tb_init(&lc->icmp_tb, rte_get_tsc_hz(), GW_ICMP_ERR_WORKER_RATE,
 			   GW_ICMP_ERR_WORKER_BURST, rte_rdtsc());

@@ -83,13 +83,6 @@ gw_bridge_member_of(uint16_t iface)
 	return m;
 }
 
-/* Whether a member forwards: administratively up (a port also needs to be started). */
-static bool
-member_forwards(const struct gw_iface *ifc)
-{
-	return ifc->up;
-}
-
 /*
  * A bridge object for the members it has now, with the changes a command
  * is about to make: the interface "join" added, "leave" left out, and
@@ -118,7 +111,8 @@ bridge_build(uint16_t idx, uint16_t join, uint16_t leave, uint16_t self, bool se
 
 		if (!ifc->used || i == leave || (ifc->master != b->iface && i != join))
 			continue;
-		if (i == self ? self_up : member_forwards(ifc))
+		/* a member forwards while administratively up */
+		if (i == self ? self_up : ifc->up)
 			o->members[o->nb_members++] = gw_bridge_member_of(i);
 	}
 	return o;

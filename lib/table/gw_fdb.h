@@ -4,7 +4,7 @@
  * The MAC table of every bridge (its forwarding database): (bridge, MAC) ->
  * the member the station is behind, learned from source MACs by workers or
  * added by hand (static). One lock-free rte_hash for all bridges: workers
- * look up without locks; writers take gw_fdb_lock, which a worker takes only
+ * look up without locks; writers take the table's spinlock, which a worker takes only
  * to learn a MAC it has not seen (a new station, not a packet of a known
  * one). A MAC that moves to another member is one atomic store. The control
  * thread ages learned entries and frees every deleted one after a grace
@@ -61,7 +61,7 @@ enum gw_fdb_learn_rc {
 };
 
 /**
- * Learn a MAC behind a member (workers; takes gw_fdb_lock).
+ * Learn a MAC behind a member (workers; takes the table's lock).
  *
  * @param max  The bridge's fdb_max_learned.
  */
