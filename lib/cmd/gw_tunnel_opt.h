@@ -36,6 +36,7 @@ enum gw_tunnel_opt_kind {
 	GW_TUN_KIND_UINT,   /**< a number lo..hi; 0 (unset) is left out of save */
 	GW_TUN_KIND_MSS,    /**< auto, off or a number lo..hi */
 	GW_TUN_KIND_DEV,    /**< an interface name; empty is unset */
+	GW_TUN_KIND_ONOFF,  /**< a bit: word on|off (JSON true|false) */
 };
 
 #define GW_TUN_OPT_F_REQUIRED (1u << 0) /**< tunnel add needs it (grammar: not optional) */
@@ -46,6 +47,8 @@ enum gw_tunnel_opt_kind {
  * other than the default.
  */
 #define GW_TUN_OPT_F_L3       (1u << 2)
+/** Only a multipoint tunnel (remote any) has it: refused elsewhere unless default. */
+#define GW_TUN_OPT_F_MULTIPOINT (1u << 3)
 
 /** One row of gw_tunnel_opt.def. */
 struct gw_tunnel_opt {
@@ -131,9 +134,10 @@ size_t gw_tunnel_opt_json_members(char *buf, size_t size);
 void gw_tunnel_conf_defaults(struct gw_tunnel_conf *t);
 
 /**
- * A tap mode (frames) refuses the rows only IP tunnels have (GW_TUN_OPT_F_L3)
- * with a value other than their default: the parser, the RPC and tunnel
- * change ask it.
+ * A tap mode (frames) refuses the rows only IP tunnels have (GW_TUN_OPT_F_L3),
+ * and a point-to-point tunnel those only multipoint ones have
+ * (GW_TUN_OPT_F_MULTIPOINT), with a value other than their default: the
+ * parser, the RPC and tunnel change ask it.
  *
  * @return 0, or -EINVAL with err naming the word.
  */

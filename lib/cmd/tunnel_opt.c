@@ -105,6 +105,15 @@ set_on(struct gw_tunnel_conf *t, const struct gw_tunnel_opt *o, bool on)
 	bit_set(t, o->bit, o->kind == GW_TUN_KIND_NOFLAG ? !on : on);
 }
 
+/* Whether a row holds its default: every GW_TUN_* bit defaults to clear. */
+static bool
+is_default(const struct gw_tunnel_conf *t, const struct gw_tunnel_opt *o)
+{
+	if (o->bit != 0 && (t->opts & o->bit))
+		return false;
+	return o->offset == offsetof(struct gw_tunnel_conf, opts) || field_get(t, o) == o->def;
+}
+
 static bool
 takes_value(const struct gw_tunnel_opt *o)
 {
@@ -254,6 +263,12 @@ parse_value(const struct gw_tunnel_opt *o, const char *word, const char *val,
 		return parse_mss(o, val, t, err);
 	case GW_TUN_KIND_DEV:
 		return cmd_name(val, (char *)field, "device name", err);
+	case GW_TUN_KIND_ONOFF:
+		if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0)
+			return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected on or off",
+					    o->word, val);
+		set_on(t, o, val[1] == 'n');
+		return 0;
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
 		break;
@@ -410,15 +425,18 @@ gw_tunnel_conf_check_mode(const struct gw_tunnel_conf *t, struct gw_error *err)
 {
 	unsigned int i;
 
-	if (!gw_tunnel_mode_is_tap(t->mode))
-		return 0;
 	for (i = 0; i < GW_TUN_OPT_MAX; i++) {
 		const struct gw_tunnel_opt *o = ROW(i);
 
-		if ((o->flags & GW_TUN_OPT_F_L3) && field_get(t, o) != o->def)
+		if (is_default(t, o))
+			continue;
+		if ((o->flags & GW_TUN_OPT_F_L3) && gw_tunnel_mode_is_tap(t->mode))
 			return gw_error_set(err, -EINVAL, "%s rewrites IP packets; mode %s carries "
 					    "Ethernet frames as they are", o->word,
 					    gw_tunnel_mode_name(t->mode));
+		if ((o->flags & GW_TUN_OPT_F_MULTIPOINT) && !gw_tunnel_conf_is_multipoint(t))
+			return gw_error_set(err, -EINVAL, "%s is for a multipoint tunnel (remote any)",
+					    o->word);
 	}
 	return 0;
 }
@@ -438,8 +456,9 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 	v->type = GW_TUN_VAL_STR;
 	v->u = 0;
 	v->s = NULL;
-	if ((o->flags & GW_TUN_OPT_F_L3) && gw_tunnel_mode_is_tap(t->mode)) {
-		v->type = GW_TUN_VAL_NONE; /* frames are carried as they are */
+	if (((o->flags & GW_TUN_OPT_F_L3) && gw_tunnel_mode_is_tap(t->mode)) ||
+	    ((o->flags & GW_TUN_OPT_F_MULTIPOINT) && !gw_tunnel_conf_is_multipoint(t))) {
+		v->type = GW_TUN_VAL_NONE; /* frames are carried as they are; a p2p learns nothing */
 		return v->type;
 	}
 	switch (o->kind) {
@@ -459,6 +478,7 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 		break;
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
+	case GW_TUN_KIND_ONOFF:
 		v->type = GW_TUN_VAL_BOOL;
 		v->u = is_on(t, o);
 		break;
@@ -515,8 +535,12 @@ format_row(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t, char *buf, 
 		if (v.type == GW_TUN_VAL_UINT)
 			return snprintf(buf, size, " %s 0x%02" PRIx64, o->word, v.u);
 		break;
-	case GW_TUN_KIND_UINT: /* 0: unset, derived */
-		if (v.u == 0)
+	case GW_TUN_KIND_ONOFF: /* off is the default */
+		if (v.type == GW_TUN_VAL_BOOL && v.u)
+			return snprintf(buf, size, " %s on", o->word);
+		return snprintf(buf, size, "%s", "");
+	case GW_TUN_KIND_UINT: /* the default (0 for mtu: unset, derived) goes without saying */
+		if (v.u == o->def)
 			return snprintf(buf, size, "%s", "");
 		break;
 	default:
@@ -637,6 +661,7 @@ from_json(const struct gw_tunnel_opt *o, json_t *v, const char *method, struct g
 		return 0;
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
+	case GW_TUN_KIND_ONOFF:
 		if (!json_is_boolean(v))
 			return type_error(method, o->json, "true or false", err);
 		set_on(t, o, json_is_true(v));
@@ -750,6 +775,10 @@ gw_tunnel_opt_print(FILE *f, enum gw_tunnel_opt_id id, const json_t *v)
 			fprintf(f, " %s", json_is_true(v) ? o->word : o->off_word);
 		else if (json_is_boolean(v))
 			fprintf(f, " %s %s", o->word, json_is_true(v) ? "yes" : "no");
+		return;
+	case GW_TUN_KIND_ONOFF:
+		if (json_is_boolean(v))
+			fprintf(f, " %s %s", o->word, json_is_true(v) ? "on" : "off");
 		return;
 	case GW_TUN_KIND_TOS: /* hex, as it is typed (tos 28 is 0x28) */
 		if (json_is_integer(v)) {

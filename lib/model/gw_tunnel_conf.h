@@ -35,6 +35,7 @@ enum gw_tunnel_mode {
 #define GW_TUN_TTL_INHERIT (1u << 7) /**< outer TTL copied from the inner packet */
 #define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
 #define GW_TUN_IGNORE_DF   (1u << 9) /**< transmit: fragment inner IPv4 too big even with DF */
+#define GW_TUN_LEARN       (1u << 10) /**< multipoint: map inner sources to outer ones */
 
 /**
  * The options of a tunnel, one per row of gw_tunnel_opt.def, in its order
@@ -56,6 +57,10 @@ enum {
 };
 
 #define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
+
+#define GW_LEARN_MAX_DEFAULT 4096     /**< learned mappings of a multipoint tunnel, by default */
+#define GW_LEARN_MAX_LIMIT 1000000    /**< learn-max N at most */
+#define GW_LEARN_AGEING_DEFAULT 300   /**< seconds a learned mapping lives unseen, by default */
 
 /*
  * clamp-mss (struct gw_tunnel_conf.clamp_mss): auto (the default) lowers the
@@ -82,8 +87,17 @@ struct gw_tunnel_conf {
 	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
 	uint16_t clamp_mss;       /**< GW_CLAMP_MSS_AUTO, GW_CLAMP_MSS_OFF or the MSS ceiling N */
 	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
+	uint32_t learn_max;       /**< multipoint: learned mappings at most */
+	uint32_t learn_ageing;    /**< multipoint: seconds a learned mapping lives unseen */
 	uint32_t given;           /**< GW_TUN_GIVEN_* words present in the command */
 };
+
+/** Whether a tunnel is multipoint (remote any): a hub's, with one peer per spoke. */
+static inline bool
+gw_tunnel_conf_is_multipoint(const struct gw_tunnel_conf *c)
+{
+	return c->remote.family == 0;
+}
 
 /** Name of a tunnel mode ("gre", "gretap", ...); "?" out of range. */
 const char *gw_tunnel_mode_name(enum gw_tunnel_mode mode);

@@ -17,6 +17,7 @@
 #include "gw_tunnel_opt.h"
 
 #define BASE "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1"
+#define BASE_MP "tunnel add gre1 mode gre local 192.0.2.1 remote any" /* multipoint rows */
 #define LINE_MAX 512
 
 /* One case: a row's word, or its off word. */
@@ -50,6 +51,8 @@ sample_of(const struct gw_tunnel_opt *o, char *buf, size_t size)
 		return buf;
 	case GW_TUN_KIND_DEV:
 		return "port0";
+	case GW_TUN_KIND_ONOFF:
+		return "on";
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
 		break;
@@ -125,6 +128,7 @@ test_row(void **state)
 	const struct gw_tunnel_opt *o = &gw_tunnel_opts[c->id];
 	char words[64], text[LINE_MAX], saved[LINE_MAX], again[LINE_MAX], *out = NULL;
 	struct gw_cmd add, reparsed, base, change;
+	const char *base_line = o->flags & GW_TUN_OPT_F_MULTIPOINT ? BASE_MP : BASE;
 	struct gw_tunnel_val v;
 	size_t outlen = 0;
 	json_t *show;
@@ -132,7 +136,7 @@ test_row(void **state)
 
 	/* parse: the word sets its row's given bit, and only as tunnel add says */
 	case_words(c, words, sizeof(words));
-	snprintf(text, sizeof(text), BASE " %s", words);
+	snprintf(text, sizeof(text), "%s %s", base_line, words);
 	parse_line(text, &add);
 	assert_true(add.tunnel.given & (1u << c->id));
 
@@ -152,7 +156,7 @@ test_row(void **state)
 	json_round_trip(&change, "tunnel.change");
 
 	/* tunnel change merges into the base what tunnel add would have set */
-	parse_line(BASE, &base);
+	parse_line(base_line, &base);
 	gw_tunnel_conf_merge(&base.tunnel, &change.tunnel);
 	format_cmd(&base, again);
 	assert_string_equal(saved, again);
