@@ -15,6 +15,7 @@
 #include "gw_addr.h"
 #include "gw_bridge.h"
 #include "gw_app.h"
+#include "gw_fdb.h"
 #include "gw_iface.h"
 #include "gw_log.h"
 #include "gw_nh.h"
@@ -220,19 +221,53 @@ route_show(void)
 	return out;
 }
 
+/* neigh show's walk: the entries of one interface, or of all (GW_IFACE_NONE). */
+struct neigh_walk {
+	json_t *out;
+	uint16_t iface;
+};
+
+/*
+ * A hub's spoke mapping: lladdr is the spoke's underlay address; PERMANENT
+ * (neigh add), LEARNED (with its age, seconds unseen) or INCOMPLETE (routes
+ * lead through the overlay address, which no mapping places yet).
+ */
+static json_t *
+spoke_neigh_json(const struct gw_nh *nh)
+{
+	uint16_t peer = gw_nh_spoke_peer(nh);
+	json_t *o;
+
+	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
+	if (peer != GW_PEER_NONE && gw_peers[peer] != NULL)
+		json_object_set_new(o, "lladdr", ip_json(&gw_peers[peer]->remote));
+	json_object_set_new(o, "state", json_string(peer == GW_PEER_NONE ? "INCOMPLETE" :
+						    nh->learned ? "LEARNED" : "PERMANENT"));
+	if (nh->learned)
+		json_object_set_new(o, "age", json_integer(gw_fdb_now - nh->seen));
+	return o;
+}
+
 static void
 collect_neigh(uint16_t idx, void *arg)
 {
-	json_t *out = arg, *o;
+	struct neigh_walk *w = arg;
+	json_t *o;
 	const struct gw_nh *nh = &gw_nhs[idx];
 	uint64_t l2 = gw_nh_l2_load(nh);
 
+	if (w->iface != GW_IFACE_NONE && nh->iface != w->iface)
+		return;
+	if (nh->kind == GW_NH_SPOKE) {
+		json_array_append_new(w->out, spoke_neigh_json(nh));
+		return;
+	}
 	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
 	if (l2 & GW_NH_L2_VALID)
 		json_object_set_new(o, "lladdr", mac_json(&l2));
 	json_object_set_new(o, "state", json_string(!(l2 & GW_NH_L2_VALID) ? "INCOMPLETE" :
 						    nh->is_static ? "PERMANENT" : "REACHABLE"));
-	json_array_append_new(out, o);
+	json_array_append_new(w->out, o);
 }
 
 static int
@@ -251,13 +286,25 @@ neigh_cmp(const void *x, const void *y)
 }
 
 static json_t *
-neigh_show(void)
+neigh_show(const char *dev, struct gw_error *err)
 {
 	json_t *all = json_array(), *out = json_array();
+	struct neigh_walk w = { .out = all, .iface = GW_IFACE_NONE };
+	const struct gw_iface *ifc;
 	json_t **v;
 	size_t i, n;
 
-	gw_nh_neigh_foreach(collect_neigh, all);
+	if (dev[0] != '\0') {
+		ifc = gw_iface_by_name(dev);
+		if (ifc == NULL) {
+			json_decref(all);
+			json_decref(out);
+			gw_error_set(err, -ENODEV, "no link \"%s\"", dev);
+			return NULL;
+		}
+		w.iface = ifc->id;
+	}
+	gw_nh_neigh_foreach(collect_neigh, &w);
 	n = json_array_size(all);
 	v = malloc(sizeof(*v) * (n + 1));
 	for (i = 0; v != NULL && i < n; i++)
@@ -293,6 +340,17 @@ gw_tunnel_json(const struct gw_tunnel *t)
 			json_object_set_new(o, gw_tunnel_opts[i].json, v);
 		if (i == GW_TUN_OPT_MTU && p->pmtu != 0) /* why mtu is lower than configured */
 			json_object_set_new(o, "pmtu", json_integer(p->pmtu));
+	}
+	if (o != NULL && p->role == GW_PEER_ANY) {
+		/* a hub: its spokes and what learning did */
+		json_object_set_new(o, "spokes", json_integer(t->nb_peers - 1));
+		json_object_set_new(o, "learned", json_integer(t->nb_learned));
+		v = json_object();
+#define GW_LEARN_CTR(e, name, what) \
+		json_object_set_new(v, name, json_integer(t->learn_ctr[GW_LEARN_CTR_##e]));
+#include "gw_learn_ctr.def"
+#undef GW_LEARN_CTR
+		json_object_set_new(o, "learning", v);
 	}
 	if (o != NULL)
 		json_object_set_new(o, "operstate", json_string(tunnel_state(t)));
@@ -409,7 +467,7 @@ gw_show_json(const struct gw_cmd *cmd, struct gw_error *err)
 	case GW_CMD_ROUTE_SHOW:
 		return route_show();
 	case GW_CMD_NEIGH_SHOW:
-		return neigh_show();
+		return neigh_show(cmd->neigh.dev, err);
 	case GW_CMD_TUNNEL_SHOW:
 		return tunnel_show(cmd->name, err);
 	case GW_CMD_STATS_SHOW:
@@ -474,7 +532,10 @@ save_neigh(uint16_t idx, void *arg)
 	if (!nh->is_static)
 		return;
 	cmd.neigh.addr = nh->ip;
-	memcpy(cmd.neigh.mac, &l2, 6);
+	if (nh->kind == GW_NH_SPOKE) /* a hub's spoke mapping: lladdr is an underlay address */
+		cmd.neigh.underlay = gw_peers[nh->peer]->remote;
+	else
+		memcpy(cmd.neigh.mac, &l2, 6);
 	snprintf(cmd.neigh.dev, sizeof(cmd.neigh.dev), "%s", gw_iface_name(nh->iface));
 	save_line(arg, &cmd);
 }

@@ -114,6 +114,8 @@ print_tunnel(json_t *o)
 	for (i = 0; i < GW_TUN_OPT_MAX; i++)
 		if (!(done & (1u << i)))
 			gw_tunnel_opt_print(stdout, i, json_object_get(o, gw_tunnel_opts[i].json));
+	put("spokes", json_object_get(o, "spokes")); /* a hub's */
+	put("learned", json_object_get(o, "learned"));
 	put("state", json_object_get(o, "operstate"));
 	printf("\n");
 }

@@ -251,10 +251,25 @@ parse_link(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *er
 	return cmd_name(argv[2], cmd->name, "link name", err);
 }
 
-/* "addr add|del PREFIX dev NAME", "neigh add|del ADDR [lladdr MAC] dev NAME": both end in dev. */
+/*
+ * A neighbour's lladdr: a MAC, or on a multipoint tunnel the spoke's
+ * underlay address (ip-neighbour(8) takes either, by the device's kind).
+ */
 static int
-parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, uint8_t *mac,
-	       struct gw_error *err)
+cmd_lladdr(const char *val, struct gw_neigh_conf *n, struct gw_error *err)
+{
+	if (gw_mac_parse(val, n->mac) == 0)
+		return cmd_unicast_mac(val, "lladdr", n->mac, err);
+	if (gw_ip_parse(val, &n->underlay) == 0)
+		return 0;
+	return gw_error_set(err, -EINVAL, "invalid lladdr \"%s\": expected a MAC "
+			    "(xx:xx:xx:xx:xx:xx), or a spoke's underlay address", val);
+}
+
+/* "addr add|del PREFIX dev NAME", "neigh add|del ADDR [lladdr MAC|ADDR] dev NAME": both end in dev. */
+static int
+parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev,
+	       struct gw_neigh_conf *neigh, struct gw_error *err)
 {
 	const char *val = NULL;
 	int rc;
@@ -264,10 +279,10 @@ parse_dev_tail(int argc, char *const argv[], int i, const char *ctx, char *dev, 
 			rc = cmd_value(argc, argv, &i, &val, err);
 			if (rc == 0)
 				rc = cmd_name(val, dev, "device name", err);
-		} else if (mac != NULL && strcmp(argv[i], "lladdr") == 0) {
+		} else if (neigh != NULL && strcmp(argv[i], "lladdr") == 0) {
 			rc = cmd_value(argc, argv, &i, &val, err);
 			if (rc == 0)
-				rc = cmd_unicast_mac(val, "lladdr", mac, err);
+				rc = cmd_lladdr(val, neigh, err);
 		} else {
 			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s", argv[i], ctx);
 		}
@@ -315,8 +330,12 @@ parse_neigh(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 
 	if (strcmp(argv[1], "show") == 0) {
 		cmd->op = GW_CMD_NEIGH_SHOW;
-		return argc > 2 ? gw_error_set(err, -EINVAL, "unexpected \"%s\" after neigh show",
-					       argv[2]) : 0;
+		if (argc == 2)
+			return 0;
+		if (strcmp(argv[2], "dev") != 0 || argc != 4)
+			return gw_error_set(err, -EINVAL, "unexpected \"%s\" after neigh show "
+					    "(neigh show [dev NAME])", argv[argc == 4 ? 2 : argc - 1]);
+		return cmd_name(argv[3], n->dev, "device name", err);
 	}
 	if (strcmp(argv[1], "add") == 0)
 		cmd->op = GW_CMD_NEIGH_ADD;
@@ -331,11 +350,12 @@ parse_neigh(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
 	if (rc < 0)
 		return rc;
 	rc = parse_dev_tail(argc, argv, 3, cmd->op == GW_CMD_NEIGH_ADD ? "neigh add" : "neigh del",
-			    n->dev, n->mac, err);
+			    n->dev, n, err);
 	if (rc < 0)
 		return rc;
-	if (cmd->op == GW_CMD_NEIGH_ADD && memcmp(n->mac, zero, 6) == 0)
-		return gw_error_set(err, -EINVAL, "neigh add needs lladdr MAC");
+	if (cmd->op == GW_CMD_NEIGH_ADD && memcmp(n->mac, zero, 6) == 0 && n->underlay.family == 0)
+		return gw_error_set(err, -EINVAL, "neigh add needs lladdr MAC (or lladdr ADDR, "
+				    "a spoke's underlay address, on a multipoint tunnel)");
 	return 0;
 }
 

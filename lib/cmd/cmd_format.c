@@ -96,8 +96,12 @@ gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 			put(&o, " dev %s", r->dev);
 		break;
 	case GW_CMD_NEIGH_ADD:
+		if (cmd->neigh.underlay.family != 0) /* a hub's spoke mapping */
+			gw_ip_fmt(&cmd->neigh.underlay, m, sizeof(m));
+		else
+			gw_mac_fmt(cmd->neigh.mac, m, sizeof(m));
 		put(&o, "neigh add %s lladdr %s dev %s", gw_ip_fmt(&cmd->neigh.addr, a, sizeof(a)),
-		    gw_mac_fmt(cmd->neigh.mac, m, sizeof(m)), cmd->neigh.dev);
+		    m, cmd->neigh.dev);
 		break;
 	case GW_CMD_TUNNEL_ADD:
 		put_tunnel(&o, &cmd->tunnel);

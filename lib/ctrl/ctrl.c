@@ -12,6 +12,7 @@
 #include "gw_fdb.h"
 #include "gw_dp.h"
 #include "gw_nh.h"
+#include "gw_spoke.h"
 #include "gw_tunnel.h"
 
 uint64_t gw_ctrl_drops[GW_DROP_MAX];
@@ -63,6 +64,23 @@ glean(struct rte_mbuf *m)
 	gw_arp_glean(m, nh->port);
 }
 
+/* The workers' hub learning notices (gw_spoke.h), a bounded number per loop. */
+static unsigned int
+learn_poll(void)
+{
+	struct gw_learn_notice n[64];
+	unsigned int w, i, got, total = 0;
+
+	for (w = 0; w < gw_nb_workers; w++) {
+		got = rte_ring_dequeue_burst_elem(gw_workers[w].learn, n, sizeof(n[0]), RTE_DIM(n),
+						  NULL);
+		for (i = 0; i < got; i++)
+			gw_spoke_learn(&n[i]);
+		total += got;
+	}
+	return total;
+}
+
 unsigned int
 gw_ctrl_poll(void)
 {
@@ -95,6 +113,7 @@ gw_ctrl_poll(void)
 		}
 		total += n;
 	}
+	total += learn_poll();
 	if (total != 0)
 		gw_tables_commit(); /* what ARP learned, published with one grace period */
 	now = rte_get_timer_cycles();
@@ -102,8 +121,10 @@ gw_ctrl_poll(void)
 		gw_arp_refresh();
 		gw_tunnel_pmtu_age(now);
 		/* the bridges' clock, in seconds: learned MACs age against it */
-		if (now / rte_get_timer_hz() != gw_fdb_now)
+		if (now / rte_get_timer_hz() != gw_fdb_now) {
 			gw_fdb_age(now / rte_get_timer_hz());
+			gw_spoke_age(); /* a hub's learned mappings, on the same clock */
+		}
 		gw_tables_commit();
 		next_refresh = now + rte_get_timer_hz() / 4;
 	}

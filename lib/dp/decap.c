@@ -40,6 +40,33 @@ key_equal(const struct gw_tunnel_key4 *a, const struct gw_tunnel_key4 *b)
 		(a->flags ^ b->flags)) == 0;
 }
 
+/*
+ * The runs whose key missed, looked up again with a wildcard remote: a
+ * hub's multipoint tunnel takes, by (local, key), what comes from sources
+ * none of its spokes (nor any point-to-point tunnel) has. Off the common
+ * path: a hub's known spokes match their own entries.
+ *
+ * @return the hit bits of the runs found.
+ */
+static __rte_noinline uint64_t
+wildcard_lookup(const void **kp, uint16_t nkeys, uint64_t hits, void **data)
+{
+	struct gw_tunnel_key4 wk;
+	uint64_t found = 0;
+	uint16_t r;
+
+	for (r = 0; r < nkeys; r++) {
+		if (hits & (UINT64_C(1) << r))
+			continue;
+		wk = *(const struct gw_tunnel_key4 *)kp[r];
+		wk.remote = 0;
+		wk.flags |= GW_TKEY_ANY_REMOTE;
+		if (rte_hash_lookup_data(gw_tunnel_hash4, &wk, &data[r]) >= 0)
+			found |= UINT64_C(1) << r;
+	}
+	return found;
+}
+
 /* GRE checksum over header and payload; the mbuf may be segmented. */
 static inline bool
 gre_csum_ok(const struct rte_mbuf *m, uint16_t off)
@@ -149,6 +176,9 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 	} else {
 		rte_hash_lookup_bulk_data(gw_tunnel_hash4, kp, nkeys, &hits, data);
 	}
+	/* a source no tunnel or spoke has: a hub's wildcard peer, if one takes its key */
+	if (unlikely(hits != (nkeys == 64 ? UINT64_MAX : (UINT64_C(1) << nkeys) - 1)))
+		hits |= wildcard_lookup(kp, nkeys, hits, data);
 
 	/* Stage 3: policy, strip, and the payload's vector. */
 	for (i = 0; i < nok; i++) {
@@ -177,6 +207,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 		}
 		out->ip4[n_ip4] = m;
 		out->ip4_peer[n_ip4] = p;
+		out->ip4_osrc[n_ip4] = keys[i].remote;
 		out->ip4_ecn[n_ip4++] = ecn[i];
 	}
 	out->n_ip4 = n_ip4;

@@ -16,6 +16,7 @@
 #include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_route.h"
+#include "gw_spoke.h"
 #include "gw_tx.h"
 
 struct gw_lcore *gw_workers;
@@ -56,8 +57,14 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "gw_inject%u", w);
 		lc->inject = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "gw_learn%u", w);
+		lc->learn = rte_ring_create_elem(name, sizeof(struct gw_learn_notice), GW_LEARN_RING,
+						 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		gw_tb_init(&lc->learn_tb, rte_get_tsc_hz(), GW_LEARN_WORKER_RATE,
+			   GW_LEARN_WORKER_BURST, rte_rdtsc());
 		if (lc->peer == NULL || lc->bridge == NULL || lc->member == NULL ||
-		    lc->punt == NULL || lc->inject == NULL || gw_reass_init(lc, socket) < 0)
+		    lc->punt == NULL || lc->inject == NULL || lc->learn == NULL ||
+		    gw_reass_init(lc, socket) < 0)
 			return -ENOMEM;
 		gw_tb_init(&lc->icmp_tb, rte_get_tsc_hz(), GW_ICMP_ERR_WORKER_RATE,
 			   GW_ICMP_ERR_WORKER_BURST, rte_rdtsc());
@@ -148,7 +155,7 @@ static void
 dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t tun_ingress[GW_BURST_MAX], i, nl3, ndec, nfwd;
-	struct gw_ingress in = { .port_iface = gw_ports[port].iface, .tunnel = tun_ingress };
+	struct gw_ingress in = { .port_iface = gw_ports[port].iface, .peer = tun_ingress };
 	struct gw_ip4_split split;
 	struct gw_decap_out dec;
 	uint32_t dst[GW_BURST_MAX];
@@ -165,8 +172,8 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		if (dec.n_l2 != 0)
 			dp_l2_from_peers(lc, &dec, &b);
 		/* the inner IPv4 packets join the forward vector, after the direct ones */
-		ndec = gw_inner_ip4_burst(lc, dec.ip4, dec.ip4_peer, dec.ip4_ecn, dec.n_ip4, dst,
-					  tun_ingress, &b);
+		ndec = gw_inner_ip4_burst(lc, dec.ip4, dec.ip4_peer, dec.ip4_ecn, dec.ip4_osrc,
+					  dec.n_ip4, dst, tun_ingress, &b);
 		rte_fib_lookup_bulk(gw_fib, dst, &split.nh[nfwd], ndec);
 		for (i = 0; i < ndec; i++)
 			split.fwd[nfwd + i] = dec.ip4[i];

@@ -187,7 +187,90 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 static inline uint16_t
 ingress_of(const struct gw_ingress *in, uint16_t i)
 {
-	return i < in->ndirect ? in->port_iface : in->tunnel[i - in->ndirect];
+	/* the peer is published until the worker's next quiescent state at least */
+	return i < in->ndirect ? in->port_iface : gw_peers[in->peer[i - in->ndirect]]->iface;
+}
+
+/* The peer a packet of a forward vector came out of, or GW_PEER_NONE from a port. */
+static inline uint16_t
+ingress_peer(const struct gw_ingress *in, uint16_t i)
+{
+	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
+}
+
+/*
+ * A copy of a packet for each spoke of a multipoint tunnel but the one it
+ * came from (head-end replication): a clone of the packet (an indirect mbuf,
+ * the payload shared) behind a header mbuf that takes the outer headers, or
+ * a real copy for a port that sends no chains; the last spoke gets the
+ * packet itself. Each copy is encapsulated and queued as a unicast one is.
+ *
+ * @return GW_DROP_NONE (m is consumed), or why m is dropped (no spoke at all).
+ */
+static __rte_noinline enum gw_drop
+replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint16_t from,
+	  struct gw_seq_block *sb)
+{
+	const struct gw_spoke_set *s = __atomic_load_n(&gw_tunnel_spokes[nh->tunnel],
+						       __ATOMIC_ACQUIRE);
+	const struct rte_ipv4_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	int32_t last = -1, i;
+	uint16_t port;
+	uint64_t l2;
+
+	if (s == NULL)
+		return GW_DROP_SPOKE_UNMAPPED;
+	for (i = (int32_t)s->n - 1; i >= 0 && last < 0; i--)
+		if (s->peer[i] != from)
+			last = i;
+	if (last < 0)
+		return GW_DROP_SPOKE_UNMAPPED;
+	for (i = 0; i <= last; i++) {
+		const struct gw_peer *p = gw_peers[s->peer[i]];
+		struct rte_mbuf *c, *hdr;
+		enum gw_drop why;
+
+		if (s->peer[i] == from || p == NULL)
+			continue;
+		if (unlikely(m->pkt_len > p->mtu)) {
+			lc->drops[GW_DROP_TOO_BIG]++; /* no ICMP for a multicast packet (RFC 1812) */
+			continue;
+		}
+		if (i == last) {
+			c = m;
+		} else if (p->unh != 0 && gw_ports[gw_nhs[p->unh].port].tx_multi_seg) {
+			c = rte_pktmbuf_clone(m, gw_indirect_pool);
+			hdr = c != NULL ? rte_pktmbuf_alloc(m->pool) : NULL;
+			if (hdr != NULL) {
+				hdr->next = c;
+				hdr->nb_segs = c->nb_segs + 1;
+				hdr->pkt_len = c->pkt_len;
+				hdr->data_len = 0;
+			} else {
+				rte_pktmbuf_free(c);
+			}
+			c = hdr;
+		} else {
+			c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		}
+		if (unlikely(c == NULL)) {
+			lc->drops[GW_DROP_REPLICATE_NOMBUF]++;
+			continue;
+		}
+		port = UINT16_MAX;
+		why = !p->up ? GW_DROP_TUNNEL_DOWN : underlay_of(p, &l2, &port);
+		if (likely(why == GW_DROP_NONE))
+			why = outer_ip4(lc, c, p, sb, port, l2, 0, 0,
+					c == m || c->data_len != 0 ? rte_pktmbuf_mtod(c, const void *) : in,
+					false);
+		if (unlikely(why != GW_DROP_NONE)) {
+			lc->drops[why]++;
+			rte_pktmbuf_free(c);
+		} else if (unlikely(!gw_tx_to_port(lc, port, c))) {
+			rte_pktmbuf_free(c); /* counted as port_down */
+		}
+	}
+	return GW_DROP_NONE;
 }
 
 static __rte_always_inline enum gw_drop
@@ -202,6 +285,9 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	switch (nh->kind) {
 	case GW_NH_NEIGH:
 	case GW_NH_TUNNEL:
+	case GW_NH_SPOKE:
+		break;
+	case GW_NH_REPLICATE:
 		break;
 	case GW_NH_GLEAN:
 		/* the control thread ARPs for the destination and counts the packet lost */
@@ -224,8 +310,17 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 			return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
 					  ingress_of(in, i), false);
 	}
-	if (nh->kind == GW_NH_TUNNEL) {
-		p = gw_peers[nh->peer];
+	if (nh->kind != GW_NH_NEIGH) {
+		uint16_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
+
+		if (unlikely(nh->kind == GW_NH_REPLICATE))
+			return replicate(lc, m, nh, ingress_peer(in, i), sb);
+		if (unlikely(id == GW_PEER_NONE))
+			return GW_DROP_SPOKE_UNMAPPED;
+		/* never back to the spoke (or peer) it came from */
+		if (unlikely(id == ingress_peer(in, i)))
+			return GW_DROP_PEER_HAIRPIN;
+		p = gw_peers[id];
 		if (unlikely(m->pkt_len > p->mtu))
 			return too_big(lc, b, m, p->mtu, ingress_of(in, i), dec_ttl, p, nh, sb);
 		return gw_encap_one(lc, m, p, sb, out_port);

@@ -55,6 +55,15 @@
 #define GW_ICMP_ERR_WORKER_RATE  100 /**< ICMP errors per second, per worker */
 #define GW_ICMP_ERR_WORKER_BURST 50  /**< at once, per worker */
 
+/*
+ * Hub learning notices a worker may send: a ring and a token bucket per
+ * worker, so that a flood of new inner sources costs the control thread a
+ * bounded amount (learn-max bounds what it keeps).
+ */
+#define GW_LEARN_RING 4096           /**< notices waiting, per worker */
+#define GW_LEARN_WORKER_RATE 100000  /**< notices per second, per worker */
+#define GW_LEARN_WORKER_BURST 4096   /**< at once, per worker */
+
 /** Per-peer counters, one array per lcore (by peer id), summed on demand. */
 struct gw_peer_counters {
 	uint64_t rx_packets; /**< decapsulated */
@@ -101,6 +110,8 @@ struct gw_lcore {
 	} rxq[GW_PORT_MAX];
 	struct rte_ring *punt;   /**< to the control thread */
 	struct rte_ring *inject; /**< from the control thread */
+	struct rte_ring *learn;  /**< hub learning notices (struct gw_learn_notice) to the control thread */
+	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
 	struct gw_peer_counters *peer;    /**< GW_PEER_MAX counters, by peer id */
@@ -174,6 +185,7 @@ struct gw_decap_out {
 	struct rte_mbuf *ip4[GW_BURST_MAX];             /**< IPv4 payloads, at the inner header */
 	const struct gw_peer *ip4_peer[GW_BURST_MAX];   /**< the peer each came from */
 	uint8_t ip4_ecn[GW_BURST_MAX];                  /**< each one's outer ECN field */
+	uint32_t ip4_osrc[GW_BURST_MAX];                /**< each one's outer source (hub learning) */
 	struct rte_mbuf *l2[GW_BURST_MAX];              /**< Ethernet payloads (gretap), at the frame */
 	const struct gw_peer *l2_peer[GW_BURST_MAX];    /**< the peer each came from */
 };
@@ -189,18 +201,21 @@ void gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 
 /**
  * The inner IPv4 stage: validate the decapsulated header, apply RFC 6040 and
- * clamp-mss, count per peer.
+ * clamp-mss, count per peer; on a learning hub, tell the control thread the
+ * inner sources that do not route back to the spoke they came from.
  *
  * @param pkts     Compacted in place to the packets kept.
  * @param peers    The peer of each; read in step.
  * @param outer_ecn  The outer ECN field of each.
+ * @param osrc     The outer source of each (network order).
  * @param dst      Receives each kept packet's destination, host order.
- * @param ingress  Receives each kept packet's ingress interface (its tunnel's).
+ * @param ingress  Receives each kept packet's ingress peer id.
  * @return how many remain.
  */
 uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
-			    const struct gw_peer **peers, const uint8_t *outer_ecn, uint16_t n,
-			    uint32_t *dst, uint16_t *ingress, struct gw_burst *b);
+			    const struct gw_peer **peers, const uint8_t *outer_ecn,
+			    const uint32_t *osrc, uint16_t n, uint32_t *dst, uint16_t *ingress,
+			    struct gw_burst *b);
 
 /**
  * The bridge stage: a vector of Ethernet frames (data at the Ethernet
@@ -228,7 +243,7 @@ void gw_bvi_tx(struct gw_lcore *lc, uint16_t port);
 struct gw_ingress {
 	uint16_t ndirect;       /**< packets from the port, first in the vector */
 	uint16_t port_iface;    /**< that port's interface */
-	const uint16_t *tunnel; /**< the others' tunnel interfaces, in order */
+	const uint16_t *peer;   /**< the others' ingress peers (ids), in order */
 };
 
 /**

@@ -3,15 +3,64 @@
  * The inner IPv4 stage, after decap: the inner header is checked as a
  * router checks what it forwards (RFC 1812 §5.2.2), the outer ECN field is
  * merged in (RFC 6040 §4.2), a TCP SYN leaving the tunnel has its MSS clamped
- * to the tunnel's (clamp-mss), and the peer counts the packet. IPv6 and
- * Ethernet payloads get stages of their own beside it.
+ * to the tunnel's (clamp-mss), and the peer counts the packet. On a hub
+ * that learns, an inner source that does not route back to the spoke it came
+ * from is told to the control thread (gw_spoke.h). IPv6 and Ethernet
+ * payloads get stages of their own beside it.
  */
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_fib.h>
 #include <rte_ip.h>
 
 #include "gw_cksum.h"
 #include "gw_dp.h"
+#include "gw_fdb.h"
+#include "gw_nh.h"
+#include "gw_route.h"
+#include "gw_spoke.h"
 #include "gw_tcp.h"
+#include "gw_tunnel.h"
+
+/*
+ * Hub learning, per packet of a learning multipoint tunnel: one FIB lookup
+ * of the inner source. Where it routes back to the peer the packet came
+ * from, the mapping is known (a learned one is marked seen, at most once a
+ * second); where it routes nowhere, or to an unmapped or other spoke of this
+ * tunnel, the control thread is told (bounded by the worker's token bucket
+ * and the ring: a lost notice is sent again by the next packet). A new
+ * source while the tunnel is full is dropped; a known one moving is not.
+ */
+static __rte_noinline enum gw_drop
+learn_check(struct gw_lcore *lc, const struct gw_peer *p, struct rte_mbuf *m, uint32_t osrc)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct gw_learn_notice n;
+	uint32_t src = rte_be_to_cpu_32(ip->src_addr);
+	struct gw_nh *nh;
+	uint64_t nhi;
+
+	rte_fib_lookup_bulk(gw_fib, &src, &nhi, 1);
+	nh = &gw_nhs[nhi];
+	if (nh->kind == GW_NH_SPOKE && nh->iface == p->iface) {
+		if (gw_nh_spoke_peer(nh) == p->id) {
+			if (nh->learned && nh->seen != gw_fdb_now)
+				nh->seen = gw_fdb_now;
+			return GW_DROP_NONE;
+		}
+		if (nh->is_static)
+			return GW_DROP_NONE; /* static: never moves, nothing to tell */
+	} else if (nh->kind != GW_NH_DROP && nh->iface != p->iface) {
+		return GW_DROP_NONE; /* routes elsewhere: not the spoke's to claim */
+	}
+	if (!(nh->kind == GW_NH_SPOKE && nh->learned) && gw_tunnel_learn_full[p->tunnel])
+		return GW_DROP_LEARN_FULL;
+	if (!gw_tb_take(&lc->learn_tb, rte_rdtsc()))
+		return GW_DROP_NONE;
+	n = (struct gw_learn_notice){ .peer = p->id, .inner_src = ip->src_addr, .outer_src = osrc };
+	rte_ring_enqueue_elem(lc->learn, &n, sizeof(n));
+	return GW_DROP_NONE;
+}
 
 /* The inner packet must be IPv4 with a sane header, wholly in the first segment. */
 static inline bool
@@ -70,8 +119,8 @@ ecn_decap(struct rte_mbuf *m, uint8_t outer)
 
 uint16_t
 gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_peer **peers,
-		   const uint8_t *outer_ecn, uint16_t n, uint32_t *dst, uint16_t *ingress,
-		   struct gw_burst *b)
+		   const uint8_t *outer_ecn, const uint32_t *osrc, uint16_t n, uint32_t *dst,
+		   uint16_t *ingress, struct gw_burst *b)
 {
 	uint16_t i, kept = 0;
 	enum gw_drop why;
@@ -93,9 +142,14 @@ gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_
 		if (p->mss4_max != 0)
 			gw_tcp_mss_clamp4(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
 					  p->mss4_max);
+		if (unlikely(p->opts & GW_TUN_LEARN) &&
+		    unlikely((why = learn_check(lc, p, m, osrc[i])) != GW_DROP_NONE)) {
+			gw_burst_drop(lc, b, m, why);
+			continue;
+		}
 		lc->peer[p->id].rx_packets++;
 		lc->peer[p->id].rx_bytes += m->pkt_len;
-		ingress[kept] = p->iface;
+		ingress[kept] = p->id;
 		pkts[kept++] = m;
 	}
 	return kept;

@@ -75,9 +75,11 @@ struct gw_route_conf {
 
 /** neigh add|del. */
 struct gw_neigh_conf {
-	struct gw_ip addr;     /**< neighbour address */
+	struct gw_ip addr;     /**< neighbour address (on a multipoint tunnel: overlay) */
 	uint8_t mac[6];        /**< its MAC (add only) */
-	char dev[GW_NAME_MAX]; /**< port it is on */
+	/** a hub's spoke mapping: lladdr is the spoke's underlay address (family 0: a MAC) */
+	struct gw_ip underlay;
+	char dev[GW_NAME_MAX]; /**< interface it is on; neigh show: only this one's, if set */
 };
 
 /** log set: rte_log's levels, 1 (emerg) to 8 (debug), as RTE_LOG_EMERG..RTE_LOG_DEBUG. */

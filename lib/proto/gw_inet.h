@@ -123,4 +123,10 @@ gw_ip_bits(const struct gw_ip *ip)
  */
 bool gw_ip_in_prefix(const struct gw_ip *addr, const struct gw_ip *prefix, uint8_t len);
 
+/**
+ * Whether an address may be one host's: not unspecified, loopback,
+ * multicast or (IPv4) limited broadcast or class E.
+ */
+bool gw_ip_is_unicast(const struct gw_ip *ip);
+
 #endif /* GW_INET_H */

@@ -193,3 +193,19 @@ gw_ip_in_prefix(const struct gw_ip *addr, const struct gw_ip *prefix, uint8_t le
 		return true;
 	return ((addr->v6[full] ^ prefix->v6[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
+
+bool
+gw_ip_is_unicast(const struct gw_ip *ip)
+{
+	static const uint8_t loop6[16] = { [15] = 1 }, zero6[16];
+	uint32_t h;
+
+	if (ip->family == AF_INET6)
+		return ip->v6[0] != 0xff && memcmp(ip->v6, zero6, 16) != 0 &&
+		       memcmp(ip->v6, loop6, 16) != 0;
+	if (ip->family != AF_INET)
+		return false;
+	h = ntohl(ip->v4);
+	/* 0/8, 127/8, and 224/3: multicast, class E and 255.255.255.255 */
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 29) != 7;
+}

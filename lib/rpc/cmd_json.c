@@ -145,7 +145,9 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 	case GW_CMD_NEIGH_ADD:
 	case GW_CMD_NEIGH_DEL:
 		put(p, "dst", ip_json(&cmd->neigh.addr), &bad);
-		if (memcmp(cmd->neigh.mac, zero, 6) != 0)
+		if (cmd->neigh.underlay.family != 0)
+			put(p, "lladdr", ip_json(&cmd->neigh.underlay), &bad);
+		else if (memcmp(cmd->neigh.mac, zero, 6) != 0)
 			put(p, "lladdr", mac_json(cmd->neigh.mac), &bad);
 		put(p, "dev", json_string(cmd->neigh.dev), &bad);
 		break;
@@ -174,9 +176,12 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 		if (cmd->fdb.br[0] != '\0')
 			put(p, "br", json_string(cmd->fdb.br), &bad);
 		break;
+	case GW_CMD_NEIGH_SHOW:
+		if (cmd->neigh.dev[0] != '\0')
+			put(p, "dev", json_string(cmd->neigh.dev), &bad);
+		break;
 	case GW_CMD_ADDR_SHOW:
 	case GW_CMD_ROUTE_SHOW:
-	case GW_CMD_NEIGH_SHOW:
 	case GW_CMD_STATS_CLEAR:
 	case GW_CMD_LOG_SHOW:
 	case GW_CMD_BRIDGE_LINK_SHOW:
@@ -524,7 +529,9 @@ from_neigh(const struct ctx *c, struct gw_cmd *cmd)
 	rc = get_str(c, "lladdr", &s);
 	if (rc < 0)
 		return rc;
-	if (rc > 0)
+	if (rc > 0 && gw_ip_parse(s, &n->underlay) == 0)
+		rc = 0; /* a hub's spoke mapping: the spoke's underlay address */
+	else if (rc > 0)
 		rc = cmd_unicast_mac(s, "lladdr", n->mac, c->err);
 	else if (cmd->op == GW_CMD_NEIGH_ADD)
 		rc = missing(c, "lladdr");
@@ -670,6 +677,9 @@ gw_cmd_from_json(const char *method, json_t *params, struct gw_cmd *cmd, struct 
 		return from_fdb(&c, cmd);
 	case GW_CMD_FDB_SHOW:
 		rc = get_name(&c, "br", "bridge name", false, cmd->fdb.br);
+		break;
+	case GW_CMD_NEIGH_SHOW:
+		rc = get_name(&c, "dev", "device name", false, cmd->neigh.dev);
 		break;
 	default:
 		rc = 0;

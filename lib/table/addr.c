@@ -39,6 +39,9 @@ connected_nh(const struct gw_iface *ifc)
 
 	if (port >= 0)
 		return gw_ports[port].glean_nh;
+	/* a hub's: dropped as unmapped, unless a mapping gives the address a spoke */
+	if (gw_tunnels[ifc->idx]->unmapped_nh != 0)
+		return gw_tunnels[ifc->idx]->unmapped_nh;
 	return gw_tunnels[ifc->idx]->nh;
 }
 

@@ -25,6 +25,7 @@
 #include "gw_port.h"
 #include "gw_rcu.h"
 #include "gw_route.h"
+#include "gw_spoke.h"
 #include "gw_tunnel.h"
 
 int
@@ -62,6 +63,7 @@ void
 gw_tables_commit(void)
 {
 	gw_bridge_bvi_sync();
+	gw_tunnel_spokes_sync();
 	gw_rcu_flush();
 }
 
@@ -69,6 +71,7 @@ static int
 apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
+	struct gw_tunnel *t;
 	struct gw_iface *ifc;
 	int rc, idx, port;
 
@@ -78,10 +81,21 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	rc = gw_iface_lookup(n->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
+	t = gw_tunnel_of_iface(ifc->id);
+	if (t != NULL && gw_tunnel_conf_is_multipoint(&t->conf)) {
+		if (n->underlay.family == 0)
+			return gw_error_set(err, -EINVAL, "dev %s is a multipoint tunnel: lladdr is "
+					    "the spoke's underlay address", n->dev);
+		return gw_spoke_map_add(t, &n->addr, &n->underlay, err);
+	}
+	if (n->underlay.family != 0)
+		return gw_error_set(err, -EINVAL, "lladdr %s: an underlay address is for a "
+				    "multipoint tunnel's spokes; dev %s takes a MAC",
+				    gw_ip_fmt(&n->underlay, a, sizeof(a)), n->dev);
 	port = gw_iface_port(ifc, false);
 	if (port < 0)
-		return gw_error_set(err, -EINVAL, "dev %s is a %s: neighbours live on ports and "
-				    "on bridges with an address", n->dev,
+		return gw_error_set(err, -EINVAL, "dev %s is a %s: neighbours live on ports, "
+				    "bridges with an address and multipoint tunnels", n->dev,
 				    gw_iface_kind_is_tunnel(ifc->kind) ? "tunnel" :
 				    ifc->kind == GW_IFACE_BRIDGE ? "bridge without address" :
 				    gw_iface_kind_name(ifc->kind));
@@ -111,6 +125,7 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	char a[GW_IP_STRLEN];
 	const struct gw_nh *via;
 	struct gw_iface *dev = NULL;
+	struct gw_tunnel *mp = NULL; /* dev, when a multipoint tunnel */
 	int rc, idx, port = -1;
 
 	if (r->dev[0] != '\0') {
@@ -118,6 +133,9 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 		if (rc < 0)
 			return rc;
 		port = gw_iface_port(dev, false);
+		mp = gw_tunnel_of_iface(dev->id);
+		if (mp != NULL && !gw_tunnel_conf_is_multipoint(&mp->conf))
+			mp = NULL;
 		if (port < 0 && dev->kind != GW_IFACE_GRE)
 			return gw_error_set(err, -EINVAL, "dev %s is a %s: routes go to ports, gre "
 					    "tunnels and bridges with an address", r->dev,
@@ -126,6 +144,14 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	}
 	if (r->via.family == 0)
 		return port >= 0 ? gw_ports[port].glean_nh : gw_tunnels[dev->idx]->nh;
+	if (mp != NULL) {
+		/* via an overlay address of a hub: its mapping, made unmapped if not there yet */
+		if (gw_addr_is_local(&r->via))
+			return gw_error_set(err, -EINVAL, "gateway %s is an address of this gateway",
+					    gw_ip_fmt(&r->via, a, sizeof(a)));
+		idx = gw_nh_spoke_get(mp->iface, mp->idx, &r->via, true);
+		return idx >= 0 ? idx : gw_error_set(err, idx, "neighbour table full");
+	}
 
 	gw_ip_fmt(&r->via, a, sizeof(a));
 	if (r->via.family != r->dst.addr.family)
@@ -138,6 +164,11 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	switch (via->kind) {
 	case GW_NH_TUNNEL:
 		return via - gw_nhs;
+	case GW_NH_SPOKE:
+		if (gw_ip_equal(&via->ip, &r->via))
+			return via - gw_nhs;
+		idx = gw_nh_spoke_get(via->iface, via->tunnel, &r->via, true);
+		return idx >= 0 ? idx : gw_error_set(err, idx, "neighbour table full");
 	case GW_NH_GLEAN:
 	case GW_NH_NEIGH:
 		if (via->kind == GW_NH_NEIGH && gw_ip_equal(&via->ip, &r->via))
@@ -166,7 +197,8 @@ neigh_forget_unused(uint16_t idx)
 	const struct gw_nh *nh = &gw_nhs[idx];
 	const struct gw_route *own;
 
-	if (nh->kind != GW_NH_NEIGH || nh->is_static || nh->released)
+	if ((nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_SPOKE) || nh->is_static ||
+	    nh->learned || nh->released || nh->ip.family == 0)
 		return;
 	own = gw_route_find(&nh->ip, 32);
 	if ((own != NULL && own->nh == idx) || neigh_in_use(idx))
@@ -196,7 +228,8 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	nh = &gw_nhs[idx];
 	/* into a tunnel that is down: out of the FIB until it is up; a replaced one comes back */
 	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
-			    nh->kind != GW_NH_TUNNEL || gw_ifaces[nh->iface].up);
+			    (nh->kind != GW_NH_TUNNEL && nh->kind != GW_NH_SPOKE &&
+			     nh->kind != GW_NH_REPLICATE) || gw_ifaces[nh->iface].up);
 	if (old_nh >= 0 && old_nh != idx)
 		neigh_forget_unused(old_nh);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);
@@ -274,6 +307,7 @@ static int
 apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
+	struct gw_tunnel *t;
 	struct gw_iface *ifc;
 	struct gw_ip ip = n->addr;
 	int rc, idx, port;
@@ -282,6 +316,9 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 	rc = gw_iface_lookup(n->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
+	t = gw_tunnel_of_iface(ifc->id);
+	if (t != NULL && gw_tunnel_conf_is_multipoint(&t->conf))
+		return gw_spoke_map_del(t, &n->addr, err);
 	port = gw_iface_port(ifc, false);
 	idx = port < 0 ? -ENOENT : gw_nh_neigh_get(port, &n->addr, false);
 	if (idx < 0)
@@ -409,11 +446,15 @@ apply_tunnel_del(const char *name, struct gw_error *err)
 			gw_addr_del(i);
 	n = gw_route_list(list, n);
 	for (i = 0; i < n; i++) {
+		const struct gw_nh *nh = &gw_nhs[list[i]->nh];
+
 		/* the list's pointers do not move when others are deleted */
-		if (list[i]->nh == t->nh)
+		if (nh->iface == t->iface && (nh->kind == GW_NH_TUNNEL || nh->kind == GW_NH_SPOKE ||
+					      nh->kind == GW_NH_REPLICATE))
 			gw_route_del(&list[i]->dst, list[i]->len);
 	}
 	free(list);
+	gw_spoke_flush(gw_tunnels[t->idx]);
 	gw_bridge_member_gone(t->iface);
 	gw_tunnel_del(t->idx);
 	return 0;

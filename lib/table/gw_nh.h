@@ -33,7 +33,9 @@ enum gw_nh_kind {
 	GW_NH_LOCAL,    /**< one of our addresses: deliver locally */
 	GW_NH_GLEAN,    /**< connected prefix: resolve the destination by ARP */
 	GW_NH_NEIGH,    /**< a neighbour on a port, MAC in l2 */
-	GW_NH_TUNNEL,   /**< into a tunnel */
+	GW_NH_TUNNEL,   /**< into a tunnel: its one peer */
+	GW_NH_SPOKE,    /**< an overlay neighbour on a multipoint tunnel: its spoke's peer */
+	GW_NH_REPLICATE, /**< a multipoint tunnel itself: a copy to every spoke */
 };
 
 #define GW_NH_IDX_DROP 0  /**< FIB default: no route */
@@ -45,14 +47,20 @@ enum gw_nh_kind {
 struct gw_nh {
 	uint64_t l2;       /**< NEIGH: MAC in bytes 0-5 (memory order) | GW_NH_L2_VALID */
 	uint16_t port;     /**< NEIGH, GLEAN: the port it leaves by (gw_ports[] index) */
-	uint16_t peer;     /**< TUNNEL: the peer id */
+	/**
+	 * TUNNEL: the peer id. SPOKE: the spoke's peer, GW_PEER_NONE while no
+	 * mapping says where the overlay address is; a learned entry moves with
+	 * one atomic store (gw_nh_spoke_set).
+	 */
+	uint16_t peer;
 	uint8_t kind;      /**< enum gw_nh_kind */
-	uint8_t is_static; /**< NEIGH: from neigh add, never overwritten by ARP */
-	uint8_t learned;   /**< NEIGH: counted against GW_NH_LEARNED_MAX */
+	uint8_t is_static; /**< NEIGH, SPOKE: from neigh add, never overwritten by ARP or learning */
+	uint8_t learned;   /**< NEIGH: counted against GW_NH_LEARNED_MAX; SPOKE: learned from traffic */
 	uint8_t released;  /**< given back, free after the next grace period */
-	uint16_t iface;    /**< NEIGH, GLEAN: the port's interface; TUNNEL: the tunnel's */
-	uint16_t tunnel;   /**< TUNNEL: tunnel index */
-	struct gw_ip ip;   /**< NEIGH: the neighbour's address */
+	uint16_t iface;    /**< NEIGH, GLEAN: the port's interface; the others: the tunnel's */
+	uint16_t tunnel;   /**< TUNNEL, SPOKE, REPLICATE: tunnel index */
+	uint32_t seen;     /**< SPOKE, learned: when traffic last confirmed it (gw_fdb_now clock) */
+	struct gw_ip ip;   /**< NEIGH, SPOKE: the neighbour's (overlay) address */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
 };
 
@@ -76,7 +84,7 @@ int gw_nh_alloc(enum gw_nh_kind kind);
  */
 void gw_nh_release(uint16_t idx);
 
-/** Call cb with the index of every NEIGH next hop not released (control thread). */
+/** Call cb with the index of every NEIGH and SPOKE next hop not released (control thread). */
 void gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg);
 
 /**
@@ -86,6 +94,29 @@ void gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg);
  * @return its index, -ENOENT (not found, create false), -ENOSPC.
  */
 int gw_nh_neigh_get(uint16_t port, const struct gw_ip *ip, bool create);
+
+/**
+ * Find the SPOKE next hop of an overlay address on a multipoint tunnel,
+ * creating one without a spoke (GW_PEER_NONE) if asked.
+ *
+ * @param iface  The tunnel's interface id.
+ * @return its index, -ENOENT (not found, create false), -ENOSPC.
+ */
+int gw_nh_spoke_get(uint16_t iface, uint16_t tunnel, const struct gw_ip *ip, bool create);
+
+/** Point a SPOKE next hop at a spoke's peer (or GW_PEER_NONE): workers see one or the other. */
+static inline void
+gw_nh_spoke_set(struct gw_nh *nh, uint16_t peer)
+{
+	__atomic_store_n(&nh->peer, peer, __ATOMIC_RELEASE);
+}
+
+/** Read a SPOKE's peer once (workers). */
+static inline uint16_t
+gw_nh_spoke_peer(const struct gw_nh *nh)
+{
+	return __atomic_load_n(&nh->peer, __ATOMIC_ACQUIRE);
+}
 
 /**
  * Find or create the NEIGH next hop of a neighbour the gateway learns by

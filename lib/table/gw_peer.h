@@ -2,7 +2,8 @@
 /**
  * @file
  * Peers: what a tunnel holds for one remote. A point-to-point tunnel has one
- * fixed peer; a multipoint tunnel (the hub) will have one per spoke. The peer
+ * fixed peer; a multipoint tunnel (the hub) has a wildcard peer, which
+ * receives from sources no spoke has, and one peer per spoke. The peer
  * is what workers read: encap takes the next hop's peer and decap's lookup
  * finds one, and everything either needs per packet is in the peer object,
  * built by the control thread from its tunnel's configuration: the outer
@@ -28,6 +29,13 @@
 #define GW_PEER_MAX 16384  /**< peers of all tunnels; also the size of per-lcore peer counters */
 #define GW_PEER_RW_MAX 64  /**< rewrite buffer: outer IP + GRE */
 #define GW_PEER_NONE UINT16_MAX /**< no peer */
+
+/** What a peer is to its tunnel. */
+enum gw_peer_role {
+	GW_PEER_FIXED = 0, /**< a point-to-point tunnel's one peer */
+	GW_PEER_ANY,       /**< a multipoint tunnel's own: what comes from a source no spoke has */
+	GW_PEER_SPOKE,     /**< one spoke of a multipoint tunnel (an underlay address) */
+};
 
 /** One remote of a tunnel, as workers read it. The first two cache lines are the hot ones. */
 struct gw_peer {
@@ -59,7 +67,10 @@ struct gw_peer {
 
 	/* Control thread only, below. */
 	struct gw_ip local;   /**< outer source */
-	struct gw_ip remote;  /**< outer destination */
+	struct gw_ip remote;  /**< outer destination; family 0 for a multipoint tunnel's own */
+	uint8_t role;         /**< enum gw_peer_role */
+	uint32_t refs;        /**< SPOKE: the mappings (SPOKE next hops) that lead to it */
+	uint32_t slot;        /**< its place in its tunnel's peers[] */
 	uint16_t pmtu;        /**< underlay path MTU learned from ICMP; 0: none */
 	uint64_t pmtu_expire; /**< TSC when pmtu is forgotten */
 } __rte_cache_aligned;

@@ -3,9 +3,12 @@
  * @file
  * Tunnels: an interface of a tunnel kind, its configuration, and its peers
  * (gw_peer.h). A point-to-point tunnel has one fixed peer, whose TUNNEL next
- * hop routes lead into it; a multipoint tunnel will have many. The tunnel
+ * hop routes lead into it. A multipoint tunnel (remote any, a hub) has a
+ * wildcard peer, which receives what no spoke's peer does, and one peer per
+ * spoke (an underlay address), made while a mapping (gw_spoke.h) leads to
+ * it; its own next hop is a REPLICATE one, a copy to every spoke. The tunnel
  * object is the control thread's; workers read the peers, which carry
- * everything of their tunnel that the dataplane needs.
+ * everything of their tunnel that the dataplane needs, and the spoke sets.
  *
  * Decap finds a peer in a lock-free rte_hash by (family, local address,
  * remote address or wildcard, key presence and key). Key semantics are exact
@@ -43,16 +46,45 @@ _Static_assert(sizeof(struct gw_tunnel_key4) == 16, "rte_hash keys have no paddi
 /** The decap key that leads to a peer of an IPv4 underlay. */
 void gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k);
 
+/** Counters of a multipoint tunnel's learning (control thread), gw_learn_ctr.def. */
+enum gw_learn_ctr {
+#define GW_LEARN_CTR(e, name, what) GW_LEARN_CTR_##e,
+#include "gw_learn_ctr.def"
+#undef GW_LEARN_CTR
+	GW_LEARN_CTR_MAX
+};
+
 /** A tunnel, as the control thread keeps it. */
 struct gw_tunnel {
 	struct gw_tunnel_conf conf; /**< as configured, for show, save and change */
 	uint16_t idx;      /**< index in gw_tunnels[] */
 	uint16_t iface;    /**< its interface id */
-	uint16_t nh;       /**< TUNNEL next hop of its fixed peer (point-to-point) */
-	uint16_t nb_peers; /**< peers in peers[] */
-	uint16_t peers_cap; /**< room in peers[] */
+	/** TUNNEL next hop of its fixed peer; REPLICATE for a multipoint tunnel */
+	uint16_t nh;
+	/** multipoint: SPOKE next hop without spoke, of its connected prefixes */
+	uint16_t unmapped_nh;
+	uint32_t nb_peers; /**< peers in peers[]: the fixed or wildcard one first, spokes after */
+	uint32_t peers_cap; /**< room in peers[] */
 	uint16_t *peers;   /**< its peers' ids */
+	uint32_t nb_learned; /**< multipoint: learned mappings */
+	bool spokes_dirty;   /**< multipoint: its spoke set is to be published again */
+	uint64_t learn_ctr[GW_LEARN_CTR_MAX]; /**< multipoint: learning counters */
 };
+
+/** The spokes of a multipoint tunnel, as workers replicate to them: RCU-replaced. */
+struct gw_spoke_set {
+	uint32_t n;        /**< spokes */
+	uint16_t peer[];   /**< their peer ids */
+};
+
+/** By tunnel index: a multipoint tunnel's spokes, NULL for none. */
+extern struct gw_spoke_set *gw_tunnel_spokes[GW_TUNNEL_MAX];
+
+/**
+ * By tunnel index: its learned mappings reached learn-max, so a packet from
+ * a new inner source is dropped (learn_full). Written by the control thread.
+ */
+extern uint8_t gw_tunnel_learn_full[GW_TUNNEL_MAX];
 
 #define GW_PMTU_MIN 552             /**< lowest underlay path MTU believed (Linux's min_pmtu) */
 #define GW_PMTU_TIMEOUT_DEFAULT 600 /**< seconds a learned path MTU holds (RFC 1191 §6.3) */
@@ -91,6 +123,24 @@ int gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err);
  * @return 0 or -ENOENT.
  */
 int gw_tunnel_del(uint16_t idx);
+
+/**
+ * The peer of a multipoint tunnel's spoke at underlay address remote,
+ * made if there is none (with no mapping yet: refs 0).
+ *
+ * @return the peer id, or -errno with err set (a point-to-point tunnel
+ *   receives from that address with the same key; out of peers).
+ */
+int gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_error *err);
+
+/**
+ * A mapping leads to a spoke (delta 1) or no longer does (-1). A spoke no
+ * mapping leads to is unpublished; its id is given back after the grace period.
+ */
+void gw_tunnel_spoke_ref(uint16_t id, int delta);
+
+/** Publish the spoke sets of the multipoint tunnels whose spokes changed (gw_tables_commit). */
+void gw_tunnel_spokes_sync(void);
 
 /** The tunnel of a name, or NULL. */
 struct gw_tunnel *gw_tunnel_by_name(const char *name);

@@ -103,10 +103,10 @@ gw_nh_release(uint16_t idx)
 
 	if (nh->released)
 		return;
-	if (nh->kind == GW_NH_NEIGH) {
+	if (nh->kind == GW_NH_NEIGH || nh->kind == GW_NH_SPOKE) {
 		neigh_key_of(nh->iface, &nh->ip, &k);
 		rte_hash_del_key(neigh_index, &k);
-		if (nh->learned)
+		if (nh->learned && nh->kind == GW_NH_NEIGH)
 			nb_learned--;
 	}
 	nh->released = 1;
@@ -130,29 +130,49 @@ gw_nh_neigh_clear_mac(struct gw_nh *nh)
 	__atomic_store_n(&nh->l2, 0, __ATOMIC_RELEASE);
 }
 
-int
-gw_nh_neigh_get(uint16_t port, const struct gw_ip *ip, bool create)
+/* The next hop of (interface, address) in the neighbour index, made of a kind if asked. */
+static int
+index_get(enum gw_nh_kind kind, uint16_t iface, const struct gw_ip *ip, bool create)
 {
 	struct neigh_key k;
 	void *data;
 	int idx;
 
-	neigh_key_of(gw_ports[port].iface, ip, &k);
+	neigh_key_of(iface, ip, &k);
 	if (rte_hash_lookup_data(neigh_index, &k, &data) >= 0)
 		return (int)(uintptr_t)data;
 	if (!create)
 		return -ENOENT;
-	idx = gw_nh_alloc(GW_NH_NEIGH);
+	idx = gw_nh_alloc(kind);
 	if (idx < 0)
 		return idx;
 	gw_nhs[idx].ip = *ip;
-	gw_nhs[idx].port = port;
-	gw_nhs[idx].iface = gw_ports[port].iface;
+	gw_nhs[idx].iface = iface;
 	if (rte_hash_add_key_data(neigh_index, &k, (void *)(uintptr_t)idx) < 0) {
 		gw_nhs[idx].kind = GW_NH_DROP; /* never published: free at once */
 		nh_free(idx);
 		return -ENOSPC;
 	}
+	return idx;
+}
+
+int
+gw_nh_neigh_get(uint16_t port, const struct gw_ip *ip, bool create)
+{
+	int idx = index_get(GW_NH_NEIGH, gw_ports[port].iface, ip, create);
+
+	if (idx >= 0)
+		gw_nhs[idx].port = port;
+	return idx;
+}
+
+int
+gw_nh_spoke_get(uint16_t iface, uint16_t tunnel, const struct gw_ip *ip, bool create)
+{
+	int idx = index_get(GW_NH_SPOKE, iface, ip, create);
+
+	if (idx >= 0)
+		gw_nhs[idx].tunnel = tunnel;
 	return idx;
 }
 

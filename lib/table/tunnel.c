@@ -33,6 +33,8 @@
 #include "gw_tunnel_opt.h"
 
 struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
+struct gw_spoke_set *gw_tunnel_spokes[GW_TUNNEL_MAX];
+uint8_t gw_tunnel_learn_full[GW_TUNNEL_MAX];
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash4;
 struct rte_hash *gw_tunnel_pair_hash4;
@@ -52,6 +54,7 @@ struct pair_key {
 #define PAIR_POS (1u << 31) /* a deferred slot of the pair hash, not of the tunnel hash */
 
 static const struct gw_iface_ops tunnel_ops;
+static void spokes_publish(uint16_t idx, struct gw_spoke_set *s);
 
 int
 gw_tunnel_init(int socket)
@@ -106,6 +109,8 @@ gw_tunnel_oper_up(const struct gw_tunnel *t)
 {
 	const struct gw_peer *p = t->nb_peers > 0 ? gw_peers[t->peers[0]] : NULL;
 
+	if (p != NULL && p->role == GW_PEER_ANY)
+		return p->up; /* a hub receives from anyone; each spoke has its own underlay */
 	return p != NULL && p->up && p->unh != 0 &&
 	       (gw_nh_l2_load(&gw_nhs[p->unh]) & GW_NH_L2_VALID);
 }
@@ -137,10 +142,13 @@ gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->local = p->local.v4;
-	k->remote = p->remote.v4;
+	if (p->role == GW_PEER_ANY)
+		k->flags = GW_TKEY_ANY_REMOTE;
+	else
+		k->remote = p->remote.v4;
 	if (p->opts & GW_TUN_IKEY) {
 		k->key = p->ikey;
-		k->flags = GW_TKEY_HAS_KEY;
+		k->flags |= GW_TKEY_HAS_KEY;
 	}
 }
 
@@ -203,10 +211,12 @@ dev_port(const struct gw_tunnel_conf *c)
 static void
 peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 {
-	uint16_t nh = gw_route_lookup(&p->remote), unh = 0, port = 0, max_mtu;
+	uint16_t nh = p->role == GW_PEER_ANY ? GW_NH_IDX_DROP : gw_route_lookup(&p->remote);
+	uint16_t unh = 0, port = 0, max_mtu;
 	const struct gw_nh *n = &gw_nhs[nh];
 	int idx, pin = dev_port(c);
 
+	/* a hub's wildcard peer sends nothing: its MTU is the default underlay's */
 	if (n->kind == GW_NH_GLEAN) {
 		/* remote on a connected prefix: it is its own neighbour */
 		idx = gw_nh_neigh_get(n->port, &p->remote, true);
@@ -235,10 +245,13 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	p->unh = unh;
 }
 
-/* A new peer object for a tunnel's configuration, resolved, not published. */
+/*
+ * A new peer object for a tunnel's configuration, resolved, not published:
+ * its remote is the tunnel's, or a spoke's own (old's, or remote for a new spoke).
+ */
 static struct gw_peer *
 peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t id,
-	   const struct gw_peer *old)
+	   const struct gw_peer *old, enum gw_peer_role role, const struct gw_ip *remote)
 {
 	struct gw_peer *p;
 
@@ -252,7 +265,12 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t i
 	p->ikey = c->ikey;
 	p->proto = gw_tunnel_mode_is_tap(c->mode) ? GW_GRE_PROTO_TEB : GW_GRE_PROTO_IPV4;
 	p->local = c->local;
-	p->remote = c->remote;
+	p->role = role;
+	p->remote = role == GW_PEER_SPOKE ? (old != NULL ? old->remote : *remote) : c->remote;
+	if (old != NULL) {
+		p->refs = old->refs;
+		p->slot = old->slot;
+	}
 	p->up = gw_ifaces[t->iface].up;
 	if (old != NULL && gw_ip_equal(&old->local, &p->local) &&
 	    gw_ip_equal(&old->remote, &p->remote)) { /* the same path */
@@ -339,9 +357,6 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	rc = gw_tunnel_conf_check_mode(c, &why);
 	if (rc < 0)
 		return gw_error_set(err, rc, "tunnel %s: %s", c->name, why.msg);
-	if (c->remote.family == 0)
-		return gw_error_set(err, -ENOTSUP, "tunnel %s: remote any is not supported yet",
-				    c->name);
 	if (is_new && gw_iface_by_name(c->name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
 	if (!gw_addr_is_local(&c->local))
@@ -438,7 +453,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		rc = gw_error_set(err, id, "tunnel %s: more than %d peers", conf->name, GW_PEER_MAX);
 		goto fail_iface;
 	}
-	p = peer_build(t, conf, id, NULL);
+	p = peer_build(t, conf, id, NULL,
+		       gw_tunnel_conf_is_multipoint(conf) ? GW_PEER_ANY : GW_PEER_FIXED, NULL);
 	if (p == NULL) {
 		rc = gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		goto fail_id;
@@ -448,7 +464,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		rc = taken_error(conf->name, err);
 		goto fail_peer;
 	}
-	nh = gw_nh_alloc(GW_NH_TUNNEL);
+	nh = gw_nh_alloc(p->role == GW_PEER_ANY ? GW_NH_REPLICATE : GW_NH_TUNNEL);
 	if (nh < 0) {
 		rc = gw_error_set(err, nh, "tunnel %s: out of next hops", conf->name);
 		goto fail_peer;
@@ -457,12 +473,27 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	gw_nhs[nh].peer = id;
 	gw_nhs[nh].iface = t->iface;
 	t->nh = nh;
+	t->unmapped_nh = 0;
+	if (p->role == GW_PEER_ANY) {
+		/* what a connected prefix leads to until a mapping says where its address is */
+		rc = gw_nh_alloc(GW_NH_SPOKE);
+		if (rc < 0) {
+			gw_nh_release(nh);
+			rc = gw_error_set(err, rc, "tunnel %s: out of next hops", conf->name);
+			goto fail_peer;
+		}
+		t->unmapped_nh = rc;
+		gw_nhs[rc].tunnel = t->idx;
+		gw_nhs[rc].iface = t->iface;
+	}
 
 	/* Publish: the object first, then the hash entry that leads to it. */
 	gw_peer_publish(p);
 	rc = rte_hash_add_key_data(gw_tunnel_hash4, &k, p);
 	if (rc < 0) {
 		gw_nh_release(nh);
+		if (t->unmapped_nh != 0)
+			gw_nh_release(t->unmapped_nh);
 		gw_peer_id_release(id);
 		gw_iface_del(t->iface);
 		gw_ids_give(&idxs, t->idx);
@@ -472,8 +503,11 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	}
 	t->peers[t->nb_peers++] = id;
 	gw_tunnels[t->idx] = t;
-	pair_count(p, 1);
-	remote_link(p);
+	gw_tunnel_learn_full[t->idx] = 0;
+	if (p->role != GW_PEER_ANY) {
+		pair_count(p, 1);
+		remote_link(p);
+	}
 	return 0;
 
 fail_peer:
@@ -523,7 +557,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 	for (i = 0; i < t->nb_peers; i++) {
 		const struct gw_peer *old = gw_peers[t->peers[i]];
 
-		fresh[i] = peer_build(t, conf, old->id, old);
+		fresh[i] = peer_build(t, conf, old->id, old, old->role, NULL);
 		if (fresh[i] == NULL) {
 			fresh_free(fresh, i);
 			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
@@ -550,8 +584,8 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 			RTE_VERIFY(rc == 0);
 			key_del(gw_tunnel_hash4, &k_old, 0);
 		}
-		if (!gw_ip_equal(&old->remote, &p->remote) ||
-		    !gw_ip_equal(&old->local, &p->local)) {
+		if (p->role != GW_PEER_ANY && (!gw_ip_equal(&old->remote, &p->remote) ||
+					       !gw_ip_equal(&old->local, &p->local))) {
 			pair_count(old, -1);
 			pair_count(p, 1);
 			remote_unlink(old);
@@ -603,17 +637,154 @@ gw_tunnel_del(uint16_t idx)
 
 		gw_tunnel_key4_of(p, &k);
 		key_del(gw_tunnel_hash4, &k, 0);
-		pair_count(p, -1);
-		remote_unlink(p);
+		if (p->role != GW_PEER_ANY) {
+			pair_count(p, -1);
+			remote_unlink(p);
+		}
 		gw_peer_id_release(p->id);
 	}
 	gw_nh_release(t->nh);
+	if (t->unmapped_nh != 0)
+		gw_nh_release(t->unmapped_nh);
+	spokes_publish(idx, NULL);
 	gw_iface_del(t->iface);
 	gw_tunnels[idx] = NULL; /* gone for the control thread: show, save, lookups */
 	free(t->peers);
 	free(t);
 	gw_rcu_defer(idx_free, idx); /* the index, once no worker can name it */
 	return 0;
+}
+
+/*
+ * Spokes. A spoke's peer is keyed in the decap hash by its own address, so
+ * what it sends matches it before the wildcard; pair_count and the remote
+ * index know it as any peer. Its id is in its tunnel's peers[] at p->slot.
+ */
+
+static void
+spoke_set_free(uintptr_t s)
+{
+	free((void *)s);
+}
+
+/* Put a tunnel's spoke set in place (NULL: none); the old one goes after the grace period. */
+static void
+spokes_publish(uint16_t idx, struct gw_spoke_set *s)
+{
+	struct gw_spoke_set *old = gw_tunnel_spokes[idx];
+
+	__atomic_store_n(&gw_tunnel_spokes[idx], s, __ATOMIC_RELEASE);
+	if (old != NULL)
+		gw_rcu_defer(spoke_set_free, (uintptr_t)old);
+}
+
+void
+gw_tunnel_spokes_sync(void)
+{
+	struct gw_spoke_set *s;
+	unsigned int idx;
+	uint32_t i;
+
+	for (idx = 0; idx < GW_TUNNEL_MAX; idx++) {
+		struct gw_tunnel *t = gw_tunnels[idx];
+
+		if (t == NULL || !t->spokes_dirty)
+			continue;
+		/* workers read it without locks: from the heap they may read, as peers are */
+		s = gw_alloc(sizeof(*s) + sizeof(s->peer[0]) * t->nb_peers);
+		if (s == NULL)
+			continue; /* stays dirty: the next commit tries again */
+		s->n = 0;
+		for (i = 1; i < t->nb_peers; i++)
+			s->peer[s->n++] = t->peers[i];
+		spokes_publish(idx, s);
+		t->spokes_dirty = false;
+	}
+}
+
+int
+gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_error *err)
+{
+	struct gw_tunnel_key4 k;
+	struct gw_peer *p;
+	uint16_t *grown;
+	void *data;
+	int id, rc;
+
+	if (remote->family != AF_INET)
+		return gw_error_set(err, -EAFNOSUPPORT, "%s: an IPv4 hub's spokes are IPv4",
+				    t->conf.name);
+	p = gw_peers[t->peers[0]];
+	k = (struct gw_tunnel_key4){ .local = p->local.v4, .remote = remote->v4 };
+	if (p->opts & GW_TUN_IKEY) {
+		k.key = p->ikey;
+		k.flags = GW_TKEY_HAS_KEY;
+	}
+	if (rte_hash_lookup_data(gw_tunnel_hash4, &k, &data) >= 0) {
+		const struct gw_peer *q = data;
+
+		if (q->tunnel == t->idx)
+			return q->id;
+		return gw_error_set(err, -EEXIST, "%s: tunnel %s already receives from that address "
+				    "with the same key", t->conf.name, gw_tunnels[q->tunnel]->conf.name);
+	}
+	if (t->nb_peers == t->peers_cap) {
+		uint32_t cap = t->peers_cap * 2;
+
+		grown = gw_realloc(t->peers, sizeof(*t->peers) * cap);
+		if (grown == NULL)
+			return gw_error_set(err, -ENOMEM, "%s: out of memory", t->conf.name);
+		t->peers = grown;
+		t->peers_cap = cap;
+	}
+	id = gw_peer_id_alloc();
+	if (id < 0)
+		return gw_error_set(err, id, "%s: more than %d peers", t->conf.name, GW_PEER_MAX);
+	p = peer_build(t, &t->conf, id, NULL, GW_PEER_SPOKE, remote);
+	if (p == NULL) {
+		gw_peer_id_release(id);
+		return gw_error_set(err, -ENOMEM, "%s: out of memory", t->conf.name);
+	}
+	p->slot = t->nb_peers;
+	gw_peer_publish(p);
+	rc = rte_hash_add_key_data(gw_tunnel_hash4, &k, p);
+	if (rc < 0) {
+		gw_peer_id_release(id);
+		return gw_error_set(err, rc, "%s: tunnel table full", t->conf.name);
+	}
+	t->peers[t->nb_peers++] = id;
+	t->spokes_dirty = true;
+	pair_count(p, 1);
+	remote_link(p);
+	return id;
+}
+
+void
+gw_tunnel_spoke_ref(uint16_t id, int delta)
+{
+	struct gw_peer *p = gw_peers[id];
+	struct gw_tunnel_key4 k;
+	struct gw_tunnel *t;
+	uint16_t last;
+
+	if (p == NULL || p->role != GW_PEER_SPOKE)
+		return;
+	p->refs += delta;
+	if (p->refs != 0)
+		return;
+	t = gw_tunnels[p->tunnel];
+	gw_tunnel_key4_of(p, &k);
+	key_del(gw_tunnel_hash4, &k, 0);
+	pair_count(p, -1);
+	remote_unlink(p);
+	/* out of peers[]: the last one takes its place */
+	last = t->peers[--t->nb_peers];
+	if (last != id) {
+		t->peers[p->slot] = last;
+		gw_peers[last]->slot = p->slot;
+	}
+	t->spokes_dirty = true;
+	gw_peer_id_release(id);
 }
 
 /*
@@ -830,7 +1001,8 @@ route_follow(const struct gw_route *r, void *arg)
 	const struct routes_state *st = arg;
 	const struct gw_nh *nh = &gw_nhs[r->nh];
 
-	if (nh->kind == GW_NH_TUNNEL && nh->iface == st->iface)
+	if ((nh->kind == GW_NH_TUNNEL || nh->kind == GW_NH_SPOKE || nh->kind == GW_NH_REPLICATE) &&
+	    nh->iface == st->iface)
 		gw_route_set_active(r, st->up);
 }
 
