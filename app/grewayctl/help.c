@@ -27,9 +27,9 @@ ctl_usage(FILE *f)
 		"  addr show\n"
 		"  route add|del PREFIX (dev NAME | via ADDR [dev NAME])\n"
 		"  route show\n"
-		"  neigh add ADDR lladdr MAC dev NAME\n"
+		"  neigh add ADDR lladdr MAC|UNDERLAY dev NAME\n"
 		"  neigh del ADDR dev NAME\n"
-		"  neigh show\n");
+		"  neigh show [dev NAME]\n");
 	/* the options: the rows of gw_tunnel_opt.def */
 	gw_tunnel_opt_grammar(f, GW_TUN_GRAMMAR_ADD, "  tunnel add NAME", "         ");
 	gw_tunnel_opt_grammar(f, GW_TUN_GRAMMAR_CHANGE,
@@ -131,14 +131,18 @@ static const struct {
 	  "(proto kernel).\n" },
 	{ "neigh",
 	  "Usage: grewayctl neigh add ADDR lladdr MAC dev NAME\n"
+	  "       grewayctl neigh add OVERLAY lladdr UNDERLAY dev MGRE\n"
 	  "       grewayctl neigh del ADDR dev NAME\n"
-	  "       grewayctl neigh show\n"
+	  "       grewayctl neigh show [dev NAME]\n"
 	  "\n"
 	  "  ADDR        the neighbour's IP address\n"
 	  "  lladdr MAC  its unicast MAC (xx:xx:xx:xx:xx:xx)\n"
-	  "  dev NAME    the port it is on\n"
-	  "States: PERMANENT (neigh add, never replaced by ARP), REACHABLE (learned\n"
-	  "by ARP), INCOMPLETE (being resolved: no lladdr yet).\n" },
+	  "  dev NAME    the port (or bridge with an address) it is on\n"
+	  "A hub's spoke mapping: on a multipoint tunnel (remote any) MGRE, the\n"
+	  "overlay address OVERLAY is behind the spoke at underlay address UNDERLAY.\n"
+	  "States: PERMANENT (neigh add, never replaced by ARP or learning),\n"
+	  "REACHABLE (learned by ARP), LEARNED (a hub's, from traffic: learn on),\n"
+	  "INCOMPLETE (being resolved, or routed via with no mapping yet).\n" },
 	{ "tunnel",
 	  "Usage: grewayctl tunnel add NAME mode MODE local ADDR remote ADDR|any [OPTIONS]\n"
 	  "       grewayctl tunnel change NAME [mode MODE] [local ADDR] [remote ADDR|any]\n"

@@ -329,12 +329,24 @@ static const struct cmd_case cmd_cases[] = {
 	{ "route add 10.0.0.0/8 dev a/b", -EINVAL, "device name \"a/b\" " NAME_CHARS },
 
 	/* neigh: invalid */
-	{ "neigh show x", -EINVAL, "unexpected \"x\" after neigh show" },
+	{ "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 learn on", -EINVAL,
+	  "learn is for a multipoint tunnel (remote any)" },
+	{ "tunnel add gre1 mode gre local 192.0.2.1 remote any learn yes", -EINVAL,
+	  "invalid learn \"yes\": expected on or off" },
+	{ "tunnel add gre1 mode gre local 192.0.2.1 remote any learn-max 0", -ERANGE,
+	  "invalid learn-max \"0\": expected 1..1000000" },
+	{ "neigh show x", -EINVAL, "unexpected \"x\" after neigh show (neigh show [dev NAME])" },
+	{ "neigh show dev", -EINVAL, "unexpected \"dev\" after neigh show (neigh show [dev NAME])" },
+	{ "neigh show dev mgre0 x", -EINVAL,
+	  "unexpected \"x\" after neigh show (neigh show [dev NAME])" },
+	{ "neigh add 192.0.2.2 lladdr 300.0.0.1 dev mgre0", -EINVAL,
+	  "invalid lladdr \"300.0.0.1\": expected a MAC (xx:xx:xx:xx:xx:xx), or a spoke's underlay address" },
 	{ "neigh add", -EINVAL, "neigh add needs ADDR" },
 	{ "neigh del", -EINVAL, "neigh del needs ADDR" },
 	{ "neigh add 192.0.2.300 lladdr 02:00:00:00:00:02 dev port0", -EINVAL,
 	  "invalid neighbour address \"192.0.2.300\": expected an IPv4 or IPv6 address" },
-	{ "neigh add 192.0.2.2 dev port0", -EINVAL, "neigh add needs lladdr MAC" },
+	{ "neigh add 192.0.2.2 dev port0", -EINVAL, "neigh add needs lladdr MAC (or lladdr ADDR, "
+	  "a spoke's underlay address, on a multipoint tunnel)" },
 	/* an all-zero MAC reads as "no lladdr" (see the report: message could name it) */
 	{ "neigh add 192.0.2.2 lladdr 00:00:00:00:00:00 dev port0", -EINVAL,
 	  "invalid lladdr \"00:00:00:00:00:00\": not a unicast MAC" },
@@ -343,7 +355,8 @@ static const struct cmd_case cmd_cases[] = {
 	{ "neigh add 192.0.2.2 lladdr 02:00:00:00:00:02", -EINVAL, "neigh add needs dev NAME" },
 	{ "neigh add 192.0.2.2 lladdr", -EINVAL, "\"lladdr\" needs a value" },
 	{ "neigh add 192.0.2.2 lladdr 02:00:00:00:00 dev port0", -EINVAL,
-	  "invalid lladdr \"02:00:00:00:00\": expected xx:xx:xx:xx:xx:xx" },
+	  "invalid lladdr \"02:00:00:00:00\": expected a MAC (xx:xx:xx:xx:xx:xx), or a spoke's "
+	  "underlay address" },
 	{ "neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev port0 nud", -EINVAL,
 	  "unknown word \"nud\" in neigh add" },
 	{ "neigh del 192.0.2.2", -EINVAL, "neigh del needs dev NAME" },

@@ -532,8 +532,9 @@ snap(void)
 	for (i = 2; i < GW_NH_MAX; i++)
 		if (gw_nhs[i].kind != GW_NH_DROP && !gw_nhs[i].released && gw_nhs[i].kind < 8)
 			nb_kind[gw_nhs[i].kind]++;
-	fprintf(f, "nhs glean %u neigh %u tunnel %u\n", nb_kind[GW_NH_GLEAN],
-		nb_kind[GW_NH_NEIGH], nb_kind[GW_NH_TUNNEL]);
+	fprintf(f, "nhs glean %u neigh %u tunnel %u spoke %u replicate %u\n", nb_kind[GW_NH_GLEAN],
+		nb_kind[GW_NH_NEIGH], nb_kind[GW_NH_TUNNEL], nb_kind[GW_NH_SPOKE],
+		nb_kind[GW_NH_REPLICATE]);
 
 	/* tunnels and their peers */
 	for (i = 0; i < GW_TUNNEL_MAX; i++) {
@@ -552,8 +553,19 @@ snap(void)
 		fprintf(f, "\n  %s\n", line);
 		assert_int_equal(t->idx, i);
 		assert_string_equal(t->conf.name, gw_iface_name(t->iface));
-		assert_int_equal(t->nb_peers, 1);
-		assert_int_equal(gw_nhs[t->nh].kind, GW_NH_TUNNEL);
+		if (gw_tunnel_conf_is_multipoint(&t->conf)) {
+			/* a hub: the wildcard peer first, then one per spoke */
+			assert_int_equal(gw_nhs[t->nh].kind, GW_NH_REPLICATE);
+			assert_int_equal(gw_peers[t->peers[0]]->role, GW_PEER_ANY);
+			for (j = 1; j < t->nb_peers; j++) {
+				assert_int_equal(gw_peers[t->peers[j]]->role, GW_PEER_SPOKE);
+				assert_int_equal(gw_peers[t->peers[j]]->slot, j);
+				assert_true(gw_peers[t->peers[j]]->refs > 0);
+			}
+		} else {
+			assert_int_equal(t->nb_peers, 1);
+			assert_int_equal(gw_nhs[t->nh].kind, GW_NH_TUNNEL);
+		}
 		assert_int_equal(gw_nhs[t->nh].tunnel, t->idx);
 		assert_int_equal(gw_nhs[t->nh].peer, t->peers[0]);
 		assert_int_equal(gw_nhs[t->nh].iface, t->iface);
@@ -1594,7 +1606,21 @@ static const struct refused refused[] = {
 	{ "tunnel add gt3 mode gretap local 192.0.2.1 remote 198.51.100.3", "tunnel change gt3 "
 	  "clamp-mss 1000", -EINVAL, "tunnel gt3: clamp-mss rewrites IP packets; mode gretap "
 	  "carries Ethernet frames as they are" },
-	{ NULL, TUN3 "local 192.0.2.1 remote any", -ENOTSUP, "remote any is not supported yet" },
+	/* multipoint: learning only there, mappings only there, spokes of others refused */
+	{ NULL, "tunnel change gre1 learn-max 9", -EINVAL,
+	  "tunnel gre1: learn-max is for a multipoint tunnel (remote any)" },
+	{ NULL, "neigh add 172.16.0.2 lladdr 198.51.100.9 dev gre1", -EINVAL,
+	  "lladdr 198.51.100.9: an underlay address is for a multipoint tunnel's spokes" },
+	{ TUN3 "local 192.0.2.1 remote any key 5", "neigh add 172.16.0.2 lladdr 02:00:00:00:00:09 "
+	  "dev gre3", -EINVAL, "dev gre3 is a multipoint tunnel: lladdr is the spoke's underlay" },
+	{ TUN3 "local 192.0.2.1 remote any key 5", "neigh add 172.16.0.2 lladdr 198.51.100.1 dev gre3",
+	  -EEXIST, "gre3: tunnel gre1 already receives from that address with the same key" },
+	{ TUN3 "local 192.0.2.1 remote any", "neigh add 172.16.0.2 lladdr 192.0.2.1 dev gre3",
+	  -EINVAL, "lladdr 192.0.2.1 is not a spoke's underlay address" },
+	{ TUN3 "local 192.0.2.1 remote any", "neigh add 172.16.0.2 lladdr 224.0.0.9 dev gre3",
+	  -EINVAL, "lladdr 224.0.0.9 is not a spoke's underlay address" },
+	{ TUN3 "local 192.0.2.1 remote any", "neigh del 172.16.0.2 dev gre3", -ESRCH,
+	  "no neighbour 172.16.0.2 on dev gre3" },
 	/* link words of a kind */
 	{ NULL, "link set gre1 address 02:00:00:00:00:01", -EOPNOTSUPP,
 	  "gre1: a gre tunnel has no MAC address" },
