@@ -13,6 +13,7 @@
 
 #include "gw_cmd.h"
 #include "gw_error.h"
+#include "gw_tunnel.h"
 
 #define GW_DEFAULT_SOCKET "/run/greway/greway.sock"
 #define GW_IDLE_SLEEP_US_DEFAULT 200
@@ -108,5 +109,8 @@ int gw_telemetry_init(void);
 
 /** From now on the telemetry commands answer null: what they read is going away. */
 void gw_telemetry_stop(void);
+
+/** What keepalives say of peer id of tunnel t (state, last_seen, rtt_us), or NULL when off. */
+json_t *gw_peer_live_json(const struct gw_tunnel *t, uint16_t id);
 
 #endif /* GW_APP_H */

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 
 #include "gw_addr.h"
 #include "gw_bridge.h"
@@ -232,11 +233,33 @@ struct neigh_walk {
  * (neigh add), LEARNED (with its age, seconds unseen) or INCOMPLETE (routes
  * lead through the overlay address, which no mapping places yet).
  */
+/*
+ * What keepalives say of a peer: state, seconds since its last answer, the
+ * last round trip; NULL while its tunnel sends none.
+ */
+json_t *
+gw_peer_live_json(const struct gw_tunnel *t, uint16_t id)
+{
+	const struct gw_peer_live *l = &gw_peer_live[id];
+	uint64_t hz = rte_get_timer_hz(), now = rte_get_timer_cycles();
+	json_t *o;
+
+	if (t->conf.keepalive == 0)
+		return NULL;
+	o = json_pack("{s:s, s:I}", "state", gw_live_state_name(l->state),
+		      "answered", (json_int_t)l->answered);
+	if (l->seen != 0) {
+		json_object_set_new(o, "last_seen", json_integer((now - l->seen) / hz));
+		json_object_set_new(o, "rtt_us", json_integer(l->rtt_us));
+	}
+	return o;
+}
+
 static json_t *
 spoke_neigh_json(const struct gw_nh *nh)
 {
 	uint16_t peer = gw_nh_spoke_peer(nh);
-	json_t *o;
+	json_t *o, *live;
 
 	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
 	if (peer != GW_PEER_NONE && gw_peers[peer] != NULL)
@@ -245,6 +268,8 @@ spoke_neigh_json(const struct gw_nh *nh)
 						    nh->learned ? "LEARNED" : "PERMANENT"));
 	if (nh->learned)
 		json_object_set_new(o, "age", json_integer(gw_fdb_now - nh->seen));
+	if (peer != GW_PEER_NONE && (live = gw_peer_live_json(gw_tunnels[nh->tunnel], peer)) != NULL)
+		json_object_set_new(o, "liveness", live);
 	return o;
 }
 
@@ -341,6 +366,8 @@ gw_tunnel_json(const struct gw_tunnel *t)
 		if (i == GW_TUN_OPT_MTU && p->pmtu != 0) /* why mtu is lower than configured */
 			json_object_set_new(o, "pmtu", json_integer(p->pmtu));
 	}
+	if (o != NULL && p->role != GW_PEER_ANY && (v = gw_peer_live_json(t, p->id)) != NULL)
+		json_object_set_new(o, "liveness", v);
 	if (o != NULL && p->role == GW_PEER_ANY) {
 		/* a hub: its spokes and what learning did */
 		json_object_set_new(o, "spokes", json_integer(t->nb_peers - 1));

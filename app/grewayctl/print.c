@@ -77,6 +77,21 @@ print_route(json_t *o)
 	printf("\n");
 }
 
+/* What keepalives say of a peer: " peer up rtt 0.4ms seen 3s ago" */
+static void
+print_liveness(json_t *l)
+{
+	json_t *rtt = json_object_get(l, "rtt_us"), *seen = json_object_get(l, "last_seen");
+
+	if (!json_is_object(l))
+		return;
+	printf(" peer %s", str(l, "state") != NULL ? str(l, "state") : "?");
+	if (json_is_integer(rtt))
+		printf(" rtt %.1fms", (double)json_integer_value(rtt) / 1000);
+	if (json_is_integer(seen))
+		printf(" seen %" JSON_INTEGER_FORMAT "s ago", json_integer_value(seen));
+}
+
 /* "198.51.100.2 dev port0 lladdr 02:00:00:00:00:02 PERMANENT" */
 static void
 print_neigh(json_t *o)
@@ -86,6 +101,7 @@ print_neigh(json_t *o)
 	put("lladdr", json_object_get(o, "lladdr"));
 	if (str(o, "state") != NULL)
 		printf(" %s", str(o, "state"));
+	print_liveness(json_object_get(o, "liveness"));
 	printf("\n");
 }
 
@@ -114,6 +130,7 @@ print_tunnel(json_t *o)
 	for (i = 0; i < GW_TUN_OPT_MAX; i++)
 		if (!(done & (1u << i)))
 			gw_tunnel_opt_print(stdout, i, json_object_get(o, gw_tunnel_opts[i].json));
+	print_liveness(json_object_get(o, "liveness"));
 	put("spokes", json_object_get(o, "spokes")); /* a hub's */
 	put("learned", json_object_get(o, "learned"));
 	put("state", json_object_get(o, "operstate"));

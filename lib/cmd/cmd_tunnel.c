@@ -16,8 +16,8 @@
 static int
 parse_spec(int argc, char *const argv[], struct gw_tunnel_conf *t, struct gw_error *err)
 {
+	char words[256], pair[64];
 	const char *val;
-	char words[256];
 	int i, rc;
 
 	for (i = 3; i < argc; i++) {
@@ -30,7 +30,14 @@ parse_spec(int argc, char *const argv[], struct gw_tunnel_conf *t, struct gw_err
 					    word, argv[1], words);
 		}
 		val = NULL;
-		if (rc > 0) {
+		if (rc == 2 && i + 1 < argc && strcmp(argv[i + 1], "off") != 0) {
+			/* keepalive PERIOD RETRIES: one value, "PERIOD RETRIES" */
+			if (i + 2 >= argc)
+				return gw_error_set(err, -EINVAL, "%s needs two values", word);
+			snprintf(pair, sizeof(pair), "%s %s", argv[i + 1], argv[i + 2]);
+			val = pair;
+			i += 2;
+		} else if (rc > 0) {
 			rc = cmd_value(argc, argv, &i, &val, err);
 			if (rc < 0)
 				return rc;

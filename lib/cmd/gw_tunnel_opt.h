@@ -37,6 +37,7 @@ enum gw_tunnel_opt_kind {
 	GW_TUN_KIND_MSS,    /**< auto, off or a number lo..hi */
 	GW_TUN_KIND_DEV,    /**< an interface name; empty is unset */
 	GW_TUN_KIND_ONOFF,  /**< a bit: word on|off (JSON true|false) */
+	GW_TUN_KIND_KEEPALIVE, /**< two numbers, PERIOD RETRIES, or off (JSON "P R" or "off") */
 };
 
 #define GW_TUN_OPT_F_REQUIRED (1u << 0) /**< tunnel add needs it (grammar: not optional) */
@@ -97,9 +98,10 @@ extern const struct gw_tunnel_alias gw_tunnel_aliases[];
 extern const unsigned int gw_tunnel_nb_aliases;
 
 /**
- * Whether a word of tunnel add/change is an option, and whether a value follows it.
+ * Whether a word of tunnel add/change is an option, and how many values follow it.
  *
- * @return 1 (a value follows), 0 (a word alone), -ENOENT (not an option word).
+ * @return 1 (a value follows), 2 (two do, unless the first is "off"), 0 (a
+ *   word alone), -ENOENT (not an option word).
  */
 int gw_tunnel_opt_takes_value(const char *word);
 

@@ -120,6 +120,26 @@ takes_value(const struct gw_tunnel_opt *o)
 	return o->kind != GW_TUN_KIND_FLAG && o->kind != GW_TUN_KIND_NOFLAG;
 }
 
+/* keepalive PERIOD RETRIES, or off. */
+static int
+parse_keepalive(const struct gw_tunnel_opt *o, const char *val, struct gw_tunnel_conf *t,
+		struct gw_error *err)
+{
+	unsigned int period, retries;
+	char end;
+
+	if (strcmp(val, "off") == 0) {
+		field_set(t, o, 0);
+		return 0;
+	}
+	if (sscanf(val, "%u %u%c", &period, &retries, &end) != 2 || strchr(val, '-') != NULL ||
+	    period < o->lo || period > o->hi || retries < 1 || retries > 255)
+		return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected PERIOD RETRIES "
+				    "(%u..%u seconds, 1..255) or off", o->word, val, o->lo, o->hi);
+	field_set(t, o, GW_KEEPALIVE(period, retries));
+	return 0;
+}
+
 /* The lowest row of a GW_TUN_GIVEN_* mask. */
 static enum gw_tunnel_opt_id
 first_row(uint32_t rows)
@@ -263,6 +283,8 @@ parse_value(const struct gw_tunnel_opt *o, const char *word, const char *val,
 		return parse_mss(o, val, t, err);
 	case GW_TUN_KIND_DEV:
 		return cmd_name(val, (char *)field, "device name", err);
+	case GW_TUN_KIND_KEEPALIVE:
+		return parse_keepalive(o, val, t, err);
 	case GW_TUN_KIND_ONOFF:
 		if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0)
 			return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected on or off",
@@ -285,7 +307,7 @@ gw_tunnel_opt_takes_value(const char *word)
 		const struct gw_tunnel_opt *o = ROW(i);
 
 		if (strcmp(word, o->word) == 0)
-			return takes_value(o);
+			return o->kind == GW_TUN_KIND_KEEPALIVE ? 2 : takes_value(o);
 		if (o->off_word != NULL && strcmp(word, o->off_word) == 0)
 			return 0;
 	}
@@ -476,6 +498,15 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 		v->type = is_on(t, o) ? GW_TUN_VAL_UINT : GW_TUN_VAL_NONE;
 		v->u = n;
 		break;
+	case GW_TUN_KIND_KEEPALIVE:
+		if (n == 0) {
+			v->s = "off";
+			break;
+		}
+		snprintf(v->buf, sizeof(v->buf), "%u %u", (unsigned int)GW_KEEPALIVE_PERIOD(n),
+			 (unsigned int)GW_KEEPALIVE_RETRIES(n));
+		v->s = v->buf;
+		break;
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
 	case GW_TUN_KIND_ONOFF:
@@ -534,6 +565,10 @@ format_row(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t, char *buf, 
 	case GW_TUN_KIND_TOS: /* hex, as the parser (and iproute2) reads it */
 		if (v.type == GW_TUN_VAL_UINT)
 			return snprintf(buf, size, " %s 0x%02" PRIx64, o->word, v.u);
+		break;
+	case GW_TUN_KIND_KEEPALIVE: /* off is the default */
+		if (v.u == 0 && v.s != NULL && strcmp(v.s, "off") == 0)
+			return snprintf(buf, size, "%s", "");
 		break;
 	case GW_TUN_KIND_ONOFF: /* off is the default */
 		if (v.type == GW_TUN_VAL_BOOL && v.u)
@@ -642,6 +677,7 @@ from_json(const struct gw_tunnel_opt *o, json_t *v, const char *method, struct g
 	case GW_TUN_KIND_ADDR:
 	case GW_TUN_KIND_REMOTE:
 	case GW_TUN_KIND_DEV:
+	case GW_TUN_KIND_KEEPALIVE: /* "PERIOD RETRIES" or "off" */
 		if (!json_is_string(v))
 			return type_error(method, o->json, "a string", err);
 		return parse_value(o, o->word, json_string_value(v), t, err);

@@ -51,6 +51,12 @@ gw_ctrl_send_l3(struct rte_mbuf *m)
 	ctrl_send(m, GW_INJECT_L3);
 }
 
+void
+gw_ctrl_send_peer(struct rte_mbuf *m)
+{
+	ctrl_send(m, GW_INJECT_PEER);
+}
+
 static void
 glean(struct rte_mbuf *m)
 {
@@ -106,6 +112,9 @@ gw_ctrl_poll(void)
 			case GW_PUNT_TIME_EXCEEDED:
 				gw_icmp_error(GW_ICMP_ERR_TIME_EXCEEDED, pkts[i], 0);
 				break;
+			case GW_PUNT_KEEPALIVE:
+				gw_keepalive_input(pkts[i]);
+				break;
 			default:
 				glean(pkts[i]);
 				break;
@@ -114,6 +123,7 @@ gw_ctrl_poll(void)
 		total += n;
 	}
 	total += learn_poll();
+	gw_keepalive_tick(rte_get_timer_cycles());
 	if (total != 0)
 		gw_tables_commit(); /* what ARP learned, published with one grace period */
 	now = rte_get_timer_cycles();

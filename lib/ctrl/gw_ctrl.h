@@ -39,6 +39,23 @@ void gw_ctrl_send_l2(struct rte_mbuf *m, uint16_t port);
 /** Send an IPv4 packet (data at L3) to be routed by a worker (takes ownership). */
 void gw_ctrl_send_l3(struct rte_mbuf *m);
 
+/** Send an IPv4 packet encapsulated for the peer of id gw_mbuf_meta(m)->peer (worker 0). */
+void gw_ctrl_send_peer(struct rte_mbuf *m);
+
+extern uint64_t gw_keepalives_sent; /**< keepalives sent, all peers */
+
+/**
+ * Send the keepalives that are due (tunnels with keepalive PERIOD RETRIES),
+ * a bounded number per turn (one every 50 ms), and mark down the peers that
+ * left RETRIES in a row unanswered. Called every turn of the control loop.
+ *
+ * @return how many were sent.
+ */
+unsigned int gw_keepalive_tick(uint64_t now);
+
+/** A peer answered a keepalive (GW_PUNT_KEEPALIVE): up, its round trip, routes back. */
+void gw_keepalive_input(struct rte_mbuf *m);
+
 /** Handle a punted ARP frame (takes ownership). */
 void gw_arp_input(struct rte_mbuf *m);
 

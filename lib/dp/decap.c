@@ -189,6 +189,12 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 			gw_burst_drop(lc, b, m, miss_reason(&keys[i]));
 			continue;
 		}
+		if (unlikely(gre[i].proto == GW_GRE_PROTO_KEEPALIVE)) {
+			/* our keepalive, reflected by the peer: the control thread's */
+			gw_mbuf_meta(m)->peer = p->id;
+			gw_burst_punt(b, m, GW_PUNT_KEEPALIVE);
+			continue;
+		}
 		why = peer_accept(p, m, off[i], &gre[i]);
 		if (unlikely(why != GW_DROP_NONE)) {
 			gw_burst_drop(lc, b, m, why);

@@ -13,6 +13,7 @@
 
 #include "gw_bridge.h"
 #include "gw_dp.h"
+#include "gw_encap.h"
 #include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_route.h"
@@ -203,6 +204,25 @@ dp_bvi_input(struct gw_lcore *lc)
 	}
 }
 
+/* A packet the control thread built for a peer (a keepalive): encapsulated for it and sent. */
+static void
+dp_inject_peer(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_burst *b)
+{
+	const uint32_t id = gw_mbuf_meta(m)->peer;
+	const struct gw_peer *p = id < GW_PEER_MAX ? gw_peers[id] : NULL;
+	struct gw_seq_block sb = { .p = NULL, .nb_nh = 1 };
+	uint64_t one = 0;
+	uint16_t port = UINT16_MAX;
+	enum gw_drop why;
+
+	sb.nh = &one;
+	why = p == NULL ? GW_DROP_NO_TUNNEL : gw_encap_one(lc, m, p, &sb, &port);
+	if (unlikely(why != GW_DROP_NONE))
+		gw_burst_drop(lc, b, m, why);
+	else if (unlikely(!gw_tx_to_port(lc, port, m)))
+		b->drop[b->nb_drop++] = m; /* counted as port_down */
+}
+
 /* Packets from the control thread: frames go straight out, IPv4 is routed. */
 static void
 dp_inject(struct gw_lcore *lc)
@@ -225,6 +245,10 @@ dp_inject(struct gw_lcore *lc)
 
 		if (gw_mbuf_meta(m)->inject == GW_INJECT_L2) {
 			gw_tx_enqueue(lc, m->port, m);
+			continue;
+		}
+		if (gw_mbuf_meta(m)->inject == GW_INJECT_PEER) {
+			dp_inject_peer(lc, m, &b);
 			continue;
 		}
 		dst[nl3] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);

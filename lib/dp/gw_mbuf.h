@@ -23,12 +23,14 @@ enum gw_punt {
 	GW_PUNT_GLEAN,         /**< IPv4 to an unresolved neighbour, at L3; nh: the GLEAN hop */
 	GW_PUNT_TOO_BIG,       /**< IPv4 too big with DF, at L3 as received; mtu: the egress MTU */
 	GW_PUNT_TIME_EXCEEDED, /**< IPv4 whose TTL ran out here, at L3 as received */
+	GW_PUNT_KEEPALIVE,     /**< an answered keepalive (GRE protocol 0); peer: whose */
 };
 
 /** What the control thread hands a worker to send. */
 enum gw_inject {
 	GW_INJECT_L2 = 1, /**< a full frame for the port of index mbuf->port */
 	GW_INJECT_L3,     /**< an IPv4 packet for the worker to route (no TTL decrement) */
+	GW_INJECT_PEER,   /**< an IPv4 packet to encapsulate for the peer of id peer */
 };
 
 /** The dynamic field. */
@@ -38,6 +40,7 @@ struct gw_mbuf_meta {
 	uint16_t nh;      /**< GW_PUNT_GLEAN: next-hop index */
 	uint16_t mtu;     /**< GW_PUNT_TOO_BIG: the MTU it exceeded */
 	uint16_t ingress; /**< the interface it came in by (a port's, or a tunnel's once decapsulated) */
+	uint32_t peer;    /**< GW_PUNT_KEEPALIVE, GW_INJECT_PEER: the peer id */
 };
 
 extern int gw_mbuf_meta_offset; /**< the field's offset, once registered */

@@ -8,6 +8,8 @@
  * from is told to the control thread (gw_spoke.h). IPv6 and Ethernet
  * payloads get stages of their own beside it.
  */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_fib.h>
@@ -16,6 +18,7 @@
 #include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_fdb.h"
+#include "gw_gre.h"
 #include "gw_nh.h"
 #include "gw_route.h"
 #include "gw_spoke.h"
@@ -117,6 +120,31 @@ ecn_decap(struct rte_mbuf *m, uint8_t outer)
 	return GW_DROP_NONE;
 }
 
+/*
+ * A peer's keepalive (IPv4 carrying GRE of type 0, gw_gre.h) is answered
+ * to the outer source it came from, not to the inner destination: a peer
+ * behind NAT (MikroTik does this) addresses it to its private address,
+ * which only the NAT binding reaches. So its destination becomes the outer
+ * source, its source our local address, and it is routed as any packet.
+ */
+static __rte_noinline void
+keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, uint32_t *dst)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t hl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4, proto;
+
+	if (m->data_len < hl + 4)
+		return;
+	memcpy(&proto, (const uint8_t *)ip + hl + 2, sizeof(proto));
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) || ip->dst_addr == osrc)
+		return;
+	ip->dst_addr = osrc;
+	ip->src_addr = p->local.v4;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	*dst = rte_be_to_cpu_32(osrc);
+}
+
 uint16_t
 gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_peer **peers,
 		   const uint8_t *outer_ecn, const uint32_t *osrc, uint16_t n, uint32_t *dst,
@@ -142,6 +170,9 @@ gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_
 		if (p->mss4_max != 0)
 			gw_tcp_mss_clamp4(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
 					  p->mss4_max);
+		if (unlikely(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id ==
+			     IPPROTO_GRE))
+			keepalive_reflect(m, p, osrc[i], &dst[kept]);
 		if (unlikely(p->opts & GW_TUN_LEARN) &&
 		    unlikely((why = learn_check(lc, p, m, osrc[i])) != GW_DROP_NONE)) {
 			gw_burst_drop(lc, b, m, why);

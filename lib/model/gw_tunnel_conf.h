@@ -58,6 +58,12 @@ enum {
 
 #define GW_TUNNEL_TTL_DEFAULT 64 /**< outer TTL when none is given (as OVS) */
 
+/* keepalive PERIOD RETRIES, in one word of struct gw_tunnel_conf */
+#define GW_KEEPALIVE(period, retries) ((uint32_t)(period) << 8 | (retries))
+#define GW_KEEPALIVE_PERIOD(ka) ((ka) >> 8)    /**< seconds between keepalives; 0: off */
+#define GW_KEEPALIVE_RETRIES(ka) ((ka) & 0xff) /**< unanswered ones before down */
+#define GW_KEEPALIVE_PERIOD_MAX 3600
+
 #define GW_LEARN_MAX_DEFAULT 4096     /**< learned mappings of a multipoint tunnel, by default */
 #define GW_LEARN_MAX_LIMIT 1000000    /**< learn-max N at most */
 #define GW_LEARN_AGEING_DEFAULT 300   /**< seconds a learned mapping lives unseen, by default */
@@ -87,6 +93,7 @@ struct gw_tunnel_conf {
 	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
 	uint16_t clamp_mss;       /**< GW_CLAMP_MSS_AUTO, GW_CLAMP_MSS_OFF or the MSS ceiling N */
 	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
+	uint32_t keepalive;       /**< GW_KEEPALIVE(period, retries); 0: off */
 	uint32_t learn_max;       /**< multipoint: learned mappings at most */
 	uint32_t learn_ageing;    /**< multipoint: seconds a learned mapping lives unseen */
 	uint32_t given;           /**< GW_TUN_GIVEN_* words present in the command */

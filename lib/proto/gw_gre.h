@@ -45,6 +45,13 @@
 #define GW_GRE_PROTO_IPV4 0x0800 /**< payload is IPv4 */
 #define GW_GRE_PROTO_IPV6 0x86dd /**< payload is IPv6 */
 #define GW_GRE_PROTO_TEB  0x6558 /**< payload is an Ethernet frame (GRETAP) */
+/**
+ * A Cisco keepalive: GRE with protocol type 0 and no payload. The sender
+ * puts it, inside an IPv4 header addressed back to itself, in a GRE packet
+ * to its peer, which decapsulates and routes it: the peer sends back a bare
+ * GRE packet of type 0, which tells the sender the tunnel works both ways.
+ */
+#define GW_GRE_PROTO_KEEPALIVE 0x0000
 
 #define GW_GRE_HDR_MIN 4  /**< flags + protocol */
 #define GW_GRE_HDR_MAX 16 /**< with checksum, key and sequence number */

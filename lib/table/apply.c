@@ -212,7 +212,6 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	const struct gw_route *old = gw_route_find(&r->dst.addr, r->dst.len);
 	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? old->nh : -1;
 	char p[GW_PFX_STRLEN];
-	const struct gw_nh *nh;
 
 	if (r->dst.addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route \"%s\": not supported yet",
@@ -225,11 +224,9 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	rc = gw_route_add(&r->dst.addr, r->dst.len, idx, GW_ROUTE_STATIC, r, err);
 	if (rc < 0)
 		return rc;
-	nh = &gw_nhs[idx];
-	/* into a tunnel that is down: out of the FIB until it is up; a replaced one comes back */
-	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len),
-			    (nh->kind != GW_NH_TUNNEL && nh->kind != GW_NH_SPOKE &&
-			     nh->kind != GW_NH_REPLICATE) || gw_ifaces[nh->iface].up);
+	/* into a tunnel that is down (or a peer keepalives say is): out of the FIB until it
+	 * is up; a replaced one comes back */
+	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len), gw_tunnel_nh_active(idx));
 	if (old_nh >= 0 && old_nh != idx)
 		neigh_forget_unused(old_nh);
 	gw_tunnel_resolve_prefix(&r->dst.addr, r->dst.len);

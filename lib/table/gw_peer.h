@@ -88,6 +88,28 @@ struct gw_peer_rx_seq {
 	uint8_t valid;  /**< a sequence number was accepted */
 } __rte_cache_aligned;
 
+/** What keepalives say of a peer (gw_peer_live.state). */
+enum gw_live_state {
+	GW_LIVE_UNKNOWN = 0, /**< keepalives off, or none answered yet (routes stay) */
+	GW_LIVE_UP,          /**< the last keepalive, or one of the last RETRIES, was answered */
+	GW_LIVE_DOWN,        /**< RETRIES in a row unanswered: routes through it withdrawn */
+};
+
+/** A peer's liveness from keepalives, by peer id (control thread only). */
+struct gw_peer_live {
+	uint8_t state;     /**< enum gw_live_state */
+	uint8_t missed;    /**< keepalives sent since the last answer */
+	uint32_t rtt_us;   /**< round trip of the last answered keepalive */
+	uint64_t sent;     /**< timer cycles when the last keepalive went; 0: none yet */
+	uint64_t seen;     /**< timer cycles of the last answer; 0: never */
+	uint64_t answered; /**< keepalives answered */
+};
+
+extern struct gw_peer_live gw_peer_live[GW_PEER_MAX]; /**< by peer id */
+
+/** Name of a liveness state: "unknown", "up", "down". */
+const char *gw_live_state_name(uint8_t state);
+
 extern struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX]; /**< by peer id */
 extern struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX]; /**< by peer id */
 

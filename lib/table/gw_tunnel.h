@@ -139,6 +139,16 @@ int gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct 
  */
 void gw_tunnel_spoke_ref(uint16_t id, int delta);
 
+/**
+ * Keepalives say a peer is down (up false) or answers again: the routes
+ * through it (its tunnel's, for a point-to-point peer; those via the
+ * mappings of a spoke) leave the FIB or come back. Staged.
+ */
+void gw_tunnel_peer_live(uint16_t id, bool up);
+
+/** Whether routes through a next hop may be in the FIB: its tunnel is up, its peer not down. */
+bool gw_tunnel_nh_active(uint16_t nh);
+
 /** Publish the spoke sets of the multipoint tunnels whose spokes changed (gw_tables_commit). */
 void gw_tunnel_spokes_sync(void);
 
@@ -150,8 +160,8 @@ struct gw_tunnel *gw_tunnel_of_iface(uint16_t iface);
 
 /**
  * Whether a tunnel carries traffic: administratively up, and its (first)
- * peer's underlay next hop resolved. What show and telemetry call its
- * operstate.
+ * peer's underlay next hop resolved and not down by keepalives; a hub:
+ * administratively up. What show and telemetry call its operstate.
  */
 bool gw_tunnel_oper_up(const struct gw_tunnel *t);
 

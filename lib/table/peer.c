@@ -5,6 +5,7 @@
  * id starts at zero when the id is taken again.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_malloc.h>
 
@@ -16,6 +17,7 @@
 struct gw_peer *gw_peers[GW_PEER_MAX];
 struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
 struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
+struct gw_peer_live gw_peer_live[GW_PEER_MAX];
 void (*gw_peer_id_reset_cb)(uint16_t id);
 
 static uint32_t free_ids[GW_PEER_MAX];
@@ -37,6 +39,7 @@ gw_peer_id_alloc(void)
 	 */
 	gw_peer_rx_seq[id].last = 0;
 	gw_peer_rx_seq[id].valid = 0;
+	memset(&gw_peer_live[id], 0, sizeof(gw_peer_live[id]));
 	if (gw_peer_id_reset_cb != NULL)
 		gw_peer_id_reset_cb(id);
 	return id;
@@ -71,6 +74,16 @@ gw_peer_publish(struct gw_peer *p)
 	__atomic_store_n(&gw_peers[p->id], p, __ATOMIC_RELEASE);
 	if (old != NULL)
 		gw_rcu_defer(peer_obj_free, (uintptr_t)old);
+}
+
+const char *
+gw_live_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[GW_LIVE_UNKNOWN] = "unknown", [GW_LIVE_UP] = "up", [GW_LIVE_DOWN] = "down",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "?";
 }
 
 unsigned int

@@ -111,7 +111,8 @@ gw_tunnel_oper_up(const struct gw_tunnel *t)
 
 	if (p != NULL && p->role == GW_PEER_ANY)
 		return p->up; /* a hub receives from anyone; each spoke has its own underlay */
-	return p != NULL && p->up && p->unh != 0 &&
+	/* the line protocol, as Cisco's: down while keepalives go unanswered */
+	return p != NULL && p->up && p->unh != 0 && gw_peer_live[p->id].state != GW_LIVE_DOWN &&
 	       (gw_nh_l2_load(&gw_nhs[p->unh]) & GW_NH_L2_VALID);
 }
 
@@ -1003,7 +1004,49 @@ route_follow(const struct gw_route *r, void *arg)
 
 	if ((nh->kind == GW_NH_TUNNEL || nh->kind == GW_NH_SPOKE || nh->kind == GW_NH_REPLICATE) &&
 	    nh->iface == st->iface)
-		gw_route_set_active(r, st->up);
+		gw_route_set_active(r, st->up && gw_tunnel_nh_active(r->nh));
+}
+
+bool
+gw_tunnel_nh_active(uint16_t idx)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+
+	switch (nh->kind) {
+	case GW_NH_TUNNEL:
+	case GW_NH_SPOKE:
+		if (nh->peer != GW_PEER_NONE && gw_peer_live[nh->peer].state == GW_LIVE_DOWN)
+			return false;
+		/* fall through */
+	case GW_NH_REPLICATE:
+		return gw_ifaces[nh->iface].up;
+	default:
+		return true;
+	}
+}
+
+/* Routes through one peer follow its liveness. */
+static void
+route_follow_peer(const struct gw_route *r, void *arg)
+{
+	const struct gw_nh *nh = &gw_nhs[r->nh];
+	uint16_t id = *(const uint16_t *)arg;
+
+	if ((nh->kind == GW_NH_TUNNEL || nh->kind == GW_NH_SPOKE) && nh->peer == id)
+		gw_route_set_active(r, gw_tunnel_nh_active(r->nh));
+}
+
+void
+gw_tunnel_peer_live(uint16_t id, bool up)
+{
+	uint8_t state = up ? GW_LIVE_UP : GW_LIVE_DOWN;
+
+	if (gw_peer_live[id].state == state)
+		return;
+	gw_peer_live[id].state = state;
+	if (gw_route_reserve(gw_route_count()) < 0)
+		return; /* the routes stay as they were; the next change of state tries again */
+	gw_route_foreach(route_follow_peer, &id);
 }
 
 static int

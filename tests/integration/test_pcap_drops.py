@@ -43,6 +43,7 @@ REMOTE_TAP1 = "203.0.113.9"   # x_tap1: gretap, in br_x
 REMOTE_TAP2 = "203.0.113.10"  # x_tap2: gretap, in br_x, mtu 68
 REMOTE_TAP3 = "203.0.113.11"  # x_tap3: gretap, in no bridge
 STATIC_MAC = "02:00:00:00:5a:01"  # br_x: behind x_tap1
+SPOKE = "203.0.113.20"        # x_hub's one mapped spoke: 172.20.0.2, 10.20.0.0/24 behind it
 CONFIG = g.BASE_CONFIG + [
     f"tunnel add x_plain mode gre local {g.WAN_IP} remote {REMOTE}",
     f"tunnel add x_key mode gre local {g.WAN_IP} remote {REMOTE_KEY} key 5",
@@ -58,6 +59,10 @@ CONFIG = g.BASE_CONFIG + [
     "link set x_tap1 master br_x",
     "link set x_tap2 master br_x",
     f"bridge fdb add {STATIC_MAC} dev x_tap1 master static",
+    f"tunnel add x_hub mode gre local {g.WAN_IP} remote any key 77",
+    "addr add 172.20.0.1/24 dev x_hub",
+    f"neigh add 172.20.0.2 lladdr {SPOKE} dev x_hub",
+    "route add 10.20.0.0/24 via 172.20.0.2 dev x_hub",
 ]
 
 
@@ -264,6 +269,11 @@ def build():
     b.bad(1, "too_big", g.lan_frame(from_lan(b._id(), size=1477, flags="DF")))
     b.bad(0, "too_big", g.wan_gre(REMOTE, to_lan(b._id(), size=1501 - 28, flags="DF")))
 
+    # spoke_unmapped: to an overlay address of the hub that no mapping places
+    b.bad(1, "spoke_unmapped", g.lan_frame(from_lan(b._id(), dst="172.20.0.9")))
+    # peer_hairpin: from the spoke to its own prefix, never sent back to it
+    b.bad(0, "peer_hairpin", g.wan_gre(SPOKE, to_lan(b._id(), dst="10.20.0.5"), key=77))
+
     # unusual but valid: outer IP options, outer Ethernet padding
     pkt = to_lan(b._id())
     b.ok(0, wan_frame(g.ipv4(REMOTE, g.WAN_IP, 47, g.gre_header(payload=pkt, csum=True),
@@ -292,9 +302,11 @@ def drops(greway_bin, tmp_path_factory):
 def test_drops_every_reason_counted_exactly(drops):
     """Each crafted packet raises its own reason's counter by one; no other counter moves."""
     res, b = drops
+    # learn_full depends on when the control thread learns: test_pcap_hub orders it
     assert set(b.expect) == set(g.drop_reasons()) - {"port_down", "tunnel_down", "no_headroom",
                                                      "punt_full", "tx_full", "icmp_ratelimit",
-                                                     "flood_nombuf"}
+                                                     "flood_nombuf", "replicate_nombuf",
+                                                     "learn_full"}
     res.assert_drops(b.expect)
 
 

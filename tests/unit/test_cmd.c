@@ -102,7 +102,7 @@ test_split_args_max(void **state)
 #define TUN "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 "
 #define NAME_CHARS "may only use letters, digits, '_', '-' and '.'"
 #define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, " \
-	"nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev, learn, learn-max, learn-ageing)"
+	"nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev, keepalive, learn, learn-max, learn-ageing)"
 #define MSS_VALUES "expected auto, off or 88..65495"
 #define LINK_WORDS "(name, address, mtu, up, down, master, nomaster)"
 #define LINK_ADD_WORDS "(type, ageing_time, fdb_max_learned)"

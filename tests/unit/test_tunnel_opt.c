@@ -53,6 +53,8 @@ sample_of(const struct gw_tunnel_opt *o, char *buf, size_t size)
 		return "port0";
 	case GW_TUN_KIND_ONOFF:
 		return "on";
+	case GW_TUN_KIND_KEEPALIVE:
+		return "10 3";
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
 		break;
