@@ -46,6 +46,24 @@ classify_ipv4(struct rte_mbuf *m, uint16_t hl, uint32_t *dst)
 }
 
 /*
+ * An IPv4 multicast frame a router may forward: to the group's MAC
+ * (01:00:5e + the low 23 bits, RFC 1112), a group beyond the local network
+ * control block 224.0.0.0/24, which never leaves its link (RFC 5771).
+ */
+static inline bool
+mcast_routable(const struct rte_ether_hdr *eth, const struct rte_ipv4_hdr *ip)
+{
+	uint32_t group = rte_be_to_cpu_32(ip->dst_addr);
+
+	return RTE_IS_IPV4_MCAST(group) && (group >> 8) != 0xe00000 &&
+	       eth->dst_addr.addr_bytes[0] == 0x01 && eth->dst_addr.addr_bytes[1] == 0x00 &&
+	       eth->dst_addr.addr_bytes[2] == 0x5e &&
+	       (eth->dst_addr.addr_bytes[3] & 0x7f) == ((group >> 16) & 0x7f) &&
+	       eth->dst_addr.addr_bytes[4] == ((group >> 8) & 0xff) &&
+	       eth->dst_addr.addr_bytes[5] == (group & 0xff);
+}
+
+/*
  * Strip Ethernet and validate IPv4, every case: short frames, other
  * ethertypes, other hosts' frames, IP options. Returns CLS_L3 with *dst set,
  * CLS_PUNT, or a drop reason.
@@ -64,10 +82,15 @@ classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
 			return CLS_PUNT;
 		return GW_DROP_ETHERTYPE;
 	}
-	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &port->mac)))
-		return rte_is_multicast_ether_addr(&eth->dst_addr) ? GW_DROP_LOCAL_PROTO :
-								     GW_DROP_L2_OTHER_HOST;
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &port->mac))) {
+		if (!rte_is_multicast_ether_addr(&eth->dst_addr))
+			return GW_DROP_L2_OTHER_HOST;
+		/* IPv4 multicast beyond the link (not 224.0.0.0/24) is routed as a
+		 * route says (a hub's: to its spokes); the rest is not served here */
+		if (m->data_len < sizeof(*eth) + sizeof(*ip) || !mcast_routable(eth, ip))
+			return GW_DROP_LOCAL_PROTO;
+	}
 	if (unlikely(m->data_len < sizeof(*eth) + sizeof(*ip)))
 		return GW_DROP_IP_HEADER;
 	hl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;

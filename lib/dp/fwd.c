@@ -199,6 +199,41 @@ ingress_peer(const struct gw_ingress *in, uint16_t i)
 }
 
 /*
+ * A multicast packet routed to a port (route add GROUP/LEN dev PORT): out
+ * with the group's MAC (RFC 1112: 01:00:5e and the group's low 23 bits),
+ * TTL decremented; not out the port it came in by. No ICMP errors about
+ * multicast (RFC 1812 §4.3.2.7).
+ */
+static __rte_noinline enum gw_drop
+to_group(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, const struct gw_nh *nh,
+	 uint16_t i, const struct gw_ingress *in, bool dec_ttl, uint16_t *out_port)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t group = rte_be_to_cpu_32(ip->dst_addr);
+	struct rte_ether_hdr *eth;
+	enum gw_drop why;
+
+	RTE_SET_USED(lc);
+	RTE_SET_USED(b);
+	if (i < in->ndirect && in->port_iface == nh->iface)
+		return GW_DROP_PEER_HAIRPIN;
+	if (dec_ttl && (why = ttl_decrement(ip)) != GW_DROP_NONE)
+		return why;
+	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
+		return GW_DROP_TOO_BIG;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL))
+		return GW_DROP_NO_HEADROOM;
+	eth->dst_addr = (struct rte_ether_addr){ { 0x01, 0x00, 0x5e, (group >> 16) & 0x7f,
+						    (group >> 8) & 0xff, group & 0xff } };
+	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[nh->port].eth_src_type,
+	       sizeof(uint64_t));
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	*out_port = nh->port;
+	return GW_DROP_NONE;
+}
+
+/*
  * A copy of a packet for each spoke of a multipoint tunnel but the one it
  * came from (head-end replication): a clone of the packet (an indirect mbuf,
  * the payload shared) behind a header mbuf that takes the outer headers, or
@@ -290,6 +325,10 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	case GW_NH_REPLICATE:
 		break;
 	case GW_NH_GLEAN:
+		/* a group routed to a port goes to its MAC; no ARP, never back where it came */
+		if (unlikely(RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(
+				rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->dst_addr))))
+			return to_group(lc, b, m, nh, i, in, dec_ttl, out_port);
 		/* the control thread ARPs for the destination and counts the packet lost */
 		gw_mbuf_meta(m)->nh = nhi;
 		gw_burst_punt(b, m, GW_PUNT_GLEAN);
