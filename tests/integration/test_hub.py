@@ -46,7 +46,11 @@ What a user sees and the tests check:
     and never back at the sender's site; a capture of the hub's underlay link
     shows one GRE copy per other spoke. The greway spokes route the group to
     their LAN (`route add 224.0.0.0/4 dev port1`): greway routes a group to
-    one interface, it has no multicast routing protocol.
+    one interface, it has no multicast routing protocol;
+  - keepalives (mgre, keepalive 1 3): the greway spokes answer and show up
+    with a round trip in `neigh show`; a spoke whose tunnel goes down is
+    marked down and the route to its LAN leaves the FIB (linkdown) while the
+    others stay; it comes back when the spoke answers again.
 """
 import json
 import os
@@ -429,3 +433,52 @@ def test_mgre_multicast_replication(lab, greway_bin, run_id):
                 assert len(got[site]) == len(set(got[site])), msg
             else:
                 assert sorted(got[site]) == sent, f"site {site}: not each exactly once\n" + msg
+
+
+def route_flags(ctl_bin, gw, dst):
+    """The flags of route dst in `route show -j` (None: no such route)."""
+    for r in json.loads(ctl(ctl_bin, gw, "-j", "route", "show").stdout or "[]"):
+        if r.get("dst") == dst:
+            return r.get("flags", [])
+    return None
+
+
+def test_mgre_keepalive_liveness(lab, greway_bin, ctl_bin):
+    """keepalive 1 3 on the hub: every greway spoke answers (greway reflects
+    keepalives to their outer source) and shows up with a round trip; a spoke
+    that stops answering (its tunnel down) is marked down after the retries and
+    the routes through it leave the FIB (linkdown), and come back when it
+    answers again; the other spokes stay up."""
+    t = build(lab, greway_bin, "mgre")
+    hub = t.gws["hub"]
+    s1, s2 = SPOKES[1], SPOKES[2]
+    for n in (1, 2):  # ARP resolved on every hop
+        warm_up(t.hosts["hub"], SPOKES[n]["host"])
+    ctl(ctl_bin, hub, "tunnel", "change", "mgre0", "keepalive", "1", "3")
+
+    def live(n):
+        e = neigh_entry(ctl_bin, hub, SPOKES[n]["tun"])
+        return (e or {}).get("liveness", {})
+
+    wait_for(lambda: live(1).get("state") == "up" and live(2).get("state") == "up", 10,
+             "both greway spokes answer keepalives")
+    assert live(1)["rtt_us"] < 1000000, live(1)
+    text = ctl(ctl_bin, hub, "neigh", "show", "dev", "mgre0").stdout
+    assert re.search(rf"^{re.escape(s1['tun'])} dev mgre0 lladdr {re.escape(s1['wan'])} "
+                     r"PERMANENT peer up rtt [0-9.]+ms", text, re.M), text
+    assert route_flags(ctl_bin, hub, s1["lan"]) == []
+    ping_ok(t, "hub", s1["host"])
+
+    # spoke1 stops answering: its tunnel goes down
+    ctl(ctl_bin, t.gws[1], "link", "set", "gre1", "down")
+    wait_for(lambda: live(1).get("state") == "down", 10, "spoke1 marked down")
+    assert route_flags(ctl_bin, hub, s1["lan"]) == ["linkdown"], \
+        ctl(ctl_bin, hub, "route", "show").stdout
+    assert live(2).get("state") == "up" and route_flags(ctl_bin, hub, s2["lan"]) == []
+    ping_ok(t, "hub", s2["host"])
+
+    # it answers again: up, the route back, traffic flows
+    ctl(ctl_bin, t.gws[1], "link", "set", "gre1", "up")
+    wait_for(lambda: live(1).get("state") == "up", 10, "spoke1 up again")
+    assert route_flags(ctl_bin, hub, s1["lan"]) == []
+    ping_ok(t, "hub", s1["host"])
