@@ -30,7 +30,6 @@ The hub is configured per variant:
             neigh add 172.16.10.N lladdr SPOKE_WAN dev mgre0
             route add 10.16.N.0/24 via 172.16.10.N dev mgre0
             route add 224.0.0.0/4 dev mgre0
-        (expected to fail until the multipoint hub is built: xfail, not strict)
 
 What a user sees and the tests check:
   - every pair of the four sites pings (spoke <-> spoke through the hub), and
