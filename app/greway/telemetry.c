@@ -305,6 +305,8 @@ port_info(struct rte_tel_data *d, const struct gw_port *p)
 	rte_tel_data_add_dict_int(d, "tx_ip_cksum_offload", p->tx_ip_cksum);
 }
 
+static void live_info(struct rte_tel_data *d, uint16_t id);
+
 /*
  * A tunnel's options under their telemetry keys (gw_tunnel_opt.def: tunnel
  * show's names with '_' for '-'), mtu the effective one; absent ones (no key,
@@ -338,6 +340,34 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
 	}
 	/* as tunnel show says */
 	rte_tel_data_add_dict_string(d, "operstate", gw_tunnel_oper_up(t) ? "UP" : "DOWN");
+	if (gw_tunnel_conf_is_multipoint(&t->conf)) {
+		rte_tel_data_add_dict_u64(d, "spokes", t->nb_peers - 1);
+		rte_tel_data_add_dict_u64(d, "learned", t->nb_learned);
+#define GW_LEARN_CTR(e, name, what) \
+		rte_tel_data_add_dict_u64(d, "learn_" name, t->learn_ctr[GW_LEARN_CTR_##e]);
+#include "gw_learn_ctr.def"
+#undef GW_LEARN_CTR
+	} else if (t->conf.keepalive != 0) {
+		live_info(d, t->peers[0]);
+	}
+}
+
+/*
+ * What keepalives say of a peer: liveness "unknown", "up" or "down", and
+ * once it answered, the round trip and seconds since.
+ */
+static void
+live_info(struct rte_tel_data *d, uint16_t id)
+{
+	const struct gw_peer_live *l = &gw_peer_live[id];
+
+	rte_tel_data_add_dict_string(d, "liveness", gw_live_state_name(l->state));
+	rte_tel_data_add_dict_u64(d, "keepalives_answered", l->answered);
+	if (l->seen != 0) {
+		rte_tel_data_add_dict_u64(d, "rtt_us", l->rtt_us);
+		rte_tel_data_add_dict_u64(d, "last_seen_s", (rte_get_timer_cycles() - l->seen) /
+							    rte_get_timer_hz());
+	}
 }
 
 /*
@@ -426,6 +456,61 @@ static int
 tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	return tel_named(params, d, tunnel_names, tunnel_one);
+}
+
+static void
+hub_names(struct rte_tel_data *d)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+		if (gw_tunnels[i] == NULL || !gw_tunnel_conf_is_multipoint(&gw_tunnels[i]->conf))
+			continue;
+		rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
+		n++;
+	}
+}
+
+/*
+ * A hub's spokes, keyed by underlay address (the first RTE_TEL_MAX_DICT_ENTRIES):
+ * the mappings that lead to each, its packets both ways, and what keepalives
+ * say of it when they are on.
+ */
+static bool
+hub_one(struct rte_tel_data *d, const char *name)
+{
+	const struct gw_tunnel *t = gw_tunnel_by_name(name);
+	char a[GW_IP_STRLEN];
+	uint32_t i;
+
+	if (t == NULL || !gw_tunnel_conf_is_multipoint(&t->conf))
+		return false;
+	for (i = 1; i < t->nb_peers && i <= RTE_TEL_MAX_DICT_ENTRIES; i++) {
+		const struct gw_peer *p = gw_peers[t->peers[i]];
+		struct rte_tel_data *s = rte_tel_data_alloc();
+		struct gw_peer_counters c;
+
+		if (s == NULL)
+			break;
+		gw_stats_peer(p->id, &c);
+		rte_tel_data_start_dict(s);
+		rte_tel_data_add_dict_u64(s, "mappings", p->refs);
+		rte_tel_data_add_dict_u64(s, "rx_packets", c.rx_packets);
+		rte_tel_data_add_dict_u64(s, "tx_packets", c.tx_packets);
+		if (t->conf.keepalive != 0)
+			live_info(s, p->id);
+		/* dict keys: [A-Za-z0-9_.] on 22.11, so 203.0.113.2 keeps its dots */
+		if (rte_tel_data_add_dict_container(d, gw_ip_fmt(&p->remote, a, sizeof(a)), s, 0))
+			rte_tel_data_free(s);
+	}
+	return true;
+}
+
+/* /greway/spokes: the hubs' names; /greway/spokes,NAME: that hub's spokes. */
+static int
+tel_spokes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return tel_named(params, d, hub_names, hub_one);
 }
 
 /* A bridge's settings, counters, drops by reason and members' counters. */
@@ -539,6 +624,9 @@ static const struct {
 	  "Port names, or one port's settings and counters. Parameters: port name (optional)" },
 	{ "/greway/tunnels", tel_tunnels,
 	  "Tunnel names, or one tunnel's config and counters. Parameters: tunnel name (optional)" },
+	{ "/greway/spokes", tel_spokes,
+	  "Multipoint tunnels' names, or one hub's spokes by underlay address: mappings, "
+	  "packets, keepalive liveness. Parameters: tunnel name (optional)" },
 	{ "/greway/bridges", tel_bridges,
 	  "Bridge names, or one bridge's settings, counters, drops and members' counters. "
 	  "Parameters: bridge name (optional)" },

@@ -44,6 +44,9 @@ CONFIG = g.BASE_CONFIG + [
     # '-' is legal in a name, not in a telemetry key
     f"tunnel add gre-2 mode gre local {g.WAN_IP} remote 203.0.113.3 ikey 7 okey 8 csum seq "
     "ttl inherit",
+    # a hub with one mapped spoke, which answers no keepalive here
+    f"tunnel add mgre0 mode gre local {g.WAN_IP} remote any key 9 keepalive 1 3",
+    "neigh add 172.20.0.2 lladdr 203.0.113.20 dev mgre0",
 ]
 
 N_DECAP, N_ENCAP, N_BAD_CSUM, N_NO_TUNNEL, N_KEY = 5, 4, 2, 3, 1
@@ -218,20 +221,45 @@ def test_tunnels(gw):
     `grewayctl -j tunnel show NAME` gives (booleans as 0/1) and the counters."""
     names, gre1, gre2, missing = telemetry(gw.prefix, "/greway/tunnels", "/greway/tunnels,gre1",
                                            "/greway/tunnels,gre-2", "/greway/tunnels,nope")
-    assert names == ["gre1", "gre-2"]
+    assert names == ["gre1", "gre-2", "mgre0"]
     assert missing is None
     _, counters, _ = rpc_stats(gw)
     for t in (gre1, gre2):
         (show,) = ctl_json(gw, "tunnel", "show", t["name"])
         # telemetry names allow no '-': clamp-mss is clamp_mss there
         want = {("name" if k == "ifname" else k.replace("-", "_")):
-                (int(v) if isinstance(v, bool) else v) for k, v in show.items()}
+                (int(v) if isinstance(v, bool) else v) for k, v in show.items()
+                if not isinstance(v, dict)}
         assert {k: t[k] for k in want} == want
         assert {k: t[k] for k in counters[t["name"]]} == counters[t["name"]]
     assert (gre1["ikey"], gre1["okey"], gre1["remote"], gre1["ttl"]) == (5, 5, TUN_REMOTE, 64)
     assert (gre1["rx_packets"], gre1["tx_packets"]) == (N_DECAP, N_ENCAP)
     assert (gre2["ikey"], gre2["okey"], gre2["icsum"], gre2["oseq"], gre2["ttl"]) == (
         7, 8, 1, 1, "inherit")
+
+
+def test_hub_and_spokes(gw):
+    """A hub in /greway/tunnels,NAME has its spoke and learning counts;
+    /greway/spokes lists the hubs, /greway/spokes,NAME its spokes by underlay
+    address, with their mappings and what keepalives say (this one never
+    answers: down after 3 keepalives of 1 s)."""
+    hub, hubs, spokes, missing = telemetry(gw.prefix, "/greway/tunnels,mgre0", "/greway/spokes",
+                                           "/greway/spokes,mgre0", "/greway/spokes,gre1")
+    assert (hub["remote"], hub["spokes"], hub["learned"], hub["keepalive"]) == ("any", 1, 0,
+                                                                               "1 3")
+    assert {k: hub[k] for k in ("learn_learned", "learn_moved", "learn_aged",
+                                "learn_refused")} == dict.fromkeys(
+        ("learn_learned", "learn_moved", "learn_aged", "learn_refused"), 0)
+    assert hubs == ["mgre0"]
+    assert missing is None  # not a hub
+    assert list(spokes) == ["203.0.113.20"]
+    s = spokes["203.0.113.20"]
+    assert (s["mappings"], s["keepalives_answered"]) == (1, 0)
+    assert s["liveness"] in ("unknown", "down")
+    netns.wait_for(lambda: tel1(gw.prefix, "/greway/spokes,mgre0")["203.0.113.20"]["liveness"]
+                   == "down", 10, "the silent spoke marked down")
+    (n,) = [e for e in ctl_json(gw, "neigh", "show", "dev", "mgre0")]
+    assert n["liveness"]["state"] == "down" and n["lladdr"] == "203.0.113.20"
 
 
 def test_version_help_and_builtin_commands(gw):
