@@ -269,6 +269,8 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint1
 			continue;
 		if (unlikely(m->pkt_len > p->mtu)) {
 			lc->drops[GW_DROP_TOO_BIG]++; /* no ICMP for a multicast packet (RFC 1812) */
+			if (i == last)
+				rte_pktmbuf_free(m); /* the last copy was to be m itself */
 			continue;
 		}
 		if (i == last) {

@@ -596,6 +596,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 	}
 	free(fresh);
 	t->conf = *conf;
+	gw_tunnel_learn_full[t->idx] = t->nb_learned >= t->conf.learn_max; /* learn-max changed */
 	return 0;
 }
 
