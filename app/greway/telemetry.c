@@ -480,7 +480,7 @@ static bool
 hub_one(struct rte_tel_data *d, const char *name)
 {
 	const struct gw_tunnel *t = gw_tunnel_by_name(name);
-	char a[GW_IP_STRLEN];
+	char a[GW_IP_STRLEN], key[GW_IP_STRLEN];
 	uint32_t i;
 
 	if (t == NULL || !gw_tunnel_conf_is_multipoint(&t->conf))
@@ -494,13 +494,16 @@ hub_one(struct rte_tel_data *d, const char *name)
 			break;
 		gw_stats_peer(p->id, &c);
 		rte_tel_data_start_dict(s);
+		gw_ip_fmt(&p->remote, a, sizeof(a));
+		rte_tel_data_add_dict_string(s, "address", a);
 		rte_tel_data_add_dict_u64(s, "mappings", p->refs);
 		rte_tel_data_add_dict_u64(s, "rx_packets", c.rx_packets);
 		rte_tel_data_add_dict_u64(s, "tx_packets", c.tx_packets);
 		if (t->conf.keepalive != 0)
 			live_info(s, p->id);
-		/* dict keys: [A-Za-z0-9_.] on 22.11, so 203.0.113.2 keeps its dots */
-		if (rte_tel_data_add_dict_container(d, gw_ip_fmt(&p->remote, a, sizeof(a)), s, 0))
+		/* a key has no '.': 203.0.113.2 is 203_0_113_2 (its "address" says it whole) */
+		name_key(a, key, sizeof(key));
+		if (rte_tel_data_add_dict_container(d, key, s, 0) != 0)
 			rte_tel_data_free(s);
 	}
 	return true;
@@ -625,8 +628,8 @@ static const struct {
 	{ "/greway/tunnels", tel_tunnels,
 	  "Tunnel names, or one tunnel's config and counters. Parameters: tunnel name (optional)" },
 	{ "/greway/spokes", tel_spokes,
-	  "Multipoint tunnels' names, or one hub's spokes by underlay address: mappings, "
-	  "packets, keepalive liveness. Parameters: tunnel name (optional)" },
+	  "Hub (remote any) names, or one hub's spokes: mappings, packets, liveness. "
+	  "Parameters: hub name (optional)" },
 	{ "/greway/bridges", tel_bridges,
 	  "Bridge names, or one bridge's settings, counters, drops and members' counters. "
 	  "Parameters: bridge name (optional)" },

@@ -20,14 +20,20 @@
 #include "gw_gre.h"
 #include "gw_tunnel.h"
 
-/* Why no peer matched: the addresses are known (key problem) or not at all. */
-static inline enum gw_drop
+/*
+ * Why no peer matched: the addresses are known (key problem: a tunnel has
+ * them, or a hub receives on that local address) or not at all.
+ */
+static __rte_noinline enum gw_drop
 miss_reason(const struct gw_tunnel_key4 *k)
 {
-	const struct {
+	struct {
 		uint32_t local, remote;
 	} pair = { k->local, k->remote };
 
+	if (rte_hash_lookup(gw_tunnel_pair_hash4, &pair) >= 0)
+		return GW_DROP_KEY_MISMATCH;
+	pair.remote = 0; /* a hub's */
 	return rte_hash_lookup(gw_tunnel_pair_hash4, &pair) >= 0 ? GW_DROP_KEY_MISMATCH :
 								   GW_DROP_NO_TUNNEL;
 }

@@ -265,10 +265,9 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint1
 		struct rte_mbuf *c, *hdr;
 		enum gw_drop why;
 
-		if (s->peer[i] == from || p == NULL)
-			continue;
-		if (unlikely(m->pkt_len > p->mtu)) {
-			lc->drops[GW_DROP_TOO_BIG]++; /* no ICMP for a multicast packet (RFC 1812) */
+		if (s->peer[i] == from || p == NULL || unlikely(m->pkt_len > p->mtu)) {
+			if (p != NULL && s->peer[i] != from)
+				lc->drops[GW_DROP_TOO_BIG]++; /* no ICMP about multicast (RFC 1812) */
 			if (i == last)
 				rte_pktmbuf_free(m); /* the last copy was to be m itself */
 			continue;

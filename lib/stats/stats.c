@@ -145,13 +145,32 @@ gw_stats_peer(uint16_t id, struct gw_peer_counters *sum)
 	sum->tx_bytes -= b->tx_bytes;
 }
 
+/* What the departed spokes of a tunnel counted, by tunnel index. */
+static struct gw_peer_counters tunnel_gone[GW_TUNNEL_MAX];
+
+static void
+peer_gone(uint16_t id, uint16_t tunnel)
+{
+	struct gw_peer_counters *g = &tunnel_gone[tunnel], one;
+
+	if (id == GW_PEER_NONE) {
+		memset(g, 0, sizeof(*g)); /* the tunnel itself went */
+		return;
+	}
+	gw_stats_peer(id, &one);
+	g->rx_packets += one.rx_packets;
+	g->rx_bytes += one.rx_bytes;
+	g->tx_packets += one.tx_packets;
+	g->tx_bytes += one.tx_bytes;
+}
+
 void
 gw_stats_tunnel(const struct gw_tunnel *t, struct gw_peer_counters *sum)
 {
 	struct gw_peer_counters one;
-	uint16_t i;
+	uint32_t i;
 
-	memset(sum, 0, sizeof(*sum));
+	*sum = tunnel_gone[t->idx];
 	for (i = 0; i < t->nb_peers; i++) {
 		gw_stats_peer(t->peers[i], &one);
 		sum->rx_packets += one.rx_packets;
@@ -181,6 +200,7 @@ void
 gw_stats_init(void)
 {
 	gw_peer_id_reset_cb = peer_reset;
+	gw_peer_gone_cb = peer_gone;
 	gw_bridge_reset_cb = bridge_reset;
 	gw_iface_id_reset_cb = member_reset;
 }
@@ -194,6 +214,7 @@ gw_stats_clear(void)
 		port_raw(i, port_base[i]);
 	for (i = 0; i < GW_PEER_MAX; i++)
 		peer_reset(i);
+	memset(tunnel_gone, 0, sizeof(tunnel_gone));
 	for (i = 0; i < GW_DROP_MAX; i++)
 		drop_base[i] = drop_raw(i);
 	for (i = 0; i < GW_BRIDGE_MAX; i++)

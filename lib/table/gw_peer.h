@@ -121,6 +121,14 @@ extern struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX]; /**< by peer id */
 extern void (*gw_peer_id_reset_cb)(uint16_t id);
 
 /**
+ * Called when a spoke's peer leaves its tunnel (its last mapping went), so
+ * that the tunnel's counters keep what the peer counted; and with id
+ * GW_PEER_NONE when a tunnel goes, to forget what its departed spokes
+ * counted. Set by the layer that owns the counters.
+ */
+extern void (*gw_peer_gone_cb)(uint16_t id, uint16_t tunnel);
+
+/**
  * Take a free peer id; its sequence state starts at zero.
  *
  * @return the id, or -ENOSPC.

@@ -19,6 +19,7 @@ struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
 struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
 struct gw_peer_live gw_peer_live[GW_PEER_MAX];
 void (*gw_peer_id_reset_cb)(uint16_t id);
+void (*gw_peer_gone_cb)(uint16_t id, uint16_t tunnel);
 
 static uint32_t free_ids[GW_PEER_MAX];
 static struct gw_ids ids = { .max = GW_PEER_MAX, .free = free_ids };

@@ -505,10 +505,9 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	t->peers[t->nb_peers++] = id;
 	gw_tunnels[t->idx] = t;
 	gw_tunnel_learn_full[t->idx] = 0;
-	if (p->role != GW_PEER_ANY) {
-		pair_count(p, 1);
+	pair_count(p, 1); /* a hub's as (local, 0): a key it lacks is a key mismatch */
+	if (p->role != GW_PEER_ANY)
 		remote_link(p);
-	}
 	return 0;
 
 fail_peer:
@@ -585,12 +584,13 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 			RTE_VERIFY(rc == 0);
 			key_del(gw_tunnel_hash4, &k_old, 0);
 		}
-		if (p->role != GW_PEER_ANY && (!gw_ip_equal(&old->remote, &p->remote) ||
-					       !gw_ip_equal(&old->local, &p->local))) {
+		if (!gw_ip_equal(&old->remote, &p->remote) || !gw_ip_equal(&old->local, &p->local)) {
 			pair_count(old, -1);
 			pair_count(p, 1);
-			remote_unlink(old);
-			remote_link(p);
+			if (p->role != GW_PEER_ANY) {
+				remote_unlink(old);
+				remote_link(p);
+			}
 		}
 		peer_publish(p);
 	}
@@ -639,16 +639,17 @@ gw_tunnel_del(uint16_t idx)
 
 		gw_tunnel_key4_of(p, &k);
 		key_del(gw_tunnel_hash4, &k, 0);
-		if (p->role != GW_PEER_ANY) {
-			pair_count(p, -1);
+		pair_count(p, -1);
+		if (p->role != GW_PEER_ANY)
 			remote_unlink(p);
-		}
 		gw_peer_id_release(p->id);
 	}
 	gw_nh_release(t->nh);
 	if (t->unmapped_nh != 0)
 		gw_nh_release(t->unmapped_nh);
 	spokes_publish(idx, NULL);
+	if (gw_peer_gone_cb != NULL)
+		gw_peer_gone_cb(GW_PEER_NONE, idx);
 	gw_iface_del(t->iface);
 	gw_tunnels[idx] = NULL; /* gone for the control thread: show, save, lookups */
 	free(t->peers);
@@ -775,6 +776,8 @@ gw_tunnel_spoke_ref(uint16_t id, int delta)
 	if (p->refs != 0)
 		return;
 	t = gw_tunnels[p->tunnel];
+	if (gw_peer_gone_cb != NULL)
+		gw_peer_gone_cb(id, t->idx); /* what it counted stays the tunnel's */
 	gw_tunnel_key4_of(p, &k);
 	key_del(gw_tunnel_hash4, &k, 0);
 	pair_count(p, -1);

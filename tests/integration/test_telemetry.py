@@ -44,8 +44,8 @@ CONFIG = g.BASE_CONFIG + [
     # '-' is legal in a name, not in a telemetry key
     f"tunnel add gre-2 mode gre local {g.WAN_IP} remote 203.0.113.3 ikey 7 okey 8 csum seq "
     "ttl inherit",
-    # a hub with one mapped spoke, which answers no keepalive here
-    f"tunnel add mgre0 mode gre local {g.WAN_IP} remote any key 9 keepalive 1 3",
+    # a hub with one mapped spoke (test_hub_and_spokes turns keepalives on, then off)
+    f"tunnel add mgre0 mode gre local {g.LAN_IP} remote any key 9",
     "neigh add 172.20.0.2 lladdr 203.0.113.20 dev mgre0",
 ]
 
@@ -170,8 +170,8 @@ def test_stats_has_every_counter(gw):
     assert list(stats) == ["ports", "drops", "tunnels_total", "tunnels"]
     assert by_name(stats["ports"]) == ports
     assert by_name(stats["tunnels"]) == tunnels
-    assert stats["tunnels_total"] == len(tunnels) == 2
-    assert list(stats["tunnels"]) == ["gre1", "gre_2"]
+    assert stats["tunnels_total"] == len(tunnels) == 3
+    assert list(stats["tunnels"]) == ["gre1", "gre_2", "mgre0"]
     assert stats["drops"] == rpc_drops == drops
     assert sorted(drops) == sorted(g.drop_reasons())
 
@@ -241,25 +241,29 @@ def test_tunnels(gw):
 def test_hub_and_spokes(gw):
     """A hub in /greway/tunnels,NAME has its spoke and learning counts;
     /greway/spokes lists the hubs, /greway/spokes,NAME its spokes by underlay
-    address, with their mappings and what keepalives say (this one never
-    answers: down after 3 keepalives of 1 s)."""
+    address, with their mappings and, with keepalives on, what they say (this
+    spoke never answers: down after 3 keepalives of 1 s)."""
     hub, hubs, spokes, missing = telemetry(gw.prefix, "/greway/tunnels,mgre0", "/greway/spokes",
                                            "/greway/spokes,mgre0", "/greway/spokes,gre1")
     assert (hub["remote"], hub["spokes"], hub["learned"], hub["keepalive"]) == ("any", 1, 0,
-                                                                               "1 3")
+                                                                               "off")
+    assert "liveness" not in spokes["203_0_113_20"]
+    assert ctl(gw, "tunnel", "change", "mgre0", "keepalive", "1", "3").returncode == 0
+    spokes = tel1(gw.prefix, "/greway/spokes,mgre0")
     assert {k: hub[k] for k in ("learn_learned", "learn_moved", "learn_aged",
                                 "learn_refused")} == dict.fromkeys(
         ("learn_learned", "learn_moved", "learn_aged", "learn_refused"), 0)
     assert hubs == ["mgre0"]
     assert missing is None  # not a hub
-    assert list(spokes) == ["203.0.113.20"]
-    s = spokes["203.0.113.20"]
-    assert (s["mappings"], s["keepalives_answered"]) == (1, 0)
+    assert list(spokes) == ["203_0_113_20"]  # telemetry keys have no '.'
+    s = spokes["203_0_113_20"]
+    assert (s["address"], s["mappings"], s["keepalives_answered"]) == ("203.0.113.20", 1, 0)
     assert s["liveness"] in ("unknown", "down")
-    netns.wait_for(lambda: tel1(gw.prefix, "/greway/spokes,mgre0")["203.0.113.20"]["liveness"]
+    netns.wait_for(lambda: tel1(gw.prefix, "/greway/spokes,mgre0")["203_0_113_20"]["liveness"]
                    == "down", 10, "the silent spoke marked down")
     (n,) = [e for e in ctl_json(gw, "neigh", "show", "dev", "mgre0")]
     assert n["liveness"]["state"] == "down" and n["lladdr"] == "203.0.113.20"
+    assert ctl(gw, "tunnel", "change", "mgre0", "keepalive", "off").returncode == 0
 
 
 def test_version_help_and_builtin_commands(gw):
@@ -362,7 +366,7 @@ def test_answers_while_tunnels_change(gw):
     assert not errors, errors[:3]
     assert replies[0] > 0
     assert gw.proc.poll() is None
-    assert tel1(gw.prefix, "/greway/tunnels") == ["gre1", "gre-2"]
+    assert tel1(gw.prefix, "/greway/tunnels") == ["gre1", "gre-2", "mgre0"]
 
 
 def test_stats_clear_applies(gw):
