@@ -284,7 +284,9 @@ collect_neigh(uint16_t idx, void *arg)
 	if (w->iface != GW_IFACE_NONE && nh->iface != w->iface)
 		return;
 	if (nh->kind == GW_NH_SPOKE) {
-		json_array_append_new(w->out, spoke_neigh_json(nh));
+		/* a GRETAP hub's spokes are no IP neighbours: bridge fdb show lists them */
+		if (gw_ifaces[nh->iface].kind != GW_IFACE_GRETAP)
+			json_array_append_new(w->out, spoke_neigh_json(nh));
 		return;
 	}
 	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
@@ -556,7 +558,8 @@ save_neigh(uint16_t idx, void *arg)
 	struct gw_cmd cmd = { .op = GW_CMD_NEIGH_ADD };
 	uint64_t l2 = gw_nh_l2_load(nh);
 
-	if (!nh->is_static)
+	/* a GRETAP hub's spokes are saved as bridge fdb append (gw_save_members) */
+	if (!nh->is_static || (nh->kind == GW_NH_SPOKE && gw_ifaces[nh->iface].kind == GW_IFACE_GRETAP))
 		return;
 	cmd.neigh.addr = nh->ip;
 	if (nh->kind == GW_NH_SPOKE) /* a hub's spoke mapping: lladdr is an underlay address */

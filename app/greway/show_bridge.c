@@ -14,6 +14,7 @@
 #include "gw_bridge.h"
 #include "gw_fdb.h"
 #include "gw_iface.h"
+#include "gw_nh.h"
 #include "gw_stats.h"
 
 struct fdb_ctx {
@@ -43,6 +44,31 @@ fdb_row(const struct gw_fdb_entry *e, void *arg)
 	json_array_append_new(c->out, o);
 }
 
+/*
+ * A GRETAP hub's spoke, as bridge(8) shows a VXLAN device's default
+ * destinations: "00:00:00:00:00:00 dev mgt0 dst 203.0.113.2 master br0 static"
+ * (learned ones: "learned" with their age).
+ */
+static void
+fdb_spoke_row(uint16_t idx, void *arg)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+	struct fdb_ctx *c = arg;
+	const struct gw_iface *ifc = &gw_ifaces[nh->iface];
+	char a[GW_IP_STRLEN];
+	json_t *o;
+
+	if (nh->kind != GW_NH_SPOKE || ifc->kind != GW_IFACE_GRETAP || nh->peer == GW_PEER_NONE ||
+	    ifc->master == GW_IFACE_NONE || (c->br >= 0 && gw_ifaces[ifc->master].idx != c->br))
+		return;
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "mac", "00:00:00:00:00:00", "ifname", ifc->name,
+		      "dst", gw_ip_fmt(&nh->ip, a, sizeof(a)), "master",
+		      gw_ifaces[ifc->master].name, "state", nh->learned ? "learned" : "static");
+	if (o != NULL && nh->learned)
+		json_object_set_new(o, "age", json_integer(c->now - nh->seen));
+	json_array_append_new(c->out, o);
+}
+
 /* Stable order: by bridge name, then MAC. */
 static int
 fdb_cmp(const void *x, const void *y)
@@ -50,9 +76,17 @@ fdb_cmp(const void *x, const void *y)
 	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
 	int rc = strcmp(json_string_value(json_object_get(a, "master")),
 			json_string_value(json_object_get(b, "master")));
+	struct gw_ip da, db;
 
-	return rc != 0 ? rc : strcmp(json_string_value(json_object_get(a, "mac")),
-				     json_string_value(json_object_get(b, "mac")));
+	if (rc == 0)
+		rc = strcmp(json_string_value(json_object_get(a, "mac")),
+			    json_string_value(json_object_get(b, "mac")));
+	if (rc != 0 || json_object_get(a, "dst") == NULL || json_object_get(b, "dst") == NULL)
+		return rc;
+	/* a hub's spokes: by underlay address */
+	gw_ip_parse(json_string_value(json_object_get(a, "dst")), &da);
+	gw_ip_parse(json_string_value(json_object_get(b, "dst")), &db);
+	return memcmp(da.v6, db.v6, sizeof(da.v6));
 }
 
 json_t *
@@ -79,6 +113,7 @@ gw_fdb_show(const char *br, struct gw_error *err)
 		c.br = ifc->idx;
 	}
 	gw_fdb_foreach(fdb_row, &c);
+	gw_nh_neigh_foreach(fdb_spoke_row, &c);
 	n = json_array_size(c.out);
 	v = malloc(sizeof(*v) * (n + 1));
 	if (v == NULL)
@@ -185,7 +220,22 @@ save_fdb_row(const struct gw_fdb_entry *e, void *arg)
 	c->line(c->f, &cmd);
 }
 
-/* save: each member's master, then the static MACs behind them. */
+/* A GRETAP hub's static spoke: bridge fdb append 00:00:00:00:00:00 dev MGT dst ADDR. */
+static void
+save_spoke_row(uint16_t idx, void *arg)
+{
+	const struct gw_nh *nh = &gw_nhs[idx];
+	struct save_fdb_ctx *c = arg;
+	struct gw_cmd cmd = { .op = GW_CMD_FDB_ADD };
+
+	if (nh->kind != GW_NH_SPOKE || !nh->is_static || gw_ifaces[nh->iface].kind != GW_IFACE_GRETAP)
+		return;
+	cmd.fdb.dst = nh->ip;
+	snprintf(cmd.fdb.dev, sizeof(cmd.fdb.dev), "%s", gw_iface_name(nh->iface));
+	c->line(c->f, &cmd);
+}
+
+/* save: each member's master, then the static MACs behind them, and hubs' spokes. */
 void
 gw_save_members(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd))
 {
@@ -206,4 +256,5 @@ gw_save_members(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd))
 		line(f, &cmd);
 	}
 	gw_fdb_foreach(save_fdb_row, &c);
+	gw_nh_neigh_foreach(save_spoke_row, &c);
 }

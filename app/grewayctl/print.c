@@ -140,7 +140,9 @@ print_tunnel(json_t *o)
 /*
  * As bridge fdb show: "02:00:00:00:00:01 dev gt1 master br0 static" for an
  * entry added by hand, "02:00:00:00:00:02 dev port1 master br0 age 12s" for
- * a learned one (seconds since its MAC was last seen as a source).
+ * a learned one (seconds since its MAC was last seen as a source); a
+ * GRETAP hub's spoke as VXLAN's default destinations: "00:00:00:00:00:00 dev
+ * mgt0 dst 203.0.113.2 master br0 static".
  */
 static void
 print_fdb(json_t *o)
@@ -150,6 +152,7 @@ print_fdb(json_t *o)
 
 	printf("%s", str(o, "mac") ? str(o, "mac") : "?");
 	put("dev", json_object_get(o, "ifname"));
+	put("dst", json_object_get(o, "dst"));
 	put("master", json_object_get(o, "master"));
 	if (state != NULL && strcmp(state, "learned") != 0) /* iproute2 names no dynamic state */
 		printf(" %s", state);

@@ -363,6 +363,8 @@ parse_neigh(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *e
  * bridge fdb add MAC dev NAME [master] [static], bridge fdb del MAC dev NAME [master].
  * master and static are bridge(8)'s words, accepted for its users: entries are
  * always the bridge's (never the port's own, "self"), and added ones are static.
+ * A GRETAP hub's spokes are bridge(8)'s VXLAN words: bridge fdb append (or add)
+ * 00:00:00:00:00:00 dev MGRETAP dst UNDERLAY, and del with dst.
  */
 static int
 parse_fdb_change(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err)
@@ -372,28 +374,39 @@ parse_fdb_change(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_err
 	const char *val = NULL;
 	int i, rc;
 
+	static const uint8_t zero[6];
+
 	if (argc < 4)
 		return gw_error_set(err, -EINVAL, "%s needs MAC dev NAME", ctx);
-	rc = cmd_unicast_mac(argv[3], "mac", cmd->fdb.mac, err);
-	if (rc < 0)
-		return rc;
+	if (gw_mac_parse(argv[3], cmd->fdb.mac) < 0 || memcmp(cmd->fdb.mac, zero, 6) != 0) {
+		rc = cmd_unicast_mac(argv[3], "mac", cmd->fdb.mac, err);
+		if (rc < 0)
+			return rc;
+	}
 	for (i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "dev") == 0) {
 			rc = cmd_value(argc, argv, &i, &val, err);
 			if (rc == 0)
 				rc = cmd_name(val, cmd->fdb.dev, "device name", err);
+		} else if (strcmp(argv[i], "dst") == 0) {
+			rc = cmd_value(argc, argv, &i, &val, err);
+			if (rc == 0)
+				rc = cmd_ip(val, "dst", &cmd->fdb.dst, err);
 		} else if (strcmp(argv[i], "master") == 0 ||
 			   (add && strcmp(argv[i], "static") == 0)) {
 			rc = 0;
 		} else {
 			rc = gw_error_set(err, -EINVAL, "unknown word \"%s\" in %s (%s)", argv[i], ctx,
-					  add ? "dev, master, static" : "dev, master");
+					  add ? "dev, dst, master, static" : "dev, dst, master");
 		}
 		if (rc < 0)
 			return rc;
 	}
 	if (cmd->fdb.dev[0] == '\0')
 		return gw_error_set(err, -EINVAL, "%s needs dev NAME", ctx);
+	if ((cmd->fdb.dst.family != 0) != (memcmp(cmd->fdb.mac, zero, 6) == 0))
+		return gw_error_set(err, -EINVAL, "%s: a hub's spoke is 00:00:00:00:00:00 with dst "
+				    "ADDR; a station's MAC takes no dst", ctx);
 	return 0;
 }
 
@@ -406,13 +419,15 @@ parse_fdb(int argc, char *const argv[], struct gw_cmd *cmd, struct gw_error *err
 
 	if (argc < 3)
 		return gw_error_set(err, -EINVAL, "bridge fdb needs a command");
-	if (strcmp(argv[2], "add") == 0 || strcmp(argv[2], "del") == 0) {
+	if (strcmp(argv[2], "add") == 0 || strcmp(argv[2], "append") == 0 ||
+	    strcmp(argv[2], "del") == 0) {
 		cmd->op = argv[2][0] == 'a' ? GW_CMD_FDB_ADD : GW_CMD_FDB_DEL;
 		return parse_fdb_change(argc, argv, cmd, err);
 	}
 	if (strcmp(argv[2], "show") != 0)
 		return gw_error_set(err, -EINVAL,
-				    "unknown command \"%s\" for bridge fdb (add, del, show)", argv[2]);
+				    "unknown command \"%s\" for bridge fdb (add, append, del, show)",
+				    argv[2]);
 	cmd->op = GW_CMD_FDB_SHOW;
 	for (i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "br") != 0)

@@ -54,7 +54,7 @@ int
 gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
-	char a[GW_PFX_STRLEN], m[GW_MAC_STRLEN];
+	char a[GW_PFX_STRLEN], m[GW_MAC_STRLEN], u[GW_IP_STRLEN];
 	const struct gw_link_conf *l = &cmd->link;
 	const struct gw_route_conf *r = &cmd->route;
 
@@ -97,18 +97,22 @@ gw_cmd_format(const struct gw_cmd *cmd, char *buf, size_t size)
 		break;
 	case GW_CMD_NEIGH_ADD:
 		if (cmd->neigh.underlay.family != 0) /* a hub's spoke mapping */
-			gw_ip_fmt(&cmd->neigh.underlay, m, sizeof(m));
+			gw_ip_fmt(&cmd->neigh.underlay, u, sizeof(u));
 		else
-			gw_mac_fmt(cmd->neigh.mac, m, sizeof(m));
+			gw_mac_fmt(cmd->neigh.mac, u, sizeof(u));
 		put(&o, "neigh add %s lladdr %s dev %s", gw_ip_fmt(&cmd->neigh.addr, a, sizeof(a)),
-		    m, cmd->neigh.dev);
+		    u, cmd->neigh.dev);
 		break;
 	case GW_CMD_TUNNEL_ADD:
 		put_tunnel(&o, &cmd->tunnel);
 		break;
 	case GW_CMD_FDB_ADD: /* bridge(8)'s words for what every added entry is */
-		put(&o, "bridge fdb add %s dev %s master static",
-		    gw_mac_fmt(cmd->fdb.mac, m, sizeof(m)), cmd->fdb.dev);
+		if (cmd->fdb.dst.family != 0) /* a GRETAP hub's spoke, as VXLAN's */
+			put(&o, "bridge fdb append 00:00:00:00:00:00 dev %s dst %s", cmd->fdb.dev,
+			    gw_ip_fmt(&cmd->fdb.dst, a, sizeof(a)));
+		else
+			put(&o, "bridge fdb add %s dev %s master static",
+			    gw_mac_fmt(cmd->fdb.mac, m, sizeof(m)), cmd->fdb.dev);
 		break;
 	case GW_CMD_LOG_SET:
 		put(&o, "log set %s %s", cmd->log.module, gw_log_level_name(cmd->log.level));

@@ -23,6 +23,7 @@
 #include "gw_dp.h"
 #include "gw_encap.h"
 #include "gw_fdb.h"
+#include "gw_tunnel.h"
 #include "gw_tx.h"
 
 /* A lookup result that matched nothing, or nothing was looked up (flood). */
@@ -36,6 +37,8 @@
 
 /* What to_member says of a frame the port refused, down: counted there, to be freed. */
 #define TX_REFUSED ((enum gw_drop)GW_DROP_MAX)
+/* to_member: the member is a hub (multipoint gretap); the caller copies to its spokes */
+#define TO_SPOKES ((enum gw_drop)(GW_DROP_MAX + 1))
 
 /* Count a drop against the gateway and the bridge; free at the end of the burst. */
 static inline void
@@ -112,6 +115,8 @@ to_member(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_hdr *e
 	p = gw_peers[to.peer];
 	if (unlikely(p == NULL))
 		return GW_DROP_NO_BRIDGE; /* its tunnel went; the bridge object follows */
+	if (unlikely(p->any))
+		return TO_SPOKES; /* a hub (multipoint gretap): the caller copies to its spokes */
 	/* the tunnel's MTU is what the LAN side's IP packets may be (doc/mtu.md) */
 	if (unlikely(m->pkt_len > (uint32_t)p->mtu + RTE_ETHER_HDR_LEN))
 		return GW_DROP_FRAME_TOO_BIG;
@@ -164,29 +169,81 @@ flood_copy(struct rte_mbuf *m, union gw_member to)
 	return hdr;
 }
 
-/* Flood a frame to every member of its bridge but the one it came in by. */
+/* Whether a member is a hub (a multipoint gretap tunnel, its wildcard peer). */
+static inline bool
+member_is_hub(union gw_member mb)
+{
+	const struct gw_peer *p;
+
+	return mb.port == GW_MEMBER_PORT_NONE && (p = gw_peers[mb.peer]) != NULL && p->any;
+}
+
+/*
+ * A copy of a frame for each spoke of a hub member but skip (the spoke it
+ * came from): head-end replication, with the copies flooding makes. The
+ * frame itself is not consumed.
+ */
+static __rte_noinline void
+to_spokes(struct gw_lcore *lc, const struct gw_bridge *o, struct rte_mbuf *m,
+	  union gw_member hub, uint16_t skip, struct gw_seq_block *sb)
+{
+	const struct gw_spoke_set *s = __atomic_load_n(&gw_tunnel_spokes[gw_peers[hub.peer]->tunnel],
+						       __ATOMIC_ACQUIRE);
+	uint32_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++) {
+		union gw_member to = hub;
+		struct rte_mbuf *c;
+		enum gw_drop why;
+
+		if (s->peer[i] == skip)
+			continue;
+		to.peer = s->peer[i];
+		c = flood_copy(m, to);
+		if (unlikely(c == NULL)) {
+			lc->bridge[o->idx].drops[GW_DROP_FLOOD_NOMBUF]++;
+			lc->drops[GW_DROP_FLOOD_NOMBUF]++;
+			continue;
+		}
+		why = to_member(lc, c, c->data_len != 0 ?
+				rte_pktmbuf_mtod(c, const struct rte_ether_hdr *) : NULL, to, sb);
+		if (likely(why == GW_DROP_NONE))
+			lc->member[to.iface].tx_frames++;
+		else if (why == TX_REFUSED || why == TO_SPOKES)
+			rte_pktmbuf_free(c);
+		else
+			copy_drop(lc, o->idx, c, why);
+	}
+}
+
+/*
+ * Flood a frame to every member of its bridge but the one it came in by; a
+ * hub member's spokes each get a copy, but the spoke it came from.
+ */
 static void
 flood(struct gw_lcore *lc, struct gw_burst *b, const struct gw_bridge *o,
-      struct rte_mbuf *m, uint16_t from, struct gw_seq_block *sb)
+      struct rte_mbuf *m, union gw_member from, struct gw_seq_block *sb)
 {
 	const union gw_member *mb = o->members;
 	int last = -1, i;
 	enum gw_drop why;
 
-	for (i = o->nb_members - 1; i >= 0; i--)
-		if (mb[i].iface != from) {
-			last = i;
-			break;
-		}
 	lc->bridge[o->idx].ctr[GW_BRIDGE_CTR_FLOODED]++;
+	for (i = o->nb_members - 1; i >= 0; i--) {
+		if (unlikely(member_is_hub(mb[i])))
+			to_spokes(lc, o, m, mb[i], mb[i].iface == from.iface ? from.peer : GW_PEER_NONE,
+				  sb);
+		else if (mb[i].iface != from.iface && last < 0)
+			last = i;
+	}
 	if (last < 0) {
-		b->drop[b->nb_drop++] = m; /* a bridge of one member: nowhere to go */
+		b->drop[b->nb_drop++] = m; /* no member but hubs or its own: copies went, if any */
 		return;
 	}
 	for (i = 0; i < last; i++) {
 		struct rte_mbuf *c;
 
-		if (mb[i].iface == from)
+		if (mb[i].iface == from.iface || unlikely(member_is_hub(mb[i])))
 			continue;
 		c = flood_copy(m, mb[i]);
 		if (unlikely(c == NULL)) {
@@ -469,7 +526,8 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		}
 		to.u64 = __atomic_load_n(&gw_fdb_entries[(uintptr_t)data[drun[i]]].dst.u64,
 					 __ATOMIC_ACQUIRE);
-		if (unlikely(to.iface == src_from[i].iface)) {
+		/* a hub's spokes are one member: to another spoke of it is no U-turn */
+		if (unlikely(to.u64 == src_from[i].u64)) {
 			br_drop(lc, b, o->idx, m, GW_DROP_L2_SAME_MEMBER);
 			continue;
 		}
@@ -493,7 +551,7 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 		if (tgt[i] == TGT_DONE)
 			continue;
 		if (tgt[i] == TGT_FLOOD) {
-			flood(lc, b, o, m, src_from[i].iface, &fsb);
+			flood(lc, b, o, m, src_from[i], &fsb);
 			continue;
 		}
 		sb.nh = &tgt[i];
@@ -503,6 +561,11 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 			if (unlikely(o->idx != tx.bridge || to.iface != tx.iface))
 				run_count(lc, &tx, GW_BRIDGE_CTR_UNICAST, false, o->idx, to.iface);
 			tx.n++;
+		} else if (why == TO_SPOKES) {
+			/* a MAC learned before its spoke was known: every spoke but its sender */
+			to_spokes(lc, o, m, to, to.iface == src_from[i].iface ? src_from[i].peer :
+						 GW_PEER_NONE, &fsb);
+			b->drop[b->nb_drop++] = m;
 		} else if (why == TX_REFUSED)
 			b->drop[b->nb_drop++] = m; /* counted as port_down */
 		else

@@ -214,6 +214,7 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 		/* one vector per payload type (the peer's, checked above); IPv6 joins with its stage */
 		if (p->proto == GW_GRE_PROTO_TEB) {
 			out->l2[n_l2] = m;
+			out->l2_osrc[n_l2] = keys[i].remote;
 			out->l2_peer[n_l2++] = p;
 			continue;
 		}

@@ -17,7 +17,9 @@
 #include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_route.h"
+#include "gw_fdb.h"
 #include "gw_spoke.h"
+#include "gw_tunnel.h"
 #include "gw_tx.h"
 
 struct gw_lcore *gw_workers;
@@ -99,6 +101,27 @@ burst_finish(struct gw_lcore *lc, struct gw_burst *b)
 		rte_pktmbuf_free_bulk(b->drop, b->nb_drop);
 }
 
+/*
+ * A learning GRETAP hub: a spoke's frame marks it seen (at most once a
+ * second: its learned mapping ages out unseen); a frame from a source no
+ * spoke has tells the control thread, which makes it a spoke (gw_spoke.h).
+ */
+static __rte_noinline void
+hub_l2_seen(struct gw_lcore *lc, const struct gw_peer *p, uint32_t osrc)
+{
+	struct gw_learn_notice n;
+
+	if (!p->any) {
+		if (gw_peer_seen[p->id] != gw_fdb_now)
+			gw_peer_seen[p->id] = gw_fdb_now;
+		return;
+	}
+	if (gw_tunnel_learn_full[p->tunnel] || !gw_tb_take(&lc->learn_tb, rte_rdtsc()))
+		return;
+	n = (struct gw_learn_notice){ .peer = p->id, .outer_src = osrc };
+	rte_ring_enqueue_elem(lc->learn, &n, sizeof(n));
+}
+
 /* Decapsulated frames of gretap peers into their bridges; the peers count them. */
 static void
 dp_l2_from_peers(struct gw_lcore *lc, const struct gw_decap_out *dec, struct gw_burst *b)
@@ -114,6 +137,8 @@ dp_l2_from_peers(struct gw_lcore *lc, const struct gw_decap_out *dec, struct gw_
 
 		lc->peer[p->id].rx_packets++;
 		lc->peer[p->id].rx_bytes += m->pkt_len;
+		if (unlikely(p->opts & GW_TUN_LEARN))
+			hub_l2_seen(lc, p, dec->l2_osrc[i]);
 		if (unlikely(br == GW_BRIDGE_NONE)) {
 			gw_burst_drop(lc, b, m, GW_DROP_NO_BRIDGE);
 			continue;

@@ -188,6 +188,7 @@ struct gw_decap_out {
 	uint32_t ip4_osrc[GW_BURST_MAX];                /**< each one's outer source (hub learning) */
 	struct rte_mbuf *l2[GW_BURST_MAX];              /**< Ethernet payloads (gretap), at the frame */
 	const struct gw_peer *l2_peer[GW_BURST_MAX];    /**< the peer each came from */
+	uint32_t l2_osrc[GW_BURST_MAX];                 /**< each one's outer source (hub learning) */
 };
 
 /**

@@ -58,6 +58,12 @@ struct gw_fdb_conf {
 	uint8_t mac[6];          /**< the station's MAC (add, del) */
 	char dev[GW_NAME_MAX];   /**< the bridge member it is behind (add, del) */
 	char br[GW_NAME_MAX];    /**< show: only this bridge's; "" every bridge */
+	/**
+	 * add (append), del: a GRETAP hub's spoke, the underlay address that gets
+	 * copies of flooded frames (mac all-zero, as VXLAN's default destinations);
+	 * family 0: none
+	 */
+	struct gw_ip dst;
 };
 
 /** addr add|del. */

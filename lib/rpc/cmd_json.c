@@ -171,6 +171,8 @@ gw_cmd_to_json(const struct gw_cmd *cmd)
 	case GW_CMD_FDB_DEL:
 		put(p, "mac", mac_json(cmd->fdb.mac), &bad);
 		put(p, "dev", json_string(cmd->fdb.dev), &bad);
+		if (cmd->fdb.dst.family != 0)
+			put(p, "dst", ip_json(&cmd->fdb.dst), &bad);
 		break;
 	case GW_CMD_FDB_SHOW:
 		if (cmd->fdb.br[0] != '\0')
@@ -460,7 +462,14 @@ from_fdb(const struct ctx *c, struct gw_cmd *cmd)
 		return rc;
 	if (rc == 0)
 		return missing(c, "mac");
-	rc = cmd_unicast_mac(s, "mac", cmd->fdb.mac, c->err);
+	rc = get_ip(c, "dst", "dst", false, &cmd->fdb.dst);
+	if (rc < 0)
+		return rc;
+	if (cmd->fdb.dst.family != 0 && gw_mac_parse(s, cmd->fdb.mac) == 0 &&
+	    memcmp(cmd->fdb.mac, "\0\0\0\0\0\0", 6) == 0)
+		rc = 0; /* a GRETAP hub's spoke */
+	else
+		rc = cmd_unicast_mac(s, "mac", cmd->fdb.mac, c->err);
 	if (rc < 0)
 		return rc;
 	rc = get_name(c, "dev", "device name", true, cmd->fdb.dev);

@@ -473,6 +473,24 @@ fdb_member(const struct gw_fdb_conf *f, struct gw_iface **ifc, uint16_t *bridge,
 	return 0;
 }
 
+/* A GRETAP hub's spoke (bridge fdb append 00:00:00:00:00:00 dev MGRETAP dst ADDR, or del). */
+static int
+apply_fdb_spoke(const struct gw_fdb_conf *f, bool add, struct gw_error *err)
+{
+	struct gw_tunnel *t;
+	struct gw_iface *ifc;
+	int rc = gw_iface_lookup(f->dev, &ifc, err);
+
+	if (rc < 0)
+		return rc;
+	t = gw_tunnel_of_iface(ifc->id);
+	if (t == NULL || !gw_tunnel_mode_is_tap(t->conf.mode) ||
+	    !gw_tunnel_conf_is_multipoint(&t->conf))
+		return gw_error_set(err, -EINVAL, "dst: dev %s is not a multipoint gretap tunnel "
+				    "(remote any)", f->dev);
+	return add ? gw_spoke_flood_add(t, &f->dst, err) : gw_spoke_map_del(t, &f->dst, err);
+}
+
 static int
 apply_fdb_add(const struct gw_fdb_conf *f, struct gw_error *err)
 {
@@ -481,6 +499,8 @@ apply_fdb_add(const struct gw_fdb_conf *f, struct gw_error *err)
 	uint16_t bridge;
 	int rc;
 
+	if (f->dst.family != 0)
+		return apply_fdb_spoke(f, true, err);
 	if (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac))
 		return gw_error_set(err, -EINVAL, "a bridge entry's MAC must be unicast");
 	rc = fdb_member(f, &ifc, &bridge, err);
@@ -497,6 +517,8 @@ apply_fdb_del(const struct gw_fdb_conf *f, struct gw_error *err)
 	uint16_t bridge;
 	int rc;
 
+	if (f->dst.family != 0)
+		return apply_fdb_spoke(f, false, err);
 	rc = fdb_member(f, &ifc, &bridge, err);
 	if (rc < 0)
 		return rc;

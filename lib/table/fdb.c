@@ -223,6 +223,12 @@ behind_iface(const struct gw_fdb_entry *e, uint32_t iface)
 }
 
 static bool
+behind_peer(const struct gw_fdb_entry *e, uint32_t peer)
+{
+	return __atomic_load_n(&e->dst.peer, __ATOMIC_RELAXED) == peer;
+}
+
+static bool
 of_bridge(const struct gw_fdb_entry *e, uint32_t bridge)
 {
 	return e->key.bridge == bridge;
@@ -232,6 +238,12 @@ void
 gw_fdb_flush_iface(uint16_t iface)
 {
 	remove_if(behind_iface, iface);
+}
+
+void
+gw_fdb_flush_peer(uint16_t peer)
+{
+	remove_if(behind_peer, peer);
 }
 
 void

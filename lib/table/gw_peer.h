@@ -62,6 +62,7 @@ struct gw_peer {
 	uint16_t gre_sum;   /**< folded sum of the GRE template (checksum and sequence 0) */
 	uint8_t dscp;       /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
 	uint8_t up;         /**< the tunnel is administratively up */
+	uint8_t any;        /**< a multipoint tunnel's wildcard peer: sending to it replicates */
 	uint32_t ikey;      /**< key expected on receive (GW_TUN_IKEY) */
 	uint16_t proto;     /**< GRE protocol type it carries, host order: 0x0800, or 0x6558 (gretap) */
 
@@ -106,6 +107,13 @@ struct gw_peer_live {
 };
 
 extern struct gw_peer_live gw_peer_live[GW_PEER_MAX]; /**< by peer id */
+
+/**
+ * By peer id: the second (gw_fdb_now clock) a packet from the peer was last
+ * decapsulated, written by workers at most once a second, for a hub's
+ * learned GRETAP spokes, which age out unseen.
+ */
+extern uint32_t gw_peer_seen[GW_PEER_MAX];
 
 /** Name of a liveness state: "unknown", "up", "down". */
 const char *gw_live_state_name(uint8_t state);

@@ -46,6 +46,16 @@ struct gw_learn_notice {
 int gw_spoke_map_add(struct gw_tunnel *t, const struct gw_ip *overlay,
 		     const struct gw_ip *underlay, struct gw_error *err);
 
+/**
+ * bridge fdb append 00:00:00:00:00:00 dev MGRETAP dst UNDERLAY: a GRETAP
+ * hub's static spoke, which gets copies of the frames its bridge floods (as
+ * a VXLAN device's default destinations in Linux). Its mapping is keyed by
+ * the underlay address; gw_spoke_map_del deletes it.
+ *
+ * @return 0, or -errno with err naming the word; nothing changes on error.
+ */
+int gw_spoke_flood_add(struct gw_tunnel *t, const struct gw_ip *underlay, struct gw_error *err);
+
 /** neigh del OVERLAY dev MGRE (static or learned). @return 0 or -ESRCH with err set. */
 int gw_spoke_map_del(struct gw_tunnel *t, const struct gw_ip *overlay, struct gw_error *err);
 

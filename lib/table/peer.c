@@ -18,6 +18,7 @@ struct gw_peer *gw_peers[GW_PEER_MAX];
 struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
 struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
 struct gw_peer_live gw_peer_live[GW_PEER_MAX];
+uint32_t gw_peer_seen[GW_PEER_MAX];
 void (*gw_peer_id_reset_cb)(uint16_t id);
 void (*gw_peer_gone_cb)(uint16_t id, uint16_t tunnel);
 

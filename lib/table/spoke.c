@@ -48,6 +48,10 @@ map_drop(struct gw_tunnel *t, uint16_t idx)
 	nh->learned = 0;
 	nh->is_static = 0;
 	map_point(nh, GW_PEER_NONE);
+	if (gw_tunnel_mode_is_tap(t->conf.mode)) {
+		gw_nh_release(idx); /* a GRETAP hub's: no host route, nothing routes through it */
+		return;
+	}
 	if (gw_route_nh_used(idx, &ip, 32))
 		return;
 	if (own != NULL && own->nh == idx)
@@ -58,8 +62,10 @@ map_drop(struct gw_tunnel *t, uint16_t idx)
 
 /*
  * A mapping of overlay to the spoke at underlay: the next hop (made if
- * need be), its host route, the spoke's peer. On error nothing is left
- * that was not there.
+ * need be), its host route, the spoke's peer. A GRETAP hub's spoke has no
+ * overlay address: its mapping is keyed by the underlay address, and has no
+ * route (the bridge finds it by MAC). On error nothing is left that was not
+ * there.
  */
 static int
 map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *underlay,
@@ -83,7 +89,8 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 		gw_tunnel_spoke_ref(spoke, 0); /* a spoke made for nothing goes again */
 		return gw_error_set(err, idx, "neighbour table full");
 	}
-	rc = gw_route_add(overlay, 32, idx, GW_ROUTE_NEIGH, NULL, err);
+	rc = gw_tunnel_mode_is_tap(t->conf.mode) ? 0 :
+	     gw_route_add(overlay, 32, idx, GW_ROUTE_NEIGH, NULL, err);
 	if (rc < 0) {
 		if (made)
 			gw_nh_release(idx);
@@ -103,8 +110,25 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 	}
 	nh->is_static = !learned;
 	map_point(nh, spoke);
-	gw_tunnel_resolve_prefix(overlay, 32);
+	gw_peer_seen[spoke] = gw_fdb_now;
+	if (!gw_tunnel_mode_is_tap(t->conf.mode))
+		gw_tunnel_resolve_prefix(overlay, 32);
 	return 0;
+}
+
+int
+gw_spoke_flood_add(struct gw_tunnel *t, const struct gw_ip *underlay, struct gw_error *err)
+{
+	char a[GW_IP_STRLEN];
+
+	if (!gw_tunnel_mode_is_tap(t->conf.mode) || !gw_tunnel_conf_is_multipoint(&t->conf))
+		return gw_error_set(err, -EINVAL, "dst: %s is not a multipoint gretap tunnel "
+				    "(remote any)", t->conf.name);
+	if (underlay->family != AF_INET || !gw_ip_is_unicast(underlay) ||
+	    gw_addr_is_local(underlay))
+		return gw_error_set(err, -EINVAL, "dst %s is not a spoke's underlay address",
+				    gw_ip_fmt(underlay, a, sizeof(a)));
+	return map_set(t, underlay, underlay, false, err);
 }
 
 int
@@ -175,6 +199,8 @@ gw_spoke_learn(const struct gw_learn_notice *n)
 		u.v4 = n->outer_src;
 	else
 		u = p->remote;
+	if (gw_tunnel_mode_is_tap(t->conf.mode))
+		s = u; /* a GRETAP hub learns spokes, not addresses: the bridge learns the MACs */
 	idx = gw_nh_spoke_get(t->iface, t->idx, &s, false);
 	nh = idx >= 0 ? &gw_nhs[idx] : NULL;
 	if (nh != NULL && nh->is_static)
@@ -189,7 +215,7 @@ gw_spoke_learn(const struct gw_learn_notice *n)
 			t->learn_ctr[GW_LEARN_CTR_MOVED]++;
 		return;
 	}
-	if (!learnable(t, &s))
+	if (!gw_tunnel_mode_is_tap(t->conf.mode) && !learnable(t, &s))
 		return;
 	if (t->nb_learned >= t->conf.learn_max) {
 		gw_tunnel_learn_full[t->idx] = 1;
@@ -208,13 +234,16 @@ struct age_walk {
 static void
 age_one(uint16_t idx, void *arg)
 {
-	const struct gw_nh *nh = &gw_nhs[idx];
+	struct gw_nh *nh = &gw_nhs[idx];
 	struct age_walk *w = arg;
 	const struct gw_tunnel *t;
 
 	if (nh->kind != GW_NH_SPOKE || !nh->learned || w->n == w->cap)
 		return;
 	t = gw_tunnels[nh->tunnel];
+	/* a GRETAP hub's spoke is seen by its frames (workers mark its peer) */
+	if (t != NULL && gw_tunnel_mode_is_tap(t->conf.mode) && nh->peer != GW_PEER_NONE)
+		nh->seen = RTE_MAX(nh->seen, gw_peer_seen[nh->peer]);
 	if (t != NULL && gw_fdb_now - nh->seen > t->conf.learn_ageing)
 		w->gone[w->n++] = idx;
 }

@@ -22,6 +22,7 @@
 #include "gw_addr.h"
 #include "gw_alloc.h"
 #include "gw_cksum.h"
+#include "gw_fdb.h"
 #include "gw_gre.h"
 #include "gw_ids.h"
 #include "gw_iface.h"
@@ -267,6 +268,7 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t i
 	p->proto = gw_tunnel_mode_is_tap(c->mode) ? GW_GRE_PROTO_TEB : GW_GRE_PROTO_IPV4;
 	p->local = c->local;
 	p->role = role;
+	p->any = role == GW_PEER_ANY;
 	p->remote = role == GW_PEER_SPOKE ? (old != NULL ? old->remote : *remote) : c->remote;
 	if (old != NULL) {
 		p->refs = old->refs;
@@ -778,6 +780,8 @@ gw_tunnel_spoke_ref(uint16_t id, int delta)
 	t = gw_tunnels[p->tunnel];
 	if (gw_peer_gone_cb != NULL)
 		gw_peer_gone_cb(id, t->idx); /* what it counted stays the tunnel's */
+	if (gw_tunnel_mode_is_tap(t->conf.mode))
+		gw_fdb_flush_peer(id); /* MACs learned behind it */
 	gw_tunnel_key4_of(p, &k);
 	key_del(gw_tunnel_hash4, &k, 0);
 	pair_count(p, -1);

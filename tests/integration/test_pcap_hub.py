@@ -830,3 +830,60 @@ def test_hub_save_keeps_static_mappings_only(greway_bin, workdir, run_id):
     t = again["show"]
     assert (t["learn"], t["learn-max"], t["learn-ageing"], t["spokes"], t["learned"]) == (
         True, 7, 60, 2, 0)
+
+
+# --- 7. a GRETAP hub in a bridge: spokes as VXLAN's default destinations ---
+
+GT_KEY = 7
+ST_A, ST_B, ST_C, ST_LAN = (f"02:00:00:00:0e:0{i}" for i in (1, 2, 3, 4))
+GT_SPOKES = ("203.0.113.2", "203.0.113.3")
+
+
+def gt_frame(src, dst, ident):
+    return bytes(Ether(src=src, dst=dst) / IP(src="10.50.0.1", dst="10.50.0.2", id=ident) /
+                 UDP(sport=ident, dport=9) / (b"g" * 20))
+
+
+def test_gretap_hub_replicates_and_learns_spokes(greway_bin, workdir, run_id):
+    """mgt0 (gretap, remote any, learn on) and port1 in br0; two static spokes
+    (`bridge fdb append 00:00:00:00:00:00 dev mgt0 dst ADDR`). A LAN broadcast
+    goes to both spokes; one from spoke .2 goes to the LAN and to .3, never back
+    to .2; one from the unknown .9 goes to the LAN and both static spokes, and
+    .9 becomes a learned spoke. `bridge fdb show` lists the spokes with dst,
+    `save` the static ones as bridge fdb append; `neigh show` none of them."""
+    conf = [line for line in g.BASE_CONFIG if "port1" not in line and g.LAN_HOST not in line]
+    conf += ["link add br0 type bridge",
+             f"tunnel add mgt0 mode gretap local {g.WAN_IP} remote any key {GT_KEY} learn on",
+             "link set port1 master br0", "link set mgt0 master br0"]
+    conf += [f"bridge fdb append 00:00:00:00:00:00 dev mgt0 dst {s}" for s in GT_SPOKES]
+    lan = [gt_frame(ST_LAN, "ff:ff:ff:ff:ff:ff", 1)]
+    wan = [g.wan_gretap("203.0.113.2", gt_frame(ST_A, "ff:ff:ff:ff:ff:ff", 2), key=GT_KEY),
+           g.wan_gretap("203.0.113.9", gt_frame(ST_C, "ff:ff:ff:ff:ff:ff", 3), key=GT_KEY)]
+    seen = {}
+
+    def during(sock):
+        ctl = [str(grewayctl_path()), "-s", str(sock)]
+        wait_for(lambda: any(e.get("dst") == "203.0.113.9" for e in json.loads(
+            run(ctl + ["-j", "bridge", "fdb", "show"]).stdout)), 10, "spoke .9 learned")
+        seen["fdb"] = json.loads(run(ctl + ["-j", "bridge", "fdb", "show"]).stdout)
+        seen["text"] = run(ctl + ["bridge", "fdb", "show"]).stdout
+        seen["save"] = run(ctl + ["save"]).stdout
+        seen["neigh"] = json.loads(run(ctl + ["-j", "neigh", "show", "dev", "mgt0"]).stdout)
+
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=wan, lan_in=lan, during=during)
+    check_ok(res)
+    sent = sorted((g.gretap_payload(f)[0], IP(g.gretap_payload(f)[4][14:]).id)
+                  for f in res.wan_out)
+    assert sent == [("203.0.113.2", 1), ("203.0.113.2", 3), ("203.0.113.3", 1),
+                    ("203.0.113.3", 2), ("203.0.113.3", 3)]
+    assert sorted(IP(f[14:]).id for f in res.lan_out) == [2, 3]
+    spokes = [(e["dst"], e["state"]) for e in seen["fdb"] if "dst" in e]
+    assert spokes == [("203.0.113.2", "static"), ("203.0.113.3", "static"),
+                      ("203.0.113.9", "learned")]
+    assert "00:00:00:00:00:00 dev mgt0 dst 203.0.113.2 master br0 static" in seen["text"]
+    assert sorted(line for line in seen["save"].splitlines() if "fdb append" in line) == [
+        f"bridge fdb append 00:00:00:00:00:00 dev mgt0 dst {s}" for s in GT_SPOKES]
+    assert seen["neigh"] == []
+    # each frame's MAC is behind the member (the spoke) it came from
+    macs = {e["mac"]: e["ifname"] for e in seen["fdb"] if "dst" not in e}
+    assert macs == {ST_LAN: "port1", ST_A: "mgt0", ST_C: "mgt0"}
