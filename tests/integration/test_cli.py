@@ -136,9 +136,9 @@ def test_unreachable_daemon_exits_2(ctl_bin, workdir):
     ("bridge fdb add 01:00:5e:00:00:01 dev gt1",
      'invalid mac "01:00:5e:00:00:01": not a unicast MAC'),
     ("bridge fdb add 02:00:00:00:00:01 dev gt1 self",
-     'unknown word "self" in bridge fdb add (dev, master, static)'),
+     'unknown word "self" in bridge fdb add (dev, dst, master, static)'),
     ("bridge fdb del 02:00:00:00:00:01 dev gt1 static",
-     'unknown word "static" in bridge fdb del (dev, master)'),
+     'unknown word "static" in bridge fdb del (dev, dst, master)'),
     ("bridge fdb show br", '"br" needs a value'),
     ("bridge vlan show", 'unknown object "vlan" for bridge (fdb, link)'),
 ])
@@ -242,7 +242,7 @@ def test_show_text_and_json(ctl_bin, daemon):
                      "state": "PERMANENT"}]
 
     gre1 = ("gre1: gre remote 203.0.113.2 local 198.51.100.1 ikey 1001 okey 1001 icsum yes "
-            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc noignore-df mtu 1464 clamp-mss auto "
+            "ocsum yes iseq yes oseq yes ttl 64 tos 0x0 pmtudisc noignore-df mtu 1464 clamp-mss auto keepalive off "
             "state UP")
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [gre1]
@@ -250,7 +250,7 @@ def test_show_text_and_json(ctl_bin, daemon):
                      "remote": "203.0.113.2", "ikey": 1001, "okey": 1001, "icsum": True,
                      "ocsum": True, "iseq": True, "oseq": True, "ttl": 64, "tos": 0,
                      "pmtudisc": True, "ignore-df": False, "mtu": 1464, "clamp-mss": "auto",
-                     "operstate": "UP"}]
+                     "keepalive": "off", "operstate": "UP"}]
     assert show(ctl_bin, daemon, "tunnel", "show", "gre1")[0] == [gre1]
 
     text, data = show(ctl_bin, daemon, "stats", "show", "gre1")
@@ -284,10 +284,10 @@ def test_tunnel_show_every_option(ctl_bin, daemon):
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert text == [
         "gre2: gre remote 203.0.113.3 local 198.51.100.1 ikey none okey none icsum no ocsum no "
-        "iseq no oseq no ttl 64 tos 0x0 pmtudisc noignore-df mtu 1476 clamp-mss auto state UP",
+        "iseq no oseq no ttl 64 tos 0x0 pmtudisc noignore-df mtu 1476 clamp-mss auto keepalive off state UP",
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey 0 okey 258 icsum yes "
         "ocsum no iseq no oseq yes ttl inherit tos 0x28 nopmtudisc ignore-df mtu 1400 "
-        "clamp-mss 1200 state UP"]
+        "clamp-mss 1200 keepalive off state UP"]
     assert "ikey" not in data[0] and "dev" not in data[0]
     assert (data[1]["ikey"], data[1]["okey"], data[1]["ttl"], data[1]["tos"]) == \
         (0, 258, "inherit", 0x28)
@@ -298,16 +298,16 @@ def test_tunnel_show_every_option(ctl_bin, daemon):
     assert show(ctl_bin, daemon, "tunnel", "show", "gre3")[0] == [
         "gre3: gre remote 203.0.113.4 local 198.51.100.1 dev port0 ikey none okey none "
         "icsum yes ocsum no iseq no oseq yes ttl 9 tos inherit pmtudisc ignore-df mtu 1400 "
-        "clamp-mss 1200 state UP"]
+        "clamp-mss 1200 keepalive off state UP"]
     text, data = show(ctl_bin, daemon, "tunnel", "show", "gre2")
-    assert text[0].endswith(" mtu 1476 clamp-mss off state UP") and \
+    assert text[0].endswith(" mtu 1476 clamp-mss off keepalive off state UP") and \
         data[0]["clamp-mss"] == "off"
     configure(ctl_bin, daemon, ["tunnel change gre3 noignore-df", "tunnel change gre2 ignore-df"])
     text, data = show(ctl_bin, daemon, "tunnel", "show")
     assert [line.split(" mtu ")[0].split()[-2:] for line in text] == [
         ["pmtudisc", "ignore-df"], ["pmtudisc", "noignore-df"]]
     assert [d["ignore-df"] for d in data] == [True, False]
-    assert text[0].endswith(" clamp-mss off state UP")  # change kept the rest
+    assert text[0].endswith(" clamp-mss off keepalive off state UP")  # change kept the rest
     r = ctl(ctl_bin, daemon, "tunnel", "change", "gre2", "clamp-mss", "40")
     assert (r.returncode, r.stderr) == (
         1, 'Error: invalid clamp-mss "40": expected auto, off or 88..65495\n')

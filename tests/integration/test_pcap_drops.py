@@ -59,7 +59,10 @@ CONFIG = g.BASE_CONFIG + [
     "link set x_tap1 master br_x",
     "link set x_tap2 master br_x",
     f"bridge fdb add {STATIC_MAC} dev x_tap1 master static",
-    f"tunnel add x_hub mode gre local {g.WAN_IP} remote any key 77",
+    # on an address of its own: a hub on one takes every source there, so a wrong key
+    # to that address is a key mismatch, no longer no_tunnel
+    "addr add 172.30.0.1/24 dev port1",
+    "tunnel add x_hub mode gre local 172.30.0.1 remote any key 77",
     "addr add 172.20.0.1/24 dev x_hub",
     f"neigh add 172.20.0.2 lladdr {SPOKE} dev x_hub",
     "route add 10.20.0.0/24 via 172.20.0.2 dev x_hub",
@@ -272,7 +275,8 @@ def build():
     # spoke_unmapped: to an overlay address of the hub that no mapping places
     b.bad(1, "spoke_unmapped", g.lan_frame(from_lan(b._id(), dst="172.20.0.9")))
     # peer_hairpin: from the spoke to its own prefix, never sent back to it
-    b.bad(0, "peer_hairpin", g.wan_gre(SPOKE, to_lan(b._id(), dst="10.20.0.5"), key=77))
+    b.bad(0, "peer_hairpin", g.wan_gre(SPOKE, to_lan(b._id(), dst="10.20.0.5"), key=77,
+                                       local="172.30.0.1"))
 
     # unusual but valid: outer IP options, outer Ethernet padding
     pkt = to_lan(b._id())
