@@ -253,6 +253,15 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint1
 	uint16_t port;
 	uint64_t l2;
 
+	/*
+	 * Only a group (or the limited broadcast) goes to every spoke. A unicast
+	 * destination routed to the tunnel itself (route add P dev mgre0) needs
+	 * its own mapping, learned or added, as Linux mGRE needs a neighbour
+	 * entry for it: flooding it to every spoke would send one host's traffic
+	 * to all of them.
+	 */
+	if (!RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(in->dst_addr)) && in->dst_addr != UINT32_MAX)
+		return GW_DROP_SPOKE_UNMAPPED;
 	if (s == NULL)
 		return GW_DROP_SPOKE_UNMAPPED;
 	for (i = (int32_t)s->n - 1; i >= 0 && last < 0; i--)
