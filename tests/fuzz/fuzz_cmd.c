@@ -57,8 +57,16 @@ check_tunnel(const struct gw_cmd *cmd)
 	check_name(t->dev, true);
 	CHECK((unsigned int)t->mode <= GW_MODE_IP6GRETAP);
 	CHECK(t->mtu == 0 || t->mtu >= 68);
-	CHECK((t->opts & ~0x3ffu) == 0);
-	CHECK((t->given & ~0xffffu) == 0);
+	CHECK((t->opts & ~0x7ffu) == 0);
+	CHECK((t->given & ~((1u << GW_TUN_OPT_MAX) - 1)) == 0);
+	/* keepalive PERIOD RETRIES or off; a hub's options only with remote any */
+	CHECK(t->keepalive == 0 || (GW_KEEPALIVE_PERIOD(t->keepalive) >= 1 &&
+				    GW_KEEPALIVE_PERIOD(t->keepalive) <= GW_KEEPALIVE_PERIOD_MAX &&
+				    GW_KEEPALIVE_RETRIES(t->keepalive) >= 1));
+	CHECK(!(t->given & GW_TUN_GIVEN_LEARN_MAX) ||
+	      (t->learn_max >= 1 && t->learn_max <= GW_LEARN_MAX_LIMIT));
+	if ((t->given & GW_TUN_GIVEN_REMOTE) && t->remote.family != 0)
+		CHECK(!(t->opts & GW_TUN_LEARN) && !(t->given & GW_TUN_GIVEN_LEARN_MAX));
 	CHECK(t->clamp_mss == GW_CLAMP_MSS_AUTO || t->clamp_mss == GW_CLAMP_MSS_OFF ||
 	      (t->clamp_mss >= GW_CLAMP_MSS_MIN && t->clamp_mss <= GW_CLAMP_MSS_MAX));
 	CHECK(!(t->given & GW_TUN_GIVEN_DEV) || t->dev[0] != '\0');
@@ -112,8 +120,11 @@ check_cmd(const struct gw_cmd *cmd)
 		CHECK((cmd->bridge.given & ~(GW_BRIDGE_GIVEN_AGEING | GW_BRIDGE_GIVEN_LEARNED)) == 0);
 		break;
 	case GW_CMD_FDB_ADD:
-	case GW_CMD_FDB_DEL: /* a station: unicast, not zero */
-		CHECK(!(cmd->fdb.mac[0] & 1) && memcmp(cmd->fdb.mac, zero, 6) != 0);
+	case GW_CMD_FDB_DEL: /* a station: unicast, not zero; or a hub's spoke: zero with dst */
+		if (cmd->fdb.dst.family != 0)
+			CHECK(memcmp(cmd->fdb.mac, zero, 6) == 0);
+		else
+			CHECK(!(cmd->fdb.mac[0] & 1) && memcmp(cmd->fdb.mac, zero, 6) != 0);
 		check_name(cmd->fdb.dev, false);
 		CHECK(cmd->fdb.br[0] == '\0');
 		break;
@@ -144,7 +155,8 @@ check_cmd(const struct gw_cmd *cmd)
 	case GW_CMD_NEIGH_DEL:
 		check_ip(&cmd->neigh.addr, false);
 		check_name(cmd->neigh.dev, false);
-		CHECK(cmd->op == GW_CMD_NEIGH_DEL || memcmp(cmd->neigh.mac, zero, 6) != 0);
+		CHECK(cmd->op == GW_CMD_NEIGH_DEL || memcmp(cmd->neigh.mac, zero, 6) != 0 ||
+		      cmd->neigh.underlay.family != 0);
 		break;
 	case GW_CMD_TUNNEL_ADD:
 	case GW_CMD_TUNNEL_CHANGE:

@@ -274,6 +274,23 @@ CMD_LINES = [
     "bridge fdb show br",
     "bridge link show gt1",
     "bridge vlan show",
+    # a hub: multipoint tunnels, spoke mappings, learning, keepalives, a GRETAP hub's spokes
+    "tunnel add mgre0 mode gre local 192.0.2.1 remote any key 100 learn on learn-max 10000 learn-ageing 60",
+    "tunnel add mgre0 mode gre local 192.0.2.1 remote any keepalive 10 3",
+    "tunnel change mgre0 keepalive off learn off",
+    "tunnel change gre1 keepalive 1 255",
+    "tunnel change gre1 keepalive 0 3",
+    "tunnel change gre1 keepalive 10",
+    "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 learn on",
+    "neigh add 172.16.10.2 lladdr 203.0.113.2 dev mgre0",
+    "neigh add 172.16.10.2 lladdr 2001:db8::2 dev mgre0",
+    "neigh add 172.16.10.2 lladdr 203.0.113 dev mgre0",
+    "neigh show dev mgre0",
+    "neigh show dev",
+    "route add 10.16.2.0/24 via 172.16.10.2 dev mgre0",
+    "bridge fdb append 00:00:00:00:00:00 dev mgt0 dst 203.0.113.2",
+    "bridge fdb del 00:00:00:00:00:00 dev mgt0 dst 203.0.113.2",
+    "bridge fdb append 02:00:00:00:00:01 dev mgt0 dst 203.0.113.2",
 ]
 
 
