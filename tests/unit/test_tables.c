@@ -1027,6 +1027,92 @@ test_neigh(void **state)
 	free(before);
 }
 
+/* The spoke peers of hub "mg1": (underlay address, refs), in peers[] order. */
+static void
+hub_spokes(char *buf, size_t size)
+{
+	const struct gw_tunnel *t = gw_tunnel_by_name("mg1");
+	char a[GW_IP_STRLEN];
+	size_t len = 0;
+	uint32_t i;
+
+	buf[0] = '\0';
+	for (i = 1; t != NULL && i < t->nb_peers; i++) {
+		const struct gw_peer *p = gw_peers[t->peers[i]];
+
+		len += snprintf(buf + len, size - len, "%s%s/%u", i > 1 ? " " : "",
+				gw_ip_fmt(&p->remote, a, sizeof(a)), p->refs);
+	}
+}
+
+/*
+ * A hub: mappings to spokes (two overlay addresses behind one spoke share
+ * its peer), routes via an overlay address before and after its mapping, a
+ * mapping moved, the spoke set published at the commit; deleting it all,
+ * then the tunnel, gives back every peer, next hop and route.
+ */
+static void
+test_hub(void **state)
+{
+	char *before = snap(), *s, spokes[256];
+	const struct gw_tunnel *t;
+	const struct gw_nh *nh;
+	int idx;
+
+	(void)state;
+	run("tunnel add mg1 mode gre local 192.0.2.1 remote any key 9;"
+	    "addr add 172.20.0.1/24 dev mg1;"
+	    "route add 10.20.0.0/24 via 172.20.0.2 dev mg1"); /* before its mapping */
+	t = gw_tunnel_by_name("mg1");
+	assert_non_null(t);
+	assert_int_equal(gw_nhs[t->nh].kind, GW_NH_REPLICATE);
+	idx = gw_nh_spoke_get(t->iface, t->idx, &(struct gw_ip){ .family = AF_INET,
+				 .v4 = RTE_BE32(0xac140002) }, false);
+	assert_true(idx > 0);
+	assert_int_equal(gw_nhs[idx].peer, GW_PEER_NONE); /* routed via, not mapped yet */
+
+	run("neigh add 172.20.0.2 lladdr 198.51.100.20 dev mg1;"
+	    "neigh add 172.20.0.3 lladdr 198.51.100.20 dev mg1;"
+	    "neigh add 172.20.0.4 lladdr 198.51.100.21 dev mg1");
+	hub_spokes(spokes, sizeof(spokes));
+	assert_string_equal(spokes, "198.51.100.20/2 198.51.100.21/1");
+	nh = &gw_nhs[idx];
+	assert_int_equal(nh->peer, t->peers[1]);
+	assert_true(nh->is_static);
+	assert_non_null(gw_tunnel_spokes[t->idx]);
+	assert_int_equal(gw_tunnel_spokes[t->idx]->n, 2);
+
+	/* a mapping moves: its next hop (and the route via it) stay, the spoke changes */
+	run("neigh add 172.20.0.3 lladdr 198.51.100.21 dev mg1");
+	hub_spokes(spokes, sizeof(spokes));
+	assert_string_equal(spokes, "198.51.100.20/1 198.51.100.21/2");
+	/* the last mapping to a spoke goes: its peer goes, the set shrinks at the commit */
+	run("neigh del 172.20.0.2 dev mg1");
+	hub_spokes(spokes, sizeof(spokes));
+	assert_string_equal(spokes, "198.51.100.21/2");
+	assert_int_equal(gw_tunnel_spokes[t->idx]->n, 1);
+	assert_int_equal(nh->peer, GW_PEER_NONE); /* the route via 172.20.0.2 keeps it, unmapped */
+	run("route del 10.20.0.0/24; neigh del 172.20.0.3 dev mg1; neigh del 172.20.0.4 dev mg1");
+	hub_spokes(spokes, sizeof(spokes));
+	assert_string_equal(spokes, "");
+	run("addr del 172.20.0.1/24 dev mg1; tunnel del mg1");
+	s = snap();
+	snap_equal("a hub built and taken down", before, s);
+	free(s);
+
+	/* tunnel del with everything still on it gives it all back too */
+	run("tunnel add mg1 mode gre local 192.0.2.1 remote any key 9;"
+	    "addr add 172.20.0.1/24 dev mg1;"
+	    "neigh add 172.20.0.2 lladdr 198.51.100.20 dev mg1;"
+	    "route add 10.20.0.0/24 via 172.20.0.2 dev mg1;"
+	    "route add 224.0.0.0/4 dev mg1;"
+	    "tunnel del mg1");
+	s = snap();
+	snap_equal("a hub deleted whole", before, s);
+	free(s);
+	free(before);
+}
+
 static void
 test_tunnel_add_change(void **state)
 {
@@ -1764,6 +1850,15 @@ static char big_table[300 * 40];
 
 static char big_undo[sizeof(big_table) + 256]; /* GRE1_AGAIN, then big_table */
 
+#define HUB "tunnel add mg1 mode gre local 192.0.2.1 remote any key 9"
+#define HUB_MAPS \
+	"addr add 172.20.0.1/24 dev mg1;" \
+	"neigh add 172.20.0.2 lladdr 198.51.100.20 dev mg1;" \
+	"neigh add 172.20.0.3 lladdr 198.51.100.21 dev mg1;" \
+	"route add 10.20.0.0/24 via 172.20.0.2 dev mg1;" \
+	"route add 224.0.0.0/4 dev mg1"
+#define HUB_MAPPED HUB ";" HUB_MAPS
+
 static const struct alloc_case alloc_cases[] = {
 	{ "tunnel add", NULL,
 	  "tunnel add gre3 mode gre local 192.0.2.1 remote 198.51.100.3 key 7",
@@ -1789,6 +1884,19 @@ static const struct alloc_case alloc_cases[] = {
 	  "addr add 172.16.0.1/16 dev port1", true },
 	{ "link set port mtu", FOUR_PEERS, "link set port0 mtu 1400", "link set port0 mtu 1500" },
 	{ "link add bridge", NULL, BR, "link del br0" },
+	{ "tunnel add (a hub)", NULL, "tunnel add mg1 mode gre local 192.0.2.1 remote any key 9",
+	  "tunnel del mg1" },
+	{ "neigh add (a spoke mapping)", HUB,
+	  "neigh add 172.20.0.2 lladdr 198.51.100.20 dev mg1", "neigh del 172.20.0.2 dev mg1" },
+	{ "route add via a hub's overlay address", HUB ";addr add 172.20.0.1/24 dev mg1",
+	  "route add 10.20.0.0/24 via 172.20.0.2 dev mg1", "route del 10.20.0.0/24", true },
+	{ "neigh del (a spoke's last mapping)", HUB_MAPPED, "neigh del 172.20.0.3 dev mg1",
+	  "neigh add 172.20.0.3 lladdr 198.51.100.21 dev mg1", true },
+	{ "bridge fdb append (a GRETAP hub's spoke)",
+	  BR ";tunnel add mgt1 mode gretap local 192.0.2.1 remote any key 9;"
+	  "link set mgt1 master br0",
+	  "bridge fdb append 00:00:00:00:00:00 dev mgt1 dst 198.51.100.30",
+	  "bridge fdb del 00:00:00:00:00:00 dev mgt1 dst 198.51.100.30" },
 	/* its one allocation, the deferred list's, is absorbed: MACs freed at once, no deadlock */
 	{ "link del bridge with members", BR_GT1 ";bridge fdb add " MAC_S " dev gt1",
 	  "link del br0",
@@ -1917,6 +2025,7 @@ add_tests(struct gw_tests *t)
 		{ "route add, del", test_route },
 		{ "route replace of an inactive route", test_route_replace_inactive },
 		{ "neigh add, del", test_neigh },
+		{ "a hub: mappings, moves, tunnel del", test_hub },
 		{ "tunnel add, change", test_tunnel_add_change },
 		{ "tunnel del", test_tunnel_del },
 		{ "tunnel del, add of the name in one batch", test_tunnel_del_add_same_batch },
