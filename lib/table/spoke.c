@@ -116,19 +116,29 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 	return 0;
 }
 
+/* A spoke's underlay address, as word (lladdr, dst) gave it: one host's, not ours. */
+static int
+underlay_check(const struct gw_ip *underlay, const char *word, struct gw_error *err)
+{
+	char a[GW_IP_STRLEN];
+
+	if (underlay->family != AF_INET || !gw_ip_is_unicast(underlay) ||
+	    gw_addr_is_local(underlay))
+		return gw_error_set(err, -EINVAL, "%s %s is not a spoke's underlay address", word,
+				    gw_ip_fmt(underlay, a, sizeof(a)));
+	return 0;
+}
+
 int
 gw_spoke_flood_add(struct gw_tunnel *t, const struct gw_ip *underlay, struct gw_error *err)
 {
-	char a[GW_IP_STRLEN];
+	int rc;
 
 	if (!gw_tunnel_mode_is_tap(t->conf.mode) || !gw_tunnel_conf_is_multipoint(&t->conf))
 		return gw_error_set(err, -EINVAL, "dst: %s is not a multipoint gretap tunnel "
 				    "(remote any)", t->conf.name);
-	if (underlay->family != AF_INET || !gw_ip_is_unicast(underlay) ||
-	    gw_addr_is_local(underlay))
-		return gw_error_set(err, -EINVAL, "dst %s is not a spoke's underlay address",
-				    gw_ip_fmt(underlay, a, sizeof(a)));
-	return map_set(t, underlay, underlay, false, err);
+	rc = underlay_check(underlay, "dst", err);
+	return rc < 0 ? rc : map_set(t, underlay, underlay, false, err);
 }
 
 int
@@ -136,6 +146,7 @@ gw_spoke_map_add(struct gw_tunnel *t, const struct gw_ip *overlay, const struct 
 		 struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
+	int rc;
 
 	if (overlay->family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 neighbour \"%s\": not supported yet",
@@ -143,11 +154,8 @@ gw_spoke_map_add(struct gw_tunnel *t, const struct gw_ip *overlay, const struct 
 	if (gw_addr_is_local(overlay))
 		return gw_error_set(err, -EINVAL, "%s is an address of this gateway",
 				    gw_ip_fmt(overlay, a, sizeof(a)));
-	if (underlay->family != AF_INET || !gw_ip_is_unicast(underlay) ||
-	    gw_addr_is_local(underlay))
-		return gw_error_set(err, -EINVAL, "lladdr %s is not a spoke's underlay address",
-				    gw_ip_fmt(underlay, a, sizeof(a)));
-	return map_set(t, overlay, underlay, false, err);
+	rc = underlay_check(underlay, "lladdr", err);
+	return rc < 0 ? rc : map_set(t, overlay, underlay, false, err);
 }
 
 int
