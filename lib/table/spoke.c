@@ -34,7 +34,8 @@ map_point(struct gw_nh *nh, uint16_t peer)
 
 /*
  * A mapping goes: its host route, and its next hop unless routes still lead
- * through it (via the overlay address), which then waits unmapped.
+ * through it (via the overlay address), which then waits unmapped (its
+ * packets dropped as spoke_unmapped) for a mapping or their deletion.
  */
 static void
 map_drop(struct gw_tunnel *t, uint16_t idx)
@@ -52,12 +53,11 @@ map_drop(struct gw_tunnel *t, uint16_t idx)
 		gw_nh_release(idx); /* a GRETAP hub's: no host route, nothing routes through it */
 		return;
 	}
-	if (gw_route_nh_used(idx, &ip, 32))
-		return;
 	if (own != NULL && own->nh == idx)
 		gw_route_del(&ip, 32);
-	gw_nh_release(idx);
 	gw_tunnel_resolve_prefix(&ip, 32);
+	if (!gw_route_nh_used(idx, &ip, 32))
+		gw_nh_release(idx);
 }
 
 /*

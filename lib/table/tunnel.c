@@ -621,6 +621,14 @@ gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 				    gw_tunnel_mode_is_tap(t->conf.mode) ? "frames" : "IP packets",
 				    gw_tunnel_mode_name(conf.mode),
 				    gw_tunnel_mode_is_tap(conf.mode) ? "frames" : "IP packets");
+	if (gw_tunnel_conf_is_multipoint(&conf) != gw_tunnel_conf_is_multipoint(&t->conf))
+		return gw_error_set(err, -EINVAL, "tunnel %s: remote %s would make a %s tunnel "
+				    "%s: tunnel del and add it instead", delta->name,
+				    gw_tunnel_conf_is_multipoint(&conf) ? "any" : "ADDR",
+				    gw_tunnel_conf_is_multipoint(&t->conf) ? "multipoint" :
+				    "point-to-point",
+				    gw_tunnel_conf_is_multipoint(&conf) ? "multipoint" :
+				    "point-to-point");
 	rc = check_conf(&conf, false, err);
 	if (rc < 0)
 		return rc;

@@ -1092,6 +1092,7 @@ test_hub(void **state)
 	assert_string_equal(spokes, "198.51.100.21/2");
 	assert_int_equal(gw_tunnel_spokes[t->idx]->n, 1);
 	assert_int_equal(nh->peer, GW_PEER_NONE); /* the route via 172.20.0.2 keeps it, unmapped */
+	assert_null(gw_route_find(&nh->ip, 32)); /* without its host route */
 	run("route del 10.20.0.0/24; neigh del 172.20.0.3 dev mg1; neigh del 172.20.0.4 dev mg1");
 	hub_spokes(spokes, sizeof(spokes));
 	assert_string_equal(spokes, "");
@@ -1707,6 +1708,11 @@ static const struct refused refused[] = {
 	  -EINVAL, "lladdr 224.0.0.9 is not a spoke's underlay address" },
 	{ TUN3 "local 192.0.2.1 remote any", "neigh del 172.16.0.2 dev gre3", -ESRCH,
 	  "no neighbour 172.16.0.2 on dev gre3" },
+	{ TUN3 "local 192.0.2.1 remote any", "tunnel change gre3 remote 198.51.100.3", -EINVAL,
+	  "tunnel gre3: remote ADDR would make a multipoint tunnel point-to-point: tunnel del "
+	  "and add it instead" },
+	{ NULL, "tunnel change gre1 remote any", -EINVAL,
+	  "tunnel gre1: remote any would make a point-to-point tunnel multipoint" },
 	/* link words of a kind */
 	{ NULL, "link set gre1 address 02:00:00:00:00:01", -EOPNOTSUPP,
 	  "gre1: a gre tunnel has no MAC address" },
