@@ -13,7 +13,7 @@ packages=(
     libdpdk-dev dpdk dpdk-dev libnuma-dev libpcap-dev libjansson-dev
     libcmocka-dev clang libclang-rt-14-dev
     python3-scapy python3-pytest tshark tcpdump
-    openvswitch-switch iproute2 iputils-ping ethtool netcat-openbsd procps
+    openvswitch-switch iproute2 iputils-ping ethtool netcat-openbsd procps nftables
 )
 if [[ ${1:-} == --bench ]]; then
     packages+=(openvswitch-switch-dpdk)

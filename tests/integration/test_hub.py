@@ -46,6 +46,15 @@ What a user sees and the tests check:
     shows one GRE copy per other spoke. The greway spokes route the group to
     their LAN (`route add 224.0.0.0/4 dev port1`): greway routes a group to
     one interface, it has no multicast routing protocol;
+  - NAT (mgre, learn on): spoke1 behind a NAT router namespace that
+    masquerades its underlay address (192.0.2.129, on the NAT's inside /26
+    192.0.2.128/26, which the router does not route) to the NAT's public
+    198.51.100.10 (on a veth to the router, 198.51.100.62 its gateway); the
+    hub has no mapping for it. Its host reaches the hub LAN and the other
+    spokes; the hub learns that host behind 198.51.100.10 (never the inside
+    address) and the hub LAN, the other spokes and TCP both ways reach it
+    through the NAT's binding; spoke1's own keepalives (keepalive 1 3) come
+    back reflected by the hub to the NAT's address and it shows peer up;
   - keepalives (mgre, keepalive 1 3): the greway spokes answer and show up
     with a round trip in `neigh show`; a spoke whose tunnel goes down is
     marked down and the route to its LAN leaves the FIB (linkdown) while the
@@ -87,6 +96,12 @@ for _n, _s in SPOKES.items():
               r_mac=f"02:00:00:1{_n}:00:fe", lan_mac=f"02:00:00:1{_n}:01:01",
               host_mac=f"02:00:00:1{_n}:01:02")
 SPOKE1_NEW_WAN = "198.51.100.2"  # spoke1's address after it moves (same /26)
+# spoke1 behind a NAT (test_mgre_spoke_behind_nat): its underlay address is
+# on the NAT router's inside /26, which nothing outside routes to; the NAT
+# router masquerades it to its own public address on 198.51.100.0/26, where
+# the router's .62 (spoke1's gateway otherwise) is its gateway
+NAT = {"inside": "192.0.2.129", "inside_gw": "192.0.2.190", "inside_net": "192.0.2.128/26",
+       "public": "198.51.100.10", "public_gw": "198.51.100.62", "out_if": "nat-out"}
 
 # greway drop reasons that mean a bug on this clean wire
 MUST_BE_ZERO = ("ip_header", "ip_csum", "gre_short", "gre_version", "gre_flags", "gre_proto",
@@ -110,9 +125,10 @@ def underlay_routes(via, nets):
     return "".join(f"route add {net} via {via}\n" for net in nets)
 
 
-def hub_conf(variant, unmapped=()):
+def hub_conf(variant, unmapped=(), mgre_opts=""):
     """The hub's startup file. unmapped: spokes (mgre) with a plain device
-    route and no neigh mapping, left to learning."""
+    route and no neigh mapping, left to learning; mgre_opts: more words for
+    mgre0's tunnel add (e.g. "learn on")."""
     h = HUB
     conf = f"""# greway, the hub ({variant})
 link set port0 address {h['wan_mac']}
@@ -126,7 +142,8 @@ addr add {h['lan_gw']}/24 dev port1
             conf += (f"tunnel add gre{n} mode gre local {h['wan']} remote {s['wan']} key {KEY}\n"
                      f"route add {s['lan']} dev gre{n}\n")
         return conf
-    conf += (f"tunnel add mgre0 mode gre local {h['wan']} remote any key {KEY}\n"
+    conf += (f"tunnel add mgre0 mode gre local {h['wan']} remote any key {KEY}"
+             f"{' ' + mgre_opts if mgre_opts else ''}\n"
              f"addr add {h['tun']}/24 dev mgre0\n")
     for n, s in SPOKES.items():
         if n in unmapped:
@@ -138,15 +155,18 @@ addr add {h['lan_gw']}/24 dev port1
     return conf
 
 
-def spoke_conf(n, variant):
-    s = SPOKES[n]
+def spoke_conf(n, variant, wan=None, wan_gw=None, tun_opts=""):
+    """Spoke n's startup file; wan, wan_gw: its underlay address and gateway
+    when not SPOKES[n]'s (behind a NAT); tun_opts: more words for gre1."""
+    s = dict(SPOKES[n], **{k: v for k, v in (("wan", wan), ("wan_gw", wan_gw)) if v})
+    opts = f" {tun_opts}" if tun_opts else ""
     conf = f"""# greway, spoke {n}
 link set port0 address {s['wan_mac']}
 link set port1 address {s['lan_mac']}
 addr add {s['wan']}/26 dev port0
 addr add {s['lan_gw']}/24 dev port1
 route add 192.0.2.0/26 via {s['wan_gw']}
-tunnel add gre1 mode gre local {s['wan']} remote {HUB['wan']} key {KEY}
+tunnel add gre1 mode gre local {s['wan']} remote {HUB['wan']} key {KEY}{opts}
 addr add {s['tun']}/24 dev gre1
 route add 10.16.0.0/16 dev gre1
 """
@@ -200,22 +220,65 @@ def ovs_spoke(lab, r, n):
     return ovs, host
 
 
-def build(lab, greway_bin, variant, unmapped=()):
-    """The whole topology; returns it with hosts keyed "hub", 1, 2, 3."""
+NAT_RULES = """
+table ip nat {{
+    chain postrouting {{
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "{out_if}" ip saddr {inside_net} masquerade
+    }}
+}}
+"""
+
+
+def nat_router(lab, r):
+    """The NAT router namespace: its outside interface on a veth to r with
+    NAT["public"], masquerading NAT["inside_net"] (nftables, in the namespace:
+    the rules go with it). The inside link is left to the caller."""
+    nat = lab.netns("nat")
+    nat.sysctl("net.ipv4.ip_forward", 1)
+    lab.veth(r, "r-nat", nat, NAT["out_if"])
+    r.ip("addr", "add", f"{NAT['public_gw']}/26", "dev", "r-nat")
+    r.ip("link", "set", "r-nat", "up")
+    nat.ip("addr", "add", f"{NAT['public']}/26", "dev", NAT["out_if"])
+    nat.ip("link", "set", NAT["out_if"], "up")
+    nat.ip("route", "add", "default", "via", NAT["public_gw"])
+    cp = nat.run("nft", "-f", "-", input=NAT_RULES.format(**NAT), check=False)
+    if cp.returncode != 0:
+        pytest.skip(f"this kernel cannot NAT in a namespace (nft masquerade: "
+                    f"{cp.stderr.strip()})")
+    return nat
+
+
+def build(lab, greway_bin, variant, unmapped=(), hub_opts="", nat=None, spoke_opts=None):
+    """The whole topology; returns it with hosts keyed "hub", 1, 2, 3.
+
+    hub_opts: more words for the hub's mgre0; nat: a greway spoke (1 or 2)
+    behind the NAT router (nat_router) instead of on the router, with
+    NAT["inside"] as its underlay address; spoke_opts: {n: more words for
+    greway spoke n's gre1}."""
+    spoke_opts = spoke_opts or {}
     tool_checks()
+    if nat:
+        require_tool("nft")
     r = lab.netns("r")
     r.sysctl("net.ipv4.ip_forward", 1)
-    hub, hub_host = greway_gateway(lab, greway_bin, r, "hub", hub_conf(variant, unmapped), HUB,
+    hub, hub_host = greway_gateway(lab, greway_bin, r, "hub",
+                                   hub_conf(variant, unmapped, hub_opts), HUB,
                                    f"{HUB['wan_gw']}/{HUB['plen']}")
     gws, hosts = {"hub": hub}, {"hub": hub_host}
+    nat_ns = nat_router(lab, r) if nat else None
     for n in (1, 2):
-        gws[n], hosts[n] = greway_gateway(lab, greway_bin, r, f"spoke{n}",
-                                          spoke_conf(n, variant), SPOKES[n],
-                                          f"{SPOKES[n]['wan_gw']}/26")
+        # behind the NAT: its WAN tap on the NAT router's inside, a private address
+        up, wan = (nat_ns, {"wan": NAT["inside"], "wan_gw": NAT["inside_gw"]}) if n == nat \
+            else (r, {})
+        conf = spoke_conf(n, variant, tun_opts=spoke_opts.get(n, ""), **wan)
+        gw_prefix = f"{wan.get('wan_gw', SPOKES[n]['wan_gw'])}/26"
+        gws[n], hosts[n] = greway_gateway(lab, greway_bin, up, f"spoke{n}", conf, SPOKES[n],
+                                          gw_prefix)
     ovs, hosts[3] = ovs_spoke(lab, r, 3)
     ips = {"hub": HUB["host"], **{n: SPOKES[n]["host"] for n in SPOKES}}
     return SimpleNamespace(lab=lab, router=r, gws=gws, hosts=hosts, ovs=ovs, ips=ips,
-                           variant=variant)
+                           variant=variant, nat=nat_ns)
 
 
 def state(t):
@@ -481,3 +544,87 @@ def test_mgre_keepalive_liveness(lab, greway_bin, ctl_bin):
     wait_for(lambda: live(1).get("state") == "up", 10, "spoke1 up again")
     assert route_flags(ctl_bin, hub, s1["lan"]) == []
     ping_ok(t, "hub", s1["host"])
+
+
+def nat_bindings(ns):
+    """The namespace's conntrack table (/proc/net/nf_conntrack); None where
+    the kernel does not list it."""
+    cp = ns.run("cat", "/proc/net/nf_conntrack", check=False)
+    return cp.stdout if cp.returncode == 0 else None
+
+
+def test_mgre_spoke_behind_nat(lab, greway_bin, ctl_bin, workdir):
+    """NAT-safe: greway spoke1 sits behind a NAT router that masquerades its
+    underlay address (NAT["inside"]) to the NAT's public one; the hub has
+    learn on and no mapping for it (route add 10.16.1.0/24 dev mgre0). Its
+    host reaches the hub LAN and the other spokes' hosts; the hub learns the
+    host behind the NAT's PUBLIC address, and the hub LAN's pings, another
+    spoke's, and TCP both ways reach it through the NAT binding. spoke1 runs
+    keepalive 1 3: the hub reflects them to the NAT's address, the binding
+    takes them back, and spoke1 sees its peer up."""
+    t = build(lab, greway_bin, "mgre", unmapped=(1,), hub_opts="learn on", nat=1,
+              spoke_opts={1: "keepalive 1 3"})
+    hub, s1 = t.gws["hub"], SPOKES[1]
+    entries = neigh_json(ctl_bin, hub)
+    assert not [e for e in entries if e.get("dst") == s1["host"]
+                or e.get("lladdr") in (NAT["public"], NAT["inside"])], entries
+
+    # spoke1's host -> the hub LAN: the NAT binds spoke1's GRE, the hub learns
+    warm_up(t.hosts[1], HUB["host"])
+    ping_ok(t, 1, HUB["host"])
+    e = neigh_entry(ctl_bin, hub, s1["host"])
+    assert e is not None, f"no learned entry for {s1['host']}: {neigh_json(ctl_bin, hub)}"
+    assert e.get("lladdr") == NAT["public"] and str(e.get("state")).upper() == "LEARNED" \
+        and e.get("dev") == "mgre0", e
+    entries = neigh_json(ctl_bin, hub)
+    assert not [x for x in entries if x.get("lladdr") == NAT["inside"]], entries
+    text = ctl(ctl_bin, hub, "neigh", "show", "dev", "mgre0").stdout
+    print(f"hub: neigh show dev mgre0\n{text}")
+    assert re.search(rf"^{re.escape(s1['host'])} dev mgre0 lladdr {re.escape(NAT['public'])}\b.*"
+                     r"\bLEARNED\b", text, re.M), text
+    for n in (2, 3):  # the mapped spokes stay as configured
+        m = neigh_entry(ctl_bin, hub, SPOKES[n]["tun"])
+        assert m and m.get("lladdr") == SPOKES[n]["wan"] and \
+            str(m.get("state")).upper() == "PERMANENT", (n, m)
+    # the NAT router's binding: spoke1's GRE to the hub, answered to the public address
+    ct = nat_bindings(t.nat)
+    if ct is not None:
+        print(f"NAT router: /proc/net/nf_conntrack\n{ct}")
+        assert re.search(rf"\bgre\b.*src={re.escape(NAT['inside'])} dst={re.escape(HUB['wan'])} "
+                         rf".*src={re.escape(HUB['wan'])} dst={re.escape(NAT['public'])} ", ct), ct
+
+    # the other spokes' hosts, both ways, hairpinned through the hub
+    for n in (2, 3):
+        warm_up(t.hosts[1], SPOKES[n]["host"])
+        ping_ok(t, 1, SPOKES[n]["host"])
+        ping_ok(t, n, s1["host"])
+    # the hub LAN reaches the NATed host: replies and new traffic take the binding
+    ping_ok(t, "hub", s1["host"])
+
+    # spoke1's keepalives: the hub reflects each to the NAT's public address
+    def live():
+        data = json.loads(ctl(ctl_bin, t.gws[1], "-j", "tunnel", "show", "gre1").stdout)
+        return (data[0] if data else {}).get("liveness", {})
+
+    wait_for(lambda: live().get("state") == "up", 10, "spoke1's keepalives answered by the hub")
+    text = ctl(ctl_bin, t.gws[1], "tunnel", "show", "gre1").stdout
+    assert re.search(r"\bkeepalive 1 3 peer up rtt [0-9.]+ms", text), text
+
+    port = 5301
+    for src, dst in ((1, "hub"), ("hub", 1)):
+        secs, sent, got, size = transfer(t.lab, t.hosts[src], t.hosts[dst], t.ips[dst], SIZE,
+                                         workdir, port=port)
+        port += 1
+        print(f"site {src} -> site {dst}: {size} bytes in {secs:.2f} s")
+        assert size == SIZE and got == sent, (
+            f"site {src} -> {t.ips[dst]}: {size} of {SIZE} bytes, sha256 "
+            f"{'matches' if got == sent else 'differs'}\n{state(t)}")
+
+    # still learned behind the public address; nothing dropped for a bug
+    e = neigh_entry(ctl_bin, hub, s1["host"])
+    assert e and e.get("lladdr") == NAT["public"] and \
+        str(e.get("state")).upper() == "LEARNED", e
+    for gw in t.gws.values():
+        c = gw.counters()
+        bad = {k: v for k, v in c["drop"].items() if k in MUST_BE_ZERO and v}
+        assert not bad, f"{gw.name} dropped packets: {bad}"
