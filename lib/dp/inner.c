@@ -124,8 +124,11 @@ ecn_decap(struct rte_mbuf *m, uint8_t outer)
  * A peer's keepalive (IPv4 carrying GRE of type 0, gw_gre.h) is answered
  * to the outer source it came from, not to the inner destination: a peer
  * behind NAT (MikroTik does this) addresses it to its private address,
- * which only the NAT binding reaches. So its destination becomes the outer
- * source, its source our local address, and it is routed as any packet.
+ * which only the NAT binding reaches. And it is answered from our local
+ * address, not from the inner source: behind NAT, a hub's keepalive names
+ * the NAT's public address as our source, which the NAT would drop coming
+ * from inside; from our own address the NAT translates it as any packet.
+ * So the answer goes from local to the outer source, routed as any packet.
  */
 static __rte_noinline void
 keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, uint32_t *dst)
@@ -136,7 +139,8 @@ keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, ui
 	if (m->data_len < hl + 4)
 		return;
 	memcpy(&proto, (const uint8_t *)ip + hl + 2, sizeof(proto));
-	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) || ip->dst_addr == osrc)
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) ||
+	    (ip->dst_addr == osrc && ip->src_addr == p->local.v4))
 		return;
 	ip->dst_addr = osrc;
 	ip->src_addr = p->local.v4;

@@ -610,6 +610,12 @@ def test_mgre_spoke_behind_nat(lab, greway_bin, ctl_bin, workdir):
     text = ctl(ctl_bin, t.gws[1], "tunnel", "show", "gre1").stdout
     assert re.search(r"\bkeepalive 1 3 peer up rtt [0-9.]+ms", text), text
 
+    # the hub's keepalives to the learned spoke: spoke1 answers from its own address,
+    # which the NAT translates to the public one the hub knows it by
+    ctl(ctl_bin, hub, "tunnel", "change", "mgre0", "keepalive", "1", "3")
+    wait_for(lambda: (neigh_entry(ctl_bin, hub, s1["host"]) or {}).get("liveness", {})
+             .get("state") == "up", 10, "the hub's keepalives answered through the NAT")
+
     port = 5301
     for src, dst in ((1, "hub"), ("hub", 1)):
         secs, sent, got, size = transfer(t.lab, t.hosts[src], t.hosts[dst], t.ips[dst], SIZE,
