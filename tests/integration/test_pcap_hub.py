@@ -27,6 +27,7 @@ import signal
 import socket
 import struct
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -887,3 +888,26 @@ def test_gretap_hub_replicates_and_learns_spokes(greway_bin, workdir, run_id):
     # each frame's MAC is behind the member (the spoke) it came from
     macs = {e["mac"]: e["ifname"] for e in seen["fdb"] if "dst" not in e}
     assert macs == {ST_LAN: "port1", ST_A: "mgt0", ST_C: "mgt0"}
+
+
+def test_hub_learned_mapping_ages_out(live):
+    """learn-ageing 1: S learned from NAT_OLD is gone once unseen for more than a second
+    (learning.aged 1, spokes 0), and the LAN host's next packet to S has no route; a
+    packet from S while it lives keeps it (seen again), so it ages only once S is quiet."""
+    h = live(hub_config(hub=LEARN + " learn-ageing 2"))
+    h.send(0, [g.wan_gre(NAT_OLD, udp(S, g.LAN_HOST, 1), key=KEY)])
+    h.wait(lambda: learned_row(h, S), "S to be learned")
+    # S talks for 3 s, more than learn-ageing: seen each second, never aged
+    for i in range(3):
+        time.sleep(1)
+        h.send(0, [g.wan_gre(NAT_OLD, udp(S, g.LAN_HOST, 2 + i), key=KEY)])
+        assert learned_row(h, S) is not None, f"aged while S talked ({i + 1} s)"
+    # then quiet: gone within ageing + 1 s and a turn of the control thread's clock
+    h.wait(lambda: learned_row(h, S) is None, "S to age out", timeout=6)
+    show = hub_show(h.sock)
+    assert (show["spokes"], show["learned"], show["learning"]["aged"]) == (0, 0, 1), show
+    h.send(1, [g.lan_frame(udp(g.LAN_HOST, S, 9))])
+    res = h.stop()
+    check_ok(res)
+    assert res.wan_out == []
+    res.assert_drops({"no_route": 1})
