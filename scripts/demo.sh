@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-#   scripts/demo.sh [gre|gretap]
+#   scripts/demo.sh [gre|gretap|hub]
 #
-# Two sites joined by a tunnel between two greway gateways, all in network
-# namespaces on this machine.
+# Two sites joined by a tunnel between two greway gateways (hub: three sites, a
+# hub and two spokes), all in network namespaces on this machine.
 #
 # gre (the default): a routed GRE tunnel between two subnets:
 #
@@ -18,6 +18,15 @@
 #                          port1 + gt1   198.51.100.1 | 203.0.113.2   gt1 + port1
 #                          gt1: mode gretap key 1001 (Ethernet in GRE, 0x6558)
 #
+# hub: one multipoint tunnel on a hub and two greway spokes (doc/hub.md):
+#
+#                     hostH 10.16.0.2 ── hub (greway) 192.0.2.1
+#                          mgre0 172.16.10.1/24 remote any key 100
+#                                              | .254
+#   host1 10.16.1.2 ── spoke1 ────────────── router ────────────── spoke2 ── host2 10.16.2.2
+#                      198.51.100.1        .254 | .254        203.0.113.1
+#                      gre1 172.16.10.2/24                    gre1 172.16.10.3/24
+#
 # Each greway runs in its own namespace on two net_tap ports; its WAN tap is
 # moved into the router namespace and its LAN tap into its host's namespace.
 # gre: the demo pings across the tunnel both ways and gateway B's tunnel
@@ -28,7 +37,15 @@
 # ARP across the tunnel, pings both ways, what a host left at MTU 1500 loses
 # (frame_too_big), the 10 MB TCP transfer, `bridge fdb show`, `bridge link
 # show` and `stats show` of each gateway.
-# Both remove everything again (also on error or Ctrl-C). Exit status 0 only
+# hub: each spoke has a point-to-point tunnel to the hub. Spoke 1 is mapped on
+# the hub (`neigh add 172.16.10.2 lladdr 198.51.100.1 dev mgre0`, a route via
+# it); spoke 2 is learned from its own traffic (`learn on`, a route to mgre0,
+# no mapping), as a spoke behind NAT is. The demo pings the hub's LAN and
+# each spoke both ways, spoke 1 and spoke 2 through the hub (the hairpin),
+# sends 10 MB over TCP from host1 to host2 (sha256 of both ends) and shows the
+# hub's `neigh show dev mgre0` (keepalives 2 3: each spoke "peer up"),
+# `tunnel show mgre0` and `stats show mgre0`.
+# All remove everything again (also on error or Ctrl-C). Exit status 0 only
 # if every step succeeded.
 #
 # Run as root on Debian 12: installs what is missing (scripts/deps.sh), builds
@@ -46,11 +63,11 @@ BUILD=${GREWAY_BUILD:-build}
 SIZE_MB=${DEMO_SIZE_MB:-10}
 
 usage() {
-    echo "usage: scripts/demo.sh [gre|gretap]   (default: gre)"
+    echo "usage: scripts/demo.sh [gre|gretap|hub]   (default: gre)"
 }
 MODE=${1:-gre}
 case $MODE in
-gre | gretap) ;;
+gre | gretap | hub) ;;
 -h | --help)
     usage
     exit 0
@@ -306,8 +323,154 @@ CONF
     exit 0
 }
 
+# The hub demo: one multipoint GRE tunnel (mgre0) on the hub, two greway
+# spokes with a point-to-point tunnel each; spoke 1 mapped, spoke 2 learned.
+# Exits 0 at the end, 1 on the first failure.
+demo_hub() {
+    local s ns hns i out wan lan_oct
+    # a tunnel with a key over a 1500-byte underlay carries 1472 bytes: the hosts' MTU
+    local mtu=1472
+    local NS_HUB=demo$ID-hub NS_S1=demo$ID-spoke1 NS_S2=demo$ID-spoke2
+    local NS_HH=demo$ID-hostH NS_H1=demo$ID-host1 NS_H2=demo$ID-host2
+
+    step "topology"
+    for ns in "$NS_R" "$NS_HUB" "$NS_S1" "$NS_S2" "$NS_HH" "$NS_H1" "$NS_H2"; do
+        netns_add "$ns"
+    done
+    ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+
+    # The hub: port0 = WAN (tap gH-wan), port1 = LAN (tap gH-lan)
+    cat >"$WORK/gwH.conf" <<'CONF'
+# greway, the hub: one multipoint tunnel for every spoke
+link set port0 address 02:00:00:10:00:01
+link set port1 address 02:00:00:10:01:01
+addr add 192.0.2.1/24 dev port0
+addr add 10.16.0.1/24 dev port1
+route add 198.51.100.0/24 via 192.0.2.254
+route add 203.0.113.0/24 via 192.0.2.254
+tunnel add mgre0 mode gre local 192.0.2.1 remote any key 100 keepalive 2 3
+addr add 172.16.10.1/24 dev mgre0
+# spoke 1: mapped (its overlay address is behind underlay address 198.51.100.1)
+neigh add 172.16.10.2 lladdr 198.51.100.1 dev mgre0
+route add 10.16.1.0/24 via 172.16.10.2 dev mgre0
+# spoke 2: learned from its own packets, as a spoke behind NAT must be
+tunnel change mgre0 learn on
+route add 10.16.2.0/24 dev mgre0
+CONF
+    # The spokes: an ordinary point-to-point tunnel each, to the hub
+    for s in 1 2; do
+        wan=198.51.100.1 lan_oct=1
+        [[ $s == 2 ]] && wan=203.0.113.1 lan_oct=2
+        cat >"$WORK/gw$s.conf" <<CONF
+# greway, spoke $s: a point-to-point tunnel to the hub
+link set port0 address 02:00:00:1$s:00:01
+link set port1 address 02:00:00:1$s:01:01
+addr add $wan/24 dev port0
+addr add 10.16.$lan_oct.1/24 dev port1
+route add 192.0.2.0/24 via ${wan%.*}.254
+tunnel add gre1 mode gre local $wan remote 192.0.2.1 key 100
+addr add 172.16.10.$((s + 1))/24 dev gre1
+route add 10.16.0.0/16 dev gre1
+CONF
+    done
+    cat "$WORK/gwH.conf"
+    echo
+    cat "$WORK/gw1.conf"
+
+    step "start the gateways: the hub and two spokes"
+    for s in H 1 2; do
+        case $s in
+        H) ns=$NS_HUB hns=$NS_HH ;;
+        1) ns=$NS_S1 hns=$NS_H1 ;;
+        2) ns=$NS_S2 hns=$NS_H2 ;;
+        esac
+        greway_start "$ns" "$WORK/gw$s.log" "$WORK/gw$s.conf" "demo$ID-gw$s" \
+            "g$s-wan" "g$s-lan" -s "$WORK/gw$s.sock" --idle-sleep-us 200
+        echo "greway $([[ $s == H ]] && echo hub || echo "spoke $s"): pid $GREWAY_PID in" \
+             "namespace $ns"
+    done
+    tap_move "$NS_HUB" gH-wan "$NS_R" 02:00:00:10:00:fe 192.0.2.254/24
+    tap_move "$NS_HUB" gH-lan "$NS_HH" 02:00:00:10:01:02 10.16.0.2/24 "$mtu"
+    tap_move "$NS_S1" g1-wan "$NS_R" 02:00:00:11:00:fe 198.51.100.254/24
+    tap_move "$NS_S1" g1-lan "$NS_H1" 02:00:00:11:01:02 10.16.1.2/24 "$mtu"
+    tap_move "$NS_S2" g2-wan "$NS_R" 02:00:00:12:00:fe 203.0.113.254/24
+    tap_move "$NS_S2" g2-lan "$NS_H2" 02:00:00:12:01:02 10.16.2.2/24 "$mtu"
+    ip -n "$NS_HH" route add default via 10.16.0.1
+    ip -n "$NS_H1" route add default via 10.16.1.1
+    ip -n "$NS_H2" route add default via 10.16.2.1
+    ip -n "$NS_HH" -br addr show dev gH-lan
+    ip -n "$NS_R" -br addr show
+    ip -n "$NS_H1" -br addr show dev g1-lan
+    ip -n "$NS_H2" -br addr show dev g2-lan
+
+    step "warm-up: host1 (spoke 1, mapped) -> hostH (the hub's LAN)"
+    if ! warm_up "$NS_H1" 10.16.0.2; then
+        ctl H stats show >&2 || true
+        exit 1
+    fi
+    echo "10.16.0.2 answered after $PROBES probe(s)"
+
+    step "spoke 2 is not mapped: its first packets teach the hub where it is (learn on)," \
+         "which is how a spoke behind NAT works"
+    echo "the hub's mappings before spoke 2 sends anything:"
+    ctl H neigh show dev mgre0
+    if ! warm_up "$NS_H2" 10.16.0.2; then
+        ctl H stats show >&2 || true
+        exit 1
+    fi
+    echo "10.16.0.2 answered after $PROBES probe(s); the hub learned host2 behind spoke 2's" \
+         "outer source address:"
+    ctl H neigh show dev mgre0
+
+    step "ping 10.16.0.2 (hostH) -> 10.16.1.2 (host1, spoke 1)"
+    ping_ok "$NS_HH" -c 5 -i 0.2 -w 10 10.16.1.2
+    step "ping 10.16.1.2 (host1, spoke 1) -> 10.16.0.2 (hostH)"
+    ping_ok "$NS_H1" -c 5 -i 0.2 -w 10 10.16.0.2
+    step "ping 10.16.0.2 (hostH) -> 10.16.2.2 (host2, spoke 2)"
+    ping_ok "$NS_HH" -c 5 -i 0.2 -w 10 10.16.2.2
+    step "ping 10.16.2.2 (host2, spoke 2) -> 10.16.0.2 (hostH)"
+    ping_ok "$NS_H2" -c 5 -i 0.2 -w 10 10.16.0.2
+    step "ping 10.16.1.2 (host1) -> 10.16.2.2 (host2): spoke to spoke through the hub" \
+         "(the hairpin)"
+    ping_ok "$NS_H1" -c 5 -i 0.2 -w 10 10.16.2.2
+    step "ping 10.16.2.2 (host2) -> 10.16.1.2 (host1): the hairpin the other way"
+    ping_ok "$NS_H2" -c 5 -i 0.2 -w 10 10.16.1.2
+
+    step "TCP: ${SIZE_MB} MB from 10.16.1.2 (host1, spoke 1) to 10.16.2.2 (host2, spoke 2)," \
+         "through the hub"
+    tcp_transfer "$NS_H1" "$NS_H2" 10.16.2.2
+
+    step "neigh show dev mgre0 (the hub): spoke 1 PERMANENT, host2 LEARNED, both spokes" \
+         "answering keepalives"
+    # keepalive 2 3: a spoke is up once it has answered one; wait for both (10 s at most)
+    for ((i = 0; i < 50; i++)); do
+        out=$(ctl H neigh show dev mgre0)
+        grep -Eq '^172\.16\.10\.2 .*lladdr 198\.51\.100\.1 PERMANENT peer up' <<<"$out" &&
+            grep -Eq '^10\.16\.2\.2 .*lladdr 203\.0\.113\.1 LEARNED peer up' <<<"$out" && break
+        sleep 0.2
+    done
+    printf '%s\n' "$out"
+    if ! grep -Eq '^172\.16\.10\.2 .*PERMANENT peer up' <<<"$out" ||
+        ! grep -Eq '^10\.16\.2\.2 .*lladdr 203\.0\.113\.1 LEARNED peer up' <<<"$out"; then
+        echo "demo.sh: expected spoke 1 PERMANENT and host2 LEARNED, both peer up" >&2
+        exit 1
+    fi
+
+    step "tunnel show mgre0 (the hub)"
+    ctl H tunnel show mgre0
+    step "stats show mgre0 (the hub's tunnel counters)"
+    ctl H stats show mgre0
+
+    step "result: ping hub <-> spokes, spoke <-> spoke through the hub and ${SIZE_MB} MB" \
+         "transfer succeeded"
+    exit 0
+}
+
 if [[ $MODE == gretap ]]; then
     demo_gretap
+fi
+if [[ $MODE == hub ]]; then
+    demo_hub
 fi
 
 step "topology"
