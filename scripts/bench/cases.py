@@ -21,14 +21,28 @@ Their peer rows (ovs-gretap-...) are OVS's L2 GRE port in a NORMAL bridge.
 Beside the path counter, a row can name bridge counters that must follow the
 output, stay at zero, or move once (counter_checks).
 
+Hub rows (hub_case(), hub_plan.py) measure a multipoint tunnel mgre0 of 1,000 spokes,
+each with a mapping and a route to its /24: hub-hairpin eats GRE from every spoke in turn
+(port0), each packet for the next spoke's LAN, and sends it re-encapsulated to that spoke
+(decap, FIB, encap) out of port1, where the hub reaches its spokes' underlay; hub-decap eats
+the same spokes' GRE for the hub's LAN, on port1 too (decap only: the same hub, the row the
+hairpin is held against, HUB_MARGIN); hub-hairpin-learn is hub-hairpin's input on a hub
+with learn on and no mapping: the first packets learn the spokes' hosts (those to hosts not
+learned yet are dropped, no_route: warmup_drops), then the steady state is measured.
+
+Named groups (GROUPS) select rows together: --cases hub is the hub rows and the
+point-to-point rows they are compared with.
+
 Adding a path is one more row in CASES, with a helper like gre_case() when
 the row needs a new kind of startup file or check. Every greway case gets a
 testpmd io baseline on the same input pcap, measured in the same run; two
 cases with the same input share it.
 """
+import fnmatch
 from dataclasses import dataclass, field
 
 import gen_bench as g
+import hub_plan as H
 
 
 @dataclass
@@ -52,6 +66,12 @@ class Case:
     # the output does (validation: equals the frames in); 0: never moves; "once": is 1
     # after the validation run and does not move in the timed window (a MAC learned once)
     counter_checks: tuple = ()
+    spokes: int = 0            # a hub's spokes (startup time grows with them)
+    learn: bool = False        # a learning hub: the run waits until it knows every spoke
+    # drop reasons allowed before the steady state (a learning hub's first packets); never
+    # in the timed window
+    warmup_drops: tuple = ()
+    validate_laps: int = 0     # laps of the input in validation (0: bench.py's default)
 
     @property
     def input_label(self):
@@ -197,6 +217,40 @@ def gretap_case(name, path, key=None, csum=False, seq=False, size=64, flows=32,
 
 
 KEY = 42
+HUB_SPOKES = 1000
+HUB_LEARN_LAPS = 64   # validation of a learning hub: laps replayed as fast as greway reads
+
+
+def hub_case(name, to="spoke", learn=False, spokes=HUB_SPOKES, key=KEY):
+    """A hub row (hub_plan.py): to "spoke", the hairpin; to "lan", decap only. learn: no
+    mapping, learn on; the output counts once the hub has learned every spoke's host."""
+    spec = {"kind": "hub", "size": 64, "flows": spokes, "spokes": spokes, "key": key,
+            "to": to}
+    out = "output" if to == "spoke" else 0
+    if to == "spoke":
+        note = ("%d spokes round-robin, each to the next one's /24: decap, FIB, encap out of "
+                "port1 (the spokes' underlay)" % spokes)
+    else:
+        note = "%d spokes round-robin to the hub's LAN on port1: decap only" % spokes
+    if learn:
+        note += "; learn on, no mappings: learned in warm-up"
+    return Case(name=name, path="hairpin" if to == "spoke" else "decap", input=spec,
+                config=H.config(spokes, key, learn,
+                                head="# bench: %s, hub of %d spokes (hub_plan.py)\n"
+                                % (name, spokes)),
+                path_counter=("tunnel", H.TUNNEL, "rx_packets"),
+                counter_checks=(("tunnel", H.TUNNEL, "tx_packets", out),),
+                tunnel={"key": key, "csum": False, "seq": False, "tunnels": 1},
+                note=note, base=name, mode="hub", spokes=spokes, learn=learn,
+                warmup_drops=("no_route",) if learn else (),
+                validate_laps=HUB_LEARN_LAPS if learn else 0)
+
+
+HUB_CASES = [
+    hub_case("hub-hairpin"),
+    hub_case("hub-hairpin-learn", learn=True),
+    hub_case("hub-decap", to="lan"),
+]
 
 # the GRETAP paths: name -> gretap_case() arguments; each has an OVS row with --peer ovs
 GRETAP_PATHS = {
@@ -215,7 +269,7 @@ CASES = [
     gre_case("gre-decap", "decap"),
     gre_case("gre-decap-key", "decap", key=KEY),
     gre_case("gre-decap-key-csum-seq", "decap", key=KEY, csum=True, seq=True),
-] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()]
+] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()] + HUB_CASES
 # later: ip6gre (one more row each; add them to SWEEP_PATHS to sweep them)
 
 # the issue's bar for GRETAP: cycles beyond I/O at most its GRE path's + this
@@ -225,6 +279,21 @@ GRETAP_MARGIN = 10
 def gre_analog(name):
     """The GRE row a GRETAP row is held against: gretap-decap-key -> gre-decap-key."""
     return "gre-" + name[len("gretap-"):] if name.startswith("gretap-") else None
+
+
+# the issue's bar for the hub: the hairpin's cycles beyond I/O at most its decap's + this
+HUB_MARGIN = 15
+
+
+def held_against(name):
+    """(row, margin, key) whose cycles beyond I/O a row is held against, or None: a GRETAP
+    row its GRE row's + GRETAP_MARGIN ("gre"); a hub hairpin hub-decap's + HUB_MARGIN
+    ("decap": the same hub and spokes, decap only)."""
+    if name.startswith("gretap-"):
+        return gre_analog(name), GRETAP_MARGIN, "gre"
+    if name.startswith("hub-hairpin"):
+        return "hub-decap", HUB_MARGIN, "decap"
+    return None
 
 # the paths the size, tunnel, worker and peer sweeps repeat: name -> gre_case() arguments
 SWEEP_PATHS = {
@@ -295,8 +364,30 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
 
 
 # the rows of the comparison table (cycles beyond I/O, x peer): the sweep paths', the GRE
-# rows without a key (what gretap-encap and gretap-decap are held against) and GRETAP's
-COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS)
+# rows without a key (what gretap-encap and gretap-decap are held against), GRETAP's and
+# the hub's
+COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS) + \
+    tuple(c.name for c in HUB_CASES)
+
+# --cases NAME selects a group's rows: the hub's, next to the point-to-point paths
+GROUPS = {
+    "hub": tuple(c.name for c in HUB_CASES) + ("gre-decap-key", "gre-encap-key"),
+}
+
+
+def select(all_cases, text):
+    """The rows that --cases names (comma-separated names, globs or GROUPS), in all_cases'
+    order; ValueError naming a word that matches nothing."""
+    names = [c.name for c in all_cases]
+    pats = []
+    for p in (x.strip() for x in text.split(",")):
+        if p:
+            pats += list(GROUPS.get(p, (p,)))
+    for p in pats:
+        if not fnmatch.filter(names, p):
+            raise ValueError("no case matches %r (have: %s; groups: %s)"
+                             % (p, ", ".join(names), ", ".join(GROUPS)))
+    return [c for c in all_cases if any(fnmatch.fnmatch(c.name, p) for p in pats)]
 
 
 def parse_list(text, what):

@@ -276,21 +276,27 @@ def memory(gw):
 
 # ------------------------------------------------------------------ greway
 
-class Greway:
-    """greway on net_null0/1 (no-rx: no generated packets), stopped by pid."""
+NULL_VDEVS = ("net_null0,no-rx=1", "net_null1,no-rx=1")
 
-    def __init__(self, binary, workdir, tag, idle_sleep_us, lcores, mem_mb):
+
+class Greway:
+    """greway on net_null0/1 (no-rx: no generated packets), stopped by pid. Other users
+    (hub_scale.py) give their own startup file, vdevs and greway options."""
+
+    def __init__(self, binary, workdir, tag, idle_sleep_us, lcores, mem_mb, startup=STARTUP,
+                 vdevs=NULL_VDEVS, options=()):
         self.prefix = f"ctlbench-{os.getpid()}-{uuid.uuid4().hex[:6]}-{tag}"
         self.sock = os.path.join(workdir, f"{tag}.sock")
         self.conf = os.path.join(workdir, f"{tag}.conf")
         self.log_path = os.path.join(workdir, f"{tag}.log")
         with open(self.conf, "w") as f:
-            f.write(STARTUP)
+            f.write(startup)
         self.argv = [binary, "--no-pci", "--no-huge", "-m", str(mem_mb),
-                     "--file-prefix", self.prefix, "--lcores", lcores,
-                     "--vdev", "net_null0,no-rx=1", "--vdev", "net_null1,no-rx=1",
-                     "--", "-c", self.conf, "-s", self.sock,
-                     "--idle-sleep-us", str(idle_sleep_us)]
+                     "--file-prefix", self.prefix, "--lcores", lcores]
+        for v in vdevs:
+            self.argv += ["--vdev", v]
+        self.argv += ["--", "-c", self.conf, "-s", self.sock,
+                      "--idle-sleep-us", str(idle_sleep_us)] + list(options)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -468,11 +474,12 @@ def run_mode(args, binary, workdir, mode):
     return res
 
 
-def memory_figures(before, after, n):
-    out = {"before": before, "after": after, "tunnels": n}
+def memory_figures(before, after, n, per="tunnel"):
+    """Memory (memory()) after n objects were added minus before, per object."""
+    out = {"before": before, "after": after, per + "s": n}
     for k in ("heap_alloc_bytes", "rss_bytes"):
         b, a = before.get(k), after.get(k)
-        out[k.replace("_bytes", "_per_tunnel")] = (
+        out[k.replace("_bytes", "_per_" + per)] = (
             round((a - b) / n, 1) if a is not None and b is not None and n else None)
     return out
 

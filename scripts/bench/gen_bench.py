@@ -21,6 +21,11 @@ same spec share one pcap and one testpmd baseline:
         REMOTE_HOST_MAC to the LAN host in GRE protocol 0x6558 (the inner frame is
         "size" bytes with its FCS, as in "eth"; the GRE frame 14+20+4 bytes and the
         options more)
+    {"kind": "hub", "size": 64, "flows": 1000, "spokes": 1000, "key": 42, "to": "spoke"}
+        a hub's input (hub_plan.py): packet i from spoke i % spokes (its underlay address,
+        the hub's key; inner source the spoke's host), to "spoke": the host of the next
+        spoke (a hairpin: decap, route, encap into that spoke), or to "lan": a host of the
+        hub's LAN (decap only); one flow per packet, as many packets as flows
 
 "size" is the *inner* frame size on the wire, FCS included (64 -> 60-byte
 frames in the pcap), as testpmd and OVS count it. "flows" varies inner
@@ -68,15 +73,26 @@ from gwtraffic import (ETH_IP_UDP, FCS, GW_PORT0_MAC, GW_PORT1_MAC,  # noqa: F40
                        UNDERLAY_NH, UNDERLAY_NH_MAC, gre_seq)
 from gwtraffic import gre_fields as _gre_fields  # noqa: E402
 
+import hub_plan as H  # noqa: E402
+from vdev import read_frames, write_pcap  # noqa: F401,E402  (theirs, re-exported)
+
 INNER_SRC_NET = "10.16"   # encap: 10.0.0.x -> 10.16.f.x ; decap: 10.16.f.x -> 10.32.f.x
 KEY_BASE = 42                         # tunnel t has key KEY_BASE + t
-KINDS = ("udp", "gre", "eth", "gretap")
+KINDS = ("udp", "gre", "eth", "gretap", "hub")
 TUNNELED = ("gre", "gretap")          # the decap inputs: GRE frames from the remote end
 GRE_PROTO = {"gre": 0x0800, "gretap": 0x6558}
 
 
 def input_label(spec):
     """Short stable name of an input spec, used for the pcap file and the baseline row."""
+    if spec["kind"] == "hub":
+        parts = ["hub" if spec.get("to", "spoke") == "spoke" else "hub-lan"]
+        if spec.get("key") is not None:
+            parts.append("key")
+        parts += ["%dB" % spec["size"], "%ds" % spec["spokes"]]
+        if spec["flows"] != spec["spokes"]:
+            parts.append("%df" % spec["flows"])
+        return "-".join(parts)
     parts = [spec["kind"]]
     if spec["kind"] in TUNNELED:
         if spec.get("key") is not None:
@@ -97,6 +113,12 @@ def frames_for(spec):
     n, flows = spec.get("tunnels", 1), spec["flows"]
     if spec["kind"] not in KINDS:
         raise ValueError("unknown input kind %r" % spec["kind"])
+    if spec["kind"] == "hub":
+        if spec.get("to", "spoke") not in ("spoke", "lan") or spec.get("key") is None:
+            raise ValueError("hub input: to spoke or lan, with a key")
+        if not 2 <= spec["spokes"] <= H.MAX_SPOKES or flows < spec["spokes"]:
+            raise ValueError("hub input: 2..%d spokes, flows >= spokes" % H.MAX_SPOKES)
+        return flows
     if n < 1:
         raise ValueError("tunnels must be >= 1")
     if n > 1 and spec["kind"] in ("eth", "gretap"):
@@ -107,7 +129,9 @@ def frames_for(spec):
 
 
 def tunnel_of(spec, i):
-    """The tunnel (0..N-1) packet i of the pcap belongs to."""
+    """The tunnel (0..N-1) packet i of the pcap belongs to (a hub's input: its spoke)."""
+    if spec["kind"] == "hub":
+        return i % spec["spokes"]
     return i % spec.get("tunnels", 1)
 
 
@@ -168,7 +192,17 @@ def build_input_scapy(spec):
     tunnels = spec.get("tunnels", 1)
     pkts = []
     for i in range(n):
-        if spec["kind"] == "udp":
+        if spec["kind"] == "hub":
+            s, n_sp = tunnel_of(spec, i), spec["spokes"]
+            dst = H.spoke_host(H.hairpin_dst(s, n_sp)) if spec.get("to", "spoke") == "spoke" \
+                else H.lan_host(i)
+            p = (Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC)
+                 / IP(src=H.spoke_underlay(s), dst=GW_UNDERLAY, ttl=64, id=i & 0xffff)
+                 / GRE(proto=0x0800, key_present=1, key=spec["key"])
+                 / IP(src=H.spoke_host(s), dst=dst, ttl=INNER_TTL, id=i & 0xffff)
+                 / UDP(sport=1024 + i % 60000, dport=5000 + i % 60000)
+                 / Raw(b"\x00" * _pad(spec)))
+        elif spec["kind"] == "udp":
             p = Ether(dst=GW_PORT0_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
         elif spec["kind"] == "eth":
             p = Ether(dst=REMOTE_HOST_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
@@ -226,6 +260,8 @@ def _inner_ip_raw(spec, i, direction):
 def build_frames(spec):
     """The frames (bytes) of an input spec: the same bytes as build_input_scapy(), fast."""
     n = frames_for(spec)
+    if spec["kind"] == "hub":
+        return H.frames(spec["spokes"], n, spec.get("to", "spoke"), spec["size"], spec["key"])
     tunnels = spec.get("tunnels", 1)
     frames = []
     for i in range(n):
@@ -273,6 +309,8 @@ def queue_of(spec, i, nq):
         return 0
     if spec["kind"] in ("udp", "eth"):
         return i % nq
+    if spec["kind"] == "hub":
+        return tunnel_of(spec, i) % nq
     return (tunnel_of(spec, i) % 250) % nq
 
 
@@ -286,15 +324,6 @@ def split_queues(spec, frames, nq):
         raise ValueError("%s spreads over fewer than %d queues (one outer flow per tunnel)"
                          % (input_label(spec), nq))
     return out
-
-
-def write_pcap(path, frames):
-    """A classic pcap (Ethernet, microsecond stamps) of the frames: what wrpcap writes."""
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for fr in frames:
-            f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)))
-            f.write(fr)
 
 
 def write_input(spec, path, laps=1):
@@ -400,6 +429,134 @@ def verify_decap(case, in_pkts, out_pkts):
     return errs
 
 
+def _forwarded_inner_raw(inner):
+    """_forwarded_inner() on bytes, without scapy: TTL - 1, header checksum again."""
+    ihl = (inner[0] & 0x0f) * 4
+    h = bytearray(inner[:ihl])
+    h[8] -= 1
+    h[10:12] = b"\x00\x00"
+    struct.pack_into("!H", h, 10, checksum(bytes(h)))
+    return bytes(h) + inner[ihl:]
+
+
+def _split_gre(frame):
+    """(outer IPv4 header, GRE fields, payload) of an Ethernet/IPv4/GRE frame."""
+    ihl = (frame[14] & 0x0f) * 4
+    g = _gre_fields(frame[14 + ihl:])
+    return frame[14:14 + ihl], g, frame[14 + ihl + g["hlen"]:]
+
+
+def _hub_spokes(case):
+    """A spoke's host (inner destination, packed) -> its underlay address (packed)."""
+    return {_ip4(H.spoke_host(s)): _ip4(H.spoke_underlay(s)) for s in range(case.input["spokes"])}
+
+
+def _hub_frame_errors(case, spokes, fin, fout):
+    """Output frame fout of the hairpin of input frame fin (bytes): Ethernet by port1's next
+    hop to the spokes (hub_plan.BACK_NH_MAC), GRE with the hub's key (and no other option)
+    from the hub's address to the underlay address of the spoke whose host the packet is
+    for, with a right checksum; inside, the input's packet with TTL-1."""
+    e = []
+    _, _, inner_in = _split_gre(fin)
+    want_dst = spokes.get(inner_in[16:20])
+    if want_dst is None:
+        return ["input to %s, no spoke's host" % ".".join(map(str, inner_in[16:20]))]
+    if want_dst == fin[26:30]:
+        e.append("input goes back to its own spoke")
+    if fout[:14] != _mac(H.BACK_NH_MAC) + _mac(GW_PORT1_MAC) + b"\x08\x00":
+        e.append("Ethernet %s" % fout[:14].hex())
+        return e
+    oh, g, inner = _split_gre(fout)
+    if oh[0] >> 4 != 4 or oh[9] != 47 or oh[12:16] != _ip4(GW_UNDERLAY) or oh[16:20] != want_dst:
+        e.append("outer IP %s > %s proto %d (want %s > %s)"
+                 % (".".join(map(str, oh[12:16])), ".".join(map(str, oh[16:20])), oh[9],
+                    GW_UNDERLAY, ".".join(map(str, want_dst))))
+    if struct.unpack("!H", oh[2:4])[0] != len(fout) - 14:
+        e.append("outer total length %d, frame carries %d"
+                 % (struct.unpack("!H", oh[2:4])[0], len(fout) - 14))
+    if checksum(oh) != 0 or oh[8] == 0:
+        e.append("outer IPv4 checksum wrong or TTL 0")
+    if g["flags"] != 0x2000 or g["proto"] != GRE_PROTO["gre"] or g["key"] != case.tunnel["key"]:
+        e.append("GRE flags %#x proto %#x key %r (want 0x2000 %#x %r)"
+                 % (g["flags"], g["proto"], g.get("key"), GRE_PROTO["gre"], case.tunnel["key"]))
+    want = _forwarded_inner_raw(inner_in)
+    if inner != want:
+        e.append("inner packet differs from the input's (TTL-1): %s vs %s"
+                 % (inner.hex(), want.hex()))
+    return e
+
+
+def verify_hub_hairpin(case, in_frames, out_frames):
+    """Every spoke's packet leaves once, in order, re-encapsulated to the spoke whose host
+    it is for (_hub_frame_errors). Raw frames (RAW_VERIFY): 2,000 of them in scapy take
+    seconds."""
+    errs = []
+    if len(out_frames) != len(in_frames):
+        errs.append("expected %d GRE frames out, got %d" % (len(in_frames), len(out_frames)))
+    spokes = _hub_spokes(case)
+    for n, (fi, fo) in enumerate(zip(in_frames, out_frames)):
+        errs += ["packet %d: %s" % (n, x) for x in _hub_frame_errors(case, spokes, fi, fo)]
+    return errs
+
+
+def verify_hub_decap(case, in_frames, out_frames):
+    """verify_decap() on raw frames (RAW_VERIFY): every spoke's packet leaves once, in
+    order, as its inner packet (TTL-1) to the LAN next hop."""
+    errs = []
+    if len(out_frames) != len(in_frames):
+        errs.append("expected %d inner frames out, got %d" % (len(in_frames), len(out_frames)))
+    eth = _mac(LAN_HOST_MAC) + _mac(GW_PORT1_MAC) + b"\x08\x00"
+    for n, (fi, fo) in enumerate(zip(in_frames, out_frames)):
+        want = _forwarded_inner_raw(_split_gre(fi)[2])
+        if fo[:14] != eth:
+            errs.append("packet %d: Ethernet %s" % (n, fo[:14].hex()))
+        elif fo[14:] != want:
+            errs.append("packet %d: not the inner packet (TTL-1): %s vs %s"
+                        % (n, fo[14:].hex(), want.hex()))
+    return errs
+
+
+def verify_hub_learning(case, lap, laps, out_frames):
+    """What a learning hub sent for `laps` laps of the input `lap` (raw frames). Packets to a
+    host it has not learned yet are dropped (no_route), when depends on the control thread:
+    so every frame out must be the hairpin of an input frame (_hub_frame_errors), in the
+    input's order: a subsequence of the laps (matched greedily: the laps are alike, so which
+    lap a frame came from is not known). Returns the problems."""
+    spokes = _hub_spokes(case)
+    n = len(lap)
+    index = {_forwarded_inner_raw(_split_gre(f)[2]): j for j, f in enumerate(lap)}
+    errs = []
+    k = 0           # the next input frame (over all laps) an output frame may be
+    for m, fo in enumerate(out_frames):
+        j = index.get(_split_gre(fo)[2]) if fo[12:14] == b"\x08\x00" else None
+        if j is None:
+            errs.append("frame %d out: its inner packet is no input's (TTL-1)" % m)
+            continue
+        k += (j - k) % n
+        if k >= laps * n:
+            errs.append("frame %d out: more frames out than in, or out of order" % m)
+            break
+        errs += ["frame %d out (input %d): %s" % (m, k, x)
+                 for x in _hub_frame_errors(case, spokes, lap[j], fo)]
+        k += 1
+    return errs
+
+
+def flows_in_frames(frames):
+    """flows_in() on raw frames, without scapy: distinct inner 5-tuples (udp, eth, gre,
+    gretap or hub frames)."""
+    seen = set()
+    for f in frames:
+        ip = f[14:]
+        if ip[9] == 47:
+            _, g, ip = _split_gre(f)
+            if g["proto"] == GRE_PROTO["gretap"]:
+                ip = ip[14:]
+        ihl = (ip[0] & 0x0f) * 4
+        seen.add((ip[12:16], ip[16:20], ip[9], ip[ihl:ihl + 4]))
+    return len(seen)
+
+
 def verify_gretap_encap(case, in_pkts, out_pkts):
     """Every bridged frame leaves once, in order, in GRE protocol 0x6558 to the tunnel's
     remote with its options, the inner frame byte for byte the input frame (a bridge
@@ -440,31 +597,12 @@ def verify_gretap_decap(case, in_pkts, out_pkts):
 # (mode, path) of a case -> its check
 VERIFY = {("gre", "encap"): verify_encap, ("gre", "decap"): verify_decap,
           ("gretap", "encap"): verify_gretap_encap, ("gretap", "decap"): verify_gretap_decap}
+# checks that take raw frames (bytes), not scapy's: many frames (a hub of 1,000 spokes)
+RAW_VERIFY = {("hub", "hairpin"): verify_hub_hairpin, ("hub", "decap"): verify_hub_decap}
 
 
 def read_pcap(path):
     return list(rdpcap(path))
-
-
-def read_frames(path):
-    """The frames of a classic pcap as bytes (fast: no scapy); either byte order."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        return []
-    magic = struct.unpack("<I", data[:4])[0]
-    if magic in (0xa1b2c3d4, 0xa1b23c4d):
-        end = "<"
-    elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
-        end = ">"
-    else:
-        raise ValueError("%s: not a pcap file" % path)
-    out, off = [], 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
-        out.append(data[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
 
 
 def flows_in(pkts):

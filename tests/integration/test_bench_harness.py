@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """scripts/bench.sh's pure parts, without DPDK: case generation, inputs for N tunnels,
 queue split, the ratio and cycle arithmetic, the table formatting, OVS counter parsing;
-the GRETAP rows (startup files, inputs, the output checks, the OVS L2 setup)."""
+the GRETAP rows (startup files, inputs, the output checks, the OVS L2 setup); the hub rows
+(startup file, input, the hairpin check, the group, the comparison with hub-decap). And
+one run of greway: bench.py's validation of the hub rows (a finite pass, every frame
+checked; no timed run)."""
+import os
 import sys
 import types
 
@@ -388,3 +392,176 @@ def test_ovs_gretap_setup():
                                      ("br-int", "actions=NORMAL")]
     assert O.static_macs(dec) == [("br-int", "out", G.LAN_HOST_MAC)]
     assert O.static_macs(gre) == [] and not any("NORMAL" in f for _, f in O.openflow_rules(gre))
+
+
+# --------------------------------------------------------------------------- hub
+
+HUB_ROWS = ["hub-hairpin", "hub-hairpin-learn", "hub-decap"]
+
+
+def test_hub_rows_and_group():
+    n = names(C.make_cases())
+    assert all(r in n for r in HUB_ROWS)
+    hp, hl, hd = (case(r) for r in HUB_ROWS)
+    assert (hp.mode, hp.path, hp.out_port, hp.spokes) == ("hub", "hairpin", "port1", 1000)
+    assert hp.input_label == hl.input_label == "hub-key-64B-1000s"    # one baseline
+    assert hd.input_label == "hub-lan-key-64B-1000s" and hd.path == "decap"
+    assert hp.path_counter == ("tunnel", "mgre0", "rx_packets")
+    assert ("tunnel", "mgre0", "tx_packets", "output") in hp.counter_checks
+    assert ("tunnel", "mgre0", "tx_packets", 0) in hd.counter_checks
+    assert hl.learn and hl.warmup_drops == ("no_route",) and not hp.warmup_drops
+    # one invocation: the hub rows beside the point-to-point rows they are compared with
+    sel = C.select(C.make_cases(), "hub-hairpin,hub-decap,gre-decap-key,gre-encap-key")
+    assert names(sel) == ["gre-encap-key", "gre-decap-key", "hub-hairpin", "hub-decap"]
+    assert names(C.select(C.make_cases(), "hub")) == \
+        ["gre-encap-key", "gre-decap-key"] + HUB_ROWS
+    with pytest.raises(ValueError):
+        C.select(C.make_cases(), "hub-nothing")
+    assert C.held_against("hub-hairpin-learn") == ("hub-decap", C.HUB_MARGIN, "decap")
+    assert C.held_against("gretap-decap-key") == ("gre-decap-key", C.GRETAP_MARGIN, "gre")
+    assert C.held_against("gre-decap-key") is None
+
+
+def test_hub_configs():
+    hp = case("hub-hairpin").config.splitlines()
+    for line in ("addr add 198.51.100.1/24 dev port0", "addr add 10.0.0.1/24 dev port1",
+                 "route add 198.18.0.0/15 via 192.0.2.254",
+                 "tunnel add mgre0 mode gre local 198.51.100.1 remote any key 42",
+                 "neigh add 172.16.0.2 lladdr 198.18.0.2 dev mgre0",
+                 "route add 10.64.0.0/24 via 172.16.0.2 dev mgre0",
+                 "neigh add 172.16.3.233 lladdr 198.18.3.233 dev mgre0",
+                 "route add 10.67.231.0/24 via 172.16.3.233 dev mgre0"):
+        assert line in hp
+    assert sum(x.startswith("neigh add") and "dev mgre0" in x for x in hp) == 1000
+    assert sum(x.startswith("route add") and "dev mgre0" in x for x in hp) == 1000
+    assert case("hub-decap").config.replace("hub-decap", "X") == \
+        case("hub-hairpin").config.replace("hub-hairpin", "X")      # the same hub
+    hl = case("hub-hairpin-learn").config.splitlines()
+    assert "tunnel add mgre0 mode gre local 198.51.100.1 remote any key 42 learn on" in hl
+    assert not any("dev mgre0" in x and not x.startswith("addr") for x in hl)
+
+
+def test_hub_input():
+    spec = case("hub-hairpin").input
+    fr = G.build_frames(spec)
+    assert len(fr) == G.frames_for(spec) == 1000 and G.flows_in_frames(fr) == 1000
+    assert len({f[26:30] for f in fr}) == 1000                     # 1,000 outer sources
+    pk = [G.Ether(f) for f in fr[:3] + fr[-3:]]
+    assert {p[G.GRE].key for p in pk} == {42}
+    p = pk[-1]
+    assert (p[G.IP].src, p[G.IP].dst) == ("198.18.3.233", "198.51.100.1")
+    inner = p[G.GRE].payload
+    assert (inner.src, inner.dst) == ("10.67.231.1", "10.64.0.1")   # to the next spoke: 0
+    assert len(p) == 88 and len(inner) == 46
+    lan = G.Ether(G.build_frames(case("hub-decap").input)[5])
+    assert lan[G.GRE].payload.dst == "10.32.0.6"
+    with pytest.raises(ValueError):
+        G.frames_for(dict(spec, spokes=1, flows=1))
+
+
+def hub_out(c, inp, spoke_of):
+    """What greway should send for the hairpin (bytes): each packet re-encapsulated to the
+    spoke spoke_of(its inner destination), TTL-1 inside."""
+    H = C.H
+    out = []
+    for p in inp:
+        inner = G.IP(bytes(p[G.GRE].payload))
+        d = spoke_of(inner.dst)
+        inner.ttl -= 1
+        inner.chksum = None
+        q = (G.Ether(dst=H.BACK_NH_MAC, src=G.GW_PORT1_MAC)
+             / G.IP(src=G.GW_UNDERLAY, dst=H.spoke_underlay(d), ttl=64)
+             / G.GRE(proto=0x0800, key_present=1, key=42) / inner)
+        out.append(bytes(q))
+    return out
+
+
+def test_verify_hub_hairpin():
+    c = case("hub-hairpin")
+    frames = G.build_frames(c.input)[:50]
+    inp = [G.Ether(f) for f in frames]
+    spoke_of = {C.H.spoke_host(s): s for s in range(c.spokes)}.get
+    out = hub_out(c, inp, spoke_of)
+    verify = G.RAW_VERIFY[("hub", "hairpin")]
+    assert verify(c, frames, out) == []
+    # to the spoke it came from, not the one its destination is behind
+    errs = verify(c, frames[:1], hub_out(c, inp[:1], lambda dst: 0))
+    assert len(errs) == 1 and "outer IP" in errs[0]
+    # a TTL not decremented
+    bad = bytearray(out[1])
+    bad[14 + 20 + 8 + 8] += 1
+    assert "inner packet differs" in verify(c, frames[1:2], [bytes(bad)])[0]
+    # decapsulated instead, to the hub's LAN
+    lan = [bytes(G.Ether(dst=G.LAN_HOST_MAC, src=G.GW_PORT1_MAC) / p[G.GRE].payload)
+           for p in inp[:2]]
+    assert len(verify(c, frames[:2], lan)) == 2
+    assert verify(c, frames, out[:-1])[0] == "expected 50 GRE frames out, got 49"
+    # a learning hub: frames out are the hairpins of a subsequence of the laps in
+    learning = G.verify_hub_learning
+    assert learning(c, frames, 2, out[3:4] + out[7:9] + out[1:3]) == []
+    assert learning(c, frames, 1, out) == []
+    assert learning(c, frames, 1, out[7:8] + out[3:4]) == \
+        ["frame 1 out: more frames out than in, or out of order"]
+    assert learning(c, frames, 2, out[7:8] + out[3:4]) == []
+    bad = bytearray(out[4])
+    bad[-1] ^= 1
+    assert "no input's" in learning(c, frames, 1, [bytes(bad)])[0]
+    errs = learning(c, frames, 1, hub_out(c, inp[5:6], lambda dst: 9))
+    assert len(errs) == 1 and "outer IP" in errs[0]
+
+
+def test_verify_hub_decap():
+    c = case("hub-decap")
+    frames = G.build_frames(c.input)[:40]
+    inp = [G.Ether(f) for f in frames]
+    verify = G.RAW_VERIFY[("hub", "decap")]
+    # what verify_decap (scapy) accepts, the raw check accepts, and the other way round
+    out = []
+    for p in inp:
+        inner = G.IP(bytes(p[G.GRE].payload))
+        inner.ttl -= 1
+        inner.chksum = None
+        out.append(bytes(G.Ether(dst=G.LAN_HOST_MAC, src=G.GW_PORT1_MAC) / inner))
+    assert verify(c, frames, out) == [] == G.verify_decap(c, inp, [G.Ether(f) for f in out])
+    # the right Ethernet header, but the GRE packet itself: not decapsulated
+    assert len(verify(c, frames, [o[:14] + f[14:] for o, f in zip(out, frames)])) == 40
+    assert G.flows_in_frames(frames) == G.flows_in(inp) == 40
+
+
+def test_hub_comparison():
+    sel = [case(r) for r in ("gre-decap-key", "hub-hairpin", "hub-decap")]
+    groups = [("gre-key-64B-32f", 1), ("hub-key-64B-1000s", 1), ("hub-lan-key-64B-1000s", 1)]
+    samples = {"gre-decap-key": [sample(25.0, 83.0)], "hub-hairpin": [sample(20.0, 110.0)],
+               "hub-decap": [sample(24.0, 88.0)]}
+    base = {k: [sample(75.0, 28.0)] for k, _ in groups}
+    comp = B.compare_rows(sel, B.build_rows(sel, groups, samples, base, {}))
+    assert [r["case"] for r in comp] == ["gre-decap-key", "hub-hairpin", "hub-decap"]
+    h = comp[1]["decap"]
+    assert h["case"] == "hub-decap" and h["over"] == pytest.approx(22) and not h["met"]
+    assert h["margin"] == 15 and "decap" not in comp[2] and "gre" not in comp[1]
+    md = B.comparison_markdown(comp).splitlines()
+    assert md[0].endswith("| beyond I/O vs decap |")
+    assert md[3] == "| hub-hairpin | 110 | 28 | 82 | 48 | +22 |"
+    assert "vs decap" in "\n".join(B.comparison_text(comp))
+
+
+def test_hub_rows_validate(greway_bin, tmp_path):
+    """bench.py's validation of the hub rows, on greway: every frame of a finite pass is what
+    the row claims (a learning hub: 64 laps, drops until it knows the spokes)."""
+    cores = "0,1" if (os.cpu_count() or 1) > 1 else "0"
+    a = types.SimpleNamespace(build=str(tmp_path), cores=cores, validate_laps=2,
+                              simd_bitwidth=0)
+    b = B.Bench(a)
+    b.greway, b.huge = str(greway_bin), False
+    for name in HUB_ROWS:
+        c = case(name)
+        v = b.validate(c, b.make_input(c.input))
+        assert v["frames_out"] == v["frames_checked"] > 0, (name, v)
+        assert v["flows"] == 1000
+        if c.learn:
+            assert v["learned"] == 1000 and v["dropped_warming_up"]["count"] > 0
+            assert v["frames_in"] == v["frames_out"] + v["dropped_warming_up"]["count"]
+            assert v["frames_out"] > 0
+        else:
+            assert v["frames_in"] == v["frames_out"] == 2000
+
