@@ -111,6 +111,6 @@ int gw_telemetry_init(void);
 void gw_telemetry_stop(void);
 
 /** What keepalives say of peer id of tunnel t (state, last_seen, rtt_us), or NULL when off. */
-json_t *gw_peer_live_json(const struct gw_tunnel *t, uint16_t id);
+json_t *gw_peer_live_json(const struct gw_tunnel *t, uint32_t id);
 
 #endif /* GW_APP_H */

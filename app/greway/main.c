@@ -117,9 +117,12 @@ run(void)
 		gw_port_profile_set(&profile, gw_opts.pmd_profile);
 	nb_workers = collect_workers(ids);
 	main_works = rte_lcore_count() == 1;
-	gw_stats_init();
 	if (gw_tables_init(socket, &err) < 0)
 		return fail("tables", &err);
+	if (gw_stats_init() < 0) {
+		fprintf(stderr, "greway: out of memory for the counters\n");
+		return EXIT_FAILURE;
+	}
 	if (gw_opts.config != NULL && gw_startup_run(gw_opts.config) < 0)
 		return EXIT_FAILURE;
 

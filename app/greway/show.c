@@ -238,7 +238,7 @@ struct neigh_walk {
  * last round trip; NULL while its tunnel sends none.
  */
 json_t *
-gw_peer_live_json(const struct gw_tunnel *t, uint16_t id)
+gw_peer_live_json(const struct gw_tunnel *t, uint32_t id)
 {
 	const struct gw_peer_live *l = &gw_peer_live[id];
 	uint64_t hz = rte_get_timer_hz(), now = rte_get_timer_cycles();
@@ -258,7 +258,7 @@ gw_peer_live_json(const struct gw_tunnel *t, uint16_t id)
 static json_t *
 spoke_neigh_json(const struct gw_nh *nh)
 {
-	uint16_t peer = gw_nh_spoke_peer(nh);
+	uint32_t peer = gw_nh_spoke_peer(nh);
 	json_t *o, *live;
 
 	o = json_pack("{s:o, s:s}", "dst", ip_json(&nh->ip), "dev", gw_iface_name(nh->iface));
@@ -274,7 +274,7 @@ spoke_neigh_json(const struct gw_nh *nh)
 }
 
 static void
-collect_neigh(uint16_t idx, void *arg)
+collect_neigh(uint32_t idx, void *arg)
 {
 	struct neigh_walk *w = arg;
 	json_t *o;
@@ -402,7 +402,7 @@ tunnel_show(const char *name, struct gw_error *err)
 		return json_pack("[o]", gw_tunnel_json(t));
 	}
 	out = json_array();
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
+	for (i = 0; i < gw_tunnel_idx_end(); i++)
 		if (gw_tunnels[i] != NULL)
 			json_array_append_new(out, gw_tunnel_json(gw_tunnels[i]));
 	return out;
@@ -552,7 +552,7 @@ save_addrs(FILE *f, bool on_tunnel)
 }
 
 static void
-save_neigh(uint16_t idx, void *arg)
+save_neigh(uint32_t idx, void *arg)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 	struct gw_cmd cmd = { .op = GW_CMD_NEIGH_ADD };
@@ -620,7 +620,7 @@ gw_save_config(void)
 	}
 	save_addrs(f, false);
 	gw_save_bridges(f, save_line);
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+	for (i = 0; i < gw_tunnel_idx_end(); i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
 		cmd.op = GW_CMD_TUNNEL_ADD;

@@ -50,7 +50,7 @@ fdb_row(const struct gw_fdb_entry *e, void *arg)
  * (learned ones: "learned" with their age).
  */
 static void
-fdb_spoke_row(uint16_t idx, void *arg)
+fdb_spoke_row(uint32_t idx, void *arg)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 	struct fdb_ctx *c = arg;
@@ -135,7 +135,7 @@ gw_bridge_link_show(void)
 	json_t *out = json_array();
 	unsigned int i;
 
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		const struct gw_iface *ifc = &gw_ifaces[i];
 		const struct gw_iface *br;
 
@@ -222,7 +222,7 @@ save_fdb_row(const struct gw_fdb_entry *e, void *arg)
 
 /* A GRETAP hub's static spoke: bridge fdb append 00:00:00:00:00:00 dev MGT dst ADDR. */
 static void
-save_spoke_row(uint16_t idx, void *arg)
+save_spoke_row(uint32_t idx, void *arg)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 	struct save_fdb_ctx *c = arg;
@@ -243,7 +243,7 @@ gw_save_members(FILE *f, void (*line)(FILE *f, const struct gw_cmd *cmd))
 	struct gw_cmd cmd;
 	unsigned int i;
 
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		const struct gw_iface *ifc = &gw_ifaces[i];
 
 		if (!ifc->used || ifc->master == GW_IFACE_NONE)

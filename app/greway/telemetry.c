@@ -305,7 +305,7 @@ port_info(struct rte_tel_data *d, const struct gw_port *p)
 	rte_tel_data_add_dict_int(d, "tx_ip_cksum_offload", p->tx_ip_cksum);
 }
 
-static void live_info(struct rte_tel_data *d, uint16_t id);
+static void live_info(struct rte_tel_data *d, uint32_t id);
 
 /*
  * A tunnel's options under their telemetry keys (gw_tunnel_opt.def: tunnel
@@ -357,7 +357,7 @@ tunnel_info(struct rte_tel_data *d, const struct gw_tunnel *t)
  * once it answered, the round trip and seconds since.
  */
 static void
-live_info(struct rte_tel_data *d, uint16_t id)
+live_info(struct rte_tel_data *d, uint32_t id)
 {
 	const struct gw_peer_live *l = &gw_peer_live[id];
 
@@ -430,7 +430,7 @@ tunnel_names(struct rte_tel_data *d)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+	for (i = 0; i < gw_tunnel_idx_end() && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
 		rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);
@@ -463,7 +463,7 @@ hub_names(struct rte_tel_data *d)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < GW_TUNNEL_MAX && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+	for (i = 0; i < gw_tunnel_idx_end() && n < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
 		if (gw_tunnels[i] == NULL || !gw_tunnel_conf_is_multipoint(&gw_tunnels[i]->conf))
 			continue;
 		rte_tel_data_add_array_string(d, gw_tunnels[i]->conf.name);

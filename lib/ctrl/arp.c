@@ -174,9 +174,9 @@ void
 gw_arp_refresh(void)
 {
 	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
-	unsigned int i;
+	uint32_t i, end = gw_nh_end();
 
-	for (i = 0; i < GW_NH_MAX; i++) {
+	for (i = 0; i < end; i++) {
 		struct gw_nh *nh = &gw_nhs[i];
 
 		if (nh->kind != GW_NH_NEIGH || nh->released || nh->ip.family != AF_INET ||

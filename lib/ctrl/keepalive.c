@@ -100,12 +100,13 @@ gw_keepalive_tick(uint64_t now)
 	static uint32_t cur_t, cur_p; /* where the last turn stopped: tunnel index, peer */
 	static uint64_t next_turn;
 	uint64_t hz = rte_get_timer_hz();
+	uint32_t end = gw_tunnel_idx_end(); /* the indexes ever taken: it only grows */
 	unsigned int visited, sent = 0;
 
-	if (now < next_turn)
+	if (now < next_turn || end == 0)
 		return 0;
 	next_turn = now + hz / KA_TICKS_PER_S;
-	for (visited = 0; visited <= GW_TUNNEL_MAX; visited++) {
+	for (visited = 0; visited <= end; visited++) {
 		const struct gw_tunnel *t = gw_tunnels[cur_t];
 		uint32_t ka = t != NULL ? t->conf.keepalive : 0;
 
@@ -117,7 +118,7 @@ gw_keepalive_tick(uint64_t now)
 				return sent;
 			sent += peer_tick(gw_peers[t->peers[cur_p]], ka, now, hz);
 		}
-		cur_t = (cur_t + 1) % GW_TUNNEL_MAX;
+		cur_t = (cur_t + 1) % end;
 		cur_p = 0;
 	}
 	return sent;
@@ -131,7 +132,7 @@ gw_keepalive_input(struct rte_mbuf *m)
 	uint64_t now;
 
 	rte_pktmbuf_free(m);
-	if (id >= GW_PEER_MAX || gw_peers[id] == NULL)
+	if (id >= gw_limits.peers || gw_peers[id] == NULL)
 		return;
 	l = &gw_peer_live[id];
 	now = rte_get_timer_cycles();

@@ -185,7 +185,7 @@ member_is_hub(union gw_member mb)
  */
 static __rte_noinline void
 to_spokes(struct gw_lcore *lc, const struct gw_bridge *o, struct rte_mbuf *m,
-	  union gw_member hub, uint16_t skip, struct gw_seq_block *sb)
+	  union gw_member hub, uint32_t skip, struct gw_seq_block *sb)
 {
 	const struct gw_spoke_set *s = __atomic_load_n(&gw_tunnel_spokes[gw_peers[hub.peer]->tunnel],
 						       __ATOMIC_ACQUIRE);
@@ -591,7 +591,6 @@ gw_bvi_tx(struct gw_lcore *lc, uint16_t port)
 		from[i].iface = p->iface;
 		from[i].port = port;
 		from[i].peer = GW_PEER_NONE;
-		from[i].pad = 0;
 		bridge[i] = p->bvi ? p->bvi_bridge : GW_BRIDGE_NONE;
 	}
 	b.nb_drop = 0;

@@ -49,12 +49,12 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->lcore_id = lcore_ids[w];
 		/* outer IDs of different workers start far apart (RFC 6864, DF clear) */
 		lc->ip_id = (uint16_t)(w * (UINT16_MAX / nb_workers));
-		lc->peer = rte_zmalloc_socket("gw_peer_ctr", sizeof(*lc->peer) * GW_PEER_MAX,
+		lc->peer = rte_zmalloc_socket("gw_peer_ctr", sizeof(*lc->peer) * gw_limits.peers,
 					      RTE_CACHE_LINE_SIZE, socket);
 		lc->bridge = rte_zmalloc_socket("gw_bridge_ctr",
 						sizeof(*lc->bridge) * GW_BRIDGE_MAX,
 						RTE_CACHE_LINE_SIZE, socket);
-		lc->member = rte_zmalloc_socket("gw_member_ctr", sizeof(*lc->member) * GW_IFACE_MAX,
+		lc->member = rte_zmalloc_socket("gw_member_ctr", sizeof(*lc->member) * gw_iface_max,
 						RTE_CACHE_LINE_SIZE, socket);
 		snprintf(name, sizeof(name), "gw_punt%u", w);
 		lc->punt = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -146,7 +146,6 @@ dp_l2_from_peers(struct gw_lcore *lc, const struct gw_decap_out *dec, struct gw_
 		from[n].iface = p->iface;
 		from[n].port = GW_MEMBER_PORT_NONE;
 		from[n].peer = p->id;
-		from[n].pad = 0;
 		bridge[n] = br;
 		frames[n++] = m;
 	}
@@ -169,7 +168,6 @@ dp_bridge_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 		from[i].iface = p->iface;
 		from[i].port = port;
 		from[i].peer = GW_PEER_NONE;
-		from[i].pad = 0;
 		bridge[i] = br;
 	}
 	gw_bridge_burst(lc, pkts, bridge, from, n, &b);
@@ -180,7 +178,8 @@ dp_bridge_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 static void
 dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t tun_ingress[GW_BURST_MAX], i, nl3, ndec, nfwd;
+	uint32_t tun_ingress[GW_BURST_MAX];
+	uint16_t i, nl3, ndec, nfwd;
 	struct gw_ingress in = { .port_iface = gw_ports[port].iface, .peer = tun_ingress };
 	struct gw_ip4_split split;
 	struct gw_decap_out dec;
@@ -234,7 +233,7 @@ static void
 dp_inject_peer(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_burst *b)
 {
 	const uint32_t id = gw_mbuf_meta(m)->peer;
-	const struct gw_peer *p = id < GW_PEER_MAX ? gw_peers[id] : NULL;
+	const struct gw_peer *p = id < gw_limits.peers ? gw_peers[id] : NULL;
 	struct gw_seq_block sb = { .p = NULL, .nb_nh = 1 };
 	uint64_t one = 0;
 	uint16_t port = UINT16_MAX;

@@ -192,7 +192,7 @@ ingress_of(const struct gw_ingress *in, uint16_t i)
 }
 
 /* The peer a packet of a forward vector came out of, or GW_PEER_NONE from a port. */
-static inline uint16_t
+static inline uint32_t
 ingress_peer(const struct gw_ingress *in, uint16_t i)
 {
 	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
@@ -243,7 +243,7 @@ to_group(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, const stru
  * @return GW_DROP_NONE (m is consumed), or why m is dropped (no spoke at all).
  */
 static __rte_noinline enum gw_drop
-replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint16_t from,
+replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint32_t from,
 	  struct gw_seq_block *sb)
 {
 	const struct gw_spoke_set *s = __atomic_load_n(&gw_tunnel_spokes[nh->tunnel],
@@ -360,7 +360,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 					  ingress_of(in, i), false);
 	}
 	if (nh->kind != GW_NH_NEIGH) {
-		uint16_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
+		uint32_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
 
 		if (unlikely(nh->kind == GW_NH_REPLICATE))
 			return replicate(lc, m, nh, ingress_peer(in, i), sb);

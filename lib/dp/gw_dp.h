@@ -114,9 +114,9 @@ struct gw_lcore {
 	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
-	struct gw_peer_counters *peer;    /**< GW_PEER_MAX counters, by peer id */
+	struct gw_peer_counters *peer;    /**< gw_limits.peers counters, by peer id */
 	struct gw_bridge_counters *bridge; /**< GW_BRIDGE_MAX counters, by bridge index */
-	struct gw_member_counters *member; /**< GW_IFACE_MAX counters, by interface id */
+	struct gw_member_counters *member; /**< gw_iface_max counters, by interface id */
 	struct gw_txq tx[GW_PORT_SLOTS];  /**< tx buffers by port index (BVIs' too) */
 	struct gw_txq bvi_rx;             /**< frames bridges delivered to a BVI, routed next loop */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
@@ -215,7 +215,7 @@ void gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
  */
 uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
 			    const struct gw_peer **peers, const uint8_t *outer_ecn,
-			    const uint32_t *osrc, uint16_t n, uint32_t *dst, uint16_t *ingress,
+			    const uint32_t *osrc, uint16_t n, uint32_t *dst, uint32_t *ingress,
 			    struct gw_burst *b);
 
 /**
@@ -244,7 +244,7 @@ void gw_bvi_tx(struct gw_lcore *lc, uint16_t port);
 struct gw_ingress {
 	uint16_t ndirect;       /**< packets from the port, first in the vector */
 	uint16_t port_iface;    /**< that port's interface */
-	const uint16_t *peer;   /**< the others' ingress peers (ids), in order */
+	const uint32_t *peer;   /**< the others' ingress peers (ids), in order */
 };
 
 /**

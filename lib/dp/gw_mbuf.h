@@ -37,8 +37,8 @@ enum gw_inject {
 struct gw_mbuf_meta {
 	uint8_t punt;     /**< enum gw_punt */
 	uint8_t inject;   /**< enum gw_inject */
-	uint16_t nh;      /**< GW_PUNT_GLEAN: next-hop index */
 	uint16_t mtu;     /**< GW_PUNT_TOO_BIG: the MTU it exceeded */
+	uint32_t nh;      /**< GW_PUNT_GLEAN: next-hop index */
 	uint16_t ingress; /**< the interface it came in by (a port's, or a tunnel's once decapsulated) */
 	uint32_t peer;    /**< GW_PUNT_KEEPALIVE, GW_INJECT_PEER: the peer id */
 };

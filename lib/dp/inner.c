@@ -152,7 +152,7 @@ keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, ui
 uint16_t
 gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_peer **peers,
 		   const uint8_t *outer_ecn, const uint32_t *osrc, uint16_t n, uint32_t *dst,
-		   uint16_t *ingress, struct gw_burst *b)
+		   uint32_t *ingress, struct gw_burst *b)
 {
 	uint16_t i, kept = 0;
 	enum gw_drop why;

@@ -54,7 +54,7 @@ struct gw_port {
 				     (MULTI_SEGS on, MBUF_FAST_FREE off) */
 	uint16_t nb_rxq;            /**< rx queues configured */
 	uint16_t nb_txq;            /**< tx queues configured (one per worker) */
-	uint16_t glean_nh;          /**< next hop of this port's connected prefixes */
+	uint32_t glean_nh;          /**< next hop of this port's connected prefixes */
 	bool bvi;                   /**< a BVI port: its frames go to bridge bvi_bridge */
 	uint16_t bvi_bridge;        /**< a BVI's bridge index */
 };

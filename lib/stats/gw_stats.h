@@ -16,11 +16,16 @@
 
 struct gw_tunnel;
 
-/** Start counting: a peer id given again starts from zero (call once, before any tunnel). */
-void gw_stats_init(void);
+/**
+ * Start counting: a peer id or interface id given again starts from zero.
+ * Call once, after gw_tables_init (the tables' sizes) and before any tunnel.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int gw_stats_init(void);
 
 /** Sum of one peer's counters over the workers. */
-void gw_stats_peer(uint16_t id, struct gw_peer_counters *sum);
+void gw_stats_peer(uint32_t id, struct gw_peer_counters *sum);
 
 /** Sum of one tunnel's counters: its peers'. */
 void gw_stats_tunnel(const struct gw_tunnel *t, struct gw_peer_counters *sum);

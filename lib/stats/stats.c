@@ -3,6 +3,9 @@
  * Reading the counters. Workers increment their own; readers sum them without
  * locks, so a figure may lag a burst behind, never tear (64-bit stores).
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include <rte_ethdev.h>
 
 #include "gw_bridge.h"
@@ -17,12 +20,12 @@
  * What "stats clear" saw: counters are reported relative to it. Workers'
  * counters are never written by anyone else, so clearing cannot race with them.
  */
-static struct gw_peer_counters peer_base[GW_PEER_MAX];
+static struct gw_peer_counters *peer_base; /* by peer id, gw_limits.peers */
 static uint64_t drop_base[GW_DROP_MAX];
 static uint64_t port_base[GW_PORT_MAX][PORT_FIELDS];
 static struct gw_bridge_counters bridge_base[GW_BRIDGE_MAX];
 static uint64_t aged_base[GW_BRIDGE_MAX];
-static struct gw_member_counters member_base[GW_IFACE_MAX];
+static struct gw_member_counters *member_base; /* by interface id, gw_iface_max */
 
 static void
 bridge_raw(uint16_t idx, struct gw_bridge_counters *sum)
@@ -91,7 +94,7 @@ member_reset(uint16_t iface)
 }
 
 static void
-peer_raw(uint16_t id, struct gw_peer_counters *sum)
+peer_raw(uint32_t id, struct gw_peer_counters *sum)
 {
 	uint16_t w;
 
@@ -134,7 +137,7 @@ port_raw(uint16_t i, uint64_t v[PORT_FIELDS])
 }
 
 void
-gw_stats_peer(uint16_t id, struct gw_peer_counters *sum)
+gw_stats_peer(uint32_t id, struct gw_peer_counters *sum)
 {
 	const struct gw_peer_counters *b = &peer_base[id];
 
@@ -145,11 +148,11 @@ gw_stats_peer(uint16_t id, struct gw_peer_counters *sum)
 	sum->tx_bytes -= b->tx_bytes;
 }
 
-/* What the departed spokes of a tunnel counted, by tunnel index. */
-static struct gw_peer_counters tunnel_gone[GW_TUNNEL_MAX];
+/* What the departed spokes of a tunnel counted, by tunnel index (gw_limits.tunnels). */
+static struct gw_peer_counters *tunnel_gone;
 
 static void
-peer_gone(uint16_t id, uint16_t tunnel)
+peer_gone(uint32_t id, uint16_t tunnel)
 {
 	struct gw_peer_counters *g = &tunnel_gone[tunnel], one;
 
@@ -188,7 +191,7 @@ gw_stats_drop(enum gw_drop why)
 
 /* A peer id is given again: its counters start from what the workers hold now. */
 static void
-peer_reset(uint16_t id)
+peer_reset(uint32_t id)
 {
 	if (gw_workers != NULL)
 		peer_raw(id, &peer_base[id]);
@@ -196,13 +199,20 @@ peer_reset(uint16_t id)
 		memset(&peer_base[id], 0, sizeof(peer_base[id]));
 }
 
-void
+int
 gw_stats_init(void)
 {
+	/* zero: the ports' interfaces, made with the tables, start from nothing */
+	peer_base = calloc(gw_limits.peers, sizeof(*peer_base));
+	member_base = calloc(gw_iface_max, sizeof(*member_base));
+	tunnel_gone = calloc(gw_limits.tunnels, sizeof(*tunnel_gone));
+	if (peer_base == NULL || member_base == NULL || tunnel_gone == NULL)
+		return -ENOMEM;
 	gw_peer_id_reset_cb = peer_reset;
 	gw_peer_gone_cb = peer_gone;
 	gw_bridge_reset_cb = bridge_reset;
 	gw_iface_id_reset_cb = member_reset;
+	return 0;
 }
 
 void
@@ -212,14 +222,14 @@ gw_stats_clear(void)
 
 	for (i = 0; i < gw_nb_ports; i++)
 		port_raw(i, port_base[i]);
-	for (i = 0; i < GW_PEER_MAX; i++)
+	for (i = 0; i < gw_peer_id_end(); i++) /* the ids never taken count nothing */
 		peer_reset(i);
-	memset(tunnel_gone, 0, sizeof(tunnel_gone));
+	memset(tunnel_gone, 0, sizeof(*tunnel_gone) * gw_limits.tunnels);
 	for (i = 0; i < GW_DROP_MAX; i++)
 		drop_base[i] = drop_raw(i);
 	for (i = 0; i < GW_BRIDGE_MAX; i++)
 		bridge_reset(i);
-	for (i = 0; i < GW_IFACE_MAX; i++)
+	for (i = 0; i < gw_iface_max; i++)
 		member_reset(i);
 }
 
@@ -259,7 +269,7 @@ bridge_rows(void (*cb)(const struct gw_stats_row *row, void *arg), void *arg)
 	row.n = 2;
 	row.keys[0] = "rx_frames";
 	row.keys[1] = "tx_frames";
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		if (!gw_ifaces[i].used || gw_ifaces[i].master == GW_IFACE_NONE)
 			continue;
 		gw_stats_member(i, &mc);
@@ -294,7 +304,7 @@ gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *ar
 	}
 	row.kind = "tunnel";
 	row.n = 4;
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+	for (i = 0; i < gw_tunnel_idx_end(); i++) {
 		if (gw_tunnels[i] == NULL)
 			continue;
 		gw_stats_tunnel(gw_tunnels[i], &tc);

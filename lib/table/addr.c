@@ -32,7 +32,7 @@ gw_addr_net(const struct gw_addr *a)
 }
 
 /* The next hop of an interface's connected prefixes: a port's (a bridge's BVI's) or a tunnel's. */
-static uint16_t
+static uint32_t
 connected_nh(const struct gw_iface *ifc)
 {
 	int port = gw_iface_port(ifc, false);

@@ -36,6 +36,8 @@ gw_tables_init(int socket, struct gw_error *err)
 
 	rc = gw_iface_init(socket);
 	if (rc == 0)
+		rc = gw_peer_init(socket);
+	if (rc == 0)
 		rc = gw_nh_init(socket);
 	if (rc == 0)
 		rc = gw_route_init(socket);
@@ -44,7 +46,9 @@ gw_tables_init(int socket, struct gw_error *err)
 	if (rc == 0)
 		rc = gw_bridge_init(socket);
 	if (rc < 0)
-		return gw_error_set(err, rc, "cannot create the tables: %s", strerror(-rc));
+		return gw_error_set(err, rc, "cannot create the tables: %s (--max-tunnels, "
+				    "--max-peers, --max-next-hops and --max-routes size them: "
+				    "doc/config.md, Sizing)", strerror(-rc));
 	rc = gw_iface_ports_add(err);
 	if (rc < 0)
 		return rc;
@@ -185,14 +189,14 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	}
 }
 
-static bool neigh_in_use(uint16_t idx);
+static bool neigh_in_use(uint32_t idx);
 
 /*
  * A gateway's neighbour that only routes led to (no host route of its own,
  * not static) goes with the last of them, as it came with the first.
  */
 static void
-neigh_forget_unused(uint16_t idx)
+neigh_forget_unused(uint32_t idx)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 	const struct gw_route *own;
@@ -210,7 +214,7 @@ static int
 apply_route(const struct gw_route_conf *r, struct gw_error *err)
 {
 	const struct gw_route *old = gw_route_find(&r->dst.addr, r->dst.len);
-	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? old->nh : -1;
+	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? (int)old->nh : -1;
 	char p[GW_PFX_STRLEN];
 
 	if (r->dst.addr.family != AF_INET)
@@ -238,7 +242,7 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
 {
 	const struct gw_route *cur = gw_route_find(&r->dst.addr, r->dst.len);
 	char p[GW_PFX_STRLEN];
-	uint16_t nh;
+	uint32_t nh;
 
 	gw_prefix_fmt(&r->dst, p, sizeof(p));
 	if (cur == NULL || cur->origin == GW_ROUTE_NEIGH || cur->origin == GW_ROUTE_LOCAL)
@@ -266,12 +270,12 @@ apply_route_del(const struct gw_route_conf *r, struct gw_error *err)
  * freed at the commit, with the neighbour's slot after it.
  */
 static bool
-neigh_in_use(uint16_t idx)
+neigh_in_use(uint32_t idx)
 {
+	uint32_t i, end = gw_peer_id_end();
 	const struct gw_tunnel *t;
-	unsigned int i;
 
-	for (i = 0; i < GW_PEER_MAX; i++) {
+	for (i = 0; i < end; i++) {
 		if (gw_peers[i] == NULL || gw_peers[i]->unh != idx)
 			continue;
 		t = gw_tunnels[gw_peers[i]->tunnel];
@@ -286,7 +290,7 @@ neigh_in_use(uint16_t idx)
  * unresolved, to be learned again by ARP.
  */
 static void
-neigh_release(uint16_t idx)
+neigh_release(uint32_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
 	const struct gw_route *own = gw_route_find(&nh->ip, 32);
@@ -331,9 +335,9 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 static void
 neigh_release_in(uint16_t iface, const struct gw_ip *net, uint8_t len)
 {
-	unsigned int i;
+	uint32_t i, end = gw_nh_end();
 
-	for (i = 0; i < GW_NH_MAX; i++)
+	for (i = 0; i < end; i++)
 		if (gw_nhs[i].kind == GW_NH_NEIGH && !gw_nhs[i].released &&
 		    gw_nhs[i].iface == iface && !gw_nhs[i].is_static &&
 		    gw_ip_in_prefix(&gw_nhs[i].ip, net, len))
@@ -347,10 +351,10 @@ neigh_release_in(uint16_t iface, const struct gw_ip *net, uint8_t len)
 static const struct gw_tunnel *
 tunnel_on_local(const struct gw_ip *ip)
 {
+	uint32_t i, end = gw_tunnel_idx_end();
 	const struct gw_tunnel *t;
-	unsigned int i;
 
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+	for (i = 0; i < end; i++) {
 		t = gw_tunnels[i];
 		if (t != NULL && gw_tunnel_of_iface(t->iface) == t &&
 		    gw_ip_equal(&t->conf.local, ip))

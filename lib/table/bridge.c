@@ -25,7 +25,7 @@
 
 struct gw_bridge *gw_bridges[GW_BRIDGE_MAX];
 struct gw_bridge_ctl gw_bridge_ctls[GW_BRIDGE_MAX];
-uint16_t gw_iface_bridge[GW_IFACE_MAX];
+uint16_t *gw_iface_bridge;
 
 void (*gw_bridge_reset_cb)(uint16_t idx);
 static int bridge_socket;
@@ -48,7 +48,13 @@ gw_bridge_init(int socket)
 	unsigned int i;
 
 	bridge_socket = socket;
-	for (i = 0; i < GW_IFACE_MAX; i++)
+	/* workers read it, on their socket */
+	gw_iface_bridge = rte_malloc_socket("gw_iface_bridge",
+					    sizeof(*gw_iface_bridge) * gw_iface_max,
+					    RTE_CACHE_LINE_SIZE, socket);
+	if (gw_iface_bridge == NULL)
+		return -ENOMEM;
+	for (i = 0; i < gw_iface_max; i++)
 		gw_iface_bridge[i] = GW_BRIDGE_NONE;
 	memset(gw_bridge_ctls, 0, sizeof(gw_bridge_ctls));
 	gw_ids_init(&idxs, free_idx, 0, GW_BRIDGE_MAX);
@@ -61,7 +67,7 @@ gw_bridge_of_iface(uint16_t iface)
 {
 	const struct gw_iface *ifc = &gw_ifaces[iface];
 
-	if (iface >= GW_IFACE_MAX || !ifc->used || ifc->kind != GW_IFACE_BRIDGE)
+	if (iface >= gw_iface_max || !ifc->used || ifc->kind != GW_IFACE_BRIDGE)
 		return NULL;
 	return &gw_bridge_ctls[ifc->idx];
 }
@@ -95,7 +101,7 @@ bridge_build(uint16_t idx, uint16_t join, uint16_t leave, uint16_t self, bool se
 	struct gw_bridge *o;
 	unsigned int i, n = 0;
 
-	for (i = 0; i < GW_IFACE_MAX; i++)
+	for (i = 0; i < gw_iface_max; i++)
 		n += gw_ifaces[i].used && (gw_ifaces[i].master == b->iface || i == join);
 	o = gw_alloc_shared(sizeof(*o) + sizeof(o->members[0]) * (n + 1), bridge_socket);
 	if (o == NULL)
@@ -106,7 +112,7 @@ bridge_build(uint16_t idx, uint16_t join, uint16_t leave, uint16_t self, bool se
 	o->max_learned = b->conf.max_learned;
 	o->bvi = b->bvi;
 	o->mac = b->mac;
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		const struct gw_iface *ifc = &gw_ifaces[i];
 
 		if (!ifc->used || i == leave || (ifc->master != b->iface && i != join))
@@ -226,12 +232,12 @@ gw_bridge_del(const char *name, struct gw_error *err)
 	if (gw_addr_count(ifc->id) != 0)
 		return gw_error_set(err, -EBUSY, "bridge %s has addresses (addr del them first)",
 				    name);
-	for (i = 0; i < GW_NH_MAX; i++)
+	for (i = 0; i < gw_nh_end(); i++)
 		if (gw_nhs[i].kind == GW_NH_NEIGH && !gw_nhs[i].released &&
 		    gw_nhs[i].iface == ifc->id && gw_nhs[i].is_static)
 			return gw_error_set(err, -EBUSY, "bridge %s has neighbours (neigh del them "
 					    "first)", name);
-	for (i = 0; i < GW_IFACE_MAX; i++)
+	for (i = 0; i < gw_iface_max; i++)
 		if (gw_ifaces[i].used && gw_ifaces[i].master == b->iface)
 			member_leave(i);
 	gw_fdb_flush_bridge(idx);
@@ -468,7 +474,7 @@ bridge_mtu(const struct gw_iface *ifc)
 	uint16_t mtu = 0, m;
 	unsigned int i;
 
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		if (!gw_ifaces[i].used || gw_ifaces[i].master != ifc->id)
 			continue;
 		m = gw_iface_mtu(&gw_ifaces[i]);

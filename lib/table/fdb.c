@@ -241,7 +241,7 @@ gw_fdb_flush_iface(uint16_t iface)
 }
 
 void
-gw_fdb_flush_peer(uint16_t peer)
+gw_fdb_flush_peer(uint32_t peer)
 {
 	remove_if(behind_peer, peer);
 }

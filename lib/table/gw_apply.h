@@ -15,9 +15,9 @@
 #include "gw_error.h"
 
 /**
- * Create every table (interfaces, next hops, FIB, tunnels), make each port
- * an interface and give it its glean next hop. Call once, after
- * gw_port_probe().
+ * Create every table (interfaces, peers, next hops, FIB, tunnels, bridges)
+ * at the sizes gw_limits says, make each port an interface and give it its
+ * glean next hop. Call once, after gw_port_probe().
  *
  * @return 0 or -errno with err set.
  */

@@ -32,17 +32,18 @@
 /**
  * How a frame leaves by a member: out of a port, or encapsulated for a
  * gretap tunnel's peer. Eight bytes, so an FDB entry's destination is
- * swapped with one store when a MAC moves.
+ * swapped with one store when a MAC moves; the three fields fill them, so
+ * two members are equal when their words are.
  */
 union gw_member {
 	struct {
 		uint16_t iface; /**< the member's interface id */
 		uint16_t port;  /**< gw_ports[] index, or GW_MEMBER_PORT_NONE */
-		uint16_t peer;  /**< the tunnel's peer id, or GW_PEER_NONE */
-		uint16_t pad;   /**< zero */
+		uint32_t peer;  /**< the tunnel's peer id, or GW_PEER_NONE */
 	};
 	uint64_t u64; /**< the whole, for atomic loads and stores */
 };
+_Static_assert(sizeof(union gw_member) == 8, "a member is one 64-bit word, without padding");
 
 #define GW_BVI_NONE UINT16_MAX /**< gw_bridge.bvi of a bridge without address */
 
@@ -71,7 +72,8 @@ struct gw_bridge_ctl {
 
 extern struct gw_bridge *gw_bridges[GW_BRIDGE_MAX];     /**< by index, for workers; NULL: none */
 extern struct gw_bridge_ctl gw_bridge_ctls[GW_BRIDGE_MAX]; /**< by index, control thread */
-extern uint16_t gw_iface_bridge[GW_IFACE_MAX]; /**< by interface id: its bridge's index, or GW_BRIDGE_NONE */
+/** By interface id (gw_iface_max of them): its bridge's index, or GW_BRIDGE_NONE. */
+extern uint16_t *gw_iface_bridge;
 
 /**
  * Called when a bridge index is taken again: the owner of its per-worker
@@ -79,7 +81,10 @@ extern uint16_t gw_iface_bridge[GW_IFACE_MAX]; /**< by interface id: its bridge'
  */
 extern void (*gw_bridge_reset_cb)(uint16_t idx);
 
-/** Create the bridge tables and the MAC table; register the kind. @return 0 or -ENOMEM. */
+/**
+ * Create the bridge tables and the MAC table (after gw_iface_init); register
+ * the kind. @return 0 or -ENOMEM.
+ */
 int gw_bridge_init(int socket);
 
 /**

@@ -87,7 +87,7 @@ int gw_fdb_del(uint16_t bridge, const struct rte_ether_addr *mac, uint16_t iface
 void gw_fdb_flush_iface(uint16_t iface);
 
 /** Delete every entry behind a peer (a hub's GRETAP spoke that went). */
-void gw_fdb_flush_peer(uint16_t peer);
+void gw_fdb_flush_peer(uint32_t peer);
 
 /** Every entry of a bridge. */
 void gw_fdb_flush_bridge(uint16_t bridge);

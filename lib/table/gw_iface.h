@@ -20,7 +20,6 @@
 #include "gw_conf.h"
 #include "gw_error.h"
 
-#define GW_IFACE_MAX 16672 /**< interfaces of every kind (GW_PORT_MAX + GW_TUNNEL_MAX + GW_BRIDGE_MAX) */
 #define GW_IFACE_NONE UINT16_MAX /**< no interface */
 
 /** Kinds of interface. */
@@ -57,7 +56,14 @@ struct gw_iface_ops {
 	void (*renamed)(struct gw_iface *ifc, const char *old);
 };
 
-extern struct gw_iface gw_ifaces[GW_IFACE_MAX]; /**< by id; control thread only */
+/**
+ * Interface ids are below it: a port, a tunnel or a bridge each
+ * (GW_PORT_MAX + gw_limits.tunnels + GW_BRIDGE_MAX), set by gw_iface_init;
+ * 0 before.
+ */
+extern uint32_t gw_iface_max;
+
+extern struct gw_iface *gw_ifaces; /**< by id, gw_iface_max of them; control thread only */
 
 /** The interface kind of a tunnel mode. */
 static inline enum gw_iface_kind
@@ -79,7 +85,7 @@ gw_iface_kind_is_tunnel(enum gw_iface_kind kind)
  */
 extern void (*gw_iface_id_reset_cb)(uint16_t id);
 
-/** Create the table and its name index. @return 0 or -ENOMEM. */
+/** Create the table (gw_iface_max interfaces) and its name index. @return 0 or -ENOMEM. */
 int gw_iface_init(int socket);
 
 /** A kind's operations, given once by the file that implements the kind. */

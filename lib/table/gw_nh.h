@@ -24,8 +24,6 @@
 #include "gw_error.h"
 #include "gw_inet.h"
 
-#define GW_NH_MAX 32768 /**< next hops: as many as 15-bit FIB entries can name (tunnels take one each) */
-#define GW_NH_LEARNED_MAX (GW_NH_MAX / 4) /**< of which learned neighbours, at most */
 
 /** What a next hop does with a packet. */
 enum gw_nh_kind {
@@ -47,24 +45,24 @@ enum gw_nh_kind {
 struct gw_nh {
 	uint64_t l2;       /**< NEIGH: MAC in bytes 0-5 (memory order) | GW_NH_L2_VALID */
 	uint16_t port;     /**< NEIGH, GLEAN: the port it leaves by (gw_ports[] index) */
+	uint8_t kind;      /**< enum gw_nh_kind */
+	uint8_t is_static; /**< NEIGH, SPOKE: from neigh add, never overwritten by ARP or learning */
+	uint8_t learned;   /**< NEIGH: counted against the learned cap; SPOKE: learned from traffic */
+	uint8_t released;  /**< given back, free after the next grace period */
+	uint16_t iface;    /**< NEIGH, GLEAN: the port's interface; the others: the tunnel's */
 	/**
 	 * TUNNEL: the peer id. SPOKE: the spoke's peer, GW_PEER_NONE while no
 	 * mapping says where the overlay address is; a learned entry moves with
 	 * one atomic store (gw_nh_spoke_set).
 	 */
-	uint16_t peer;
-	uint8_t kind;      /**< enum gw_nh_kind */
-	uint8_t is_static; /**< NEIGH, SPOKE: from neigh add, never overwritten by ARP or learning */
-	uint8_t learned;   /**< NEIGH: counted against GW_NH_LEARNED_MAX; SPOKE: learned from traffic */
-	uint8_t released;  /**< given back, free after the next grace period */
-	uint16_t iface;    /**< NEIGH, GLEAN: the port's interface; the others: the tunnel's */
+	uint32_t peer;
 	uint16_t tunnel;   /**< TUNNEL, SPOKE, REPLICATE: tunnel index */
 	uint32_t seen;     /**< SPOKE, learned: when traffic last confirmed it (gw_fdb_now clock) */
 	struct gw_ip ip;   /**< NEIGH, SPOKE: the neighbour's (overlay) address */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
 };
 
-extern struct gw_nh *gw_nhs; /**< GW_NH_MAX entries, index 0 and 1 preset */
+extern struct gw_nh *gw_nhs; /**< gw_limits.nhs entries, index 0 and 1 preset */
 
 /** Allocate the next-hop array and its neighbour index. @return 0 or -ENOMEM. */
 int gw_nh_init(int socket);
@@ -82,10 +80,16 @@ int gw_nh_alloc(enum gw_nh_kind kind);
  * after the next grace period (gw_rcu_flush), so a worker still holding it
  * reads it whole.
  */
-void gw_nh_release(uint16_t idx);
+void gw_nh_release(uint32_t idx);
 
 /** Call cb with the index of every NEIGH and SPOKE next hop not released (control thread). */
-void gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg);
+void gw_nh_neigh_foreach(void (*cb)(uint32_t idx, void *arg), void *arg);
+
+/**
+ * One past the highest next-hop index ever taken: a walk over gw_nhs[]
+ * stops there, not at gw_limits.nhs.
+ */
+uint32_t gw_nh_end(void);
 
 /**
  * Find the NEIGH next hop for (port, ip), creating an unresolved one if asked.
@@ -106,13 +110,13 @@ int gw_nh_spoke_get(uint16_t iface, uint16_t tunnel, const struct gw_ip *ip, boo
 
 /** Point a SPOKE next hop at a spoke's peer (or GW_PEER_NONE): workers see one or the other. */
 static inline void
-gw_nh_spoke_set(struct gw_nh *nh, uint16_t peer)
+gw_nh_spoke_set(struct gw_nh *nh, uint32_t peer)
 {
 	__atomic_store_n(&nh->peer, peer, __ATOMIC_RELEASE);
 }
 
 /** Read a SPOKE's peer once (workers). */
-static inline uint16_t
+static inline uint32_t
 gw_nh_spoke_peer(const struct gw_nh *nh)
 {
 	return __atomic_load_n(&nh->peer, __ATOMIC_ACQUIRE);
@@ -120,9 +124,9 @@ gw_nh_spoke_peer(const struct gw_nh *nh)
 
 /**
  * Find or create the NEIGH next hop of a neighbour the gateway learns by
- * itself (ARP, traffic to a connected prefix). At most GW_NH_LEARNED_MAX of
- * those exist, so no traffic can exhaust the next hops that routes and tunnels
- * need (learned entries do not age yet).
+ * itself (ARP, traffic to a connected prefix). At most a quarter of the
+ * next hops (gw_limits.nhs / 4) are those, so no traffic can exhaust the
+ * next hops that routes and tunnels need (learned entries do not age yet).
  *
  * @return its index, or -ENOSPC when it does not exist and the cap is reached.
  */
@@ -137,7 +141,7 @@ void gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac);
 void gw_nh_neigh_clear_mac(struct gw_nh *nh);
 
 /** Name of the interface a next hop leaves by; "" for local and drop. */
-const char *gw_nh_dev_name(uint16_t idx);
+const char *gw_nh_dev_name(uint32_t idx);
 
 /** Read a NEIGH's l2 word once (workers). */
 static inline uint64_t

@@ -25,10 +25,10 @@
 #include <rte_common.h>
 
 #include "gw_inet.h"
+#include "gw_limits.h"
 
-#define GW_PEER_MAX 16384  /**< peers of all tunnels; also the size of per-lcore peer counters */
 #define GW_PEER_RW_MAX 64  /**< rewrite buffer: outer IP + GRE */
-#define GW_PEER_NONE UINT16_MAX /**< no peer */
+#define GW_PEER_NONE UINT32_MAX /**< no peer */
 
 /** What a peer is to its tunnel. */
 enum gw_peer_role {
@@ -48,10 +48,10 @@ struct gw_peer {
 	uint8_t rw_len;     /**< bytes of outer header: 20 + GRE */
 	uint8_t seq_off;    /**< offset of the sequence field from the outer IP; 0 without oseq */
 	uint16_t opts;      /**< the tunnel's GW_TUN_* */
-	uint16_t id;        /**< peer id: sequence state and counters */
+	uint32_t id;        /**< peer id: sequence state and counters */
 	uint16_t tunnel;    /**< its tunnel's index */
 	uint16_t iface;     /**< its tunnel's interface id: the ingress of what it decapsulates */
-	uint16_t unh;       /**< underlay NEIGH next hop; 0 while unresolved */
+	uint32_t unh;       /**< underlay NEIGH next hop; 0 while unresolved */
 	uint16_t mtu;       /**< largest inner packet sent without fragmenting */
 	/**
 	 * MSS ceiling of IPv4 TCP SYNs crossing the tunnel, both ways; 0:
@@ -76,7 +76,8 @@ struct gw_peer {
 	uint64_t pmtu_expire; /**< TSC when pmtu is forgotten */
 } __rte_cache_aligned;
 
-extern struct gw_peer *gw_peers[GW_PEER_MAX]; /**< by id; NULL when free */
+/** By id, gw_limits.peers of them (peers of all tunnels); NULL when free. */
+extern struct gw_peer **gw_peers;
 
 /** The next sequence number to send, by peer id (one cache line each). */
 struct gw_peer_tx_seq {
@@ -106,27 +107,36 @@ struct gw_peer_live {
 	uint64_t answered; /**< keepalives answered */
 };
 
-extern struct gw_peer_live gw_peer_live[GW_PEER_MAX]; /**< by peer id */
+extern struct gw_peer_live *gw_peer_live; /**< by peer id */
 
 /**
  * By peer id: the second (gw_fdb_now clock) a packet from the peer was last
  * decapsulated, written by workers at most once a second, for a hub's
  * learned GRETAP spokes, which age out unseen.
  */
-extern uint32_t gw_peer_seen[GW_PEER_MAX];
+extern uint32_t *gw_peer_seen;
 
 /** Name of a liveness state: "unknown", "up", "down". */
 const char *gw_live_state_name(uint8_t state);
 
-extern struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX]; /**< by peer id */
-extern struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX]; /**< by peer id */
+extern struct gw_peer_tx_seq *gw_peer_tx_seq; /**< by peer id */
+extern struct gw_peer_rx_seq *gw_peer_rx_seq; /**< by peer id */
 
 /**
  * Called once a peer id is free and unreachable, before it is given again:
  * the owner of per-id state kept elsewhere (the per-lcore counters) resets
  * it. Set by the layer that owns that state.
  */
-extern void (*gw_peer_id_reset_cb)(uint16_t id);
+extern void (*gw_peer_id_reset_cb)(uint32_t id);
+
+/**
+ * Allocate the tables by peer id (gw_limits.peers entries each): the
+ * objects' pointers, the sequence state, the liveness, the last seen
+ * second, the free ids.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int gw_peer_init(int socket);
 
 /**
  * Called when a spoke's peer leaves its tunnel (its last mapping went), so
@@ -134,7 +144,7 @@ extern void (*gw_peer_id_reset_cb)(uint16_t id);
  * GW_PEER_NONE when a tunnel goes, to forget what its departed spokes
  * counted. Set by the layer that owns the counters.
  */
-extern void (*gw_peer_gone_cb)(uint16_t id, uint16_t tunnel);
+extern void (*gw_peer_gone_cb)(uint32_t id, uint16_t tunnel);
 
 /**
  * Take a free peer id; its sequence state starts at zero.
@@ -147,7 +157,7 @@ int gw_peer_id_alloc(void);
  * Give a peer id back after the next grace period (gw_tables_commit), with
  * the object published under it, if any.
  */
-void gw_peer_id_release(uint16_t id);
+void gw_peer_id_release(uint32_t id);
 
 /**
  * Publish a peer object under its id (p->id); the object it replaces is
@@ -157,5 +167,11 @@ void gw_peer_publish(struct gw_peer *p);
 
 /** How many peer ids are in use (and not yet given back). */
 unsigned int gw_peer_count(void);
+
+/**
+ * One past the highest peer id ever taken: a walk over the peers stops
+ * there, not at gw_limits.peers.
+ */
+uint32_t gw_peer_id_end(void);
 
 #endif /* GW_PEER_H */

@@ -3,9 +3,11 @@
  * @file
  * The route table: routes of either family as they were made (for show,
  * save and delete), and the IPv4 FIB workers look destinations up in: an
- * rte_fib (DIR-24-8, 2-byte next hops) mapping a destination to a next-hop
- * index (gw_nh.h). IPv6 routes are refused until rte_fib6 comes with IPv6
- * forwarding; the records and this API already hold them.
+ * rte_fib (DIR-24-8) mapping a destination to a next-hop index (gw_nh.h).
+ * Its entries are 2 bytes while the next hops fit 15 bits (gw_limits.nhs
+ * up to GW_FIB_2B_NHS, the default), 4 bytes beyond. IPv6 routes are
+ * refused until rte_fib6 comes with IPv6 forwarding; the records and this
+ * API already hold them.
  *
  * Workers call rte_fib_lookup_bulk on gw_fib once or twice per burst. 22.11's
  * rte_fib has no RCU mode, and deleting a prefix may recycle a tbl8 group
@@ -18,6 +20,15 @@
  *
  * A route whose interface is down stays in the table, inactive: out of the
  * FIB until its interface comes up again (as Linux's linkdown routes).
+ *
+ * The table holds gw_limits.routes routes. A /24 that holds a longer prefix
+ * (a neighbour's or a spoke mapping's host route, an address) takes one of
+ * the FIB's tbl8 groups (256 entries): with 2-byte entries there are
+ * gw_limits.routes / 32 of them, as many as before the sizes were settings
+ * (4096 at the defaults); with 4-byte entries, the configuration of a large
+ * hub, one for every other route, so that as many spoke mappings as inner
+ * routes fit wherever the spokes' addresses are. doc/config.md ("Sizing")
+ * gives the memory.
  */
 #ifndef GW_ROUTE_H
 #define GW_ROUTE_H
@@ -29,8 +40,9 @@
 
 #include "gw_conf.h"
 #include "gw_error.h"
+#include "gw_limits.h"
 
-#define GW_ROUTE_MAX (1 << 17) /**< routes of every origin */
+#define GW_FIB_2B_NHS 32768 /**< next hops a FIB of 2-byte entries names: indexes below 2^15 */
 
 /** Who made a route; decides what may replace it and what show and save list. */
 enum gw_route_origin {
@@ -46,7 +58,7 @@ struct gw_route {
 	uint8_t len;         /**< prefix length */
 	uint8_t origin;      /**< enum gw_route_origin */
 	bool active;         /**< in the FIB (false while its interface is down) */
-	uint16_t nh;         /**< next-hop index */
+	uint32_t nh;         /**< next-hop index */
 	uint32_t seq;        /**< creation order: save replays routes in it */
 	struct gw_route_conf conf; /**< STATIC: as the user gave it */
 };
@@ -68,7 +80,7 @@ int gw_route_init(int socket);
  * @param conf   STATIC: the command, kept for show and save; else NULL.
  * @return 0 or -errno with err set (err may be NULL); nothing changes on error.
  */
-int gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_route_origin origin,
+int gw_route_add(const struct gw_ip *dst, uint8_t len, uint32_t nh, enum gw_route_origin origin,
 		 const struct gw_route_conf *conf, struct gw_error *err);
 
 /**
@@ -111,7 +123,7 @@ void gw_route_foreach(void (*cb)(const struct gw_route *r, void *arg), void *arg
  * Whether a route other than the host route of own/own_len leads to a next
  * hop (control thread; no allocation).
  */
-bool gw_route_nh_used(uint16_t nh, const struct gw_ip *own, uint8_t own_len);
+bool gw_route_nh_used(uint32_t nh, const struct gw_ip *own, uint8_t own_len);
 
 /** How many routes exist. */
 unsigned int gw_route_count(void);
@@ -121,9 +133,9 @@ unsigned int gw_route_count(void);
  *
  * @return next-hop index (GW_NH_IDX_DROP when no route).
  */
-uint16_t gw_route_lookup(const struct gw_ip *dst);
+uint32_t gw_route_lookup(const struct gw_ip *dst);
 
 /** gw_route_lookup of an IPv4 address (network order). */
-uint16_t gw_route_lookup4(uint32_t dst);
+uint32_t gw_route_lookup4(uint32_t dst);
 
 #endif /* GW_ROUTE_H */

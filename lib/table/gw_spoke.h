@@ -30,12 +30,12 @@
 
 /** What a worker tells the control thread when an inner source is to be learned. */
 struct gw_learn_notice {
-	uint16_t peer;      /**< the peer the packet matched (a spoke's, or the wildcard) */
-	uint16_t pad;
+	uint32_t peer;      /**< the peer the packet matched (a spoke's, or the wildcard) */
 	uint32_t inner_src; /**< its inner IPv4 source, network order */
 	uint32_t outer_src; /**< its outer IPv4 source, network order */
-	uint32_t pad2;
+	uint32_t pad;
 };
+_Static_assert(sizeof(struct gw_learn_notice) == 16, "a ring element of 16 bytes");
 
 /**
  * neigh add OVERLAY lladdr UNDERLAY dev MGRE: a static mapping, made or

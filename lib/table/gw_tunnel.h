@@ -29,8 +29,6 @@
 #include "gw_tcp.h"
 #include "gw_tunnel_conf.h"
 
-#define GW_TUNNEL_MAX 16384 /**< tunnels */
-
 #define GW_TKEY_HAS_KEY 1u /**< gw_tunnel_key4.flags: the packet carries a key */
 #define GW_TKEY_ANY_REMOTE 2u /**< gw_tunnel_key4.flags: wildcard remote (remote any) */
 
@@ -60,12 +58,12 @@ struct gw_tunnel {
 	uint16_t idx;      /**< index in gw_tunnels[] */
 	uint16_t iface;    /**< its interface id */
 	/** TUNNEL next hop of its fixed peer; REPLICATE for a multipoint tunnel */
-	uint16_t nh;
+	uint32_t nh;
 	/** multipoint: SPOKE next hop without spoke, of its connected prefixes */
-	uint16_t unmapped_nh;
+	uint32_t unmapped_nh;
 	uint32_t nb_peers; /**< peers in peers[]: the fixed or wildcard one first, spokes after */
 	uint32_t peers_cap; /**< room in peers[] */
-	uint16_t *peers;   /**< its peers' ids */
+	uint32_t *peers;   /**< its peers' ids */
 	uint32_t nb_learned; /**< multipoint: learned mappings */
 	bool spokes_dirty;   /**< multipoint: its spoke set is to be published again */
 	uint64_t learn_ctr[GW_LEARN_CTR_MAX]; /**< multipoint: learning counters */
@@ -74,29 +72,42 @@ struct gw_tunnel {
 /** The spokes of a multipoint tunnel, as workers replicate to them: RCU-replaced. */
 struct gw_spoke_set {
 	uint32_t n;        /**< spokes */
-	uint16_t peer[];   /**< their peer ids */
+	uint32_t peer[];   /**< their peer ids */
 };
 
-/** By tunnel index: a multipoint tunnel's spokes, NULL for none. */
-extern struct gw_spoke_set *gw_tunnel_spokes[GW_TUNNEL_MAX];
+/** By tunnel index (gw_limits.tunnels): a multipoint tunnel's spokes, NULL for none. */
+extern struct gw_spoke_set **gw_tunnel_spokes;
 
 /**
  * By tunnel index: its learned mappings reached learn-max, so a packet from
  * a new inner source is dropped (learn_full). Written by the control thread.
  */
-extern uint8_t gw_tunnel_learn_full[GW_TUNNEL_MAX];
+extern uint8_t *gw_tunnel_learn_full;
 
 #define GW_PMTU_MIN 552             /**< lowest underlay path MTU believed (Linux's min_pmtu) */
 #define GW_PMTU_TIMEOUT_DEFAULT 600 /**< seconds a learned path MTU holds (RFC 1191 §6.3) */
 
 extern unsigned int gw_pmtu_timeout_s; /**< --pmtu-timeout */
 
-extern struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX]; /**< by index; NULL when free */
+/** By index, gw_limits.tunnels of them (control thread); NULL when free. */
+extern struct gw_tunnel **gw_tunnels;
 extern struct rte_hash *gw_tunnel_hash4;      /**< gw_tunnel_key4 -> struct gw_peer * */
 extern struct rte_hash *gw_tunnel_pair_hash4; /**< (local, remote) -> count of tunnels */
 
-/** Create the tunnel tables and register the tunnel kinds' interface operations. */
+/**
+ * Create the tunnel tables (gw_limits.tunnels tunnels, gw_limits.peers
+ * peers: gw_peer_init first) and register the tunnel kinds' interface
+ * operations.
+ *
+ * @return 0 or -ENOMEM.
+ */
 int gw_tunnel_init(int socket);
+
+/**
+ * One past the highest tunnel index ever taken: a walk over gw_tunnels[]
+ * stops there, not at gw_limits.tunnels.
+ */
+uint32_t gw_tunnel_idx_end(void);
 
 /**
  * tunnel add: validate the whole request, build the peer, then publish.
@@ -137,17 +148,17 @@ int gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct 
  * A mapping leads to a spoke (delta 1) or no longer does (-1). A spoke no
  * mapping leads to is unpublished; its id is given back after the grace period.
  */
-void gw_tunnel_spoke_ref(uint16_t id, int delta);
+void gw_tunnel_spoke_ref(uint32_t id, int delta);
 
 /**
  * Keepalives say a peer is down (up false) or answers again: the routes
  * through it (its tunnel's, for a point-to-point peer; those via the
  * mappings of a spoke) leave the FIB or come back. Staged.
  */
-void gw_tunnel_peer_live(uint16_t id, bool up);
+void gw_tunnel_peer_live(uint32_t id, bool up);
 
 /** Whether routes through a next hop may be in the FIB: its tunnel is up, its peer not down. */
-bool gw_tunnel_nh_active(uint16_t nh);
+bool gw_tunnel_nh_active(uint32_t nh);
 
 /** Publish the spoke sets of the multipoint tunnels whose spokes changed (gw_tables_commit). */
 void gw_tunnel_spokes_sync(void);

@@ -4,6 +4,7 @@
  * rte_hash, and the dispatch of link words to each kind's operations.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -17,14 +18,15 @@
 #include "gw_rcu.h"
 #include "gw_tunnel.h"
 
-_Static_assert(GW_IFACE_MAX == GW_PORT_MAX + GW_TUNNEL_MAX + GW_BRIDGE_MAX,
-	       "a port, a tunnel or a bridge each");
+_Static_assert(GW_PORT_MAX + GW_LIMIT_TUNNELS_MAX + GW_BRIDGE_MAX < GW_IFACE_NONE,
+	       "a port, a tunnel or a bridge each: 16-bit interface ids");
 
-struct gw_iface gw_ifaces[GW_IFACE_MAX];
+uint32_t gw_iface_max;
+struct gw_iface *gw_ifaces;
 void (*gw_iface_id_reset_cb)(uint16_t id);
 static const struct gw_iface_ops *kind_ops[GW_IFACE_KIND_MAX];
 static struct rte_hash *names; /* zero-padded name -> id */
-static uint32_t free_ids[GW_IFACE_MAX];
+static uint32_t *free_ids;
 static struct gw_ids ids;
 
 static const char *const kind_names[] = {
@@ -36,20 +38,25 @@ static const char *const kind_names[] = {
 int
 gw_iface_init(int socket)
 {
+	uint32_t n = GW_PORT_MAX + gw_limits.tunnels + GW_BRIDGE_MAX;
 	struct rte_hash_parameters hp = {
 		.name = "gw_iface_names",
-		.entries = GW_IFACE_MAX,
+		.entries = n,
 		.key_len = GW_NAME_MAX,
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 		/* a key never fails to fit below the table's size (cuckoo paths can) */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
+	gw_ifaces = calloc(n, sizeof(*gw_ifaces));
+	free_ids = calloc(n, sizeof(*free_ids));
+	if (gw_ifaces == NULL || free_ids == NULL)
+		return -ENOMEM;
 	names = rte_hash_create(&hp);
 	if (names == NULL)
 		return -ENOMEM;
-	memset(gw_ifaces, 0, sizeof(gw_ifaces));
-	gw_ids_init(&ids, free_ids, 0, GW_IFACE_MAX); /* lowest first: ports get 0, 1, ... */
+	gw_iface_max = n;
+	gw_ids_init(&ids, free_ids, 0, n); /* lowest first: ports get 0, 1, ... */
 	return 0;
 }
 
@@ -109,7 +116,7 @@ gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool up,
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", name);
 	rc = gw_ids_take(&ids);
 	if (rc < 0)
-		return gw_error_set(err, rc, "more than %d interfaces", GW_IFACE_MAX);
+		return gw_error_set(err, rc, "more than %u interfaces", gw_iface_max);
 	id = rc;
 	name_key(name, key);
 	rc = rte_hash_add_key_data(names, key, (void *)(uintptr_t)id);
@@ -215,7 +222,7 @@ gw_iface_mtu(const struct gw_iface *ifc)
 const char *
 gw_iface_name(uint16_t id)
 {
-	return id < GW_IFACE_MAX && gw_ifaces[id].used ? gw_ifaces[id].name : "";
+	return id < gw_iface_max && gw_ifaces[id].used ? gw_ifaces[id].name : "";
 }
 
 void
@@ -223,7 +230,7 @@ gw_iface_foreach(void (*cb)(struct gw_iface *ifc, void *arg), void *arg)
 {
 	unsigned int i;
 
-	for (i = 0; i < GW_IFACE_MAX; i++)
+	for (i = 0; i < gw_iface_max; i++)
 		if (gw_ifaces[i].used)
 			cb(&gw_ifaces[i], arg);
 }

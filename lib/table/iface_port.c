@@ -41,7 +41,7 @@ port_renamed(struct gw_iface *ifc, const char *old)
 	unsigned int i;
 
 	memcpy(gw_ports[ifc->idx].name, ifc->name, GW_NAME_MAX);
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
+	for (i = 0; i < gw_tunnel_idx_end(); i++)
 		if (gw_tunnels[i] != NULL && strcmp(gw_tunnels[i]->conf.dev, old) == 0)
 			memcpy(gw_tunnels[i]->conf.dev, ifc->name, GW_NAME_MAX);
 }

@@ -3,8 +3,10 @@
  * Next-hop array and the (interface, address) index of neighbours. Written by
  * the control thread only; workers read gw_nhs[] by the index a FIB lookup
  * gave. A released next hop is freed after a grace period (gw_rcu_defer).
+ * The array and the index hold gw_limits.nhs entries, allocated once.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_hash.h>
@@ -13,16 +15,17 @@
 
 #include "gw_iface.h"
 #include "gw_ids.h"
+#include "gw_limits.h"
 #include "gw_nh.h"
 #include "gw_peer.h"
 #include "gw_port.h"
 #include "gw_rcu.h"
 
 struct gw_nh *gw_nhs;
-static uint32_t free_nhs[GW_NH_MAX];
+static uint32_t *free_nhs;
 static struct gw_ids ids;
 static struct rte_hash *neigh_index;
-static unsigned int nb_learned;
+static unsigned int nb_learned, learned_max;
 
 /* The neighbour index's key: zeroed first, rte_hash compares bytes. */
 struct neigh_key {
@@ -46,7 +49,7 @@ gw_nh_init(int socket)
 {
 	struct rte_hash_parameters hp = {
 		.name = "gw_neigh_index",
-		.entries = GW_NH_MAX,
+		.entries = gw_limits.nhs,
 		.key_len = sizeof(struct neigh_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
@@ -54,20 +57,17 @@ gw_nh_init(int socket)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
-	gw_nhs = rte_zmalloc_socket("gw_nhs", sizeof(*gw_nhs) * GW_NH_MAX, RTE_CACHE_LINE_SIZE,
-				    socket);
-	if (gw_nhs == NULL)
-		return -ENOMEM;
+	gw_nhs = rte_zmalloc_socket("gw_nhs", sizeof(*gw_nhs) * gw_limits.nhs,
+				    RTE_CACHE_LINE_SIZE, socket);
+	free_nhs = calloc(gw_limits.nhs, sizeof(*free_nhs));
 	neigh_index = rte_hash_create(&hp);
-	if (neigh_index == NULL) {
-		rte_free(gw_nhs);
-		gw_nhs = NULL;
+	if (gw_nhs == NULL || free_nhs == NULL || neigh_index == NULL)
 		return -ENOMEM;
-	}
 	gw_nhs[GW_NH_IDX_DROP].kind = GW_NH_DROP;
 	gw_nhs[GW_NH_IDX_LOCAL].kind = GW_NH_LOCAL;
-	gw_ids_init(&ids, free_nhs, 2, GW_NH_MAX); /* after DROP and LOCAL */
+	gw_ids_init(&ids, free_nhs, 2, gw_limits.nhs); /* after DROP and LOCAL */
 	nb_learned = 0;
+	learned_max = gw_limits.nhs / 4;
 	return 0;
 }
 
@@ -96,7 +96,7 @@ nh_free(uintptr_t idx)
 }
 
 void
-gw_nh_release(uint16_t idx)
+gw_nh_release(uint32_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
 	struct neigh_key k;
@@ -114,14 +114,20 @@ gw_nh_release(uint16_t idx)
 }
 
 void
-gw_nh_neigh_foreach(void (*cb)(uint16_t idx, void *arg), void *arg)
+gw_nh_neigh_foreach(void (*cb)(uint32_t idx, void *arg), void *arg)
 {
 	const void *key;
 	uint32_t next = 0;
 	void *data;
 
 	while (rte_hash_iterate(neigh_index, &key, &data, &next) >= 0)
-		cb((uint16_t)(uintptr_t)data, arg);
+		cb((uint32_t)(uintptr_t)data, arg);
+}
+
+uint32_t
+gw_nh_end(void)
+{
+	return ids.next;
 }
 
 void
@@ -183,7 +189,7 @@ gw_nh_neigh_learn(uint16_t port, const struct gw_ip *ip)
 
 	if (idx >= 0)
 		return idx;
-	if (nb_learned == GW_NH_LEARNED_MAX)
+	if (nb_learned == learned_max)
 		return -ENOSPC;
 	idx = gw_nh_neigh_get(port, ip, true);
 	if (idx >= 0) {
@@ -203,7 +209,7 @@ gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac)
 }
 
 const char *
-gw_nh_dev_name(uint16_t idx)
+gw_nh_dev_name(uint32_t idx)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 

@@ -2,9 +2,11 @@
  *
  * Peer ids and the publication of peer objects (gw_peer.h). An id and the
  * object under it are given back after a grace period; the sequence state by
- * id starts at zero when the id is taken again.
+ * id starts at zero when the id is taken again. The tables by id are
+ * allocated once, gw_limits.peers entries each.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -14,16 +16,39 @@
 #include "gw_peer.h"
 #include "gw_rcu.h"
 
-struct gw_peer *gw_peers[GW_PEER_MAX];
-struct gw_peer_tx_seq gw_peer_tx_seq[GW_PEER_MAX];
-struct gw_peer_rx_seq gw_peer_rx_seq[GW_PEER_MAX];
-struct gw_peer_live gw_peer_live[GW_PEER_MAX];
-uint32_t gw_peer_seen[GW_PEER_MAX];
-void (*gw_peer_id_reset_cb)(uint16_t id);
-void (*gw_peer_gone_cb)(uint16_t id, uint16_t tunnel);
+struct gw_peer **gw_peers;
+struct gw_peer_tx_seq *gw_peer_tx_seq;
+struct gw_peer_rx_seq *gw_peer_rx_seq;
+struct gw_peer_live *gw_peer_live;
+uint32_t *gw_peer_seen;
+void (*gw_peer_id_reset_cb)(uint32_t id);
+void (*gw_peer_gone_cb)(uint32_t id, uint16_t tunnel);
 
-static uint32_t free_ids[GW_PEER_MAX];
-static struct gw_ids ids = { .max = GW_PEER_MAX, .free = free_ids };
+static uint32_t *free_ids;
+static struct gw_ids ids;
+
+int
+gw_peer_init(int socket)
+{
+	uint32_t n = gw_limits.peers;
+
+	/* what workers read, on their socket; the free ids are the control thread's */
+	gw_peers = rte_zmalloc_socket("gw_peers", sizeof(*gw_peers) * n, RTE_CACHE_LINE_SIZE,
+				      socket);
+	gw_peer_tx_seq = rte_zmalloc_socket("gw_peer_tx_seq", sizeof(*gw_peer_tx_seq) * n,
+					    RTE_CACHE_LINE_SIZE, socket);
+	gw_peer_rx_seq = rte_zmalloc_socket("gw_peer_rx_seq", sizeof(*gw_peer_rx_seq) * n,
+					    RTE_CACHE_LINE_SIZE, socket);
+	gw_peer_seen = rte_zmalloc_socket("gw_peer_seen", sizeof(*gw_peer_seen) * n,
+					  RTE_CACHE_LINE_SIZE, socket);
+	gw_peer_live = calloc(n, sizeof(*gw_peer_live));
+	free_ids = calloc(n, sizeof(*free_ids));
+	if (gw_peers == NULL || gw_peer_tx_seq == NULL || gw_peer_rx_seq == NULL ||
+	    gw_peer_seen == NULL || gw_peer_live == NULL || free_ids == NULL)
+		return -ENOMEM;
+	gw_ids_init(&ids, free_ids, 0, n);
+	return 0;
+}
 
 int
 gw_peer_id_alloc(void)
@@ -57,7 +82,7 @@ peer_free(uintptr_t id)
 }
 
 void
-gw_peer_id_release(uint16_t id)
+gw_peer_id_release(uint32_t id)
 {
 	gw_rcu_defer(peer_free, id);
 }
@@ -92,4 +117,10 @@ unsigned int
 gw_peer_count(void)
 {
 	return gw_ids_used(&ids);
+}
+
+uint32_t
+gw_peer_id_end(void)
+{
+	return ids.next;
 }

@@ -70,21 +70,36 @@ standby(void)
 /* Before the grace period of a flush: workers move to the copy with the staged changes. */
 static void route_publish(void);
 
+/*
+ * The FIB's entries and tbl8 groups from the sizes (gw_route.h): 2-byte
+ * entries name indexes below 2^15, and at most 2^15 - 1 groups.
+ */
+static void
+fib_size(struct rte_fib_conf *conf)
+{
+	uint32_t tbl8;
+
+	if (gw_limits.nhs <= GW_FIB_2B_NHS) {
+		conf->dir24_8.nh_sz = RTE_FIB_DIR24_8_2B;
+		tbl8 = RTE_MIN(gw_limits.routes / 32, (uint32_t)INT16_MAX);
+	} else {
+		conf->dir24_8.nh_sz = RTE_FIB_DIR24_8_4B;
+		tbl8 = gw_limits.routes / 2;
+	}
+	conf->dir24_8.num_tbl8 = RTE_MAX(tbl8, 64u);
+}
+
 int
 gw_route_init(int socket)
 {
 	struct rte_fib_conf conf = {
 		.type = RTE_FIB_DIR24_8,
 		.default_nh = GW_NH_IDX_DROP,
-		.max_routes = GW_ROUTE_MAX,
-		.dir24_8 = {
-			.nh_sz = RTE_FIB_DIR24_8_2B,
-			.num_tbl8 = 1 << 12,
-		},
+		.max_routes = gw_limits.routes,
 	};
 	struct rte_hash_parameters hp = {
 		.name = "gw_routes",
-		.entries = GW_ROUTE_MAX,
+		.entries = gw_limits.routes,
 		.key_len = sizeof(struct route_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
@@ -92,16 +107,17 @@ gw_route_init(int socket)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
+	fib_size(&conf);
 	fibs[0] = rte_fib_create("gw_fib4_a", socket, &conf);
 	fibs[1] = rte_fib_create("gw_fib4_b", socket, &conf);
 	route_index = rte_hash_create(&hp);
-	routes = calloc(GW_ROUTE_MAX, sizeof(*routes));
-	used = calloc(GW_ROUTE_MAX, sizeof(*used));
-	free_slots = calloc(GW_ROUTE_MAX, sizeof(*free_slots));
+	routes = calloc(gw_limits.routes, sizeof(*routes));
+	used = calloc(gw_limits.routes, sizeof(*used));
+	free_slots = calloc(gw_limits.routes, sizeof(*free_slots));
 	if (fibs[0] == NULL || fibs[1] == NULL || route_index == NULL || routes == NULL ||
 	    used == NULL || free_slots == NULL)
 		return -ENOMEM;
-	gw_ids_init(&slots, free_slots, 0, GW_ROUTE_MAX);
+	gw_ids_init(&slots, free_slots, 0, gw_limits.routes);
 	gw_fib = fibs[0];
 	gw_rcu_on_flush(route_publish);
 	return 0;
@@ -210,8 +226,21 @@ route_exists_error(const struct gw_route *r, struct gw_error *err)
 			    "an address of this gateway");
 }
 
+/* A FIB change refused: out of tbl8 groups (-ENOSPC), or of memory. */
+static int
+fib_full_error(const struct gw_ip *dst, uint8_t len, int rc, struct gw_error *err)
+{
+	char a[GW_IP_STRLEN];
+
+	if (rc != -ENOSPC)
+		return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
+	return gw_error_set(err, rc, "route table full: no FIB room for %s/%u (each /24 that "
+			    "holds a longer prefix takes a tbl8 group; --max-routes sizes them)",
+			    gw_ip_fmt(dst, a, sizeof(a)), len);
+}
+
 int
-gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_route_origin origin,
+gw_route_add(const struct gw_ip *dst, uint8_t len, uint32_t nh, enum gw_route_origin origin,
 	     const struct gw_route_conf *conf, struct gw_error *err)
 {
 	char a[GW_IP_STRLEN];
@@ -233,17 +262,17 @@ gw_route_add(const struct gw_ip *dst, uint8_t len, uint16_t nh, enum gw_route_or
 		if (r->active) {
 			rc = fib_stage(dst, len, nh, r->nh);
 			if (rc < 0)
-				return gw_error_set(err, rc, "route table full (%s)",
-						    rte_strerror(-rc));
+				return fib_full_error(dst, len, rc, err);
 		}
 		r->nh = nh;
 		r->origin = origin;
 	} else {
 		if (!gw_ids_left(&slots))
-			return gw_error_set(err, -ENOSPC, "more than %d routes", GW_ROUTE_MAX);
+			return gw_error_set(err, -ENOSPC, "more than %u routes (--max-routes)",
+					    gw_limits.routes);
 		rc = fib_stage(dst, len, nh, -1);
 		if (rc < 0)
-			return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
+			return fib_full_error(dst, len, rc, err);
 		slot = gw_ids_take(&slots);
 		route_key_of(dst, len, &k);
 		rc = rte_hash_add_key_data(route_index, &k, (void *)(uintptr_t)slot);
@@ -295,7 +324,8 @@ gw_route_set_active(const struct gw_route *cr, bool active)
 
 	if (r->active == active)
 		return;
-	if (fib_stage(&r->dst, r->len, active ? r->nh : -1, active ? -1 : r->nh) == 0)
+	/* next-hop indexes fit an int: gw_limits.nhs is below 2^31 */
+	if (fib_stage(&r->dst, r->len, active ? (int)r->nh : -1, active ? -1 : (int)r->nh) == 0)
 		r->active = active;
 }
 
@@ -304,7 +334,7 @@ gw_route_list(const struct gw_route **out, unsigned int max)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < GW_ROUTE_MAX && n < nb_routes; i++) {
+	for (i = 0; i < slots.next && n < nb_routes; i++) {
 		if (!used[i])
 			continue;
 		if (n < max)
@@ -319,7 +349,7 @@ gw_route_foreach(void (*cb)(const struct gw_route *r, void *arg), void *arg)
 {
 	unsigned int i, seen = 0, n = nb_routes;
 
-	for (i = 0; i < GW_ROUTE_MAX && seen < n; i++) {
+	for (i = 0; i < slots.next && seen < n; i++) {
 		if (!used[i])
 			continue;
 		seen++;
@@ -328,11 +358,11 @@ gw_route_foreach(void (*cb)(const struct gw_route *r, void *arg), void *arg)
 }
 
 bool
-gw_route_nh_used(uint16_t nh, const struct gw_ip *own, uint8_t own_len)
+gw_route_nh_used(uint32_t nh, const struct gw_ip *own, uint8_t own_len)
 {
 	unsigned int i, seen = 0;
 
-	for (i = 0; i < GW_ROUTE_MAX && seen < nb_routes; i++) {
+	for (i = 0; i < slots.next && seen < nb_routes; i++) {
 		const struct gw_route *r = &routes[i];
 
 		if (!used[i])
@@ -350,7 +380,7 @@ gw_route_count(void)
 	return nb_routes;
 }
 
-uint16_t
+uint32_t
 gw_route_lookup4(uint32_t dst)
 {
 	uint32_t host = rte_be_to_cpu_32(dst);
@@ -360,7 +390,7 @@ gw_route_lookup4(uint32_t dst)
 	return nh;
 }
 
-uint16_t
+uint32_t
 gw_route_lookup(const struct gw_ip *dst)
 {
 	return dst->family == AF_INET ? gw_route_lookup4(dst->v4) : GW_NH_IDX_DROP;

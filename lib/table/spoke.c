@@ -19,9 +19,9 @@
 
 /* Point a mapping at a spoke (or none): the new one is held before the old one is let go. */
 static void
-map_point(struct gw_nh *nh, uint16_t peer)
+map_point(struct gw_nh *nh, uint32_t peer)
 {
-	uint16_t old = nh->peer;
+	uint32_t old = nh->peer;
 
 	if (old == peer)
 		return;
@@ -38,7 +38,7 @@ map_point(struct gw_nh *nh, uint16_t peer)
  * packets dropped as spoke_unmapped) for a mapping or their deletion.
  */
 static void
-map_drop(struct gw_tunnel *t, uint16_t idx)
+map_drop(struct gw_tunnel *t, uint32_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
 	const struct gw_route *own = gw_route_find(&nh->ip, 32);
@@ -191,11 +191,11 @@ learnable(const struct gw_tunnel *t, const struct gw_ip *s)
 void
 gw_spoke_learn(const struct gw_learn_notice *n)
 {
-	const struct gw_peer *p = n->peer < GW_PEER_MAX ? gw_peers[n->peer] : NULL;
+	const struct gw_peer *p = n->peer < gw_limits.peers ? gw_peers[n->peer] : NULL;
 	struct gw_ip s = { .family = AF_INET }, u = { .family = AF_INET };
 	struct gw_error err = { 0 };
 	struct gw_tunnel *t;
-	uint16_t spoke;
+	uint32_t spoke;
 	struct gw_nh *nh;
 	int idx;
 
@@ -235,12 +235,12 @@ gw_spoke_learn(const struct gw_learn_notice *n)
 }
 
 struct age_walk {
-	uint16_t *gone; /* learned mappings past their age, deleted after the walk */
+	uint32_t *gone; /* learned mappings past their age, deleted after the walk */
 	unsigned int n, cap;
 };
 
 static void
-age_one(uint16_t idx, void *arg)
+age_one(uint32_t idx, void *arg)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
 	struct age_walk *w = arg;
@@ -259,7 +259,7 @@ age_one(uint16_t idx, void *arg)
 void
 gw_spoke_age(void)
 {
-	static uint16_t gone[1024]; /* at most this many a second: the rest the next */
+	static uint32_t gone[1024]; /* at most this many a second: the rest the next */
 	struct age_walk w = { .gone = gone, .cap = RTE_DIM(gone) };
 	unsigned int i;
 
@@ -276,12 +276,12 @@ gw_spoke_age(void)
 
 struct flush_walk {
 	uint16_t iface;
-	uint16_t *idx;
+	uint32_t *idx;
 	unsigned int n;
 };
 
 static void
-flush_one(uint16_t idx, void *arg)
+flush_one(uint32_t idx, void *arg)
 {
 	struct flush_walk *w = arg;
 

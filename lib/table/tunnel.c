@@ -5,7 +5,8 @@
  * offset of the sequence field, the MTU, the underlay next hop. The decap
  * hashes are rte_hash with lock-free readers; the control thread is the only
  * writer, and gives hash slots back after a grace period. An rte_rib of the
- * peers' remote addresses tells which peers a route change concerns.
+ * peers' remote addresses tells which peers a route change concerns. The
+ * tables are sized once, from gw_limits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,19 +34,19 @@
 #include "gw_tunnel.h"
 #include "gw_tunnel_opt.h"
 
-struct gw_tunnel *gw_tunnels[GW_TUNNEL_MAX];
-struct gw_spoke_set *gw_tunnel_spokes[GW_TUNNEL_MAX];
-uint8_t gw_tunnel_learn_full[GW_TUNNEL_MAX];
+struct gw_tunnel **gw_tunnels;
+struct gw_spoke_set **gw_tunnel_spokes;
+uint8_t *gw_tunnel_learn_full;
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash4;
 struct rte_hash *gw_tunnel_pair_hash4;
 static int tunnel_socket;
-static uint32_t free_idx[GW_TUNNEL_MAX];
+static uint32_t *free_idx;
 static struct gw_ids idxs;
 
 /* The peers by remote address, for route changes: a /32 node's ext is its chain's head. */
 static struct rte_rib *remotes4;
-static uint16_t remote_next[GW_PEER_MAX]; /* the chain of peers of one remote */
+static uint32_t *remote_next; /* by peer id: the chain of peers of one remote */
 
 struct pair_key {
 	uint32_t local;
@@ -62,7 +63,8 @@ gw_tunnel_init(int socket)
 {
 	struct rte_hash_parameters hp = {
 		.name = "gw_tunnels4",
-		.entries = GW_PEER_MAX * 2,
+		/* a tunnel change adds its peers' new keys before the old ones go */
+		.entries = gw_limits.peers * 2,
 		.key_len = sizeof(struct gw_tunnel_key4),
 		/* CRC32 instructions: two for a 16-byte key, a third of jhash's cost per
 		 * packet with many tunnels (doc/benchmarks.md) */
@@ -71,9 +73,22 @@ gw_tunnel_init(int socket)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
-	struct rte_rib_conf rc = { .ext_sz = sizeof(uint16_t), .max_nodes = GW_PEER_MAX * 2 };
+	struct rte_rib_conf rc = { .ext_sz = sizeof(uint32_t), .max_nodes = gw_limits.peers * 2 };
 
 	tunnel_socket = socket;
+	gw_tunnels = calloc(gw_limits.tunnels, sizeof(*gw_tunnels));
+	free_idx = calloc(gw_limits.tunnels, sizeof(*free_idx));
+	remote_next = calloc(gw_limits.peers, sizeof(*remote_next));
+	/* what workers read, on their socket */
+	gw_tunnel_spokes = rte_zmalloc_socket("gw_tunnel_spokes",
+					      sizeof(*gw_tunnel_spokes) * gw_limits.tunnels,
+					      RTE_CACHE_LINE_SIZE, socket);
+	gw_tunnel_learn_full = rte_zmalloc_socket("gw_tunnel_learn_full",
+						  sizeof(*gw_tunnel_learn_full) * gw_limits.tunnels,
+						  RTE_CACHE_LINE_SIZE, socket);
+	if (gw_tunnels == NULL || free_idx == NULL || remote_next == NULL ||
+	    gw_tunnel_spokes == NULL || gw_tunnel_learn_full == NULL)
+		return -ENOMEM;
 	gw_tunnel_hash4 = rte_hash_create(&hp);
 	hp.name = "gw_tunnel_pairs4";
 	hp.key_len = sizeof(struct pair_key);
@@ -81,10 +96,16 @@ gw_tunnel_init(int socket)
 	remotes4 = rte_rib_create("gw_peer_remotes4", socket, &rc);
 	if (gw_tunnel_hash4 == NULL || gw_tunnel_pair_hash4 == NULL || remotes4 == NULL)
 		return -ENOMEM;
-	gw_ids_init(&idxs, free_idx, 0, GW_TUNNEL_MAX);
+	gw_ids_init(&idxs, free_idx, 0, gw_limits.tunnels);
 	gw_iface_ops_register(GW_IFACE_GRE, &tunnel_ops);
 	gw_iface_ops_register(GW_IFACE_GRETAP, &tunnel_ops);
 	return 0;
+}
+
+uint32_t
+gw_tunnel_idx_end(void)
+{
+	return idxs.next;
 }
 
 struct gw_tunnel *
@@ -92,7 +113,7 @@ gw_tunnel_of_iface(uint16_t iface)
 {
 	const struct gw_iface *ifc = &gw_ifaces[iface];
 
-	if (iface >= GW_IFACE_MAX || !ifc->used || !gw_iface_kind_is_tunnel(ifc->kind))
+	if (iface >= gw_iface_max || !ifc->used || !gw_iface_kind_is_tunnel(ifc->kind))
 		return NULL;
 	return gw_tunnels[ifc->idx];
 }
@@ -213,8 +234,9 @@ dev_port(const struct gw_tunnel_conf *c)
 static void
 peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 {
-	uint16_t nh = p->role == GW_PEER_ANY ? GW_NH_IDX_DROP : gw_route_lookup(&p->remote);
-	uint16_t unh = 0, port = 0, max_mtu;
+	uint32_t nh = p->role == GW_PEER_ANY ? GW_NH_IDX_DROP : gw_route_lookup(&p->remote);
+	uint32_t unh = 0;
+	uint16_t port = 0, max_mtu;
 	const struct gw_nh *n = &gw_nhs[nh];
 	int idx, pin = dev_port(c);
 
@@ -252,7 +274,7 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
  * its remote is the tunnel's, or a spoke's own (old's, or remote for a new spoke).
  */
 static struct gw_peer *
-peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint16_t id,
+peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint32_t id,
 	   const struct gw_peer *old, enum gw_peer_role role, const struct gw_ip *remote)
 {
 	struct gw_peer *p;
@@ -307,10 +329,10 @@ remote_link(const struct gw_peer *p)
 {
 	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
 	struct rte_rib_node *n = rte_rib_insert(remotes4, host, 32);
-	uint16_t *head;
+	uint32_t *head;
 
 	if (n != NULL) {
-		*(uint16_t *)rte_rib_get_ext(n) = 0; /* a new node: ext is not zeroed */
+		*(uint32_t *)rte_rib_get_ext(n) = 0; /* a new node: ext is not zeroed */
 	} else {
 		n = rte_rib_lookup_exact(remotes4, host, 32);
 		if (n == NULL)
@@ -326,7 +348,7 @@ remote_unlink(const struct gw_peer *p)
 {
 	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
 	struct rte_rib_node *n = rte_rib_lookup_exact(remotes4, host, 32);
-	uint16_t *head, id, prev = GW_PEER_NONE;
+	uint32_t *head, id, prev = GW_PEER_NONE;
 
 	if (n == NULL)
 		return;
@@ -436,7 +458,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	if (!gw_ids_left(&idxs) && gw_rcu_deferred() != 0)
 		gw_rcu_flush(); /* indexes wait for the grace period of an earlier delete */
 	if (!gw_ids_left(&idxs))
-		return gw_error_set(err, -ENOSPC, "more than %d tunnels", GW_TUNNEL_MAX);
+		return gw_error_set(err, -ENOSPC, "tunnel %s: more than %u tunnels (--max-tunnels)",
+				    conf->name, gw_limits.tunnels);
 	t = gw_alloc(sizeof(*t));
 	if (t != NULL)
 		t->peers = gw_alloc(sizeof(*t->peers));
@@ -453,7 +476,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	t->iface = iface;
 	id = gw_peer_id_alloc();
 	if (id < 0) {
-		rc = gw_error_set(err, id, "tunnel %s: more than %d peers", conf->name, GW_PEER_MAX);
+		rc = gw_error_set(err, id, "tunnel %s: more than %u peers (--max-peers)", conf->name,
+				  gw_limits.peers);
 		goto fail_iface;
 	}
 	p = peer_build(t, conf, id, NULL,
@@ -538,7 +562,7 @@ merge_conf(struct gw_tunnel_conf *c, const struct gw_tunnel_conf *d)
  * a new object for every peer, each published in place of the old one.
  */
 static void
-fresh_free(struct gw_peer **fresh, uint16_t n)
+fresh_free(struct gw_peer **fresh, uint32_t n)
 {
 	while (n-- > 0)
 		gw_free_shared(fresh[n]);
@@ -550,7 +574,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 {
 	struct gw_tunnel_key4 k_old, k_new;
 	struct gw_peer **fresh;
-	uint16_t i;
+	uint32_t i;
 	int rc;
 
 	fresh = gw_alloc(sizeof(*fresh) * (t->nb_peers + 1));
@@ -572,7 +596,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 	}
 	/*
 	 * Validated: publish each new object everywhere its old one is reachable.
-	 * The decap hash has room for every peer (twice GW_PEER_MAX entries and
+	 * The decap hash has room for every peer (twice gw_limits.peers entries and
 	 * an extendable table): adding a key cannot fail here.
 	 */
 	for (i = 0; i < t->nb_peers; i++) {
@@ -640,7 +664,7 @@ gw_tunnel_del(uint16_t idx)
 {
 	struct gw_tunnel *t = gw_tunnels[idx];
 	struct gw_tunnel_key4 k;
-	uint16_t i;
+	uint32_t i;
 
 	if (t == NULL)
 		return -ENOENT;
@@ -698,7 +722,7 @@ gw_tunnel_spokes_sync(void)
 	unsigned int idx;
 	uint32_t i;
 
-	for (idx = 0; idx < GW_TUNNEL_MAX; idx++) {
+	for (idx = 0; idx < idxs.next; idx++) {
 		struct gw_tunnel *t = gw_tunnels[idx];
 
 		if (t == NULL || !t->spokes_dirty)
@@ -720,7 +744,7 @@ gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_e
 {
 	struct gw_tunnel_key4 k;
 	struct gw_peer *p;
-	uint16_t *grown;
+	uint32_t *grown;
 	void *data;
 	int id, rc;
 
@@ -752,7 +776,8 @@ gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_e
 	}
 	id = gw_peer_id_alloc();
 	if (id < 0)
-		return gw_error_set(err, id, "%s: more than %d peers", t->conf.name, GW_PEER_MAX);
+		return gw_error_set(err, id, "%s: more than %u peers (--max-peers)", t->conf.name,
+				    gw_limits.peers);
 	p = peer_build(t, &t->conf, id, NULL, GW_PEER_SPOKE, remote);
 	if (p == NULL) {
 		gw_peer_id_release(id);
@@ -773,12 +798,12 @@ gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_e
 }
 
 void
-gw_tunnel_spoke_ref(uint16_t id, int delta)
+gw_tunnel_spoke_ref(uint32_t id, int delta)
 {
 	struct gw_peer *p = gw_peers[id];
 	struct gw_tunnel_key4 k;
 	struct gw_tunnel *t;
-	uint16_t last;
+	uint32_t last;
 
 	if (p == NULL || p->role != GW_PEER_SPOKE)
 		return;
@@ -837,7 +862,7 @@ spares_reserve(unsigned int n)
 static unsigned int
 remote_count(struct rte_rib_node *n)
 {
-	uint16_t *head = rte_rib_get_ext(n), id;
+	uint32_t *head = rte_rib_get_ext(n), id;
 	unsigned int c = 0;
 
 	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE; id = remote_next[id])
@@ -868,9 +893,10 @@ gw_tunnel_reserve_prefix(const struct gw_ip *dst, uint8_t len)
 int
 gw_tunnel_reserve_port(uint16_t port)
 {
-	unsigned int id, c = 0;
+	uint32_t id, end = gw_peer_id_end();
+	unsigned int c = 0;
 
-	for (id = 0; id < GW_PEER_MAX; id++) {
+	for (id = 0; id < end; id++) {
 		const struct gw_peer *p = gw_peers[id];
 
 		c += p != NULL && (p->unh == 0 || gw_nhs[p->unh].port == port);
@@ -880,7 +906,7 @@ gw_tunnel_reserve_port(uint16_t port)
 
 /* Resolve a peer again; a new object only when what workers read changed. */
 static void
-peer_reresolve(uint16_t id)
+peer_reresolve(uint32_t id)
 {
 	const struct gw_peer *old = gw_peers[id];
 	struct gw_peer probe, *p;
@@ -902,7 +928,7 @@ peer_reresolve(uint16_t id)
 static void
 resolve_remote(struct rte_rib_node *n)
 {
-	uint16_t *head = rte_rib_get_ext(n), id;
+	uint32_t *head = rte_rib_get_ext(n), id;
 
 	if (*head == 0)
 		return;
@@ -931,9 +957,9 @@ gw_tunnel_resolve_prefix(const struct gw_ip *dst, uint8_t len)
 void
 gw_tunnel_resolve_port(uint16_t port)
 {
-	unsigned int id;
+	uint32_t id, end = gw_peer_id_end();
 
-	for (id = 0; id < GW_PEER_MAX; id++) {
+	for (id = 0; id < end; id++) {
 		const struct gw_peer *p = gw_peers[id];
 
 		if (p != NULL && (p->unh == 0 || gw_nhs[p->unh].port == port))
@@ -966,7 +992,7 @@ gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip *remote, uint
 	uint64_t expire = rte_get_timer_cycles() + gw_pmtu_timeout_s * rte_get_timer_hz();
 	struct rte_rib_node *node;
 	unsigned int n = 0;
-	uint16_t *head, id, next;
+	uint32_t *head, id, next;
 
 	if (remote->family != AF_INET)
 		return 0;
@@ -992,9 +1018,9 @@ gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip *remote, uint
 void
 gw_tunnel_pmtu_age(uint64_t now)
 {
-	unsigned int id;
+	uint32_t id, end = gw_peer_id_end();
 
-	for (id = 0; id < GW_PEER_MAX; id++) {
+	for (id = 0; id < end; id++) {
 		const struct gw_peer *p = gw_peers[id];
 
 		if (p != NULL && p->pmtu != 0 && now >= p->pmtu_expire)
@@ -1024,7 +1050,7 @@ route_follow(const struct gw_route *r, void *arg)
 }
 
 bool
-gw_tunnel_nh_active(uint16_t idx)
+gw_tunnel_nh_active(uint32_t idx)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 
@@ -1046,14 +1072,14 @@ static void
 route_follow_peer(const struct gw_route *r, void *arg)
 {
 	const struct gw_nh *nh = &gw_nhs[r->nh];
-	uint16_t id = *(const uint16_t *)arg;
+	uint32_t id = *(const uint32_t *)arg;
 
 	if ((nh->kind == GW_NH_TUNNEL || nh->kind == GW_NH_SPOKE) && nh->peer == id)
 		gw_route_set_active(r, gw_tunnel_nh_active(r->nh));
 }
 
 void
-gw_tunnel_peer_live(uint16_t id, bool up)
+gw_tunnel_peer_live(uint32_t id, bool up)
 {
 	uint8_t state = up ? GW_LIVE_UP : GW_LIVE_DOWN;
 

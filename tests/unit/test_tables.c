@@ -130,12 +130,12 @@ ip4(const char *s)
 static const char *
 tunnel_name(uint16_t idx)
 {
-	return idx < GW_TUNNEL_MAX && gw_tunnels[idx] != NULL ? gw_tunnels[idx]->conf.name : "?";
+	return idx < gw_limits.tunnels && gw_tunnels[idx] != NULL ? gw_tunnels[idx]->conf.name : "?";
 }
 
 /* A next hop by what it does, not by its index. */
 static void
-nh_print(FILE *f, uint16_t idx)
+nh_print(FILE *f, uint32_t idx)
 {
 	const struct gw_nh *nh = &gw_nhs[idx];
 	uint64_t l2 = gw_nh_l2_load(nh);
@@ -196,12 +196,12 @@ routes_sorted(unsigned int *n)
 }
 
 /* The next hop of an address by longest match over the active route records. */
-static uint16_t
+static uint32_t
 lpm_reference(uint32_t dst, const struct gw_route *const *v, unsigned int n)
 {
 	struct gw_ip a = gw_ip4(dst);
 	int best_len = -1;
-	uint16_t nh = GW_NH_IDX_DROP;
+	uint32_t nh = GW_NH_IDX_DROP;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
@@ -214,7 +214,7 @@ lpm_reference(uint32_t dst, const struct gw_route *const *v, unsigned int n)
 }
 
 /* What workers find: the published FIB, not the staged copy gw_route_lookup4 reads. */
-static uint16_t
+static uint32_t
 lookup_workers(uint32_t dst)
 {
 	uint32_t host = rte_be_to_cpu_32(dst);
@@ -228,7 +228,7 @@ lookup_workers(uint32_t dst)
 static void
 check_fib_at(uint32_t dst, const struct gw_route *const *v, unsigned int n)
 {
-	uint16_t want = lpm_reference(dst, v, n);
+	uint32_t want = lpm_reference(dst, v, n);
 	char a[GW_IP_STRLEN];
 
 	if (gw_route_lookup4(dst) != want || lookup_workers(dst) != want)
@@ -251,7 +251,7 @@ struct neigh_list {
 };
 
 static void
-collect_neigh(uint16_t idx, void *arg)
+collect_neigh(uint32_t idx, void *arg)
 {
 	struct neigh_list *l = arg;
 	char *buf = NULL;
@@ -322,7 +322,7 @@ bridge_print(FILE *f, const struct gw_iface *ifc)
 		fprintf(f, " bvi");
 	}
 	fprintf(f, " flood");
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		const struct gw_iface *m = &gw_ifaces[i];
 		union gw_member want;
 
@@ -389,7 +389,7 @@ fdb_print(FILE *f)
 		    (uintptr_t)data != c->idx[i])
 			fail_msg("MAC %s: its key does not find its entry", m);
 		assert_true(b->used);
-		if (e->dst.iface >= GW_IFACE_MAX || gw_ifaces[e->dst.iface].master != b->iface ||
+		if (e->dst.iface >= gw_iface_max || gw_ifaces[e->dst.iface].master != b->iface ||
 		    e->dst.u64 != gw_bridge_member_of(e->dst.iface).u64)
 			fail_msg("MAC %s of bridge %s: not behind one of its members", m,
 				 b->conf.name);
@@ -428,7 +428,7 @@ snap(void)
 	assert_non_null(f);
 
 	/* interfaces */
-	for (i = 0; i < GW_IFACE_MAX; i++) {
+	for (i = 0; i < gw_iface_max; i++) {
 		const struct gw_iface *ifc = &gw_ifaces[i];
 
 		if (!ifc->used)
@@ -529,7 +529,7 @@ snap(void)
 	free(neighs);
 
 	/* next hops in use, by kind: a leak shows here */
-	for (i = 2; i < GW_NH_MAX; i++)
+	for (i = 2; i < gw_limits.nhs; i++)
 		if (gw_nhs[i].kind != GW_NH_DROP && !gw_nhs[i].released && gw_nhs[i].kind < 8)
 			nb_kind[gw_nhs[i].kind]++;
 	fprintf(f, "nhs glean %u neigh %u tunnel %u spoke %u replicate %u\n", nb_kind[GW_NH_GLEAN],
@@ -537,7 +537,7 @@ snap(void)
 		nb_kind[GW_NH_REPLICATE]);
 
 	/* tunnels and their peers */
-	for (i = 0; i < GW_TUNNEL_MAX; i++) {
+	for (i = 0; i < gw_limits.tunnels; i++) {
 		const struct gw_tunnel *t = gw_tunnels[i];
 		struct gw_cmd cmd = { .op = GW_CMD_TUNNEL_ADD };
 		char line[512];
@@ -601,7 +601,7 @@ snap(void)
 			nb_keys++;
 		}
 	}
-	for (i = 0; i < GW_PEER_MAX; i++)
+	for (i = 0; i < gw_limits.peers; i++)
 		nb_peers += gw_peers[i] != NULL;
 	assert_int_equal(nb_peers, gw_peer_count());
 	assert_int_equal(rte_hash_count(gw_tunnel_hash4), nb_keys);
@@ -736,7 +736,7 @@ reset(void)
 
 	gw_alloc_fail_at = 0;
 	gw_tables_commit(); /* what a failed test deleted is gone */
-	for (i = 0; i < GW_TUNNEL_MAX; i++)
+	for (i = 0; i < gw_limits.tunnels; i++)
 		if (gw_tunnels[i] != NULL) {
 			snprintf(line, sizeof(line), "tunnel del %s", gw_tunnels[i]->conf.name);
 			ok(line);
@@ -749,7 +749,7 @@ reset(void)
 			ok(line);
 		}
 	free(v);
-	for (i = 2; i < GW_NH_MAX; i++)
+	for (i = 2; i < gw_limits.nhs; i++)
 		if (gw_nhs[i].kind == GW_NH_NEIGH && gw_nhs[i].is_static && !gw_nhs[i].released) {
 			snprintf(line, sizeof(line), "neigh del %s dev %s",
 				 ip_str(&gw_nhs[i].ip, a), gw_iface_name(gw_nhs[i].iface));
@@ -852,7 +852,7 @@ static void
 test_link_set_tunnel_down_up(void **state)
 {
 	char *before, *s;
-	uint16_t id = gw_tunnel_by_name("gre1")->peers[0];
+	uint32_t id = gw_tunnel_by_name("gre1")->peers[0];
 
 	(void)state;
 	before = snap();
@@ -1119,7 +1119,7 @@ test_tunnel_add_change(void **state)
 {
 	const struct gw_tunnel *t;
 	const struct gw_peer *old;
-	uint16_t id;
+	uint32_t id;
 	char *s;
 
 	(void)state;
@@ -1159,7 +1159,7 @@ test_tunnel_del(void **state)
 {
 	const struct gw_tunnel *t = gw_tunnel_by_name("gre1");
 	unsigned int peers = gw_peer_count();
-	uint16_t id = t->peers[0], idx = t->idx;
+	uint32_t id = t->peers[0], idx = t->idx;
 	char *s;
 
 	(void)state;
