@@ -8,6 +8,7 @@
 
 #include "gw_app.h"
 #include "gw_inet.h"
+#include "gw_limits.h"
 #include "gw_tunnel.h"
 
 struct gw_options gw_opts = {
@@ -20,7 +21,8 @@ usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
-		"       [--pmtu-timeout S] [--check-profile]\n"
+		"       [--pmtu-timeout S] [--check-profile] [--max-tunnels N] [--max-peers N]\n"
+		"       [--max-next-hops N] [--max-routes N]\n"
 		"\n"
 		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
 		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"
@@ -40,11 +42,13 @@ usage(FILE *f, const char *prog)
 		"  --idle-sleep-us N    a worker that keeps finding no packets sleeps up to N us\n"
 		"                       between polls (default %u; 0 = busy poll, for benchmarks)\n"
 		"  --pmtu-timeout S     how long an underlay path MTU learned from ICMP \"fragmentation\n"
-		"                       needed\" lowers the tunnels' MTU (default %u s; RFC 1191)\n"
+		"                       needed\" lowers the tunnels' MTU (default %u s; RFC 1191)\n",
+		prog, GW_DEFAULT_SOCKET, GW_IDLE_SLEEP_US_DEFAULT, GW_PMTU_TIMEOUT_DEFAULT);
+	gw_limits_usage(f);
+	fprintf(f,
 		"  -h, --help           this text\n"
 		"\n"
-		"Signals: SIGUSR1 prints the counters, SIGINT/SIGTERM stop (counters are printed at exit).\n",
-		prog, GW_DEFAULT_SOCKET, GW_IDLE_SLEEP_US_DEFAULT, GW_PMTU_TIMEOUT_DEFAULT);
+		"Signals: SIGUSR1 prints the counters, SIGINT/SIGTERM stop (counters are printed at exit).\n");
 }
 
 int
@@ -55,14 +59,25 @@ gw_options_parse(int argc, char **argv)
 		{ "pmtu-timeout", required_argument, NULL, 't' },
 		{ "check-profile", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
+		/* the tables' sizes: gw_limits.def */
+#define GW_LIMIT(field, option, def, min, max, help) { option, required_argument, NULL, 'L' },
+#include "gw_limits.def"
+#undef GW_LIMIT
 		{ NULL, 0, NULL, 0 },
 	};
+	struct gw_error err = { 0 };
+	int c, li = 0;
 	uint64_t v;
-	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:s:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:p:h", longopts, &li)) != -1) {
 		switch (c) {
+		case 'L':
+			if (gw_limits_set(&gw_limits, longopts[li].name, optarg, &err) < 0) {
+				fprintf(stderr, "greway: %s\n", err.msg);
+				return -1;
+			}
+			break;
 		case 'c':
 			gw_opts.config = optarg;
 			break;

@@ -40,7 +40,7 @@ extern struct gw_limits gw_limits;
 int gw_limits_set(struct gw_limits *l, const char *option, const char *arg,
 		  struct gw_error *err);
 
-/** Print the options' lines of `greway --help`. */
+/** Print the options' lines of `greway --help`: the tables' sizes, allocated at start. */
 void gw_limits_usage(FILE *f);
 
 #endif /* GW_LIMITS_H */
