@@ -55,7 +55,7 @@ gw_tables_init(int socket, struct gw_error *err)
 	for (p = 0; p < gw_nb_ports; p++) {
 		nh = gw_nh_alloc(GW_NH_GLEAN);
 		if (nh < 0)
-			return gw_error_set(err, nh, "out of next hops");
+			return gw_nh_error(err, nh, "");
 		gw_nhs[nh].port = p;
 		gw_nhs[nh].iface = gw_ports[p].iface;
 		gw_ports[p].glean_nh = nh;
@@ -112,7 +112,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = gw_nh_neigh_get(port, &n->addr, true);
 	if (idx < 0)
-		return gw_error_set(err, idx, "neighbour table full");
+		return gw_nh_error(err, idx, "");
 	rc = gw_route_add(&n->addr, 32, idx, GW_ROUTE_NEIGH, NULL, err);
 	if (rc < 0)
 		return rc;
@@ -154,7 +154,7 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 			return gw_error_set(err, -EINVAL, "gateway %s is an address of this gateway",
 					    gw_ip_fmt(&r->via, a, sizeof(a)));
 		idx = gw_nh_spoke_get(mp->iface, mp->idx, &r->via, true);
-		return idx >= 0 ? idx : gw_error_set(err, idx, "neighbour table full");
+		return idx >= 0 ? idx : gw_nh_error(err, idx, "");
 	}
 
 	gw_ip_fmt(&r->via, a, sizeof(a));
@@ -172,14 +172,14 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 		if (gw_ip_equal(&via->ip, &r->via))
 			return via - gw_nhs;
 		idx = gw_nh_spoke_get(via->iface, via->tunnel, &r->via, true);
-		return idx >= 0 ? idx : gw_error_set(err, idx, "neighbour table full");
+		return idx >= 0 ? idx : gw_nh_error(err, idx, "");
 	case GW_NH_GLEAN:
 	case GW_NH_NEIGH:
 		if (via->kind == GW_NH_NEIGH && gw_ip_equal(&via->ip, &r->via))
 			return via - gw_nhs;
 		idx = gw_nh_neigh_get(via->port, &r->via, true);
 		if (idx < 0)
-			return gw_error_set(err, idx, "neighbour table full");
+			return gw_nh_error(err, idx, "");
 		return idx;
 	case GW_NH_LOCAL:
 		return gw_error_set(err, -EINVAL, "gateway %s is an address of this gateway", a);

@@ -140,6 +140,16 @@ void gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac);
 /** Forget a neighbour's MAC: workers solicit it again. */
 void gw_nh_neigh_clear_mac(struct gw_nh *nh);
 
+/**
+ * The error of a next hop that could not be made (gw_nh_alloc and the
+ * finders that create): out of next hops, naming --max-next-hops, or of
+ * memory.
+ *
+ * @param who  What needed it ("tunnel gre1: "), or "".
+ * @return rc, with err set.
+ */
+int gw_nh_error(struct gw_error *err, int rc, const char *who);
+
 /** Name of the interface a next hop leaves by; "" for local and drop. */
 const char *gw_nh_dev_name(uint32_t idx);
 

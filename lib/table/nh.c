@@ -208,6 +208,15 @@ gw_nh_neigh_set_mac(struct gw_nh *nh, const struct rte_ether_addr *mac)
 	__atomic_store_n(&nh->l2, l2 | GW_NH_L2_VALID, __ATOMIC_RELEASE);
 }
 
+int
+gw_nh_error(struct gw_error *err, int rc, const char *who)
+{
+	if (rc == -ENOSPC)
+		return gw_error_set(err, rc, "%sout of next hops (%u: --max-next-hops)", who,
+				    gw_limits.nhs);
+	return gw_error_set(err, rc, "%sout of memory", who);
+}
+
 const char *
 gw_nh_dev_name(uint32_t idx)
 {

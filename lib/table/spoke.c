@@ -87,7 +87,7 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 	}
 	if (idx < 0) {
 		gw_tunnel_spoke_ref(spoke, 0); /* a spoke made for nothing goes again */
-		return gw_error_set(err, idx, "neighbour table full");
+		return gw_nh_error(err, idx, "");
 	}
 	rc = gw_tunnel_mode_is_tap(t->conf.mode) ? 0 :
 	     gw_route_add(overlay, 32, idx, GW_ROUTE_NEIGH, NULL, err);

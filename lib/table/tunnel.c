@@ -447,6 +447,7 @@ idx_free(uintptr_t idx)
 int
 gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 {
+	char who[GW_NAME_MAX + 16];
 	struct gw_tunnel_key4 k;
 	struct gw_tunnel *t;
 	struct gw_peer *p;
@@ -493,7 +494,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 	}
 	nh = gw_nh_alloc(p->role == GW_PEER_ANY ? GW_NH_REPLICATE : GW_NH_TUNNEL);
 	if (nh < 0) {
-		rc = gw_error_set(err, nh, "tunnel %s: out of next hops", conf->name);
+		snprintf(who, sizeof(who), "tunnel %s: ", conf->name);
+		rc = gw_nh_error(err, nh, who);
 		goto fail_peer;
 	}
 	gw_nhs[nh].tunnel = t->idx;
@@ -506,7 +508,8 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		rc = gw_nh_alloc(GW_NH_SPOKE);
 		if (rc < 0) {
 			gw_nh_release(nh);
-			rc = gw_error_set(err, rc, "tunnel %s: out of next hops", conf->name);
+			snprintf(who, sizeof(who), "tunnel %s: ", conf->name);
+			rc = gw_nh_error(err, rc, who);
 			goto fail_peer;
 		}
 		t->unmapped_nh = rc;
