@@ -78,6 +78,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	struct gw_tunnel *t;
 	struct gw_iface *ifc;
 	int rc, idx, port;
+	bool made;
 
 	if (n->addr.family != AF_INET)
 		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 neighbour \"%s\": not supported yet",
@@ -110,12 +111,18 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 				    gw_ip_fmt(&n->addr, a, sizeof(a)));
 	if (gw_tunnel_reserve_prefix(&n->addr, 32) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
-	idx = gw_nh_neigh_get(port, &n->addr, true);
+	idx = gw_nh_neigh_get(port, &n->addr, false);
+	made = idx < 0;
+	if (made)
+		idx = gw_nh_neigh_get(port, &n->addr, true);
 	if (idx < 0)
 		return gw_nh_error(err, idx, "");
 	rc = gw_route_add(&n->addr, 32, idx, GW_ROUTE_NEIGH, NULL, err);
-	if (rc < 0)
+	if (rc < 0) {
+		if (made)
+			gw_nh_release(idx); /* never published: the route table is full */
 		return rc;
+	}
 	gw_nhs[idx].is_static = 1;
 	gw_nh_neigh_set_mac(&gw_nhs[idx], (const struct rte_ether_addr *)n->mac);
 	gw_tunnel_resolve_prefix(&n->addr, 32);
@@ -226,8 +233,10 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 	if (idx < 0)
 		return idx;
 	rc = gw_route_add(&r->dst.addr, r->dst.len, idx, GW_ROUTE_STATIC, r, err);
-	if (rc < 0)
+	if (rc < 0) {
+		neigh_forget_unused(idx); /* a gateway's neighbour made for it goes again */
 		return rc;
+	}
 	/* into a tunnel that is down (or a peer keepalives say is): out of the FIB until it
 	 * is up; a replaced one comes back */
 	gw_route_set_active(gw_route_find(&r->dst.addr, r->dst.len), gw_tunnel_nh_active(idx));
