@@ -63,8 +63,9 @@ gw_tunnel_init(int socket)
 {
 	struct rte_hash_parameters hp = {
 		.name = "gw_tunnels4",
-		/* a tunnel change adds its peers' new keys before the old ones go */
-		.entries = gw_limits.peers * 2,
+		/* a tunnel change adds its peers' new keys before the old ones go; and
+		 * rte_hash takes no fewer than a bucket's entries */
+		.entries = RTE_MAX(gw_limits.peers * 2, 64u),
 		.key_len = sizeof(struct gw_tunnel_key4),
 		/* CRC32 instructions: two for a 16-byte key, a third of jhash's cost per
 		 * packet with many tunnels (doc/benchmarks.md) */
