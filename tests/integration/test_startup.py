@@ -104,7 +104,8 @@ def test_help_prints_usage(greway_bin, run_id):
     p = _greway(greway_bin, run_id, ["--help"])
     assert p.returncode == 0
     assert p.stdout.startswith("Usage: ")
-    for opt in ("-c FILE", "-s SOCKET", "-p PMD_PROFILE", "--idle-sleep-us N"):
+    for opt in ("-c FILE", "-s SOCKET", "-p PMD_PROFILE", "--idle-sleep-us N", "--max-tunnels N",
+                "--max-peers N", "--max-next-hops N", "--max-routes N"):
         assert opt in p.stdout
 
 
@@ -115,6 +116,39 @@ def test_bad_idle_sleep_us(greway_bin, run_id, value):
     assert p.returncode == 1
     assert f'greway: invalid --idle-sleep-us "{value}": expected 0..1000000' in p.stderr
     assert "greway: running" not in p.stdout
+
+
+BAD_SIZES = [
+    ("--max-tunnels", "0", "1..65000"),
+    ("--max-tunnels", "65001", "1..65000"),
+    ("--max-peers", "many", "1..16777216"),
+    ("--max-peers", "16777217", "1..16777216"),
+    ("--max-next-hops", "15", "16..16777216"),
+    ("--max-routes", "", "16..16777216"),
+]
+
+
+@pytest.mark.parametrize("option,value,bounds", BAD_SIZES)
+def test_bad_table_size(greway_bin, run_id, option, value, bounds):
+    """A --max-* size outside its range or not a number: one line naming it, exit 1."""
+    p = _greway(greway_bin, run_id, [option, value])
+    assert p.returncode == 1
+    assert f'greway: invalid {option} "{value}": expected {bounds}' in p.stderr.splitlines()
+    assert "greway: running" not in p.stdout
+
+
+def test_max_peers_refuses_the_tunnel_beyond(greway_bin, workdir, run_id):
+    """--max-peers 1: the startup file's second tunnel needs a second peer, and is refused
+    as FILE:LINE: reason naming the option; nothing starts."""
+    lines = [TUN, f"tunnel add t2 mode gre local {WAN} remote 203.0.113.3"]
+    conf = workdir / "gw" / "gw.conf"
+    res = g.run_pcap(greway_bin, workdir, run_id, g.BASE_CONFIG + lines,
+                     args=["-c", str(conf), "--max-peers", "1"])
+    assert res.rc == 1
+    lineno = len(g.BASE_CONFIG) + 2
+    assert [ln for ln in res.stderr.splitlines() if ln.startswith(f"{res.conf}:")] == [
+        f"{res.conf}:{lineno}: tunnel t2: more than 1 peers (--max-peers)"]
+    assert_nothing_started(res)
 
 
 def test_unknown_option_and_extra_argument(greway_bin, run_id):
@@ -170,6 +204,21 @@ def test_lifecycle_worker_lcore_same_output(greway_bin, workdir, run_id, one_lco
                      eal=("--lcores", "0@0,1@1"))
     assert res.rc == 0, res.stderr
     assert "greway: running, 1 worker(s), 2 port(s)" in res.stdout
+    assert res.wan_out == one_lcore.wan_out
+    assert res.lan_out == one_lcore.lan_out
+    assert (res.tunnels, res.drops) == (one_lcore.tunnels, one_lcore.drops)
+
+
+def test_lifecycle_large_tables_same_output(greway_bin, workdir, run_id, one_lcore):
+    """With more next hops than 2-byte FIB entries name (--max-next-hops 40000: 4-byte
+    entries) and more peers than 16-bit ids, the same input gives byte-identical output and
+    counters."""
+    wan, lan = life_traffic()
+    conf = workdir / "gw" / "gw.conf"
+    res = g.run_pcap(greway_bin, workdir, run_id, LIFE_CONF, wan_in=wan, lan_in=lan,
+                     args=["-c", str(conf), "--max-next-hops", "40000", "--max-peers", "70000",
+                           "--max-routes", "16384", "--max-tunnels", "100"])
+    assert res.rc == 0, res.stderr
     assert res.wan_out == one_lcore.wan_out
     assert res.lan_out == one_lcore.lan_out
     assert (res.tunnels, res.drops) == (one_lcore.tunnels, one_lcore.drops)
