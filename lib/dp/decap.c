@@ -87,6 +87,9 @@ gre_csum_ok(const struct rte_mbuf *m, uint16_t off)
 	return sum == 0xffff;
 }
 
+/* peer_accept: not a drop, a keepalive answered (GRE of type 0): the control thread's */
+#define KEEPALIVE ((enum gw_drop)GW_DROP_MAX)
+
 /* The tunnel's receive policy on a matched packet: state, checksum, sequence (RFC 2890 §2.2). */
 static inline enum gw_drop
 peer_accept(const struct gw_peer *p, const struct rte_mbuf *m, uint16_t gre_off,
@@ -99,7 +102,7 @@ peer_accept(const struct gw_peer *p, const struct rte_mbuf *m, uint16_t gre_off,
 	/* a type its tunnel does not carry (a frame on gre, a packet on gretap), before
 	 * its sequence number counts */
 	if (unlikely(g->proto != p->proto))
-		return GW_DROP_GRE_PROTO;
+		return g->proto == GW_GRE_PROTO_KEEPALIVE ? KEEPALIVE : GW_DROP_GRE_PROTO;
 	if (g->flags & GW_GRE_F_CSUM) {
 		if (unlikely(!gre_csum_ok(m, gre_off)))
 			return GW_DROP_GRE_CSUM;
@@ -195,14 +198,14 @@ gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct g
 			gw_burst_drop(lc, b, m, miss_reason(&keys[i]));
 			continue;
 		}
-		if (unlikely(gre[i].proto == GW_GRE_PROTO_KEEPALIVE)) {
-			/* our keepalive, reflected by the peer: the control thread's */
-			gw_mbuf_meta(m)->peer = p->id;
-			gw_burst_punt(b, m, GW_PUNT_KEEPALIVE);
-			continue;
-		}
 		why = peer_accept(p, m, off[i], &gre[i]);
 		if (unlikely(why != GW_DROP_NONE)) {
+			if (why == KEEPALIVE) {
+				/* our keepalive, reflected by the peer: the control thread's */
+				gw_mbuf_meta(m)->peer = p->id;
+				gw_burst_punt(b, m, GW_PUNT_KEEPALIVE);
+				continue;
+			}
 			gw_burst_drop(lc, b, m, why);
 			continue;
 		}

@@ -110,8 +110,6 @@ struct gw_lcore {
 	} rxq[GW_PORT_MAX];
 	struct rte_ring *punt;   /**< to the control thread */
 	struct rte_ring *inject; /**< from the control thread */
-	struct rte_ring *learn;  /**< hub learning notices (struct gw_learn_notice) to the control thread */
-	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
 	uint64_t drops[GW_DROP_MAX];      /**< per-reason drop counters */
 	struct gw_tb icmp_tb;             /**< ICMP errors punted (rte_rdtsc clock) */
 	struct gw_peer_counters *peer;    /**< gw_limits.peers counters, by peer id */
@@ -121,6 +119,9 @@ struct gw_lcore {
 	struct gw_txq bvi_rx;             /**< frames bridges delivered to a BVI, routed next loop */
 	struct rte_ip_frag_tbl *frag_tbl; /**< outer fragments being reassembled */
 	struct rte_ip_frag_death_row death_row; /**< fragments to free (reass.c) */
+	/* a hub's learning, last: off the lines the common path touches */
+	struct rte_ring *learn;  /**< hub learning notices (struct gw_learn_notice) to the control thread */
+	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */

@@ -149,6 +149,16 @@ keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, ui
 	*dst = rte_be_to_cpu_32(osrc);
 }
 
+/* A keepalive to answer, then a learning hub's check (either, both or neither). */
+static __rte_noinline enum gw_drop
+inner_uncommon(struct gw_lcore *lc, const struct gw_peer *p, struct rte_mbuf *m, uint32_t osrc,
+	       uint32_t *dst)
+{
+	if (rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id == IPPROTO_GRE)
+		keepalive_reflect(m, p, osrc, dst);
+	return p->opts & GW_TUN_LEARN ? learn_check(lc, p, m, osrc) : GW_DROP_NONE;
+}
+
 uint16_t
 gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_peer **peers,
 		   const uint8_t *outer_ecn, const uint32_t *osrc, uint16_t n, uint32_t *dst,
@@ -174,11 +184,11 @@ gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_
 		if (p->mss4_max != 0)
 			gw_tcp_mss_clamp4(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
 					  p->mss4_max);
-		if (unlikely(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id ==
-			     IPPROTO_GRE))
-			keepalive_reflect(m, p, osrc[i], &dst[kept]);
-		if (unlikely(p->opts & GW_TUN_LEARN) &&
-		    unlikely((why = learn_check(lc, p, m, osrc[i])) != GW_DROP_NONE)) {
+		/* one test for the uncommon: a keepalive to answer, a hub that learns */
+		if (unlikely((rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id ==
+			      IPPROTO_GRE) | ((p->opts & GW_TUN_LEARN) != 0)) &&
+		    unlikely((why = inner_uncommon(lc, p, m, osrc[i], &dst[kept])) !=
+			     GW_DROP_NONE)) {
 			gw_burst_drop(lc, b, m, why);
 			continue;
 		}

@@ -911,3 +911,71 @@ def test_hub_learned_mapping_ages_out(live):
     check_ok(res)
     assert res.wan_out == []
     res.assert_drops({"no_route": 1})
+
+
+# --- 8. keepalives: answered to the outer source, sent per spoke, liveness ---
+
+def keepalive_inner(src, dst, key=KEY):
+    """What a peer puts inside its keepalive: IPv4 src -> dst carrying bare GRE of type 0."""
+    return bytes(IP(src=src, dst=dst, ttl=255, proto=47) /
+                 GRE(key_present=1, key=key, proto=0))
+
+
+def test_hub_keepalives(greway_bin, workdir, run_id):
+    """keepalive 1 3 on mgre0 with spokes A and B mapped.
+    - A's keepalive addressed as Cisco does (inner destination A's own outer address)
+      and B's as MikroTik behind NAT does (inner destination B's private address) are
+      both answered to the outer source they came from, from the hub's address: bare GRE
+      of type 0 with the key, TTL one less, a good checksum (scapy and tshark);
+    - the hub sends each spoke its own keepalive inside the tunnel's encapsulation:
+      outer hub -> spoke, key 100, inner IPv4 spoke -> hub carrying GRE type 0;
+    - A answers one (a bare type-0 GRE from A): A is "up" in
+      `neigh show`, B "down" after 3 unanswered; the route via B's mapping leaves the
+      FIB (linkdown), A's stays."""
+    conf = hub_config("tunnel change mgre0 keepalive 1 3", spokes=2)
+    wan = [g.wan_gre(SPOKE_A, keepalive_inner(g.WAN_IP, SPOKE_A), key=KEY),
+           g.wan_gre(SPOKE_B, keepalive_inner(g.WAN_IP, "192.168.1.5"), key=KEY),
+           # A answers the hub's keepalive: bare GRE of type 0, key 100
+           g.eth(g.WAN_MAC, g.WAN_NH_MAC, 0x0800,
+                 bytes(IP(src=SPOKE_A, dst=g.WAN_IP, ttl=254, proto=47) /
+                       GRE(key_present=1, key=KEY, proto=0)))]
+    seen = {}
+
+    def during(sock):
+        ctl = [str(grewayctl_path()), "-s", str(sock)]
+
+        def live(dst):
+            rows = [r for r in json.loads(run(ctl + ["-j", "neigh", "show", "dev",
+                                                     "mgre0"]).stdout) if r["dst"] == dst]
+            return rows[0].get("liveness", {}) if rows else {}
+        wait_for(lambda: live("172.16.10.3").get("state") == "down", 10, "B marked down")
+        seen["A"], seen["B"] = live("172.16.10.2"), live("172.16.10.3")
+        seen["text"] = run(ctl + ["neigh", "show", "dev", "mgre0"]).stdout
+        seen["routes"] = {r["dst"]: r.get("flags", []) for r in
+                          json.loads(run(ctl + ["-j", "route", "show"]).stdout)}
+
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=wan, during=during)
+    check_ok(res)
+    answers, sent = [], {}
+    for f in res.wan_out:
+        p = Ether(f)
+        assert p[IP].src == g.WAN_IP and p[GRE].key == KEY, p.summary()
+        if p[GRE].proto == 0:
+            answers.append((p[IP].dst, p[IP].ttl, len(bytes(p[GRE].payload))))
+        else:
+            inner = p[GRE].payload
+            assert (inner.src, inner.dst, inner.proto) == (p[IP].dst, g.WAN_IP, 47)
+            assert inner[GRE].proto == 0 and inner[GRE].key == KEY
+            sent[p[IP].dst] = sent.get(p[IP].dst, 0) + 1
+    # each spoke's keepalive answered once, to its outer source, TTL 254, nothing after GRE
+    assert sorted(answers) == [(SPOKE_A, 254, 0), (SPOKE_B, 254, 0)]
+    assert set(sent) == {SPOKE_A, SPOKE_B} and min(sent.values()) >= 3, sent
+    rows = g.tshark_fields(res.wan_out_path, ["ip.dst", "ip.checksum.status", "gre.proto"])
+    # every IPv4 header good: outer, and a keepalive's inner one
+    assert all(set(r["ip.checksum.status"].split(",")) == {"1"} for r in rows), rows
+    assert (seen["A"].get("state"), seen["B"].get("state")) == ("up", "down"), seen
+    assert seen["A"]["answered"] == 1
+    assert "172.16.10.2 dev mgre0 lladdr 203.0.113.2 PERMANENT peer up" in seen["text"]
+    assert "172.16.10.3 dev mgre0 lladdr 203.0.113.3 PERMANENT peer down" in seen["text"]
+    assert seen["routes"]["10.16.2.0/24"] == [] and seen["routes"]["10.16.3.0/24"] == \
+        ["linkdown"], seen["routes"]
