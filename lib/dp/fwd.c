@@ -318,22 +318,27 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint3
 	return GW_DROP_NONE;
 }
 
-static __rte_always_inline enum gw_drop
-fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
-	const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b, struct gw_seq_block *sb,
-	uint16_t *out_port)
+/*
+ * The next hops a packet seldom takes, out of the per-packet loop: glean
+ * (ARP, or a group to a port), local, a hub's replication, none.
+ */
+static __rte_noinline enum gw_drop
+fwd_other(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
+	  const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b, struct gw_seq_block *sb,
+	  uint16_t *out_port)
 {
 	const struct gw_nh *nh = &gw_nhs[nhi];
-	struct gw_peer *p;
 	enum gw_drop why;
 
 	switch (nh->kind) {
-	case GW_NH_NEIGH:
-	case GW_NH_TUNNEL:
-	case GW_NH_SPOKE:
-		break;
 	case GW_NH_REPLICATE:
-		break;
+		if (dec_ttl) {
+			why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
+			if (unlikely(why != GW_DROP_NONE))
+				return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
+						  ingress_of(in, i), false);
+		}
+		return replicate(lc, m, nh, ingress_peer(in, i), sb);
 	case GW_NH_GLEAN:
 		/* a group routed to a port goes to its MAC; no ARP, never back where it came */
 		if (unlikely(RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(
@@ -353,6 +358,20 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	default:
 		return GW_DROP_NO_ROUTE;
 	}
+}
+
+static __rte_always_inline enum gw_drop
+fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
+	const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b, struct gw_seq_block *sb,
+	uint16_t *out_port)
+{
+	const struct gw_nh *nh = &gw_nhs[nhi];
+	struct gw_peer *p;
+	enum gw_drop why;
+
+	if (unlikely(nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_TUNNEL &&
+		     nh->kind != GW_NH_SPOKE))
+		return fwd_other(lc, m, nhi, i, in, dec_ttl, b, sb, out_port);
 	if (dec_ttl) {
 		why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 		if (unlikely(why != GW_DROP_NONE))
@@ -362,8 +381,6 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	if (nh->kind != GW_NH_NEIGH) {
 		uint32_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
 
-		if (unlikely(nh->kind == GW_NH_REPLICATE))
-			return replicate(lc, m, nh, ingress_peer(in, i), sb);
 		if (unlikely(id == GW_PEER_NONE))
 			return GW_DROP_SPOKE_UNMAPPED;
 		/* never back to the spoke (or peer) it came from */

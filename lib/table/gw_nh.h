@@ -60,7 +60,7 @@ struct gw_nh {
 	uint32_t seen;     /**< SPOKE, learned: when traffic last confirmed it (gw_fdb_now clock) */
 	struct gw_ip ip;   /**< NEIGH, SPOKE: the neighbour's (overlay) address */
 	uint64_t solicit_tsc; /**< NEIGH: when ARP was last sent (control thread only) */
-};
+} __rte_cache_aligned; /* one line each: what a worker reads never straddles two */
 
 extern struct gw_nh *gw_nhs; /**< gw_limits.nhs entries, index 0 and 1 preset */
 
