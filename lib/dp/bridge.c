@@ -149,24 +149,7 @@ member_takes_chains(union gw_member to)
 static struct rte_mbuf *
 flood_copy(struct rte_mbuf *m, union gw_member to)
 {
-	struct rte_mbuf *hdr, *c;
-
-	if (!member_takes_chains(to))
-		return rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
-	c = rte_pktmbuf_clone(m, gw_indirect_pool);
-	if (c == NULL || to.port != GW_MEMBER_PORT_NONE)
-		return c;
-	/* the outer headers go into a header mbuf of their own: the data is shared */
-	hdr = rte_pktmbuf_alloc(m->pool);
-	if (hdr == NULL) {
-		rte_pktmbuf_free(c);
-		return NULL;
-	}
-	hdr->next = c;
-	hdr->nb_segs = c->nb_segs + 1;
-	hdr->pkt_len = c->pkt_len;
-	hdr->data_len = 0;
-	return hdr;
+	return gw_mbuf_copy_shared(m, member_takes_chains(to), to.port == GW_MEMBER_PORT_NONE);
 }
 
 /* Whether a member is a hub (a multipoint gretap tunnel, its wildcard peer). */

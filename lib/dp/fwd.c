@@ -271,7 +271,7 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint3
 		return GW_DROP_SPOKE_UNMAPPED;
 	for (i = 0; i <= last; i++) {
 		const struct gw_peer *p = gw_peers[s->peer[i]];
-		struct rte_mbuf *c, *hdr;
+		struct rte_mbuf *c;
 		enum gw_drop why;
 
 		if (s->peer[i] == from || p == NULL || unlikely(m->pkt_len > p->mtu)) {
@@ -281,23 +281,9 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint3
 				rte_pktmbuf_free(m); /* the last copy was to be m itself */
 			continue;
 		}
-		if (i == last) {
-			c = m;
-		} else if (p->unh != 0 && gw_ports[gw_nhs[p->unh].port].tx_multi_seg) {
-			c = rte_pktmbuf_clone(m, gw_indirect_pool);
-			hdr = c != NULL ? rte_pktmbuf_alloc(m->pool) : NULL;
-			if (hdr != NULL) {
-				hdr->next = c;
-				hdr->nb_segs = c->nb_segs + 1;
-				hdr->pkt_len = c->pkt_len;
-				hdr->data_len = 0;
-			} else {
-				rte_pktmbuf_free(c);
-			}
-			c = hdr;
-		} else {
-			c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
-		}
+		c = i == last ? m : gw_mbuf_copy_shared(m, p->unh != 0 &&
+							gw_ports[gw_nhs[p->unh].port].tx_multi_seg,
+							true);
 		if (unlikely(c == NULL)) {
 			lc->drops[GW_DROP_REPLICATE_NOMBUF]++;
 			continue;

@@ -128,6 +128,16 @@ extern struct gw_lcore *gw_workers; /**< nb_workers entries */
 extern uint16_t gw_nb_workers;      /**< number of workers */
 extern struct rte_mempool *gw_indirect_pool; /**< data-less mbufs fragments point with */
 
+/**
+ * A copy of a packet for one more destination, sharing its data: a clone
+ * (an indirect mbuf on m's data), behind an empty header mbuf when the
+ * caller writes headers in front (encapsulation); a real copy when the
+ * port it leaves by sends no chains. m is not consumed.
+ *
+ * @return the copy, or NULL when out of mbufs.
+ */
+struct rte_mbuf *gw_mbuf_copy_shared(struct rte_mbuf *m, bool chains, bool headers);
+
 /** Scratch space for one burst: packets to free and to punt. */
 struct gw_burst {
 	uint16_t nb_drop;                     /**< packets in drop[] */
