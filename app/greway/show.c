@@ -285,7 +285,7 @@ collect_neigh(uint32_t idx, void *arg)
 		return;
 	if (nh->kind == GW_NH_SPOKE) {
 		/* a GRETAP hub's spokes are no IP neighbours: bridge fdb show lists them */
-		if (gw_ifaces[nh->iface].kind != GW_IFACE_GRETAP)
+		if (!gw_iface_kind_is_tap(gw_ifaces[nh->iface].kind))
 			json_array_append_new(w->out, spoke_neigh_json(nh));
 		return;
 	}
@@ -559,7 +559,7 @@ save_neigh(uint32_t idx, void *arg)
 	uint64_t l2 = gw_nh_l2_load(nh);
 
 	/* a GRETAP hub's spokes are saved as bridge fdb append (gw_save_members) */
-	if (!nh->is_static || (nh->kind == GW_NH_SPOKE && gw_ifaces[nh->iface].kind == GW_IFACE_GRETAP))
+	if (!nh->is_static || (nh->kind == GW_NH_SPOKE && gw_iface_kind_is_tap(gw_ifaces[nh->iface].kind)))
 		return;
 	cmd.neigh.addr = nh->ip;
 	if (nh->kind == GW_NH_SPOKE) /* a hub's spoke mapping: lladdr is an underlay address */

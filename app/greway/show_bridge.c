@@ -58,7 +58,7 @@ fdb_spoke_row(uint32_t idx, void *arg)
 	char a[GW_IP_STRLEN];
 	json_t *o;
 
-	if (nh->kind != GW_NH_SPOKE || ifc->kind != GW_IFACE_GRETAP || nh->peer == GW_PEER_NONE ||
+	if (nh->kind != GW_NH_SPOKE || !gw_iface_kind_is_tap(ifc->kind) || nh->peer == GW_PEER_NONE ||
 	    ifc->master == GW_IFACE_NONE || (c->br >= 0 && gw_ifaces[ifc->master].idx != c->br))
 		return;
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "mac", "00:00:00:00:00:00", "ifname", ifc->name,
@@ -228,7 +228,7 @@ save_spoke_row(uint32_t idx, void *arg)
 	struct save_fdb_ctx *c = arg;
 	struct gw_cmd cmd = { .op = GW_CMD_FDB_ADD };
 
-	if (nh->kind != GW_NH_SPOKE || !nh->is_static || gw_ifaces[nh->iface].kind != GW_IFACE_GRETAP)
+	if (nh->kind != GW_NH_SPOKE || !nh->is_static || !gw_iface_kind_is_tap(gw_ifaces[nh->iface].kind))
 		return;
 	cmd.fdb.dst = nh->ip;
 	snprintf(cmd.fdb.dev, sizeof(cmd.fdb.dev), "%s", gw_iface_name(nh->iface));

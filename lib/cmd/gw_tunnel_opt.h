@@ -32,12 +32,13 @@ enum gw_tunnel_opt_kind {
 	GW_TUN_KIND_FLAG,   /**< a bit: on with word, off with off_word */
 	GW_TUN_KIND_NOFLAG, /**< a bit set when the option is off (pmtudisc) */
 	GW_TUN_KIND_TTL,    /**< a byte lo..hi, or inherit (bit); 0 is inherit */
-	GW_TUN_KIND_TOS,    /**< a byte in hex (decimal in JSON), or inherit (bit) */
+	GW_TUN_KIND_TOS,    /**< a number in hex up to hi (decimal in JSON), or inherit (bit) */
 	GW_TUN_KIND_UINT,   /**< a number lo..hi; 0 (unset) is left out of save */
 	GW_TUN_KIND_MSS,    /**< auto, off or a number lo..hi */
 	GW_TUN_KIND_DEV,    /**< an interface name; empty is unset */
 	GW_TUN_KIND_ONOFF,  /**< a bit: word on|off (JSON true|false) */
 	GW_TUN_KIND_KEEPALIVE, /**< two numbers, PERIOD RETRIES, or off (JSON "P R" or "off") */
+	GW_TUN_KIND_LIMIT,  /**< a number lo..hi (bit set), or none (bit clear, the default) */
 };
 
 #define GW_TUN_OPT_F_REQUIRED (1u << 0) /**< tunnel add needs it (grammar: not optional) */
@@ -50,6 +51,8 @@ enum gw_tunnel_opt_kind {
 #define GW_TUN_OPT_F_L3       (1u << 2)
 /** Only a multipoint tunnel (remote any) has it: refused elsewhere unless default. */
 #define GW_TUN_OPT_F_MULTIPOINT (1u << 3)
+/** Only a tunnel over IPv6 (ip6gre, ip6gretap) has it: refused elsewhere unless default. */
+#define GW_TUN_OPT_F_IP6 (1u << 4)
 
 /** One row of gw_tunnel_opt.def. */
 struct gw_tunnel_opt {

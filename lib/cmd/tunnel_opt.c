@@ -184,6 +184,7 @@ parse_tos(const struct gw_tunnel_opt *o, const char *val, struct gw_tunnel_conf 
 	  struct gw_error *err)
 {
 	const char *hex = val;
+	char what[32];
 	unsigned long v;
 	char *end;
 	size_t n;
@@ -192,20 +193,44 @@ parse_tos(const struct gw_tunnel_opt *o, const char *val, struct gw_tunnel_conf 
 		bit_set(t, o->bit, true);
 		return 0;
 	}
+	if (o->hi == 0xff)
+		snprintf(what, sizeof(what), "a hex byte (00..ff)");
+	else
+		snprintf(what, sizeof(what), "hex 0..%x", o->hi);
 	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
 		hex += 2;
 	n = strspn(hex, "0123456789abcdefABCDEF");
 	if (n == 0 || hex[n] != '\0')
-		return gw_error_set(err, -EINVAL,
-				    "invalid %s \"%s\": expected a hex byte (00..ff) or inherit",
-				    o->word, val);
+		return gw_error_set(err, -EINVAL, "invalid %s \"%s\": expected %s or inherit",
+				    o->word, val, what);
 	v = strtoul(hex, &end, 16);
 	if (n > 8 || v > o->hi)
-		return gw_error_set(err, -ERANGE,
-				    "invalid %s \"%s\": expected a hex byte (00..ff) or inherit",
-				    o->word, val);
+		return gw_error_set(err, -ERANGE, "invalid %s \"%s\": expected %s or inherit",
+				    o->word, val, what);
 	field_set(t, o, v);
 	bit_set(t, o->bit, false);
+	return 0;
+}
+
+/* encaplimit N|none: the bit says whether the option is sent. */
+static int
+parse_limit(const struct gw_tunnel_opt *o, const char *val, struct gw_tunnel_conf *t,
+	    struct gw_error *err)
+{
+	uint64_t v = 0;
+	int rc;
+
+	if (strcmp(val, "none") == 0) {
+		bit_set(t, o->bit, false);
+		field_set(t, o, 0);
+		return 0;
+	}
+	rc = gw_uint_parse(val, o->hi, &v);
+	if (rc < 0)
+		return gw_error_set(err, rc, "invalid %s \"%s\": expected %u..%u or none", o->word,
+				    val, o->lo, o->hi);
+	field_set(t, o, v);
+	bit_set(t, o->bit, true);
 	return 0;
 }
 
@@ -281,6 +306,8 @@ parse_value(const struct gw_tunnel_opt *o, const char *word, const char *val,
 		return rc;
 	case GW_TUN_KIND_MSS:
 		return parse_mss(o, val, t, err);
+	case GW_TUN_KIND_LIMIT:
+		return parse_limit(o, val, t, err);
 	case GW_TUN_KIND_DEV:
 		return cmd_name(val, (char *)field, "device name", err);
 	case GW_TUN_KIND_KEEPALIVE:
@@ -459,6 +486,9 @@ gw_tunnel_conf_check_mode(const struct gw_tunnel_conf *t, struct gw_error *err)
 		if ((o->flags & GW_TUN_OPT_F_MULTIPOINT) && !gw_tunnel_conf_is_multipoint(t))
 			return gw_error_set(err, -EINVAL, "%s is for a multipoint tunnel (remote any)",
 					    o->word);
+		if ((o->flags & GW_TUN_OPT_F_IP6) && !gw_tunnel_mode_is_ip6(t->mode))
+			return gw_error_set(err, -EINVAL, "%s is for a tunnel over IPv6 (mode ip6gre "
+					    "or ip6gretap)", o->word);
 	}
 	return 0;
 }
@@ -479,7 +509,10 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 	v->u = 0;
 	v->s = NULL;
 	if (((o->flags & GW_TUN_OPT_F_L3) && gw_tunnel_mode_is_tap(t->mode)) ||
-	    ((o->flags & GW_TUN_OPT_F_MULTIPOINT) && !gw_tunnel_conf_is_multipoint(t))) {
+	    ((o->flags & GW_TUN_OPT_F_MULTIPOINT) && !gw_tunnel_conf_is_multipoint(t)) ||
+	    /* a tunnel change without mode: the tunnel's mode decides, when merged */
+	    ((o->flags & GW_TUN_OPT_F_IP6) && (t->given & GW_TUN_GIVEN_MODE) &&
+	     !gw_tunnel_mode_is_ip6(t->mode))) {
 		v->type = GW_TUN_VAL_NONE; /* frames are carried as they are; a p2p learns nothing */
 		return v->type;
 	}
@@ -526,6 +559,14 @@ gw_tunnel_opt_value(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t,
 		v->type = GW_TUN_VAL_UINT;
 		v->u = n;
 		break;
+	case GW_TUN_KIND_LIMIT:
+		if (!(t->opts & o->bit)) {
+			v->s = "none";
+		} else {
+			v->type = GW_TUN_VAL_UINT;
+			v->u = n;
+		}
+		break;
 	case GW_TUN_KIND_MSS:
 		if (n == GW_CLAMP_MSS_AUTO) {
 			v->s = "auto";
@@ -565,6 +606,10 @@ format_row(enum gw_tunnel_opt_id id, const struct gw_tunnel_conf *t, char *buf, 
 	case GW_TUN_KIND_TOS: /* hex, as the parser (and iproute2) reads it */
 		if (v.type == GW_TUN_VAL_UINT)
 			return snprintf(buf, size, " %s 0x%02" PRIx64, o->word, v.u);
+		break;
+	case GW_TUN_KIND_LIMIT: /* none is the default */
+		if (v.type != GW_TUN_VAL_UINT)
+			return snprintf(buf, size, "%s", "");
 		break;
 	case GW_TUN_KIND_KEEPALIVE: /* off is the default */
 		if (v.u == 0 && v.s != NULL && strcmp(v.s, "off") == 0)
@@ -729,6 +774,16 @@ from_json(const struct gw_tunnel_opt *o, json_t *v, const char *method, struct g
 		if (rc == 0)
 			field_set(t, o, n);
 		return rc;
+	case GW_TUN_KIND_LIMIT: /* an integer or "none" */
+		if (json_is_string(v)) {
+			if (strcmp(json_string_value(v), "none") != 0)
+				return type_error(method, o->json, "an integer or \"none\"", err);
+			return parse_limit(o, "none", t, err);
+		}
+		if (!json_is_integer(v))
+			return type_error(method, o->json, "an integer or \"none\"", err);
+		int_text(v, buf, sizeof(buf));
+		return parse_limit(o, buf, t, err);
 	case GW_TUN_KIND_MSS: /* "auto", "off" or an integer: a number in a string is a type error */
 		if (json_is_string(v)) {
 			rc = parse_mss(o, json_string_value(v), t, err);

@@ -36,6 +36,8 @@ enum gw_tunnel_mode {
 #define GW_TUN_TOS_INHERIT (1u << 8) /**< outer TOS copied from the inner packet */
 #define GW_TUN_IGNORE_DF   (1u << 9) /**< transmit: fragment inner IPv4 too big even with DF */
 #define GW_TUN_LEARN       (1u << 10) /**< multipoint: map inner sources to outer ones */
+#define GW_TUN_FLOWLABEL_INHERIT (1u << 11) /**< IPv6 underlay: outer flow label from the inner IPv6 */
+#define GW_TUN_ENCAPLIMIT  (1u << 12) /**< IPv6 underlay: send the tunnel encapsulation limit option */
 
 /**
  * The options of a tunnel, one per row of gw_tunnel_opt.def, in its order
@@ -90,6 +92,8 @@ struct gw_tunnel_conf {
 	uint16_t opts;            /**< GW_TUN_* option bits */
 	uint8_t ttl;              /**< outer TTL unless GW_TUN_TTL_INHERIT */
 	uint8_t tos;              /**< outer TOS unless GW_TUN_TOS_INHERIT */
+	uint8_t encaplimit;       /**< IPv6 underlay: the limit sent, with GW_TUN_ENCAPLIMIT */
+	uint32_t flowlabel;       /**< IPv6 underlay: outer flow label unless GW_TUN_FLOWLABEL_INHERIT */
 	uint16_t mtu;             /**< tunnel MTU; 0 derives it from the underlay */
 	uint16_t clamp_mss;       /**< GW_CLAMP_MSS_AUTO, GW_CLAMP_MSS_OFF or the MSS ceiling N */
 	char dev[GW_NAME_MAX];    /**< underlay port; empty: the route decides */
@@ -135,13 +139,15 @@ gw_tunnel_mode_is_ip6(enum gw_tunnel_mode mode)
 #define GW_OUTER_IP6_LEN 40
 #define GW_GRE_BASE_LEN 4
 #define GW_GRE_OPT_LEN 4
+#define GW_ENCAPLIMIT_LEN 8 /**< the destination options header of encaplimit (RFC 2473 §5.1) */
 #define GW_INNER_ETH_LEN 14 /**< a GRETAP payload's Ethernet header, without VLAN tag */
 
 /**
  * What a tunnel adds to each inner packet it sends, as the MTU sees it: the
  * outer IP header, GRE with the options sent (okey, ocsum, oseq), and for
  * GRETAP the inner Ethernet header. 24 for plain GRE over IPv4, 28 with a
- * key, 32 with key and checksum, 36 with all three; +14 GRETAP, +20 IPv6.
+ * key, 32 with key and checksum, 36 with all three; +14 GRETAP, +20 IPv6,
+ * +8 more with encaplimit.
  */
 static inline unsigned int
 gw_tunnel_conf_overhead(enum gw_tunnel_mode mode, uint16_t opts)
@@ -152,6 +158,7 @@ gw_tunnel_conf_overhead(enum gw_tunnel_mode mode, uint16_t opts)
 	n += opts & GW_TUN_OKEY ? GW_GRE_OPT_LEN : 0;
 	n += opts & GW_TUN_OCSUM ? GW_GRE_OPT_LEN : 0;
 	n += opts & GW_TUN_OSEQ ? GW_GRE_OPT_LEN : 0;
+	n += gw_tunnel_mode_is_ip6(mode) && (opts & GW_TUN_ENCAPLIMIT) ? GW_ENCAPLIMIT_LEN : 0;
 	return n + (gw_tunnel_mode_is_tap(mode) ? GW_INNER_ETH_LEN : 0);
 }
 

@@ -54,13 +54,10 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	struct gw_ip net;
 	int rc;
 
-	if (conf->prefix.addr.family != AF_INET)
-		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 address \"%s\": not supported yet",
-				    gw_prefix_fmt(&conf->prefix, buf, sizeof(buf)));
 	rc = gw_iface_lookup(conf->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
-	if (ifc->kind == GW_IFACE_GRETAP)
+	if (gw_iface_kind_is_tap(ifc->kind))
 		return gw_error_set(err, -EINVAL, "dev %s is a gretap tunnel, which carries Ethernet "
 				    "frames: it has no address of its own", conf->dev);
 	if (ifc->master != GW_IFACE_NONE)
@@ -84,7 +81,7 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	a->iface = ifc->id;
 	net = gw_addr_net(a);
 	/* connected first, so a failure leaves no local host route behind */
-	if (a->len < 32) {
+	if (a->len < gw_ip_bits(&a->ip)) {
 		rc = gw_route_add(&net, a->len, connected_nh(ifc), GW_ROUTE_CONNECTED, NULL, err);
 		if (rc < 0)
 			return rc;
@@ -92,9 +89,9 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 		if (!ifc->up && gw_iface_kind_is_tunnel(ifc->kind))
 			gw_route_set_active(gw_route_find(&net, a->len), false);
 	}
-	rc = gw_route_add(&a->ip, 32, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, err);
+	rc = gw_route_add(&a->ip, gw_ip_bits(&a->ip), GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, err);
 	if (rc < 0) {
-		if (a->len < 32)
+		if (a->len < gw_ip_bits(&a->ip))
 			gw_route_del(&net, a->len);
 		return rc;
 	}
@@ -119,8 +116,8 @@ gw_addr_del(unsigned int i)
 	const struct gw_addr *a = &gw_addrs[i];
 	struct gw_ip net = gw_addr_net(a);
 
-	gw_route_del(&a->ip, 32);
-	if (a->len < 32)
+	gw_route_del(&a->ip, gw_ip_bits(&a->ip));
+	if (a->len < gw_ip_bits(&a->ip))
 		gw_route_del(&net, a->len);
 	/* keep the order of the others: show and save list them as they were added */
 	memmove(&gw_addrs[i], &gw_addrs[i + 1], (gw_nb_addrs - i - 1) * sizeof(gw_addrs[0]));

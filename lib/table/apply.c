@@ -80,9 +80,6 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	int rc, idx, port;
 	bool made;
 
-	if (n->addr.family != AF_INET)
-		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 neighbour \"%s\": not supported yet",
-				    gw_ip_fmt(&n->addr, a, sizeof(a)));
 	rc = gw_iface_lookup(n->dev, &ifc, err);
 	if (rc < 0)
 		return rc;
@@ -109,7 +106,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	if (gw_addr_is_local(&n->addr))
 		return gw_error_set(err, -EINVAL, "%s is an address of this gateway",
 				    gw_ip_fmt(&n->addr, a, sizeof(a)));
-	if (gw_tunnel_reserve_prefix(&n->addr, 32) < 0)
+	if (gw_tunnel_reserve_prefix(&n->addr, gw_ip_bits(&n->addr)) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = gw_nh_neigh_get(port, &n->addr, false);
 	made = idx < 0;
@@ -117,7 +114,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 		idx = gw_nh_neigh_get(port, &n->addr, true);
 	if (idx < 0)
 		return gw_nh_error(err, idx, "");
-	rc = gw_route_add(&n->addr, 32, idx, GW_ROUTE_NEIGH, NULL, err);
+	rc = gw_route_add(&n->addr, gw_ip_bits(&n->addr), idx, GW_ROUTE_NEIGH, NULL, err);
 	if (rc < 0) {
 		if (made)
 			gw_nh_release(idx); /* never published: the route table is full */
@@ -125,7 +122,7 @@ apply_neigh(const struct gw_neigh_conf *n, struct gw_error *err)
 	}
 	gw_nhs[idx].is_static = 1;
 	gw_nh_neigh_set_mac(&gw_nhs[idx], (const struct rte_ether_addr *)n->mac);
-	gw_tunnel_resolve_prefix(&n->addr, 32);
+	gw_tunnel_resolve_prefix(&n->addr, gw_ip_bits(&n->addr));
 	return 0;
 }
 
@@ -147,7 +144,7 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 		mp = gw_tunnel_of_iface(dev->id);
 		if (mp != NULL && !gw_tunnel_conf_is_multipoint(&mp->conf))
 			mp = NULL;
-		if (port < 0 && dev->kind != GW_IFACE_GRE)
+		if (port < 0 && !gw_iface_kind_is_ip_tunnel(dev->kind))
 			return gw_error_set(err, -EINVAL, "dev %s is a %s: routes go to ports, gre "
 					    "tunnels and bridges with an address", r->dev,
 					    dev->kind == GW_IFACE_BRIDGE ? "bridge without address" :
@@ -211,7 +208,7 @@ neigh_forget_unused(uint32_t idx)
 	if ((nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_SPOKE) || nh->is_static ||
 	    nh->learned || nh->released || nh->ip.family == 0)
 		return;
-	own = gw_route_find(&nh->ip, 32);
+	own = gw_route_find(&nh->ip, gw_ip_bits(&nh->ip));
 	if ((own != NULL && own->nh == idx) || neigh_in_use(idx))
 		return;
 	gw_nh_release(idx);
@@ -222,11 +219,7 @@ apply_route(const struct gw_route_conf *r, struct gw_error *err)
 {
 	const struct gw_route *old = gw_route_find(&r->dst.addr, r->dst.len);
 	int idx, rc, old_nh = old != NULL && old->origin == GW_ROUTE_STATIC ? (int)old->nh : -1;
-	char p[GW_PFX_STRLEN];
 
-	if (r->dst.addr.family != AF_INET)
-		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route \"%s\": not supported yet",
-				    gw_prefix_fmt(&r->dst, p, sizeof(p)));
 	if (gw_tunnel_reserve_prefix(&r->dst.addr, r->dst.len) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	idx = route_nh(r, err);
@@ -291,7 +284,7 @@ neigh_in_use(uint32_t idx)
 		if (t != NULL && gw_tunnel_of_iface(t->iface) == t)
 			return true;
 	}
-	return gw_route_nh_used(idx, &gw_nhs[idx].ip, 32);
+	return gw_route_nh_used(idx, &gw_nhs[idx].ip, gw_ip_bits(&gw_nhs[idx].ip));
 }
 
 /*
@@ -302,14 +295,14 @@ static void
 neigh_release(uint32_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
-	const struct gw_route *own = gw_route_find(&nh->ip, 32);
+	const struct gw_route *own = gw_route_find(&nh->ip, gw_ip_bits(&nh->ip));
 
 	nh->is_static = 0;
 	gw_nh_neigh_clear_mac(nh);
 	if (neigh_in_use(idx))
 		return;
 	if (own != NULL && own->nh == idx)
-		gw_route_del(&nh->ip, 32);
+		gw_route_del(&nh->ip, gw_ip_bits(&nh->ip));
 	gw_nh_release(idx); /* free once no worker can hold it */
 }
 
@@ -333,10 +326,10 @@ apply_neigh_del(const struct gw_neigh_conf *n, struct gw_error *err)
 	idx = port < 0 ? -ENOENT : gw_nh_neigh_get(port, &n->addr, false);
 	if (idx < 0)
 		return gw_error_set(err, -ESRCH, "no neighbour %s on dev %s", a, n->dev);
-	if (gw_tunnel_reserve_prefix(&ip, 32) < 0)
+	if (gw_tunnel_reserve_prefix(&ip, gw_ip_bits(&ip)) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	neigh_release(idx);
-	gw_tunnel_resolve_prefix(&ip, 32);
+	gw_tunnel_resolve_prefix(&ip, gw_ip_bits(&ip));
 	return 0;
 }
 
@@ -417,7 +410,7 @@ apply_addr_del(const struct gw_addr_conf *c, struct gw_error *err)
 	len = a->len;
 	if (gw_tunnel_reserve_prefix(&net, len) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
-	if (gw_iface_port(ifc, false) >= 0 && len < 32)
+	if (gw_iface_port(ifc, false) >= 0 && len < gw_ip_bits(&net))
 		neigh_release_in(ifc->id, &net, len);
 	gw_addr_del(i);
 	gw_tunnel_resolve_prefix(&net, len);

@@ -313,7 +313,7 @@ gw_bridge_master_prepare(struct gw_iface *ifc, const char *br, bool up, struct g
 		if (ifc->kind == GW_IFACE_BRIDGE)
 			return gw_error_set(err, -EINVAL, "%s is a bridge: a bridge is no bridge's "
 					    "member", ifc->name);
-		if (ifc->kind != GW_IFACE_PORT && ifc->kind != GW_IFACE_GRETAP)
+		if (ifc->kind != GW_IFACE_PORT && !gw_iface_kind_is_tap(ifc->kind))
 			return gw_error_set(err, -EINVAL, "%s is a %s tunnel, which carries IP "
 					    "packets, not Ethernet frames: only ports and gretap "
 					    "tunnels join a bridge", ifc->name,

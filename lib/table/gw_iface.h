@@ -69,6 +69,8 @@ extern struct gw_iface *gw_ifaces; /**< by id, gw_iface_max of them; control thr
 static inline enum gw_iface_kind
 gw_iface_kind_of_mode(enum gw_tunnel_mode mode)
 {
+	if (gw_tunnel_mode_is_ip6(mode))
+		return gw_tunnel_mode_is_tap(mode) ? GW_IFACE_IP6GRETAP : GW_IFACE_IP6GRE;
 	return gw_tunnel_mode_is_tap(mode) ? GW_IFACE_GRETAP : GW_IFACE_GRE;
 }
 
@@ -76,7 +78,22 @@ gw_iface_kind_of_mode(enum gw_tunnel_mode mode)
 static inline bool
 gw_iface_kind_is_tunnel(enum gw_iface_kind kind)
 {
-	return kind == GW_IFACE_GRE || kind == GW_IFACE_GRETAP;
+	return kind == GW_IFACE_GRE || kind == GW_IFACE_GRETAP || kind == GW_IFACE_IP6GRE ||
+	       kind == GW_IFACE_IP6GRETAP;
+}
+
+/** Whether an interface of a kind is a tunnel that carries Ethernet frames (a bridge member). */
+static inline bool
+gw_iface_kind_is_tap(enum gw_iface_kind kind)
+{
+	return kind == GW_IFACE_GRETAP || kind == GW_IFACE_IP6GRETAP;
+}
+
+/** Whether an interface of a kind is a tunnel that carries IP packets (routes lead into it). */
+static inline bool
+gw_iface_kind_is_ip_tunnel(enum gw_iface_kind kind)
+{
+	return kind == GW_IFACE_GRE || kind == GW_IFACE_IP6GRE;
 }
 
 /**

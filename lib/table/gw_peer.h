@@ -27,7 +27,7 @@
 #include "gw_inet.h"
 #include "gw_limits.h"
 
-#define GW_PEER_RW_MAX 64  /**< rewrite buffer: outer IP + GRE */
+#define GW_PEER_RW_MAX 64  /**< rewrite buffer: outer IP (IPv6: and encaplimit) + GRE */
 #define GW_PEER_NONE UINT32_MAX /**< no peer */
 
 /** What a peer is to its tunnel. */
@@ -45,7 +45,7 @@ struct gw_peer {
 	 * fixed-size copy ending where the inner packet starts.
 	 */
 	uint8_t rw[GW_PEER_RW_MAX];
-	uint8_t rw_len;     /**< bytes of outer header: 20 + GRE */
+	uint8_t rw_len;     /**< bytes of outer header: 20 (IPv6: 40, 48 with encaplimit) + GRE */
 	uint8_t seq_off;    /**< offset of the sequence field from the outer IP; 0 without oseq */
 	uint16_t opts;      /**< the tunnel's GW_TUN_* */
 	uint32_t id;        /**< peer id: sequence state and counters */
@@ -65,6 +65,8 @@ struct gw_peer {
 	uint8_t any;        /**< a multipoint tunnel's wildcard peer: sending to it replicates */
 	uint32_t ikey;      /**< key expected on receive (GW_TUN_IKEY) */
 	uint16_t proto;     /**< GRE protocol type it carries, host order: 0x0800, or 0x6558 (gretap) */
+	uint8_t ip6;        /**< an IPv6 underlay (ip6gre, ip6gretap) */
+	uint8_t gre_off;    /**< offset of the GRE header in the rewrite (the outer IP's length) */
 
 	/* Control thread only, below. */
 	struct gw_ip local;   /**< outer source */

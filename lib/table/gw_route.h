@@ -2,15 +2,15 @@
 /**
  * @file
  * The route table: routes of either family as they were made (for show,
- * save and delete), and the IPv4 FIB workers look destinations up in: an
- * rte_fib (DIR-24-8) mapping a destination to a next-hop index (gw_nh.h).
- * Its entries are 2 bytes while the next hops fit 15 bits (gw_limits.nhs
- * up to GW_FIB_2B_NHS, the default), 4 bytes beyond. IPv6 routes are
- * refused until rte_fib6 comes with IPv6 forwarding; the records and this
- * API already hold them.
+ * save and delete), and the FIBs workers look destinations up in, mapping a
+ * destination to a next-hop index (gw_nh.h): an rte_fib (DIR-24-8) for
+ * IPv4, an rte_fib6 (TRIE) for IPv6. Their entries are 2 bytes while the
+ * next hops fit 15 bits (gw_limits.nhs up to GW_FIB_2B_NHS, the default),
+ * 4 bytes beyond.
  *
- * Workers call rte_fib_lookup_bulk on gw_fib once or twice per burst. 22.11's
- * rte_fib has no RCU mode, and deleting a prefix may recycle a tbl8 group
+ * Workers call rte_fib_lookup_bulk on gw_fib (rte_fib6_lookup_bulk on
+ * gw_fib6) once or twice per burst. 22.11's rte_fib and rte_fib6 have no
+ * RCU mode, and deleting a prefix may recycle a tbl8 group
  * under a concurrent lookup. So there are two identical FIBs: changes are
  * staged in the one workers do not read; gw_rcu_flush publishes it, waits
  * one grace period for every worker to leave the other, and replays the same
@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include <rte_fib.h>
+#include <rte_fib6.h>
 
 #include "gw_conf.h"
 #include "gw_error.h"
@@ -63,7 +64,8 @@ struct gw_route {
 	struct gw_route_conf conf; /**< STATIC: as the user gave it */
 };
 
-extern struct rte_fib *gw_fib; /**< the IPv4 FIB workers read now */
+extern struct rte_fib *gw_fib;   /**< the IPv4 FIB workers read now */
+extern struct rte_fib6 *gw_fib6; /**< the IPv6 FIB workers read now */
 
 /** Create both FIBs and the route list. @return 0 or -errno. */
 int gw_route_init(int socket);
@@ -137,5 +139,8 @@ uint32_t gw_route_lookup(const struct gw_ip *dst);
 
 /** gw_route_lookup of an IPv4 address (network order). */
 uint32_t gw_route_lookup4(uint32_t dst);
+
+/** gw_route_lookup of an IPv6 address. */
+uint32_t gw_route_lookup6(const uint8_t dst[16]);
 
 #endif /* GW_ROUTE_H */

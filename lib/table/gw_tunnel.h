@@ -41,8 +41,29 @@ struct gw_tunnel_key4 {
 };
 _Static_assert(sizeof(struct gw_tunnel_key4) == 16, "rte_hash keys have no padding");
 
+/** The decap key of an IPv6 underlay (the table is the family). No padding. */
+struct gw_tunnel_key6 {
+	uint8_t local[16];  /**< outer destination (ours) */
+	uint8_t remote[16]; /**< outer source; zero with GW_TKEY_ANY_REMOTE */
+	uint32_t key;       /**< GRE key, host order; 0 without GW_TKEY_HAS_KEY */
+	uint32_t flags;     /**< GW_TKEY_* */
+};
+_Static_assert(sizeof(struct gw_tunnel_key6) == 40, "rte_hash keys have no padding");
+
+/** A decap key of either family, as the control thread handles them. */
+struct gw_tunnel_key {
+	uint8_t family; /**< the underlay's: AF_INET or AF_INET6 */
+	union {
+		struct gw_tunnel_key4 k4; /**< family AF_INET */
+		struct gw_tunnel_key6 k6; /**< family AF_INET6 */
+	};
+};
+
 /** The decap key that leads to a peer of an IPv4 underlay. */
 void gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k);
+
+/** The decap key that leads to a peer of an IPv6 underlay. */
+void gw_tunnel_key6_of(const struct gw_peer *p, struct gw_tunnel_key6 *k);
 
 /** Counters of a multipoint tunnel's learning (control thread), gw_learn_ctr.def. */
 enum gw_learn_ctr {
@@ -84,6 +105,7 @@ extern struct gw_spoke_set **gw_tunnel_spokes;
  */
 extern uint8_t *gw_tunnel_learn_full;
 
+#define GW_IPV6_MIN_MTU 1280      /**< every IPv6 link carries this much (RFC 8200 §5) */
 #define GW_PMTU_MIN 552             /**< lowest underlay path MTU believed (Linux's min_pmtu) */
 #define GW_PMTU_TIMEOUT_DEFAULT 600 /**< seconds a learned path MTU holds (RFC 1191 §6.3) */
 
@@ -93,6 +115,8 @@ extern unsigned int gw_pmtu_timeout_s; /**< --pmtu-timeout */
 extern struct gw_tunnel **gw_tunnels;
 extern struct rte_hash *gw_tunnel_hash4;      /**< gw_tunnel_key4 -> struct gw_peer * */
 extern struct rte_hash *gw_tunnel_pair_hash4; /**< (local, remote) -> count of tunnels */
+extern struct rte_hash *gw_tunnel_hash6;      /**< gw_tunnel_key6 -> struct gw_peer * */
+extern struct rte_hash *gw_tunnel_pair_hash6; /**< (local, remote), 16 bytes each -> count */
 
 /**
  * Create the tunnel tables (gw_limits.tunnels tunnels, gw_limits.peers

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Routes: the records in a slot array indexed by an rte_hash of (family,
- * length, prefix), and the IPv4 FIB in two copies (see gw_route.h for why
- * two). Every FIB change is made to the standby copy and logged; the flush
- * publishes the standby, and after the grace period the log is replayed on
- * the other copy. The FIB stores host-order addresses; callers pass network
- * order. Control thread only.
+ * length, prefix), and a FIB per family in two copies each (see gw_route.h
+ * for why two): rte_fib (DIR-24-8) for IPv4, rte_fib6 (TRIE) for IPv6. Every
+ * FIB change is made to the standby copy of its family and logged; the
+ * flush publishes the standbys, and after the grace period the log is
+ * replayed on the other copies. The IPv4 FIB stores host-order addresses;
+ * callers pass network order. Control thread only.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_errno.h>
+#include <rte_fib6.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 
@@ -26,7 +28,9 @@
 
 
 struct rte_fib *gw_fib;
+struct rte_fib6 *gw_fib6;
 static struct rte_fib *fibs[2];
+static struct rte_fib6 *fibs6[2];
 static struct rte_hash *route_index; /* route_key -> slot in routes[] */
 static struct gw_route *routes;
 static bool *used;
@@ -37,9 +41,13 @@ static uint32_t next_seq;
 
 /* A FIB change staged on the standby copy, to replay on the other. */
 struct fib_op {
-	uint32_t host_ip;
+	uint8_t family;
 	uint8_t len;
 	int32_t nh; /* < 0: delete */
+	union {
+		uint32_t host_ip;  /* IPv4, host order */
+		uint8_t ip6[16];   /* IPv6 */
+	};
 };
 
 static struct fib_op *fib_log;
@@ -67,6 +75,12 @@ standby(void)
 	return fibs[gw_fib == fibs[0]];
 }
 
+static struct rte_fib6 *
+standby6(void)
+{
+	return fibs6[gw_fib6 == fibs6[0]];
+}
+
 /* Before the grace period of a flush: workers move to the copy with the staged changes. */
 static void route_publish(void);
 
@@ -89,11 +103,28 @@ fib_size(struct rte_fib_conf *conf)
 	conf->dir24_8.num_tbl8 = RTE_MAX(tbl8, 64u);
 }
 
+/*
+ * The IPv6 FIB's: the same entry size rule; a /64 takes 5 tbl8 groups
+ * below its /24 and a host route up to 13 (each shares those of its
+ * neighbours), so a group for every 16 routes, at least 512.
+ */
+static void
+fib6_size(struct rte_fib6_conf *conf)
+{
+	conf->trie.nh_sz = gw_limits.nhs <= GW_FIB_2B_NHS ? RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
+	conf->trie.num_tbl8 = RTE_MAX(gw_limits.routes / 16, 512u);
+}
+
 int
 gw_route_init(int socket)
 {
 	struct rte_fib_conf conf = {
 		.type = RTE_FIB_DIR24_8,
+		.default_nh = GW_NH_IDX_DROP,
+		.max_routes = gw_limits.routes,
+	};
+	struct rte_fib6_conf conf6 = {
+		.type = RTE_FIB6_TRIE,
 		.default_nh = GW_NH_IDX_DROP,
 		.max_routes = gw_limits.routes,
 	};
@@ -110,46 +141,65 @@ gw_route_init(int socket)
 	fib_size(&conf);
 	fibs[0] = rte_fib_create("gw_fib4_a", socket, &conf);
 	fibs[1] = rte_fib_create("gw_fib4_b", socket, &conf);
+	fib6_size(&conf6);
+	fibs6[0] = rte_fib6_create("gw_fib6_a", socket, &conf6);
+	fibs6[1] = rte_fib6_create("gw_fib6_b", socket, &conf6);
 	route_index = rte_hash_create(&hp);
 	routes = calloc(gw_limits.routes, sizeof(*routes));
 	used = calloc(gw_limits.routes, sizeof(*used));
 	free_slots = calloc(gw_limits.routes, sizeof(*free_slots));
-	if (fibs[0] == NULL || fibs[1] == NULL || route_index == NULL || routes == NULL ||
+	if (fibs[0] == NULL || fibs[1] == NULL || fibs6[0] == NULL || fibs6[1] == NULL ||
+	    route_index == NULL || routes == NULL ||
 	    used == NULL || free_slots == NULL)
 		return -ENOMEM;
 	gw_ids_init(&slots, free_slots, 0, gw_limits.routes);
 	gw_fib = fibs[0];
+	gw_fib6 = fibs6[0];
 	gw_rcu_on_flush(route_publish);
 	return 0;
 }
 
-/* One FIB change (nh < 0: delete) made to a FIB. */
+/* One FIB change (op->nh < 0: delete) made to the standby copy of its family. */
 static int
-fib_change(struct rte_fib *fib, uint32_t host_ip, uint8_t len, int nh)
+fib_change(const struct fib_op *op)
 {
-	return nh >= 0 ? rte_fib_add(fib, host_ip, len, nh) : rte_fib_delete(fib, host_ip, len);
+	if (op->family == AF_INET)
+		return op->nh >= 0 ? rte_fib_add(standby(), op->host_ip, op->len, op->nh) :
+				     rte_fib_delete(standby(), op->host_ip, op->len);
+	return op->nh >= 0 ? rte_fib6_add(standby6(), op->ip6, op->len, op->nh) :
+			     rte_fib6_delete(standby6(), op->ip6, op->len);
 }
 
 /* After the grace period: the copy workers left gets the changes the other has. */
 static void
 fib_replay(uintptr_t unused)
 {
-	struct rte_fib *fib = standby();
 	unsigned int i;
 
 	RTE_SET_USED(unused);
 	/* the same changes on the same state: they cannot fail where the first did not */
 	for (i = 0; i < nb_log; i++)
-		fib_change(fib, fib_log[i].host_ip, fib_log[i].len, fib_log[i].nh);
+		fib_change(&fib_log[i]);
 	nb_log = 0;
 }
 
 static void
 route_publish(void)
 {
+	unsigned int i;
+	bool v4 = false, v6 = false;
+
+	for (i = 0; i < nb_log; i++) {
+		v4 |= fib_log[i].family == AF_INET;
+		v6 |= fib_log[i].family == AF_INET6;
+	}
 	if (nb_log == 0)
 		return;
-	__atomic_store_n(&gw_fib, standby(), __ATOMIC_RELEASE);
+	/* each family's copies swap only when it changed: the replay goes to the copy left */
+	if (v4)
+		__atomic_store_n(&gw_fib, standby(), __ATOMIC_RELEASE);
+	if (v6)
+		__atomic_store_n(&gw_fib6, standby6(), __ATOMIC_RELEASE);
 	gw_rcu_defer(fib_replay, 0);
 }
 
@@ -172,26 +222,28 @@ gw_route_reserve(unsigned int n)
 }
 
 /*
- * Stage a FIB change on the standby copy (IPv4 only: the caller checked).
- * old_nh (< 0: none) undoes a refused change, so the two copies never differ.
+ * Stage a FIB change on the standby copy of the prefix's family. old_nh
+ * (< 0: none) undoes a refused change, so the two copies never differ.
  */
 static int
 fib_stage(const struct gw_ip *dst, uint8_t len, int nh, int old_nh)
 {
-	uint32_t host = rte_be_to_cpu_32(dst->v4);
+	struct fib_op op = { .family = dst->family, .len = len, .nh = nh };
 	int rc;
 
+	if (dst->family == AF_INET)
+		op.host_ip = rte_be_to_cpu_32(dst->v4);
+	else
+		memcpy(op.ip6, dst->v6, sizeof(op.ip6));
 	if (gw_route_reserve(1) < 0)
 		return -ENOMEM;
-	rc = fib_change(standby(), host, len, nh);
+	rc = fib_change(&op);
 	if (rc < 0) {
-		fib_change(standby(), host, len, old_nh);
+		op.nh = old_nh;
+		fib_change(&op);
 		return rc;
 	}
-	fib_log[nb_log].host_ip = host;
-	fib_log[nb_log].len = len;
-	fib_log[nb_log].nh = nh;
-	nb_log++;
+	fib_log[nb_log++] = op;
 	return 0;
 }
 
@@ -248,8 +300,8 @@ gw_route_add(const struct gw_ip *dst, uint8_t len, uint32_t nh, enum gw_route_or
 	struct gw_route *r;
 	int slot, rc;
 
-	if (dst->family != AF_INET)
-		return gw_error_set(err, -EAFNOSUPPORT, "IPv6 route %s/%u: not supported yet",
+	if (dst->family != AF_INET && dst->family != AF_INET6)
+		return gw_error_set(err, -EAFNOSUPPORT, "route %s/%u: no address family",
 				    gw_ip_fmt(dst, a, sizeof(a)), len);
 	slot = route_slot(dst, len);
 	if (slot >= 0) {
@@ -391,7 +443,20 @@ gw_route_lookup4(uint32_t dst)
 }
 
 uint32_t
+gw_route_lookup6(const uint8_t dst[16])
+{
+	uint8_t ip[1][RTE_FIB6_IPV6_ADDR_SIZE];
+	uint64_t nh = GW_NH_IDX_DROP;
+
+	memcpy(ip[0], dst, sizeof(ip[0]));
+	rte_fib6_lookup_bulk(standby6(), ip, &nh, 1); /* the newest: staged changes included */
+	return nh;
+}
+
+uint32_t
 gw_route_lookup(const struct gw_ip *dst)
 {
-	return dst->family == AF_INET ? gw_route_lookup4(dst->v4) : GW_NH_IDX_DROP;
+	if (dst->family == AF_INET)
+		return gw_route_lookup4(dst->v4);
+	return dst->family == AF_INET6 ? gw_route_lookup6(dst->v6) : GW_NH_IDX_DROP;
 }

@@ -41,7 +41,7 @@ static void
 map_drop(struct gw_tunnel *t, uint32_t idx)
 {
 	struct gw_nh *nh = &gw_nhs[idx];
-	const struct gw_route *own = gw_route_find(&nh->ip, 32);
+	const struct gw_route *own = gw_route_find(&nh->ip, gw_ip_bits(&nh->ip));
 	struct gw_ip ip = nh->ip;
 
 	if (nh->learned && t->nb_learned > 0 && --t->nb_learned < t->conf.learn_max)
@@ -54,9 +54,9 @@ map_drop(struct gw_tunnel *t, uint32_t idx)
 		return;
 	}
 	if (own != NULL && own->nh == idx)
-		gw_route_del(&ip, 32);
-	gw_tunnel_resolve_prefix(&ip, 32);
-	if (!gw_route_nh_used(idx, &ip, 32))
+		gw_route_del(&ip, gw_ip_bits(&ip));
+	gw_tunnel_resolve_prefix(&ip, gw_ip_bits(&ip));
+	if (!gw_route_nh_used(idx, &ip, gw_ip_bits(&ip)))
 		gw_nh_release(idx);
 }
 
@@ -75,7 +75,7 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 	bool made = false;
 	struct gw_nh *nh;
 
-	if (gw_tunnel_reserve_prefix(overlay, 32) < 0)
+	if (gw_tunnel_reserve_prefix(overlay, gw_ip_bits(overlay)) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	spoke = gw_tunnel_spoke_get(t, underlay, err);
 	if (spoke < 0)
@@ -90,7 +90,7 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 		return gw_nh_error(err, idx, "");
 	}
 	rc = gw_tunnel_mode_is_tap(t->conf.mode) ? 0 :
-	     gw_route_add(overlay, 32, idx, GW_ROUTE_NEIGH, NULL, err);
+	     gw_route_add(overlay, gw_ip_bits(overlay), idx, GW_ROUTE_NEIGH, NULL, err);
 	if (rc < 0) {
 		if (made)
 			gw_nh_release(idx);
@@ -112,7 +112,7 @@ map_set(struct gw_tunnel *t, const struct gw_ip *overlay, const struct gw_ip *un
 	map_point(nh, spoke);
 	gw_peer_seen[spoke] = gw_fdb_now;
 	if (!gw_tunnel_mode_is_tap(t->conf.mode))
-		gw_tunnel_resolve_prefix(overlay, 32);
+		gw_tunnel_resolve_prefix(overlay, gw_ip_bits(overlay));
 	return 0;
 }
 
@@ -167,7 +167,7 @@ gw_spoke_map_del(struct gw_tunnel *t, const struct gw_ip *overlay, struct gw_err
 	if (idx < 0 || gw_nhs[idx].peer == GW_PEER_NONE)
 		return gw_error_set(err, -ESRCH, "no neighbour %s on dev %s",
 				    gw_ip_fmt(overlay, a, sizeof(a)), t->conf.name);
-	if (gw_tunnel_reserve_prefix(overlay, 32) < 0)
+	if (gw_tunnel_reserve_prefix(overlay, gw_ip_bits(overlay)) < 0)
 		return gw_error_set(err, -ENOMEM, "out of memory");
 	map_drop(t, idx);
 	return 0;
@@ -267,7 +267,7 @@ gw_spoke_age(void)
 	for (i = 0; i < w.n; i++) {
 		struct gw_tunnel *t = gw_tunnels[gw_nhs[gone[i]].tunnel];
 
-		if (gw_tunnel_reserve_prefix(&gw_nhs[gone[i]].ip, 32) < 0)
+		if (gw_tunnel_reserve_prefix(&gw_nhs[gone[i]].ip, gw_ip_bits(&gw_nhs[gone[i]].ip)) < 0)
 			break;
 		map_drop(t, gone[i]);
 		t->learn_ctr[GW_LEARN_CTR_AGED]++;
@@ -308,11 +308,11 @@ gw_spoke_flush(struct gw_tunnel *t)
 	gw_nh_neigh_foreach(flush_one, &w);
 	for (i = 0; i < w.n; i++) {
 		struct gw_nh *nh = &gw_nhs[w.idx[i]];
-		const struct gw_route *own = gw_route_find(&nh->ip, 32);
+		const struct gw_route *own = gw_route_find(&nh->ip, gw_ip_bits(&nh->ip));
 
 		map_point(nh, GW_PEER_NONE);
 		if (own != NULL && own->nh == w.idx[i])
-			gw_route_del(&nh->ip, 32);
+			gw_route_del(&nh->ip, gw_ip_bits(&nh->ip));
 		gw_nh_release(w.idx[i]);
 	}
 	free(w.idx);

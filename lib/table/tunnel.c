@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Tunnels and their peers' publication. Everything a worker needs per packet
- * is computed here, into the peer object: the outer IPv4 + GRE bytes, the
- * offset of the sequence field, the MTU, the underlay next hop. The decap
- * hashes are rte_hash with lock-free readers; the control thread is the only
- * writer, and gives hash slots back after a grace period. An rte_rib of the
- * peers' remote addresses tells which peers a route change concerns. The
- * tables are sized once, from gw_limits.
+ * is computed here, into the peer object: the outer IPv4 or IPv6 + GRE
+ * bytes, the offset of the sequence field, the MTU, the underlay next hop.
+ * The decap hashes (one per underlay family) are rte_hash with lock-free
+ * readers; the control thread is the only writer, and gives hash slots back
+ * after a grace period. An rte_rib (rte_rib6) of the peers' remote addresses
+ * tells which peers a route change concerns. The tables are sized once,
+ * from gw_limits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_rib.h>
+#include <rte_rib6.h>
 
 #include "gw_addr.h"
 #include "gw_alloc.h"
@@ -26,6 +28,7 @@
 #include "gw_fdb.h"
 #include "gw_gre.h"
 #include "gw_ids.h"
+#include "gw_ip6.h"
 #include "gw_iface.h"
 #include "gw_nh.h"
 #include "gw_port.h"
@@ -40,20 +43,31 @@ uint8_t *gw_tunnel_learn_full;
 unsigned int gw_pmtu_timeout_s = GW_PMTU_TIMEOUT_DEFAULT;
 struct rte_hash *gw_tunnel_hash4;
 struct rte_hash *gw_tunnel_pair_hash4;
+struct rte_hash *gw_tunnel_hash6;
+struct rte_hash *gw_tunnel_pair_hash6;
 static int tunnel_socket;
 static uint32_t *free_idx;
 static struct gw_ids idxs;
 
-/* The peers by remote address, for route changes: a /32 node's ext is its chain's head. */
+/* The peers by remote address, for route changes: a host node's ext is its chain's head. */
 static struct rte_rib *remotes4;
+static struct rte_rib6 *remotes6;
 static uint32_t *remote_next; /* by peer id: the chain of peers of one remote */
 
+/* (local, remote) of either family, the address bytes zeroed past the family's */
 struct pair_key {
+	uint8_t local[16];
+	uint8_t remote[16];
+};
+
+struct pair_key4 {
 	uint32_t local;
 	uint32_t remote;
 };
 
-#define PAIR_POS (1u << 31) /* a deferred slot of the pair hash, not of the tunnel hash */
+/* a deferred hash slot's tag: the pair hash, not the tunnel hash; IPv6's, not IPv4's */
+#define PAIR_POS (1u << 31)
+#define V6_POS (1u << 30)
 
 static const struct gw_iface_ops tunnel_ops;
 static void spokes_publish(uint16_t idx, struct gw_spoke_set *s);
@@ -75,6 +89,7 @@ gw_tunnel_init(int socket)
 			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_rib_conf rc = { .ext_sz = sizeof(uint32_t), .max_nodes = gw_limits.peers * 2 };
+	struct rte_rib6_conf rc6 = { .ext_sz = sizeof(uint32_t), .max_nodes = gw_limits.peers * 2 };
 
 	tunnel_socket = socket;
 	gw_tunnels = calloc(gw_limits.tunnels, sizeof(*gw_tunnels));
@@ -91,15 +106,25 @@ gw_tunnel_init(int socket)
 	    gw_tunnel_spokes == NULL || gw_tunnel_learn_full == NULL)
 		return -ENOMEM;
 	gw_tunnel_hash4 = rte_hash_create(&hp);
+	hp.name = "gw_tunnels6";
+	hp.key_len = sizeof(struct gw_tunnel_key6);
+	gw_tunnel_hash6 = rte_hash_create(&hp);
 	hp.name = "gw_tunnel_pairs4";
-	hp.key_len = sizeof(struct pair_key);
+	hp.key_len = sizeof(struct pair_key4);
 	gw_tunnel_pair_hash4 = rte_hash_create(&hp);
+	hp.name = "gw_tunnel_pairs6";
+	hp.key_len = sizeof(struct pair_key);
+	gw_tunnel_pair_hash6 = rte_hash_create(&hp);
 	remotes4 = rte_rib_create("gw_peer_remotes4", socket, &rc);
-	if (gw_tunnel_hash4 == NULL || gw_tunnel_pair_hash4 == NULL || remotes4 == NULL)
+	remotes6 = rte_rib6_create("gw_peer_remotes6", socket, &rc6);
+	if (gw_tunnel_hash4 == NULL || gw_tunnel_pair_hash4 == NULL || remotes4 == NULL ||
+	    gw_tunnel_hash6 == NULL || gw_tunnel_pair_hash6 == NULL || remotes6 == NULL)
 		return -ENOMEM;
 	gw_ids_init(&idxs, free_idx, 0, gw_limits.tunnels);
 	gw_iface_ops_register(GW_IFACE_GRE, &tunnel_ops);
 	gw_iface_ops_register(GW_IFACE_GRETAP, &tunnel_ops);
+	gw_iface_ops_register(GW_IFACE_IP6GRE, &tunnel_ops);
+	gw_iface_ops_register(GW_IFACE_IP6GRETAP, &tunnel_ops);
 	return 0;
 }
 
@@ -146,10 +171,11 @@ gw_tunnel_oper_up(const struct gw_tunnel *t)
 static void
 slot_free(uintptr_t pos)
 {
-	if (pos & PAIR_POS)
-		rte_hash_free_key_with_position(gw_tunnel_pair_hash4, pos & ~PAIR_POS);
-	else
-		rte_hash_free_key_with_position(gw_tunnel_hash4, pos);
+	struct rte_hash *h = pos & PAIR_POS ?
+		(pos & V6_POS ? gw_tunnel_pair_hash6 : gw_tunnel_pair_hash4) :
+		(pos & V6_POS ? gw_tunnel_hash6 : gw_tunnel_hash4);
+
+	rte_hash_free_key_with_position(h, pos & ~(PAIR_POS | V6_POS));
 }
 
 static void
@@ -176,16 +202,115 @@ gw_tunnel_key4_of(const struct gw_peer *p, struct gw_tunnel_key4 *k)
 	}
 }
 
-/* Outer IPv4 + GRE as sent; per packet only length, ID, checksum, seq change. */
+void
+gw_tunnel_key6_of(const struct gw_peer *p, struct gw_tunnel_key6 *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->local, p->local.v6, sizeof(k->local));
+	if (p->role == GW_PEER_ANY)
+		k->flags = GW_TKEY_ANY_REMOTE;
+	else
+		memcpy(k->remote, p->remote.v6, sizeof(k->remote));
+	if (p->opts & GW_TUN_IKEY) {
+		k->key = p->ikey;
+		k->flags |= GW_TKEY_HAS_KEY;
+	}
+}
+
+/* A peer's decap key, of its underlay's family. */
+static void
+key_of(const struct gw_peer *p, struct gw_tunnel_key *k)
+{
+	k->family = p->local.family;
+	if (k->family == AF_INET6)
+		gw_tunnel_key6_of(p, &k->k6);
+	else
+		gw_tunnel_key4_of(p, &k->k4);
+}
+
+/* The decap hash of a key's family, and the key as that hash takes it. */
+static struct rte_hash *
+key_hash(const struct gw_tunnel_key *k)
+{
+	return k->family == AF_INET6 ? gw_tunnel_hash6 : gw_tunnel_hash4;
+}
+
+static const void *
+key_bytes(const struct gw_tunnel_key *k)
+{
+	return k->family == AF_INET6 ? (const void *)&k->k6 : (const void *)&k->k4;
+}
+
+static bool
+key_same(const struct gw_tunnel_key *a, const struct gw_tunnel_key *b)
+{
+	return a->family == b->family &&
+	       memcmp(key_bytes(a), key_bytes(b), a->family == AF_INET6 ? sizeof(a->k6) :
+								      sizeof(a->k4)) == 0;
+}
+
+static int
+key_add(const struct gw_tunnel_key *k, struct gw_peer *p)
+{
+	return rte_hash_add_key_data(key_hash(k), key_bytes(k), p);
+}
+
+static void
+key_remove(const struct gw_tunnel_key *k)
+{
+	key_del(key_hash(k), key_bytes(k), k->family == AF_INET6 ? V6_POS : 0);
+}
+
+/*
+ * Outer IPv6 (and the tunnel encapsulation limit option, RFC 2473 §5.1) as
+ * sent; per packet only the payload length, traffic class, flow label and
+ * hop limit change. Returns its length.
+ */
+static size_t
+build_ip6(uint8_t *hdr, struct gw_peer *p, const struct gw_tunnel_conf *c)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)hdr;
+	uint8_t *opt = hdr + sizeof(*ip);
+	uint32_t flow = c->opts & GW_TUN_FLOWLABEL_INHERIT ? 0 : c->flowlabel;
+
+	p->dscp = c->opts & GW_TUN_TOS_INHERIT ? 0 : c->tos & ~GW_ECN_MASK;
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (flow & 0xfffff));
+	ip->hop_limits = c->opts & GW_TUN_TTL_INHERIT ? 0 : c->ttl;
+	memcpy(ip->src_addr, p->local.v6, 16);
+	memcpy(ip->dst_addr, p->remote.v6, 16);
+	if (c->opts & GW_TUN_ENCAPLIMIT) {
+		/* a destination options header: next GRE, length 0 (8 bytes), the
+		 * tunnel encapsulation limit option, a PadN of one byte */
+		ip->proto = GW_IPPROTO_DSTOPTS;
+		opt[0] = IPPROTO_GRE;
+		opt[1] = 0;
+		opt[2] = GW_IP6_OPT_TUNNEL_LIMIT;
+		opt[3] = 1;
+		opt[4] = c->encaplimit;
+		opt[5] = 1; /* PadN */
+		opt[6] = 1;
+		opt[7] = 0;
+		return sizeof(*ip) + 8;
+	}
+	ip->proto = IPPROTO_GRE;
+	return sizeof(*ip);
+}
+
+/* Outer IPv4 or IPv6 + GRE as sent; per packet only length, ID, checksum, seq change. */
 static void
 build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 {
 	struct gw_gre_info gre = { .proto = p->proto };
 	uint8_t hdr[GW_PEER_RW_MAX];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
-	size_t gre_len;
+	size_t gre_len, ip_len = sizeof(*ip);
 
 	memset(hdr, 0, sizeof(hdr));
+	if (p->local.family == AF_INET6) {
+		ip_len = build_ip6(hdr, p, c);
+		p->rw_sum = 0;
+		goto gre;
+	}
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	/* per packet: DSCP (configured or inherited) | the inner ECN bits (RFC 6040) */
 	ip->type_of_service = 0;
@@ -196,7 +321,9 @@ build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	ip->next_proto_id = IPPROTO_GRE;
 	ip->src_addr = p->local.v4;
 	ip->dst_addr = p->remote.v4;
-
+	/* the per-packet checksum starts from this sum (length, ID, inherited TTL/TOS added) */
+	p->rw_sum = gw_ipv4_sum20(ip);
+gre:
 	if (c->opts & GW_TUN_OCSUM)
 		gre.flags |= GW_GRE_F_CSUM;
 	if (c->opts & GW_TUN_OKEY) {
@@ -205,12 +332,11 @@ build_rewrite(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	}
 	if (c->opts & GW_TUN_OSEQ)
 		gre.flags |= GW_GRE_F_SEQ;
-	/* the per-packet checksum starts from this sum (length, ID, inherited TTL/TOS added) */
-	p->rw_sum = gw_ipv4_sum20(ip);
-	gre_len = gw_gre_build(hdr + sizeof(*ip), &gre);
-	/* and the GRE checksum from this one (sequence number and payload added) */
-	p->gre_sum = rte_raw_cksum(hdr + sizeof(*ip), gre_len);
-	p->rw_len = sizeof(*ip) + gre_len;
+	gre_len = gw_gre_build(hdr + ip_len, &gre);
+	/* the GRE checksum starts from this one (sequence number and payload added) */
+	p->gre_sum = rte_raw_cksum(hdr + ip_len, gre_len);
+	p->gre_off = ip_len;
+	p->rw_len = ip_len + gre_len;
 	memset(p->rw, 0, sizeof(p->rw));
 	memcpy(p->rw + GW_PEER_RW_MAX - p->rw_len, hdr, p->rw_len);
 	RTE_ASSERT(p->rw_len == gw_tunnel_conf_overhead(c->mode, c->opts) -
@@ -245,7 +371,7 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	if (n->kind == GW_NH_GLEAN) {
 		/* remote on a connected prefix: it is its own neighbour */
 		idx = gw_nh_neigh_get(n->port, &p->remote, true);
-		if (idx > 0 && gw_route_add(&p->remote, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) == 0)
+		if (idx > 0 && gw_route_add(&p->remote, gw_ip_bits(&p->remote), idx, GW_ROUTE_NEIGH, NULL, NULL) == 0)
 			unh = idx;
 	} else if (n->kind == GW_NH_NEIGH) {
 		unh = nh;
@@ -289,6 +415,7 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint32_t i
 	p->opts = c->opts;
 	p->ikey = c->ikey;
 	p->proto = gw_tunnel_mode_is_tap(c->mode) ? GW_GRE_PROTO_TEB : GW_GRE_PROTO_IPV4;
+	p->ip6 = gw_tunnel_mode_is_ip6(c->mode);
 	p->local = c->local;
 	p->role = role;
 	p->any = role == GW_PEER_ANY;
@@ -312,12 +439,12 @@ peer_build(const struct gw_tunnel *t, const struct gw_tunnel_conf *c, uint32_t i
 static void
 peer_publish(struct gw_peer *p)
 {
-	struct gw_tunnel_key4 k;
+	struct gw_tunnel_key k;
 
 	gw_peer_publish(p);
-	gw_tunnel_key4_of(p, &k);
-	if (rte_hash_lookup(gw_tunnel_hash4, &k) >= 0)
-		rte_hash_add_key_data(gw_tunnel_hash4, &k, p); /* an atomic data update */
+	key_of(p, &k);
+	if (rte_hash_lookup(key_hash(&k), key_bytes(&k)) >= 0)
+		key_add(&k, p); /* an atomic data update */
 }
 
 /*
@@ -325,21 +452,67 @@ peer_publish(struct gw_peer *p)
  * node's ext holds the first peer's id + 1 (0: none); remote_next[] links
  * the rest, GW_PEER_NONE ending the chain.
  */
+/* The chain head of a remote address's host node, inserted when asked; NULL: none. */
+static uint32_t *
+remote_head(const struct gw_ip *ip, bool insert)
+{
+	uint32_t host = rte_be_to_cpu_32(ip->v4);
+	struct rte_rib6_node *n6;
+	struct rte_rib_node *n;
+
+	if (ip->family == AF_INET6) {
+		n6 = insert ? rte_rib6_insert(remotes6, ip->v6, 128) : NULL;
+		if (n6 != NULL) {
+			*(uint32_t *)rte_rib6_get_ext(n6) = 0; /* a new node: ext is not zeroed */
+			return rte_rib6_get_ext(n6);
+		}
+		n6 = rte_rib6_lookup_exact(remotes6, ip->v6, 128);
+		return n6 == NULL ? NULL : rte_rib6_get_ext(n6);
+	}
+	n = insert ? rte_rib_insert(remotes4, host, 32) : NULL;
+	if (n != NULL) {
+		*(uint32_t *)rte_rib_get_ext(n) = 0;
+		return rte_rib_get_ext(n);
+	}
+	n = rte_rib_lookup_exact(remotes4, host, 32);
+	return n == NULL ? NULL : rte_rib_get_ext(n);
+}
+
+/* Call fn with the chain head of every remote within dst/len. */
+static void
+remotes_within(const struct gw_ip *dst, uint8_t len, void (*fn)(uint32_t *head, void *arg),
+	       void *arg)
+{
+	struct gw_prefix in = { .addr = *dst, .len = len }, net;
+	struct rte_rib6_node *n6 = NULL;
+	struct rte_rib_node *n = NULL;
+	uint32_t *head;
+
+	if (len == gw_ip_bits(dst)) {
+		head = remote_head(dst, false);
+		if (head != NULL)
+			fn(head, arg);
+		return;
+	}
+	gw_prefix_masked(&in, &net);
+	if (dst->family == AF_INET6) {
+		while ((n6 = rte_rib6_get_nxt(remotes6, net.addr.v6, len, n6,
+					      RTE_RIB6_GET_NXT_ALL)) != NULL)
+			fn(rte_rib6_get_ext(n6), arg);
+		return;
+	}
+	while ((n = rte_rib_get_nxt(remotes4, rte_be_to_cpu_32(net.addr.v4), len, n,
+				    RTE_RIB_GET_NXT_ALL)) != NULL)
+		fn(rte_rib_get_ext(n), arg);
+}
+
 static void
 remote_link(const struct gw_peer *p)
 {
-	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
-	struct rte_rib_node *n = rte_rib_insert(remotes4, host, 32);
-	uint32_t *head;
+	uint32_t *head = remote_head(&p->remote, true);
 
-	if (n != NULL) {
-		*(uint32_t *)rte_rib_get_ext(n) = 0; /* a new node: ext is not zeroed */
-	} else {
-		n = rte_rib_lookup_exact(remotes4, host, 32);
-		if (n == NULL)
-			return; /* out of nodes: route changes will miss this peer */
-	}
-	head = rte_rib_get_ext(n);
+	if (head == NULL)
+		return; /* out of nodes: route changes will miss this peer */
 	remote_next[p->id] = *head == 0 ? GW_PEER_NONE : *head - 1;
 	*head = p->id + 1;
 }
@@ -347,13 +520,10 @@ remote_link(const struct gw_peer *p)
 static void
 remote_unlink(const struct gw_peer *p)
 {
-	uint32_t host = rte_be_to_cpu_32(p->remote.v4);
-	struct rte_rib_node *n = rte_rib_lookup_exact(remotes4, host, 32);
-	uint32_t *head, id, prev = GW_PEER_NONE;
+	uint32_t *head = remote_head(&p->remote, false), id, prev = GW_PEER_NONE;
 
-	if (n == NULL)
+	if (head == NULL)
 		return;
-	head = rte_rib_get_ext(n);
 	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE;
 	     prev = id, id = remote_next[id]) {
 		if (id != p->id)
@@ -364,8 +534,12 @@ remote_unlink(const struct gw_peer *p)
 			remote_next[prev] = remote_next[id];
 		break;
 	}
-	if (*head == 0)
-		rte_rib_remove(remotes4, host, 32);
+	if (*head != 0)
+		return;
+	if (p->remote.family == AF_INET6)
+		rte_rib6_remove(remotes6, p->remote.v6, 128);
+	else
+		rte_rib_remove(remotes4, rte_be_to_cpu_32(p->remote.v4), 32);
 }
 
 static int
@@ -376,13 +550,15 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	struct gw_iface *dev;
 	int rc;
 
-	if (gw_tunnel_mode_is_ip6(c->mode))
-		return gw_error_set(err, -ENOTSUP, "tunnel %s: mode %s is not supported yet", c->name,
-				    gw_tunnel_mode_name(c->mode));
 	/* what only IP tunnels have (clamp-mss), on a tunnel change that gave no mode */
 	rc = gw_tunnel_conf_check_mode(c, &why);
 	if (rc < 0)
 		return gw_error_set(err, rc, "tunnel %s: %s", c->name, why.msg);
+	if (c->local.family != (gw_tunnel_mode_is_ip6(c->mode) ? AF_INET6 : AF_INET) ||
+	    (c->remote.family != 0 && c->remote.family != c->local.family))
+		return gw_error_set(err, -EINVAL, "tunnel %s: mode %s takes %s local and remote "
+				    "addresses", c->name, gw_tunnel_mode_name(c->mode),
+				    gw_tunnel_mode_is_ip6(c->mode) ? "IPv6" : "IPv4");
 	if (is_new && gw_iface_by_name(c->name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
 	if (!gw_addr_is_local(&c->local))
@@ -405,25 +581,36 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 static void
 pair_count(const struct gw_peer *p, int delta)
 {
-	struct pair_key pk = { .local = p->local.v4, .remote = p->remote.v4 };
+	struct pair_key4 pk4 = { .local = p->local.v4, .remote = p->remote.v4 };
+	struct pair_key pk6;
+	bool v6 = p->local.family == AF_INET6;
+	struct rte_hash *h = v6 ? gw_tunnel_pair_hash6 : gw_tunnel_pair_hash4;
+	const void *pk = &pk4;
 	uintptr_t n = 0;
 	void *data;
 
-	if (rte_hash_lookup_data(gw_tunnel_pair_hash4, &pk, &data) >= 0)
+	if (v6) {
+		memcpy(pk6.local, p->local.v6, 16);
+		memcpy(pk6.remote, p->remote.v6, 16); /* zero for a hub's (family 0) */
+		if (p->remote.family == 0)
+			memset(pk6.remote, 0, 16);
+		pk = &pk6;
+	}
+	if (rte_hash_lookup_data(h, pk, &data) >= 0)
 		n = (uintptr_t)data;
 	n += delta;
 	if (n > 0)
-		rte_hash_add_key_data(gw_tunnel_pair_hash4, &pk, (void *)n);
+		rte_hash_add_key_data(h, pk, (void *)n);
 	else
-		key_del(gw_tunnel_pair_hash4, &pk, PAIR_POS);
+		key_del(h, pk, PAIR_POS | (v6 ? V6_POS : 0));
 }
 
 static bool
-key_taken(const struct gw_tunnel_key4 *k, const struct gw_peer *self)
+key_taken(const struct gw_tunnel_key *k, const struct gw_peer *self)
 {
 	void *data;
 
-	return rte_hash_lookup_data(gw_tunnel_hash4, k, &data) >= 0 && data != self;
+	return rte_hash_lookup_data(key_hash(k), key_bytes(k), &data) >= 0 && data != self;
 }
 
 static int
@@ -449,7 +636,7 @@ int
 gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 {
 	char who[GW_NAME_MAX + 16];
-	struct gw_tunnel_key4 k;
+	struct gw_tunnel_key k;
 	struct gw_tunnel *t;
 	struct gw_peer *p;
 	int rc, nh, id, iface;
@@ -488,7 +675,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 		rc = gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		goto fail_id;
 	}
-	gw_tunnel_key4_of(p, &k);
+	key_of(p, &k);
 	if (key_taken(&k, NULL)) {
 		rc = taken_error(conf->name, err);
 		goto fail_peer;
@@ -520,7 +707,7 @@ gw_tunnel_add(const struct gw_tunnel_conf *conf, struct gw_error *err)
 
 	/* Publish: the object first, then the hash entry that leads to it. */
 	gw_peer_publish(p);
-	rc = rte_hash_add_key_data(gw_tunnel_hash4, &k, p);
+	rc = key_add(&k, p);
 	if (rc < 0) {
 		gw_nh_release(nh);
 		if (t->unmapped_nh != 0)
@@ -576,7 +763,7 @@ fresh_free(struct gw_peer **fresh, uint32_t n)
 static int
 tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_error *err)
 {
-	struct gw_tunnel_key4 k_old, k_new;
+	struct gw_tunnel_key k_old, k_new;
 	struct gw_peer **fresh;
 	uint32_t i;
 	int rc;
@@ -592,7 +779,7 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 			fresh_free(fresh, i);
 			return gw_error_set(err, -ENOMEM, "tunnel %s: out of memory", conf->name);
 		}
-		gw_tunnel_key4_of(fresh[i], &k_new);
+		key_of(fresh[i], &k_new);
 		if (key_taken(&k_new, old)) {
 			fresh_free(fresh, i + 1);
 			return taken_error(conf->name, err);
@@ -607,12 +794,12 @@ tunnel_apply(struct gw_tunnel *t, const struct gw_tunnel_conf *conf, struct gw_e
 		const struct gw_peer *old = gw_peers[t->peers[i]];
 		struct gw_peer *p = fresh[i];
 
-		gw_tunnel_key4_of(old, &k_old);
-		gw_tunnel_key4_of(p, &k_new);
-		if (memcmp(&k_old, &k_new, sizeof(k_old)) != 0) {
-			rc = rte_hash_add_key_data(gw_tunnel_hash4, &k_new, p);
+		key_of(old, &k_old);
+		key_of(p, &k_new);
+		if (!key_same(&k_old, &k_new)) {
+			rc = key_add(&k_new, p);
 			RTE_VERIFY(rc == 0);
-			key_del(gw_tunnel_hash4, &k_old, 0);
+			key_remove(&k_old);
 		}
 		if (!gw_ip_equal(&old->remote, &p->remote) || !gw_ip_equal(&old->local, &p->local)) {
 			pair_count(old, -1);
@@ -642,6 +829,13 @@ gw_tunnel_change(const struct gw_tunnel_conf *delta, struct gw_error *err)
 		return gw_error_set(err, -ENODEV, "no tunnel \"%s\"", delta->name);
 	conf = t->conf;
 	merge_conf(&conf, delta);
+	if (gw_tunnel_mode_is_ip6(conf.mode) != gw_tunnel_mode_is_ip6(t->conf.mode))
+		return gw_error_set(err, -EINVAL, "tunnel %s: mode %s runs over %s, mode %s over "
+				    "%s: tunnel del and add it instead", delta->name,
+				    gw_tunnel_mode_name(t->conf.mode),
+				    gw_tunnel_mode_is_ip6(t->conf.mode) ? "IPv6" : "IPv4",
+				    gw_tunnel_mode_name(conf.mode),
+				    gw_tunnel_mode_is_ip6(conf.mode) ? "IPv6" : "IPv4");
 	if (gw_iface_kind_of_mode(conf.mode) != gw_iface_kind_of_mode(t->conf.mode))
 		return gw_error_set(err, -EINVAL, "tunnel %s: mode %s carries %s, mode %s %s: "
 				    "tunnel del and add it instead", delta->name,
@@ -667,7 +861,7 @@ int
 gw_tunnel_del(uint16_t idx)
 {
 	struct gw_tunnel *t = gw_tunnels[idx];
-	struct gw_tunnel_key4 k;
+	struct gw_tunnel_key k;
 	uint32_t i;
 
 	if (t == NULL)
@@ -675,8 +869,8 @@ gw_tunnel_del(uint16_t idx)
 	for (i = 0; i < t->nb_peers; i++) {
 		const struct gw_peer *p = gw_peers[t->peers[i]];
 
-		gw_tunnel_key4_of(p, &k);
-		key_del(gw_tunnel_hash4, &k, 0);
+		key_of(p, &k);
+		key_remove(&k);
 		pair_count(p, -1);
 		if (p->role != GW_PEER_ANY)
 			remote_unlink(p);
@@ -746,22 +940,23 @@ gw_tunnel_spokes_sync(void)
 int
 gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_error *err)
 {
-	struct gw_tunnel_key4 k;
-	struct gw_peer *p;
+	struct gw_tunnel_key k;
+	struct gw_peer *p, probe;
 	uint32_t *grown;
 	void *data;
 	int id, rc;
 
-	if (remote->family != AF_INET)
-		return gw_error_set(err, -EAFNOSUPPORT, "%s: an IPv4 hub's spokes are IPv4",
-				    t->conf.name);
 	p = gw_peers[t->peers[0]];
-	k = (struct gw_tunnel_key4){ .local = p->local.v4, .remote = remote->v4 };
-	if (p->opts & GW_TUN_IKEY) {
-		k.key = p->ikey;
-		k.flags = GW_TKEY_HAS_KEY;
-	}
-	if (rte_hash_lookup_data(gw_tunnel_hash4, &k, &data) >= 0) {
+	if (remote->family != p->local.family)
+		return gw_error_set(err, -EAFNOSUPPORT, "%s: an %s hub's spokes are %s",
+				    t->conf.name, p->local.family == AF_INET6 ? "IPv6" : "IPv4",
+				    p->local.family == AF_INET6 ? "IPv6" : "IPv4");
+	/* the spoke's key: the wildcard's, with its address */
+	probe = *p;
+	probe.role = GW_PEER_SPOKE;
+	probe.remote = *remote;
+	key_of(&probe, &k);
+	if (rte_hash_lookup_data(key_hash(&k), key_bytes(&k), &data) >= 0) {
 		const struct gw_peer *q = data;
 
 		if (q->tunnel == t->idx)
@@ -789,7 +984,7 @@ gw_tunnel_spoke_get(struct gw_tunnel *t, const struct gw_ip *remote, struct gw_e
 	}
 	p->slot = t->nb_peers;
 	gw_peer_publish(p);
-	rc = rte_hash_add_key_data(gw_tunnel_hash4, &k, p);
+	rc = key_add(&k, p);
 	if (rc < 0) {
 		gw_peer_id_release(id);
 		return gw_error_set(err, rc, "%s: tunnel table full", t->conf.name);
@@ -805,7 +1000,7 @@ void
 gw_tunnel_spoke_ref(uint32_t id, int delta)
 {
 	struct gw_peer *p = gw_peers[id];
-	struct gw_tunnel_key4 k;
+	struct gw_tunnel_key k;
 	struct gw_tunnel *t;
 	uint32_t last;
 
@@ -819,8 +1014,8 @@ gw_tunnel_spoke_ref(uint32_t id, int delta)
 		gw_peer_gone_cb(id, t->idx); /* what it counted stays the tunnel's */
 	if (gw_tunnel_mode_is_tap(t->conf.mode))
 		gw_fdb_flush_peer(id); /* MACs learned behind it */
-	gw_tunnel_key4_of(p, &k);
-	key_del(gw_tunnel_hash4, &k, 0);
+	key_of(p, &k);
+	key_remove(&k);
 	pair_count(p, -1);
 	remote_unlink(p);
 	/* out of peers[]: the last one takes its place */
@@ -863,34 +1058,24 @@ spares_reserve(unsigned int n)
 	return gw_route_reserve(n + 8);
 }
 
-static unsigned int
-remote_count(struct rte_rib_node *n)
+static void
+remote_count(uint32_t *head, void *arg)
 {
-	uint32_t *head = rte_rib_get_ext(n), id;
-	unsigned int c = 0;
+	unsigned int *c = arg;
+	uint32_t id;
 
 	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE; id = remote_next[id])
-		c++;
-	return c;
+		(*c)++;
 }
 
 int
 gw_tunnel_reserve_prefix(const struct gw_ip *dst, uint8_t len)
 {
-	uint32_t host = rte_be_to_cpu_32(dst->v4) & gw_ipv4_mask(len);
-	struct rte_rib_node *n;
 	unsigned int c = 0;
 
-	if (dst->family != AF_INET)
+	if (dst->family != AF_INET && dst->family != AF_INET6)
 		return 0;
-	if (len == 32) {
-		n = rte_rib_lookup_exact(remotes4, host, 32);
-		c = n != NULL ? remote_count(n) : 0;
-	} else {
-		for (n = NULL;
-		     (n = rte_rib_get_nxt(remotes4, host, len, n, RTE_RIB_GET_NXT_ALL)) != NULL;)
-			c += remote_count(n);
-	}
+	remotes_within(dst, len, remote_count, &c);
 	return spares_reserve(c);
 }
 
@@ -930,10 +1115,11 @@ peer_reresolve(uint32_t id)
 }
 
 static void
-resolve_remote(struct rte_rib_node *n)
+resolve_remote(uint32_t *head, void *arg)
 {
-	uint32_t *head = rte_rib_get_ext(n), id;
+	uint32_t id;
 
+	RTE_SET_USED(arg);
 	if (*head == 0)
 		return;
 	for (id = *head - 1; id != GW_PEER_NONE; id = remote_next[id])
@@ -943,19 +1129,8 @@ resolve_remote(struct rte_rib_node *n)
 void
 gw_tunnel_resolve_prefix(const struct gw_ip *dst, uint8_t len)
 {
-	uint32_t host = rte_be_to_cpu_32(dst->v4) & gw_ipv4_mask(len);
-	struct rte_rib_node *n;
-
-	if (dst->family != AF_INET)
-		return;
-	if (len == 32) {
-		n = rte_rib_lookup_exact(remotes4, host, 32);
-		if (n != NULL)
-			resolve_remote(n);
-		return;
-	}
-	for (n = NULL; (n = rte_rib_get_nxt(remotes4, host, len, n, RTE_RIB_GET_NXT_ALL)) != NULL;)
-		resolve_remote(n);
+	if (dst->family == AF_INET || dst->family == AF_INET6)
+		remotes_within(dst, len, resolve_remote, NULL);
 }
 
 void
@@ -994,17 +1169,17 @@ unsigned int
 gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip *remote, uint16_t mtu)
 {
 	uint64_t expire = rte_get_timer_cycles() + gw_pmtu_timeout_s * rte_get_timer_hz();
-	struct rte_rib_node *node;
 	unsigned int n = 0;
 	uint32_t *head, id, next;
 
-	if (remote->family != AF_INET)
+	if (remote->family != AF_INET && remote->family != AF_INET6)
 		return 0;
-	node = rte_rib_lookup_exact(remotes4, rte_be_to_cpu_32(remote->v4), 32);
-	if (node == NULL)
+	head = remote_head(remote, false);
+	if (head == NULL)
 		return 0;
-	mtu = RTE_MAX(mtu, (uint16_t)GW_PMTU_MIN);
-	head = rte_rib_get_ext(node);
+	/* IPv6 links carry 1280 at least (RFC 8200 §5) */
+	mtu = RTE_MAX(mtu, remote->family == AF_INET6 ? (uint16_t)GW_IPV6_MIN_MTU :
+							(uint16_t)GW_PMTU_MIN);
 	for (id = *head == 0 ? GW_PEER_NONE : *head - 1; id != GW_PEER_NONE; id = next) {
 		const struct gw_peer *p = gw_peers[id];
 

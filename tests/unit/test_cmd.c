@@ -101,7 +101,7 @@ test_split_args_max(void **state)
 #define GSEQ (GW_TUN_GIVEN_ISEQ | GW_TUN_GIVEN_OSEQ)
 #define TUN "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1 "
 #define NAME_CHARS "may only use letters, digits, '_', '-' and '.'"
-#define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, pmtudisc, " \
+#define TUN_WORDS "(mode, local, remote, key, ikey, okey, csum, seq, ttl, tos, flowlabel, encaplimit, pmtudisc, " \
 	"nopmtudisc, ignore-df, noignore-df, mtu, clamp-mss, dev, keepalive, learn, learn-max, learn-ageing)"
 #define MSS_VALUES "expected auto, off or 88..65495"
 #define LINK_WORDS "(name, address, mtu, up, down, master, nomaster)"
@@ -825,7 +825,8 @@ static const struct cmd_case cmd_cases[] = {
 				GW_TUN_ISEQ | GW_TUN_OSEQ | GW_TUN_TOS_INHERIT |
 				GW_TUN_NOPMTUDISC | GW_TUN_IGNORE_DF,
 			.ttl = 200, .mtu = 1400, .clamp_mss = 1300, .dev = "wan",
-			.given = 0xffff } } },
+			.given = 0x7ff | GW_TUN_GIVEN_PMTU | GW_TUN_GIVEN_IGNORE_DF | GW_TUN_GIVEN_MTU |
+				 GW_TUN_GIVEN_MSS | GW_TUN_GIVEN_DEV } } },
 	{ "tunnel change gre1 key 5", 0, NULL, /* change: only what is given, no default ttl */
 	  { .op = GW_CMD_TUNNEL_CHANGE,
 	    .tunnel = { .name = "gre1", .ikey = 5, .okey = 5, .opts = GW_TUN_IKEY | GW_TUN_OKEY,

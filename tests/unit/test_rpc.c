@@ -600,7 +600,7 @@ struct params_case {
 
 #define TPARAMS "\"name\":\"gre1\",\"mode\":\"gre\",\"local\":\"192.0.2.1\",\"remote\":\"any\""
 #define TMEMBERS "(name, mode, local, remote, ikey, okey, icsum, ocsum, iseq, oseq, ttl, tos, " \
-	"pmtudisc, ignore-df, mtu, clamp-mss, dev, keepalive, learn, learn-max, learn-ageing)"
+	"flowlabel, encaplimit, pmtudisc, ignore-df, mtu, clamp-mss, dev, keepalive, learn, learn-max, learn-ageing)"
 
 static const struct params_case params_cases[] = {
 	{ "frob", NULL, -ENOENT, "unknown method \"frob\"" },

@@ -18,6 +18,7 @@
 
 #define BASE "tunnel add gre1 mode gre local 192.0.2.1 remote 198.51.100.1"
 #define BASE_MP "tunnel add gre1 mode gre local 192.0.2.1 remote any" /* multipoint rows */
+#define BASE_IP6 "tunnel add gre1 mode ip6gre local 2001:db8::1 remote 2001:db8::2" /* IPv6 rows */
 #define LINE_MAX 512
 
 /* One case: a row's word, or its off word. */
@@ -55,6 +56,8 @@ sample_of(const struct gw_tunnel_opt *o, char *buf, size_t size)
 		return "on";
 	case GW_TUN_KIND_KEEPALIVE:
 		return "10 3";
+	case GW_TUN_KIND_LIMIT:
+		return "4";
 	case GW_TUN_KIND_FLAG:
 	case GW_TUN_KIND_NOFLAG:
 		break;
@@ -130,7 +133,8 @@ test_row(void **state)
 	const struct gw_tunnel_opt *o = &gw_tunnel_opts[c->id];
 	char words[64], text[LINE_MAX], saved[LINE_MAX], again[LINE_MAX], *out = NULL;
 	struct gw_cmd add, reparsed, base, change;
-	const char *base_line = o->flags & GW_TUN_OPT_F_MULTIPOINT ? BASE_MP : BASE;
+	const char *base_line = o->flags & GW_TUN_OPT_F_MULTIPOINT ? BASE_MP :
+				o->flags & GW_TUN_OPT_F_IP6 ? BASE_IP6 : BASE;
 	struct gw_tunnel_val v;
 	size_t outlen = 0;
 	json_t *show;
