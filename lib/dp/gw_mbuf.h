@@ -19,17 +19,20 @@
 enum gw_punt {
 	GW_PUNT_NONE = 0,
 	GW_PUNT_ARP,           /**< an ARP frame, Ethernet header still on */
-	GW_PUNT_LOCAL,         /**< IPv4 to one of our addresses, at L3 */
-	GW_PUNT_GLEAN,         /**< IPv4 to an unresolved neighbour, at L3; nh: the GLEAN hop */
-	GW_PUNT_TOO_BIG,       /**< IPv4 too big with DF, at L3 as received; mtu: the egress MTU */
-	GW_PUNT_TIME_EXCEEDED, /**< IPv4 whose TTL ran out here, at L3 as received */
+	GW_PUNT_LOCAL,         /**< IPv4 or IPv6 (the version nibble says) to one of our addresses, at L3 */
+	GW_PUNT_GLEAN,         /**< IPv4 or IPv6 to an unresolved neighbour, at L3; nh: the GLEAN hop */
+	/** IPv4 too big with DF, or IPv6 too big, at L3 as received; mtu: the egress MTU */
+	GW_PUNT_TOO_BIG,
+	GW_PUNT_TIME_EXCEEDED, /**< IPv4 whose TTL (IPv6: hop limit) ran out here, at L3 as received */
 	GW_PUNT_KEEPALIVE,     /**< an answered keepalive (GRE protocol 0); peer: whose */
+	/** IPv6 neighbour discovery (ICMPv6 133-137) to us or a group, Ethernet header still on */
+	GW_PUNT_ND,
 };
 
 /** What the control thread hands a worker to send. */
 enum gw_inject {
 	GW_INJECT_L2 = 1, /**< a full frame for the port of index mbuf->port */
-	GW_INJECT_L3,     /**< an IPv4 packet for the worker to route (no TTL decrement) */
+	GW_INJECT_L3,     /**< an IPv4 or IPv6 packet for the worker to route (no TTL decrement) */
 	GW_INJECT_PEER,   /**< an IPv4 packet to encapsulate for the peer of id peer */
 };
 

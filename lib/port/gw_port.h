@@ -39,6 +39,7 @@ struct gw_port {
 	uint16_t port_id;           /**< DPDK port id */
 	struct rte_ether_addr mac;  /**< our MAC on this port */
 	uint64_t eth_src_type;      /**< mac and the IPv4 ethertype as Ethernet bytes 6-13 */
+	uint64_t eth_src_type6;     /**< mac and the IPv6 ethertype as Ethernet bytes 6-13 */
 	struct gw_match16 eth_match; /**< a frame for classify's fast path: to mac, IPv4, IHL 5 */
 	uint16_t mtu;               /**< L3 MTU */
 	bool up;                    /**< administratively up (forwarding on) */

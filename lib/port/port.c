@@ -63,6 +63,9 @@ gw_port_eth_word_update(struct gw_port *p)
 	memcpy(&w, p->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	memcpy((uint8_t *)&w + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
 	__atomic_store_n(&p->eth_src_type, w, __ATOMIC_RELAXED);
+	type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	memcpy((uint8_t *)&w + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
+	__atomic_store_n(&p->eth_src_type6, w, __ATOMIC_RELAXED);
 	/* workers see the old MAC or the new one (gw_match16_eth_ipv4) */
 	gw_match16_eth_ipv4(&p->eth_match, p->mac.addr_bytes);
 }
