@@ -2,9 +2,10 @@
  *
  * The classify stage of a routed port: four frames a step, the common case
  * (to our MAC, IPv4 without options) told by one masked compare per frame
- * against the port's template; ARP goes to the control thread; IPv4 is
- * checked (RFC 1812 §5.2.2) and stripped to L3; everything else is a
- * counted drop. Bridge members (later) take every frame instead.
+ * against the port's template; ARP and IPv6 neighbour discovery go to the
+ * control thread; IPv4 is checked (RFC 1812 §5.2.2) and IPv6 (RFC 8200),
+ * each stripped to L3 into a vector of its family; everything else is a
+ * counted drop. Bridge members take every frame instead (bridge.c).
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -12,11 +13,14 @@
 
 #include "gw_cksum.h"
 #include "gw_dp.h"
+#include "gw_ip6.h"
 #include "gw_simd.h"
 
-/* What classify decided for one frame. */
+/* What classify decided for one frame: IPv4 or IPv6 at L3, or for the control thread. */
 #define CLS_L3 0
 #define CLS_PUNT (-1)
+#define CLS_L3_6 (-2)
+#define CLS_PUNT_ND (-3)
 
 /*
  * The IPv4 checks after the Ethernet ones (RFC 1812 §5.2.2: total length,
@@ -63,6 +67,54 @@ mcast_routable(const struct rte_ether_hdr *eth, const struct rte_ipv4_hdr *ip)
 	       eth->dst_addr.addr_bytes[5] == (group & 0xff);
 }
 
+/* Whether an ICMPv6 message is neighbour discovery (RFC 4861: types 133-137). */
+static inline bool
+is_nd(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip)
+{
+	uint8_t type;
+
+	if (ip->proto != GW_IPPROTO_ICMPV6 ||
+	    m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ip) + 1)
+		return false;
+	type = *((const uint8_t *)(ip + 1));
+	return type >= GW_ND_ROUTER_SOLICIT && type <= GW_ND_REDIRECT;
+}
+
+/*
+ * IPv6 (RFC 8200): the fixed header in the first segment, version 6, the
+ * payload within the frame (padding trimmed), a source that is not a group.
+ * Neighbour discovery, to us or to a group (a solicited-node one), goes to
+ * the control thread as ARP does; other groups are not served. Off the IPv4
+ * path: a frame of its own ethertype.
+ */
+static __rte_noinline int
+classify_ipv6(const struct gw_port *port, struct rte_mbuf *m, const struct rte_ether_hdr *eth)
+{
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	uint32_t len;
+
+	if (unlikely(m->data_len < sizeof(*eth) + sizeof(*ip) ||
+		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
+		     gw_ip6_is_mcast(ip->src_addr)))
+		return GW_DROP_IP_HEADER;
+	len = sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+	if (unlikely(len > m->pkt_len - sizeof(*eth)))
+		return GW_DROP_IP6_PAYLOAD_LEN;
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &port->mac))) {
+		if (!rte_is_multicast_ether_addr(&eth->dst_addr))
+			return GW_DROP_L2_OTHER_HOST;
+		return is_nd(m, ip) ? CLS_PUNT_ND : GW_DROP_LOCAL_PROTO;
+	}
+	if (unlikely(is_nd(m, ip)))
+		return CLS_PUNT_ND;
+	if (unlikely(gw_ip6_is_mcast(ip->dst_addr)))
+		return GW_DROP_LOCAL_PROTO; /* groups are not routed (only IPv4's are) */
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	if (unlikely(m->pkt_len > len))
+		rte_pktmbuf_trim(m, m->pkt_len - len); /* Ethernet padding */
+	return CLS_L3_6;
+}
+
 /*
  * Strip Ethernet and validate IPv4, every case: short frames, other
  * ethertypes, other hosts' frames, IP options. Returns CLS_L3 with *dst set,
@@ -78,6 +130,8 @@ classify_one(const struct gw_port *port, struct rte_mbuf *m, uint32_t *dst)
 	if (unlikely(m->data_len < sizeof(*eth)))
 		return GW_DROP_ETH_SHORT;
 	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+			return classify_ipv6(port, m, eth);
 		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 			return CLS_PUNT;
 		return GW_DROP_ETHERTYPE;
@@ -128,22 +182,26 @@ prefetch_packet(const struct rte_mbuf *m)
 	rte_prefetch0_write(data - RTE_CACHE_LINE_SIZE);
 }
 
-/* Where classify sends a frame: the L3 vector, the control thread, or the drop list. */
+/* Where classify sends a frame: an L3 vector, the control thread, or the drop list. */
 static __rte_always_inline void
 cls_sort(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, int rc,
-	 struct rte_mbuf **l3, uint16_t *nl3)
+	 struct rte_mbuf **l3, uint16_t *nl3, struct gw_vec *v6)
 {
 	if (likely(rc == CLS_L3))
 		l3[(*nl3)++] = m;
+	else if (rc == CLS_L3_6)
+		v6->pkts[v6->n++] = m;
 	else if (rc == CLS_PUNT)
 		gw_burst_punt(b, m, GW_PUNT_ARP);
+	else if (rc == CLS_PUNT_ND)
+		gw_burst_punt(b, m, GW_PUNT_ND);
 	else
 		gw_burst_drop(lc, b, m, rc);
 }
 
 uint16_t
 gw_classify_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
-		  uint32_t *dst, struct gw_burst *b)
+		  uint32_t *dst, struct gw_vec *v6, struct gw_burst *b)
 {
 	const struct gw_port *p = &gw_ports[port];
 	uint16_t i, nl3 = 0;
@@ -175,13 +233,13 @@ gw_classify_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, ui
 		for (j = 0; j < 4; j++) {
 			rc = likely(fast & 1u << j) ? classify_fast(p, m4[j], &dst[nl3]) :
 						      classify_one(p, m4[j], &dst[nl3]);
-			cls_sort(lc, b, m4[j], rc, pkts, &nl3);
+			cls_sort(lc, b, m4[j], rc, pkts, &nl3, v6);
 		}
 	}
 	for (; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		cls_sort(lc, b, m, classify_one(p, m, &dst[nl3]), pkts, &nl3);
+		cls_sort(lc, b, m, classify_one(p, m, &dst[nl3]), pkts, &nl3, v6);
 	}
 	return nl3;
 }

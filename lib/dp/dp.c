@@ -8,6 +8,7 @@
 
 #include <rte_cycles.h>
 #include <rte_fib.h>
+#include <rte_fib6.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 
@@ -174,6 +175,51 @@ dp_bridge_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 	burst_finish(lc, &b);
 }
 
+/* A routed port's IPv6 packets, up to decap (whose output joins the IPv4 underlay's). */
+static __rte_noinline void
+dp_input6(struct gw_lcore *lc, struct gw_vec *v6, struct gw_ip6_split *s6,
+	  struct gw_decap_out *dec, struct gw_burst *b)
+{
+	gw_ip6_input(lc, v6->pkts, v6->n, s6, b);
+	if (s6->ngre != 0)
+		gw_decap6_burst(lc, s6->gre, s6->ngre, dec, b);
+}
+
+/*
+ * The IPv6 forward vector: the port's own IPv6 packets (s6, or none), then
+ * the inner IPv6 packets decap took out of tunnels of either underlay.
+ */
+static __rte_noinline void
+dp_fwd6(struct gw_lcore *lc, uint16_t port_iface, const struct gw_ip6_split *s6,
+	const struct gw_decap_out *dec, struct gw_burst *b)
+{
+	uint8_t dst[GW_BURST_MAX][RTE_FIB6_IPV6_ADDR_SIZE];
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	uint32_t tun_ingress[GW_BURST_MAX];
+	struct gw_ingress in = { .port_iface = port_iface, .peer = tun_ingress };
+	uint64_t nh[GW_BURST_MAX];
+	uint16_t i, n = 0, ndec;
+
+	if (s6 != NULL) {
+		n = s6->nfwd;
+		memcpy(pkts, s6->fwd, sizeof(pkts[0]) * n);
+		memcpy(nh, s6->nh, sizeof(nh[0]) * n);
+	}
+	in.ndirect = n;
+	if (dec->n_ip6 != 0) {
+		/* a copy: the stage compacts the vector it is given */
+		memcpy(&pkts[n], dec->ip6, sizeof(pkts[0]) * dec->n_ip6);
+		ndec = gw_inner_ip6_burst(lc, &pkts[n], dec->ip6_peer, dec->ip6_ecn, dec->n_ip6,
+					  tun_ingress, b);
+		for (i = 0; i < ndec; i++)
+			memcpy(dst[i], rte_pktmbuf_mtod(pkts[n + i], const struct rte_ipv6_hdr *)->dst_addr,
+			       sizeof(dst[i]));
+		rte_fib6_lookup_bulk(gw_fib6, dst, &nh[n], ndec);
+		n += ndec;
+	}
+	gw_fwd6_burst(lc, pkts, nh, n, &in, true, b);
+}
+
 /* A routed port's burst, from classify to the tx buffers. */
 static void
 dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
@@ -182,20 +228,29 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i, nl3, ndec, nfwd;
 	struct gw_ingress in = { .port_iface = gw_ports[port].iface, .peer = tun_ingress };
 	struct gw_ip4_split split;
+	struct gw_ip6_split split6;
 	struct gw_decap_out dec;
 	uint32_t dst[GW_BURST_MAX];
+	struct gw_vec v6;
 	struct gw_burst b;
 
 	b.nb_drop = 0;
 	b.nb_punt = 0;
-	nl3 = gw_classify_burst(lc, port, pkts, n, dst, &b);
+	v6.n = 0;
+	nl3 = gw_classify_burst(lc, port, pkts, n, dst, &v6, &b);
 	gw_ip4_input(lc, pkts, dst, nl3, &split, &b);
 	nfwd = split.nfwd;
 	in.ndirect = nfwd;
-	if (split.ngre != 0) {
+	dec.n_ip4 = 0;
+	dec.n_ip6 = 0;
+	dec.n_l2 = 0;
+	if (split.ngre != 0)
 		gw_decap_burst(lc, split.gre, split.ngre, &dec, &b);
-		if (dec.n_l2 != 0)
-			dp_l2_from_peers(lc, &dec, &b);
+	if (unlikely(v6.n != 0))
+		dp_input6(lc, &v6, &split6, &dec, &b);
+	if (dec.n_l2 != 0)
+		dp_l2_from_peers(lc, &dec, &b);
+	if (dec.n_ip4 != 0) {
 		/* the inner IPv4 packets join the forward vector, after the direct ones */
 		ndec = gw_inner_ip4_burst(lc, dec.ip4, dec.ip4_peer, dec.ip4_ecn, dec.ip4_osrc,
 					  dec.n_ip4, dst, tun_ingress, &b);
@@ -205,6 +260,8 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		nfwd += ndec;
 	}
 	gw_fwd_burst(lc, split.fwd, split.nh, nfwd, &in, true, &b);
+	if (unlikely((v6.n | dec.n_ip6) != 0))
+		dp_fwd6(lc, in.port_iface, v6.n != 0 ? &split6 : NULL, &dec, &b);
 	burst_finish(lc, &b);
 }
 
@@ -247,11 +304,28 @@ dp_inject_peer(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_burst *b)
 		b->drop[b->nb_drop++] = m; /* counted as port_down */
 }
 
-/* Packets from the control thread: frames go straight out, IPv4 is routed. */
+/* The control thread's IPv6 packets: routed, never answered with ICMPv6. */
+static __rte_noinline void
+dp_inject6(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct gw_burst *b)
+{
+	uint8_t dst[GW_BURST_MAX][RTE_FIB6_IPV6_ADDR_SIZE];
+	struct gw_ingress in = { .port_iface = GW_IFACE_NONE, .ndirect = n };
+	uint64_t nh[GW_BURST_MAX];
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		memcpy(dst[i], rte_pktmbuf_mtod(pkts[i], const struct rte_ipv6_hdr *)->dst_addr,
+		       sizeof(dst[i]));
+	rte_fib6_lookup_bulk(gw_fib6, dst, nh, n);
+	gw_fwd6_burst(lc, pkts, nh, n, &in, false, b);
+}
+
+/* Packets from the control thread: frames go straight out, IPv4 and IPv6 are routed. */
 static void
 dp_inject(struct gw_lcore *lc)
 {
-	struct rte_mbuf *pkts[GW_BURST_MAX], *l3[GW_BURST_MAX];
+	struct rte_mbuf *pkts[GW_BURST_MAX], *l3[GW_BURST_MAX], *l3v6[GW_BURST_MAX];
+	uint16_t nl3v6 = 0;
 	/* the gateway's own: never answered with ICMP */
 	struct gw_ingress in = { .port_iface = GW_IFACE_NONE };
 	uint32_t dst[GW_BURST_MAX];
@@ -275,12 +349,18 @@ dp_inject(struct gw_lcore *lc)
 			dp_inject_peer(lc, m, &b);
 			continue;
 		}
+		if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6) {
+			l3v6[nl3v6++] = m;
+			continue;
+		}
 		dst[nl3] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
 		l3[nl3++] = m;
 	}
 	rte_fib_lookup_bulk(gw_fib, dst, nh, nl3);
 	in.ndirect = nl3;
 	gw_fwd_burst(lc, l3, nh, nl3, &in, false, &b);
+	if (nl3v6 != 0)
+		dp_inject6(lc, l3v6, nl3v6, &b);
 	burst_finish(lc, &b);
 }
 

@@ -290,10 +290,13 @@ replicate(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_nh *nh, uint3
 		}
 		port = UINT16_MAX;
 		why = !p->up ? GW_DROP_TUNNEL_DOWN : underlay_of(p, &l2, &port);
-		if (likely(why == GW_DROP_NONE))
-			why = outer_ip4(lc, c, p, sb, port, l2, 0, 0,
-					c == m || c->data_len != 0 ? rte_pktmbuf_mtod(c, const void *) : in,
-					false);
+		if (likely(why == GW_DROP_NONE)) {
+			const void *payload = c == m || c->data_len != 0 ?
+					      rte_pktmbuf_mtod(c, const void *) : in;
+
+			why = p->ip6 ? outer_ip6(lc, c, p, sb, port, l2, 0, 0, 0, payload, GW_PL_IP4) :
+				       outer_ip4(lc, c, p, sb, port, l2, 0, 0, payload, GW_PL_IP4);
+		}
 		if (unlikely(why != GW_DROP_NONE)) {
 			lc->drops[why]++;
 			rte_pktmbuf_free(c);

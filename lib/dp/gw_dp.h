@@ -4,15 +4,17 @@
  * The dataplane: per-worker state and the stages a worker runs, one file
  * each, wired by the conductor (dp.c):
  *
- *     rx_burst -> classify (classify.c: a routed port's frames; ARP, IPv4)
- *        -> IPv4 input (ip4_input.c: one FIB lookup, the local / forward split)
- *             local + protocol 47 -> decap (decap.c: outer IP and GRE only,
- *                  then one vector per payload type) -> inner IPv4 (inner.c)
- *                  -> FIB lookup -> forward
- *             local, other        -> punt ring -> control thread (ARP, ICMP echo)
+ *     rx_burst -> classify (classify.c: a routed port's frames; ARP, ND, IPv4, IPv6)
+ *        -> IPv4 input (ip4_input.c) / IPv6 input (ip6_input.c): one FIB
+ *           lookup per vector, the local / forward split
+ *             local + GRE -> decap (decap.c: outer IPv4 or IPv6 and GRE only,
+ *                  then one vector per payload type) -> inner IPv4 (inner.c),
+ *                  inner IPv6 (inner6.c) -> FIB lookup -> forward
+ *             local, other        -> punt ring -> control thread (ARP, ND, ICMP)
  *             not local           -> forward
- *     forward (fwd.c: TTL, next hop) -> Ethernet rewrite, or encap (gw_encap.h:
- *        an outer builder per family, inlined) -> tx (gw_tx.h: per-port buffers)
+ *     forward (fwd.c: IPv4, fwd6.c: IPv6; TTL or hop limit, next hop) ->
+ *        Ethernet rewrite, or encap (gw_encap.h: an outer builder per family,
+ *        inlined) -> tx (gw_tx.h: per-port buffers)
  *
  * Stages pass vectors of packets with side arrays (destination, next hop,
  * peer, ingress interface); each compacts its vector in place; a dropped
@@ -138,6 +140,12 @@ extern struct rte_mempool *gw_indirect_pool; /**< data-less mbufs fragments poin
  */
 struct rte_mbuf *gw_mbuf_copy_shared(struct rte_mbuf *m, bool chains, bool headers);
 
+/** A vector of packets, for a stage that hands its output on whole. */
+struct gw_vec {
+	uint16_t n;                           /**< packets in pkts[] */
+	struct rte_mbuf *pkts[GW_BURST_MAX];  /**< the packets */
+};
+
 /** Scratch space for one burst: packets to free and to punt. */
 struct gw_burst {
 	uint16_t nb_drop;                     /**< packets in drop[] */
@@ -163,15 +171,17 @@ int gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket);
 unsigned int gw_dp_poll(struct gw_lcore *lc);
 
 /**
- * Classify a routed port's frames: ARP to the control thread, IPv4 for us
- * checked (RFC 1812 §5.2.2) and stripped to L3, the rest dropped.
+ * Classify a routed port's frames: ARP and IPv6 neighbour discovery to the
+ * control thread, IPv4 for us checked (RFC 1812 §5.2.2) and IPv6 (RFC 8200),
+ * each stripped to L3, the rest dropped.
  *
  * @param pkts  Compacted in place to the IPv4 packets kept.
- * @param dst   Receives each kept packet's destination, host order.
- * @return how many remain.
+ * @param dst   Receives each kept IPv4 packet's destination, host order.
+ * @param v6    Receives the IPv6 packets (appended; the caller zeroes v6->n).
+ * @return how many IPv4 packets remain.
  */
 uint16_t gw_classify_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
-			   uint16_t n, uint32_t *dst, struct gw_burst *b);
+			   uint16_t n, uint32_t *dst, struct gw_vec *v6, struct gw_burst *b);
 
 /** IPv4 input's vectors: what to forward (with its next hop) and the GRE for us. */
 struct gw_ip4_split {
@@ -189,14 +199,37 @@ struct gw_ip4_split {
 void gw_ip4_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint32_t *dst, uint16_t n,
 		  struct gw_ip4_split *out, struct gw_burst *b);
 
-/** Decap's vectors: one per payload type (IPv4 and Ethernet now; IPv6 later). */
+/** IPv6 input's vectors: what to forward (with its next hop) and the GRE for us. */
+struct gw_ip6_split {
+	uint16_t nfwd;                      /**< packets in fwd[] */
+	uint16_t ngre;                      /**< packets in gre[] */
+	struct rte_mbuf *fwd[GW_BURST_MAX]; /**< not for us: to forward */
+	uint64_t nh[GW_BURST_MAX];          /**< their next hops */
+	struct rte_mbuf *gre[GW_BURST_MAX]; /**< GRE for us (maybe behind destination options) */
+};
+
+/**
+ * IPv6 input: one FIB lookup for the vector, then forward, decap, or the
+ * control thread (other traffic for us).
+ */
+void gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+		  struct gw_ip6_split *out, struct gw_burst *b);
+
+/**
+ * Decap's vectors: one per payload type. Both decap stages (IPv4 and IPv6
+ * underlays) append to them: the caller zeroes the counts.
+ */
 struct gw_decap_out {
 	uint16_t n_ip4;                                 /**< packets in ip4[] */
+	uint16_t n_ip6;                                 /**< packets in ip6[] */
 	uint16_t n_l2;                                  /**< frames in l2[] */
 	struct rte_mbuf *ip4[GW_BURST_MAX];             /**< IPv4 payloads, at the inner header */
 	const struct gw_peer *ip4_peer[GW_BURST_MAX];   /**< the peer each came from */
 	uint8_t ip4_ecn[GW_BURST_MAX];                  /**< each one's outer ECN field */
-	uint32_t ip4_osrc[GW_BURST_MAX];                /**< each one's outer source (hub learning) */
+	uint32_t ip4_osrc[GW_BURST_MAX];                /**< each one's outer IPv4 source (hub learning) */
+	struct rte_mbuf *ip6[GW_BURST_MAX];             /**< IPv6 payloads, at the inner header */
+	const struct gw_peer *ip6_peer[GW_BURST_MAX];   /**< the peer each came from */
+	uint8_t ip6_ecn[GW_BURST_MAX];                  /**< each one's outer ECN field */
 	struct rte_mbuf *l2[GW_BURST_MAX];              /**< Ethernet payloads (gretap), at the frame */
 	const struct gw_peer *l2_peer[GW_BURST_MAX];    /**< the peer each came from */
 	uint32_t l2_osrc[GW_BURST_MAX];                 /**< each one's outer source (hub learning) */
@@ -206,10 +239,14 @@ struct gw_decap_out {
  * Decapsulate a vector of local GRE packets (outer IPv4 at data start):
  * validate the outer and GRE headers, find the peer, apply its tunnel's
  * receive policy (checksum, sequence, admin state), strip, and sort by
- * payload type; a type no stage takes is counted.
+ * payload type (appended to out); a type no stage takes is counted.
  */
 void gw_decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 		    struct gw_decap_out *out, struct gw_burst *b);
+
+/** gw_decap_burst for an IPv6 underlay (outer IPv6 at data start). */
+void gw_decap6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+		     struct gw_decap_out *out, struct gw_burst *b);
 
 /**
  * The inner IPv4 stage: validate the decapsulated header, apply RFC 6040 and
@@ -228,6 +265,20 @@ uint16_t gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
 			    const struct gw_peer **peers, const uint8_t *outer_ecn,
 			    const uint32_t *osrc, uint16_t n, uint32_t *dst, uint32_t *ingress,
 			    struct gw_burst *b);
+
+/**
+ * The inner IPv6 stage: validate the decapsulated header (RFC 8200), apply
+ * RFC 6040 and clamp-mss, count per peer.
+ *
+ * @param pkts     Compacted in place to the packets kept.
+ * @param peers    The peer of each; read in step.
+ * @param outer_ecn  The outer ECN field of each.
+ * @param ingress  Receives each kept packet's ingress peer id.
+ * @return how many remain.
+ */
+uint16_t gw_inner_ip6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts,
+			    const struct gw_peer *const *peers, const uint8_t *outer_ecn, uint16_t n,
+			    uint32_t *ingress, struct gw_burst *b);
 
 /**
  * The bridge stage: a vector of Ethernet frames (data at the Ethernet
@@ -270,6 +321,17 @@ struct gw_ingress {
 void gw_fwd_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
 		  const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b);
 
+/**
+ * Forward a vector of IPv6 packets (at L3) by their next hops: hop limit
+ * (RFC 8200 §3), MTU (too big: Packet Too Big, never fragmented), then an
+ * Ethernet rewrite to a neighbour or encap for a tunnel's peer.
+ *
+ * @param dec_ttl  Decrement the hop limit and report with ICMPv6 (false for
+ *                 packets the gateway originates).
+ */
+void gw_fwd6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
+		   const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b);
+
 /** Create a worker's reassembly table. @return 0 or -ENOMEM. */
 int gw_reass_init(struct gw_lcore *lc, int socket);
 
@@ -280,6 +342,15 @@ int gw_reass_init(struct gw_lcore *lc, int socket);
  *   its last missing fragment, else NULL (kept, or given up to the death row).
  */
 struct rte_mbuf *gw_reass_input(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t tsc);
+
+/**
+ * Give an outer IPv6 fragment (data at IPv6, the fragment header right after
+ * the fixed one) to the worker's reassembly table. A fragment that is not
+ * GRE's once whole goes to decap all the same, which counts it.
+ *
+ * @return the whole packet when this was its last missing fragment, else NULL.
+ */
+struct rte_mbuf *gw_reass_input6(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t tsc);
 
 /** Free and count what reassembly gave up (once per burst). */
 void gw_reass_reap(struct gw_lcore *lc);

@@ -5,8 +5,8 @@
  * (copied with one fixed-size store sequence), then only what changes per
  * packet is written: length, ID, inherited TTL/TOS, sequence number and
  * checksums; then the underlay's Ethernet header. One outer builder per
- * family: IPv4 now, IPv6 with its issue; the payload an IPv4 packet (gre) or
- * an Ethernet frame (gretap, from the bridge stage). Forward (fwd.c) calls it per packet,
+ * family (IPv4, IPv6); the payload an IPv4 or IPv6 packet (gre, ip6gre) or
+ * an Ethernet frame (gretap, ip6gretap, from the bridge stage). Forward (fwd.c) calls it per packet,
  * inlined: a vector pass of its own measured 7 cycles per packet more
  * (doc/benchmarks.md). Private to lib/dp.
  */
@@ -23,6 +23,7 @@
 
 #include "gw_cksum.h"
 #include "gw_dp.h"
+#include "gw_gre.h"
 #include "gw_nh.h"
 #include "gw_simd.h"
 #include "gw_tcp.h"
@@ -66,6 +67,13 @@ gw_seq_take(struct gw_seq_block *sb, const struct gw_peer *p)
 /* Offload flags that describe the buffer, not the packet: kept across rewrites. */
 #define MBUF_BUFFER_FLAGS (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)
 
+/** What a tunnel carries in one packet: each builder is specialised for a constant kind. */
+enum gw_payload {
+	GW_PL_IP4,   /**< an IPv4 packet (gre, ip6gre) */
+	GW_PL_IP6,   /**< an IPv6 packet (gre, ip6gre): GRE protocol type 0x86dd */
+	GW_PL_FRAME, /**< an Ethernet frame (gretap, ip6gretap) */
+};
+
 /*
  * The GRE checksum (RFC 2784) of a contiguous packet, without reading back
  * what encap has just written (those loads would wait for the stores): the
@@ -75,62 +83,127 @@ gw_seq_take(struct gw_seq_block *sb, const struct gw_peer *p)
  * one: classify and decap verified it (or the NIC did), TTL and ECN updates
  * are incremental, fragments and the control thread's packets are summed
  * whole. So only the inner payload is read. GRE and IPv4 header lengths are
- * multiples of 4, so the payload's 16-bit words are the checksum's.
+ * multiples of 4, so the payload's 16-bit words are the checksum's. An IPv6
+ * payload or a frame has no checksum to lean on: all of it is summed.
  */
 static __rte_always_inline uint16_t
-gre_csum(const struct gw_peer *p, const void *payload, uint32_t inner_len, uint32_t seq_be)
+gre_csum(uint32_t sum, const void *payload, uint32_t inner_len, const enum gw_payload kind)
 {
 	const struct rte_ipv4_hdr *in = payload;
-	uint16_t ihl = (in->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
-	uint32_t sum = (uint32_t)p->gre_sum + (seq_be & 0xffff) + (seq_be >> 16);
+	uint16_t ihl;
 
+	if (kind != GW_PL_IP4)
+		return (uint16_t)~gw_simd.cksum(payload, inner_len, sum);
+	ihl = (in->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4;
 	return (uint16_t)~gw_simd.cksum((const uint8_t *)in + ihl, inner_len - ihl, sum);
 }
 
 /*
- * The GRE checksum of a gretap frame: the template's sum, the sequence
- * number and the whole frame (an Ethernet header has no checksum to lean on).
+ * The GRE fields written per packet, after the template: an IPv6 payload's
+ * protocol type (the template says IPv4), the sequence number, and the
+ * checksum last, once every other field is final. hdr is the outer header
+ * (data starts there); payload the inner packet when m is contiguous.
  */
-static __rte_always_inline uint16_t
-gre_csum_frame(const struct gw_peer *p, const void *frame, uint32_t len, uint32_t seq_be)
+static __rte_always_inline void
+gre_fields(struct rte_mbuf *m, const struct gw_peer *p, struct gw_seq_block *sb, uint8_t *hdr,
+	   uint16_t gre_off, const void *payload, uint32_t inner_len, const enum gw_payload kind)
 {
-	uint32_t sum = (uint32_t)p->gre_sum + (seq_be & 0xffff) + (seq_be >> 16);
+	uint8_t *gre = hdr + gre_off;
+	uint32_t seq = 0, sum;
+	uint16_t sum16 = 0;
 
-	return (uint16_t)~gw_simd.cksum(frame, len, sum);
+	if (kind == GW_PL_IP6) {
+		uint16_t type = RTE_BE16(GW_GRE_PROTO_IPV6);
+
+		memcpy(gre + 2, &type, sizeof(type));
+	}
+	if (p->seq_off != 0) {
+		seq = rte_cpu_to_be_32(gw_seq_take(sb, p));
+		memcpy(hdr + p->seq_off, &seq, sizeof(seq));
+	}
+	if (!(p->opts & GW_TUN_OCSUM))
+		return;
+	if (likely(rte_pktmbuf_is_contiguous(m))) {
+		/* payload: still behind the rewrite */
+		sum = (uint32_t)p->gre_sum + (seq & 0xffff) + (seq >> 16);
+		if (kind == GW_PL_IP6) /* the template's protocol type out, IPv6's in */
+			sum += RTE_BE16(GW_GRE_PROTO_IPV6) + (uint16_t)~RTE_BE16(GW_GRE_PROTO_IPV4);
+		sum16 = gre_csum(sum, payload, inner_len, kind);
+	} else {
+		rte_raw_cksum_mbuf(m, gre_off, m->pkt_len - gre_off, &sum16);
+		sum16 = ~sum16;
+	}
+	memcpy(gre + 4, &sum16, sizeof(sum16));
+}
+
+/*
+ * The underlay's Ethernet header (from the peer's underlay neighbour, the
+ * port's source word of the outer family) and the peer's counters.
+ */
+static __rte_always_inline enum gw_drop
+outer_eth(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p, uint16_t port,
+	  uint64_t l2, uint32_t inner_len, bool ip6)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL))
+		return GW_DROP_NO_HEADROOM;
+	/* two 8-byte stores: destination (and 2 bytes the second store overwrites),
+	 * then source MAC and ethertype, precomputed per port */
+	memcpy(eth, &l2, sizeof(l2));
+	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN,
+	       ip6 ? &gw_ports[port].eth_src_type6 : &gw_ports[port].eth_src_type,
+	       sizeof(uint64_t));
+	lc->peer[p->id].tx_packets++;
+	lc->peer[p->id].tx_bytes += inner_len;
+	return GW_DROP_NONE;
+}
+
+/* The peer's template in front of the packet: one fixed-size copy ending at the inner packet. */
+static __rte_always_inline uint8_t *
+outer_copy(struct rte_mbuf *m, const struct gw_peer *p)
+{
+	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, p->rw_len);
+
+	if (unlikely(hdr == NULL))
+		return NULL;
+	/* the bytes before the outer header land in headroom that the Ethernet
+	 * header or nothing uses */
+	if (likely(rte_pktmbuf_headroom(m) >= GW_PEER_RW_MAX - p->rw_len))
+		rte_mov64(hdr + p->rw_len - GW_PEER_RW_MAX, p->rw);
+	else
+		rte_memcpy(hdr, p->rw + GW_PEER_RW_MAX - p->rw_len, p->rw_len);
+	return hdr;
 }
 
 /*
  * The outer IPv4 + GRE of one packet, from the peer's template: the IPv4
- * underlay's builder. The payload is an IPv4 packet (tap false: payload is
- * its header) or an Ethernet frame (tap true: payload is the frame when it
- * is in the first segment, else NULL); tap_ttl and tap_tos are a frame's
- * payload's, for inherit (an IPv4 payload's are read here). tap is a
- * constant in each caller, so each gets its own code.
+ * underlay's builder. ttl and tos are the payload's (an IPv4 payload's are
+ * read here, after the checks that may drop it), for inherit and for the
+ * ECN field. payload is the inner packet when it is in the first segment,
+ * else NULL (a frame's copy behind a header mbuf). kind is a constant in each
+ * caller, so each gets its own code.
  */
 static __rte_always_inline enum gw_drop
 outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
-	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t tap_ttl, uint8_t tap_tos,
-	  const void *payload, bool tap)
+	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t ttl, uint8_t tos,
+	  const void *payload, const enum gw_payload kind)
 {
-	/* an IPv4 payload's own fields, read here, after the checks that may drop it */
-	uint8_t ttl = tap ? tap_ttl : ((const struct rte_ipv4_hdr *)payload)->time_to_live;
-	uint8_t tos = tap ? tap_tos : ((const struct rte_ipv4_hdr *)payload)->type_of_service;
-	uint32_t inner_len = m->pkt_len, seq = 0, csum;
-	struct rte_ether_hdr *eth;
+	uint32_t inner_len = m->pkt_len, csum;
 	struct rte_ipv4_hdr *ip;
+	enum gw_drop why;
 
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, p->rw_len);
+	if (kind == GW_PL_IP4) {
+		ttl = ((const struct rte_ipv4_hdr *)payload)->time_to_live;
+		tos = ((const struct rte_ipv4_hdr *)payload)->type_of_service;
+	}
+	ip = (struct rte_ipv4_hdr *)outer_copy(m, p);
 	if (unlikely(ip == NULL))
 		return GW_DROP_NO_HEADROOM;
 	{
 		uint16_t len = rte_cpu_to_be_16(m->pkt_len), id = rte_cpu_to_be_16(lc->ip_id++);
 
-		/* one fixed-size copy ending at the inner packet: the bytes before the
-		 * outer header land in headroom that the Ethernet header or nothing uses */
-		if (likely(rte_pktmbuf_headroom(m) >= GW_PEER_RW_MAX - p->rw_len))
-			rte_mov64((uint8_t *)ip + p->rw_len - GW_PEER_RW_MAX, p->rw);
-		else
-			rte_memcpy(ip, p->rw + GW_PEER_RW_MAX - p->rw_len, p->rw_len);
 		/*
 		 * The outer checksum from the template's sum and the fields written
 		 * here, in registers: summing the header back from memory stalls on
@@ -149,31 +222,10 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 		ip->total_length = len;
 		ip->packet_id = id;
 	}
-	if (p->seq_off != 0) {
-		seq = rte_cpu_to_be_32(gw_seq_take(sb, p));
-		memcpy((uint8_t *)ip + p->seq_off, &seq, sizeof(seq));
-	}
-	if (p->opts & GW_TUN_OCSUM) {
-		/* last, once every GRE field (sequence included) is final */
-		uint16_t sum = 0;
-
-		if (likely(rte_pktmbuf_is_contiguous(m))) {
-			/* payload: still behind the rewrite */
-			sum = tap ? gre_csum_frame(p, payload, inner_len, seq) :
-				    gre_csum(p, payload, inner_len, seq);
-		} else {
-			rte_raw_cksum_mbuf(m, sizeof(*ip), m->pkt_len - sizeof(*ip), &sum);
-			sum = ~sum;
-		}
-		memcpy((uint8_t *)(ip + 1) + 4, &sum, sizeof(sum));
-	}
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-	if (unlikely(eth == NULL))
-		return GW_DROP_NO_HEADROOM;
-	/* two 8-byte stores: destination (and 2 bytes the second store overwrites),
-	 * then source MAC and ethertype, precomputed per port */
-	memcpy(eth, &l2, sizeof(l2));
-	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[port].eth_src_type, sizeof(uint64_t));
+	gre_fields(m, p, sb, (uint8_t *)ip, sizeof(*ip), payload, inner_len, kind);
+	why = outer_eth(lc, m, p, port, l2, inner_len, false);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
 	m->ol_flags &= MBUF_BUFFER_FLAGS;
 	if (gw_ports[port].tx_ip_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
@@ -184,9 +236,42 @@ outer_ip4(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 		csum = (csum & 0xffff) + (csum >> 16);
 		ip->hdr_checksum = (uint16_t)~csum;
 	}
-	lc->peer[p->id].tx_packets++;
-	lc->peer[p->id].tx_bytes += inner_len;
 	return GW_DROP_NONE;
+}
+
+/*
+ * The outer IPv6 + GRE of one packet (and the encapsulation limit, in the
+ * template): the IPv6 underlay's builder. No header checksum; the payload
+ * length, traffic class (DSCP and the inner ECN field, RFC 6040), flow
+ * label (inherit: an IPv6 payload's) and hop limit (inherit: the payload's)
+ * are written in one word and one byte.
+ */
+static __rte_always_inline enum gw_drop
+outer_ip6(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+	  struct gw_seq_block *sb, uint16_t port, uint64_t l2, uint8_t ttl, uint8_t tos,
+	  uint32_t flow, const void *payload, const enum gw_payload kind)
+{
+	uint32_t inner_len = m->pkt_len, w;
+	struct rte_ipv6_hdr *ip;
+
+	if (kind == GW_PL_IP4) {
+		ttl = ((const struct rte_ipv4_hdr *)payload)->time_to_live;
+		tos = ((const struct rte_ipv4_hdr *)payload)->type_of_service;
+	}
+	ip = (struct rte_ipv6_hdr *)outer_copy(m, p);
+	if (unlikely(ip == NULL))
+		return GW_DROP_NO_HEADROOM;
+	tos = p->opts & GW_TUN_TOS_INHERIT ? tos : (uint8_t)(p->dscp | (tos & GW_ECN_MASK));
+	w = rte_be_to_cpu_32(ip->vtc_flow) | (uint32_t)tos << 20;
+	if (p->opts & GW_TUN_FLOWLABEL_INHERIT)
+		w |= flow & 0xfffff; /* template label is 0 */
+	ip->vtc_flow = rte_cpu_to_be_32(w);
+	ip->payload_len = rte_cpu_to_be_16(m->pkt_len - sizeof(*ip));
+	if (p->opts & GW_TUN_TTL_INHERIT)
+		ip->hop_limits = ttl;
+	gre_fields(m, p, sb, (uint8_t *)ip, p->gre_off, payload, inner_len, kind);
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	return outer_eth(lc, m, p, port, l2, inner_len, true);
 }
 
 /*
@@ -233,7 +318,48 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	why = underlay_of(p, &l2, &port);
 	if (unlikely(why != GW_DROP_NONE))
 		return why;
-	why = outer_ip4(lc, m, p, sb, port, l2, 0, 0, in, false);
+	if (unlikely(p->ip6))
+		why = outer_ip6(lc, m, p, sb, port, l2, 0, 0, 0, in, GW_PL_IP4);
+	else
+		why = outer_ip4(lc, m, p, sb, port, l2, 0, 0, in, GW_PL_IP4);
+	if (likely(why == GW_DROP_NONE))
+		*out_port = port;
+	return why;
+}
+
+/**
+ * Encapsulate one IPv6 packet (at L3) for a peer of a gre or ip6gre
+ * tunnel: clamp-mss, the outer headers (GRE protocol type 0x86dd), the
+ * underlay's Ethernet header. Hop limit, traffic class and flow label are
+ * the payload's, for inherit and the ECN field.
+ *
+ * @param out_port  Receives the port it leaves by.
+ * @return GW_DROP_NONE, or why it cannot go (the caller drops it).
+ */
+static __rte_always_inline enum gw_drop
+gw_encap6_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+	      struct gw_seq_block *sb, uint16_t *out_port)
+{
+	const struct rte_ipv6_hdr *in = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	uint32_t w = rte_be_to_cpu_32(in->vtc_flow);
+	enum gw_drop why;
+	uint16_t port;
+	uint64_t l2;
+
+	if (unlikely(!p->up))
+		return GW_DROP_TUNNEL_DOWN;
+	if (p->mss6_max != 0)
+		gw_tcp_mss_clamp6(rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
+				  p->mss6_max);
+	why = underlay_of(p, &l2, &port);
+	if (unlikely(why != GW_DROP_NONE))
+		return why;
+	if (p->ip6)
+		why = outer_ip6(lc, m, p, sb, port, l2, in->hop_limits, (uint8_t)(w >> 20), w, in,
+				GW_PL_IP6);
+	else
+		why = outer_ip4(lc, m, p, sb, port, l2, in->hop_limits, (uint8_t)(w >> 20), in,
+				GW_PL_IP6);
 	if (likely(why == GW_DROP_NONE))
 		*out_port = port;
 	return why;
@@ -241,9 +367,10 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 
 /**
  * Encapsulate one Ethernet frame for a gretap peer: the outer headers, the
- * underlay's Ethernet header. An untagged IPv4 payload's ECN field is copied
- * (RFC 6040 normal mode), and its TTL and TOS inherited when the tunnel says
- * so; other frames get TTL 64 and TOS 0 then, and a not-ECT outer header.
+ * underlay's Ethernet header. An untagged IPv4 or IPv6 payload's ECN field
+ * is copied (RFC 6040 normal mode), and its TTL and TOS (hop limit, traffic
+ * class, flow label) inherited when the tunnel says so; other frames get TTL
+ * 64 and TOS 0 then, and a not-ECT outer header.
  *
  * @param frame     The frame, when m is it (the first segment holds it), else
  *                  NULL (a flooded copy: a header mbuf chained to a clone).
@@ -256,6 +383,7 @@ gw_encap_l2_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_
 {
 	uint8_t ttl = GW_TUNNEL_TTL_DEFAULT, tos = 0;
 	const struct rte_ether_hdr *eth;
+	uint32_t flow = 0;
 	enum gw_drop why;
 	uint16_t port;
 	uint64_t l2;
@@ -274,8 +402,19 @@ gw_encap_l2_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct rte_ether_
 
 		ttl = in->time_to_live;
 		tos = in->type_of_service;
+	} else if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+		   rte_pktmbuf_data_len(frame != NULL ? m : m->next) >=
+		   RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr)) {
+		const struct rte_ipv6_hdr *in = (const struct rte_ipv6_hdr *)(eth + 1);
+
+		flow = rte_be_to_cpu_32(in->vtc_flow);
+		ttl = in->hop_limits;
+		tos = (uint8_t)(flow >> 20);
 	}
-	why = outer_ip4(lc, m, p, sb, port, l2, ttl, tos, frame, true);
+	if (p->ip6)
+		why = outer_ip6(lc, m, p, sb, port, l2, ttl, tos, flow, frame, GW_PL_FRAME);
+	else
+		why = outer_ip4(lc, m, p, sb, port, l2, ttl, tos, frame, GW_PL_FRAME);
 	if (likely(why == GW_DROP_NONE))
 		*out_port = port;
 	return why;

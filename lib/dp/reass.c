@@ -40,6 +40,24 @@ gw_reass_input(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t tsc)
 	return rte_ipv4_frag_reassemble_packet(lc->frag_tbl, &lc->death_row, m, tsc, ip);
 }
 
+struct rte_mbuf *
+gw_reass_input6(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t tsc)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct rte_ipv6_fragment_ext *fh;
+
+	if (m->data_len < sizeof(*ip) + sizeof(*fh)) {
+		lc->drops[GW_DROP_IP_FRAGMENT]++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	fh = (struct rte_ipv6_fragment_ext *)(ip + 1);
+	/* the library counts the fragment header in l3_len and moves what precedes it */
+	m->l2_len = 0;
+	m->l3_len = sizeof(*ip) + sizeof(*fh);
+	return rte_ipv6_frag_reassemble_packet(lc->frag_tbl, &lc->death_row, m, tsc, ip, fh);
+}
+
 void
 gw_reass_expire(struct gw_lcore *lc, uint64_t tsc)
 {

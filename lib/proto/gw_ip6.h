@@ -15,6 +15,7 @@
 #define GW_IP6_OPT_TUNNEL_LIMIT 4  /**< RFC 2473 §5.1: tunnel encapsulation limit option type */
 #define GW_IP6_OPT_PAD1 0          /**< one byte of padding */
 #define GW_IP6_OPT_PADN 1          /**< N bytes of padding */
+#define GW_IP6_DSTOPTS_MAX 64      /**< longest destination options header greway walks */
 
 /** Next header values greway names (IANA protocol numbers). */
 #define GW_IPPROTO_HOPOPTS 0

@@ -26,11 +26,12 @@
 
 /*
  * The MSS that fits a tunnel MTU: the MTU less the inner IP and TCP headers
- * without options (RFC 9293 §3.7.1, RFC 6691): IPv4 20 + TCP 20. An IPv6
- * inner packet (not forwarded yet) will need 40 + 20.
+ * without options (RFC 9293 §3.7.1, RFC 6691): IPv4 20 + TCP 20, IPv6 40 +
+ * TCP 20.
  */
 #define GW_TCP_MSS_OVERHEAD_IPV4 40 /**< inner IPv4 + TCP headers */
-#define GW_TCP_MSS_OVERHEAD_IPV6 60 /**< inner IPv6 + TCP headers (for later) */
+#define GW_TCP_MSS_OVERHEAD_IPV6 60 /**< inner IPv6 + TCP headers */
+#define GW_TCP_IP6_HDR_LEN 40       /**< IPv6's fixed header */
 
 /**
  * Clamp the MSS options of an IPv4 TCP SYN (full parse).
@@ -73,6 +74,26 @@ gw_tcp_mss_clamp4(void *ip, size_t avail, uint16_t mss_max)
 			     !(p[ihl + 13] & GW_TCP_FLAG_SYN), 1))
 		return false;
 	return gw_tcp_mss_clamp4_syn(ip, avail, mss_max);
+}
+
+/**
+ * Clamp the MSS options of an IPv6 TCP SYN (full parse): as
+ * gw_tcp_mss_clamp4_syn(), for an IPv6 packet whose next header is TCP
+ * (a SYN behind extension headers is left alone: they are not walked).
+ */
+bool gw_tcp_mss_clamp6_syn(void *ip, size_t avail, uint16_t mss_max);
+
+/** Clamp the MSS of an IPv6 TCP SYN or SYN-ACK; the fast test for everything else. */
+static inline bool
+gw_tcp_mss_clamp6(void *ip, size_t avail, uint16_t mss_max)
+{
+	const uint8_t *p = ip;
+
+	if (__builtin_expect(avail < GW_TCP_IP6_HDR_LEN + GW_TCP_HDR_LEN ||
+			     p[6] != 6 /* IPPROTO_TCP */ ||
+			     !(p[GW_TCP_IP6_HDR_LEN + 13] & GW_TCP_FLAG_SYN), 1))
+		return false;
+	return gw_tcp_mss_clamp6_syn(ip, avail, mss_max);
 }
 
 #endif /* GW_TCP_H */

@@ -45,30 +45,23 @@ csum_replace(uint16_t hc, uint16_t old, uint16_t new)
 	return (uint16_t)~s;
 }
 
-bool
-gw_tcp_mss_clamp4_syn(void *ip, size_t avail, uint16_t mss_max)
+/*
+ * The SYN's options, whatever the IP version: tcp is the TCP header, room
+ * the bytes of TCP segment both the IP length and the buffer cover. The
+ * pseudo-header does not change, so neither does the family matter.
+ */
+static bool
+clamp_syn(uint8_t *tcp, size_t room, uint16_t mss_max)
 {
-	uint8_t *p = ip, *tcp, *opt;
-	size_t ihl, tlen, thl, i, len;
-	uint16_t frag, mss, hc;
+	uint8_t *opt;
+	size_t thl, i, len;
+	uint16_t mss, hc;
 	bool changed = false;
 
-	if (mss_max == 0 || avail < 20 || (p[0] >> 4) != 4 || p[9] != 6)
-		return false;
-	ihl = (size_t)(p[0] & 0xf) * 4;
-	tlen = be16_get(p + 2);
-	frag = be16_get(p + 6);
-	if (ihl < 20 || (frag & 0x3fff) != 0) /* MF or an offset: a fragment */
-		return false;
-	if (tlen > avail)
-		tlen = avail; /* only the headers are read; they must be in both */
-	if (tlen < ihl + GW_TCP_HDR_LEN)
-		return false;
-	tcp = p + ihl;
-	if (!(tcp[13] & GW_TCP_FLAG_SYN))
+	if (room < GW_TCP_HDR_LEN || !(tcp[13] & GW_TCP_FLAG_SYN))
 		return false;
 	thl = (size_t)(tcp[12] >> 4) * 4;
-	if (thl < GW_TCP_HDR_LEN || ihl + thl > tlen)
+	if (thl < GW_TCP_HDR_LEN || thl > room)
 		return false;
 	if (thl == GW_TCP_HDR_LEN)
 		return false; /* no options, no MSS: nothing is inserted */
@@ -115,4 +108,41 @@ gw_tcp_mss_clamp4_syn(void *ip, size_t avail, uint16_t mss_max)
 	if (changed)
 		be16_put(tcp + 16, hc);
 	return changed;
+}
+
+bool
+gw_tcp_mss_clamp4_syn(void *ip, size_t avail, uint16_t mss_max)
+{
+	uint8_t *p = ip;
+	size_t ihl, tlen;
+	uint16_t frag;
+
+	if (mss_max == 0 || avail < 20 || (p[0] >> 4) != 4 || p[9] != 6)
+		return false;
+	ihl = (size_t)(p[0] & 0xf) * 4;
+	tlen = be16_get(p + 2);
+	frag = be16_get(p + 6);
+	if (ihl < 20 || (frag & 0x3fff) != 0) /* MF or an offset: a fragment */
+		return false;
+	if (tlen > avail)
+		tlen = avail; /* only the headers are read; they must be in both */
+	if (tlen < ihl + GW_TCP_HDR_LEN)
+		return false;
+	return clamp_syn(p + ihl, tlen - ihl, mss_max);
+}
+
+bool
+gw_tcp_mss_clamp6_syn(void *ip, size_t avail, uint16_t mss_max)
+{
+	uint8_t *p = ip;
+	size_t tlen;
+
+	if (mss_max == 0 || avail < GW_TCP_IP6_HDR_LEN || (p[0] >> 4) != 6 || p[6] != 6)
+		return false;
+	tlen = GW_TCP_IP6_HDR_LEN + be16_get(p + 4);
+	if (tlen > avail)
+		tlen = avail;
+	if (tlen < GW_TCP_IP6_HDR_LEN + GW_TCP_HDR_LEN)
+		return false;
+	return clamp_syn(p + GW_TCP_IP6_HDR_LEN, tlen - GW_TCP_IP6_HDR_LEN, mss_max);
 }

@@ -58,6 +58,7 @@ struct gw_peer {
 	 * clamp-mss off. From clamp-mss N, or mtu - 40 for auto.
 	 */
 	uint16_t mss4_max;
+	uint16_t mss6_max;  /**< the same for IPv6 SYNs: clamp-mss N, or mtu6 - 60 for auto */
 	uint16_t rw_sum;    /**< folded one's-complement sum of the outer IPv4 template */
 	uint16_t gre_sum;   /**< folded sum of the GRE template (checksum and sequence 0) */
 	uint8_t dscp;       /**< outer TOS without ECN bits, unless GW_TUN_TOS_INHERIT */
@@ -67,6 +68,7 @@ struct gw_peer {
 	uint16_t proto;     /**< GRE protocol type it carries, host order: 0x0800, or 0x6558 (gretap) */
 	uint8_t ip6;        /**< an IPv6 underlay (ip6gre, ip6gretap) */
 	uint8_t gre_off;    /**< offset of the GRE header in the rewrite (the outer IP's length) */
+	uint16_t mtu6;      /**< largest inner IPv6 packet: mtu, but never below 1280 (RFC 8200 §5) */
 
 	/* Control thread only, below. */
 	struct gw_ip local;   /**< outer source */

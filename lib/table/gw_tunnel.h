@@ -250,4 +250,15 @@ gw_tunnel_mss4_max(uint16_t mtu, uint16_t clamp_mss)
 	return mtu > GW_TCP_MSS_OVERHEAD_IPV4 ? mtu - GW_TCP_MSS_OVERHEAD_IPV4 : 1;
 }
 
+/** The MSS ceiling of IPv6 SYNs: 0 (off), N, or mtu - 60 (auto). */
+static inline uint16_t
+gw_tunnel_mss6_max(uint16_t mtu, uint16_t clamp_mss)
+{
+	if (clamp_mss == GW_CLAMP_MSS_OFF)
+		return 0;
+	if (clamp_mss != GW_CLAMP_MSS_AUTO)
+		return clamp_mss;
+	return mtu > GW_TCP_MSS_OVERHEAD_IPV6 ? mtu - GW_TCP_MSS_OVERHEAD_IPV6 : 1;
+}
+
 #endif /* GW_TUNNEL_H */

@@ -393,6 +393,9 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	p->mtu = c->mtu != 0 ? RTE_MIN(c->mtu, max_mtu) : max_mtu;
 	/* a gretap tunnel carries frames as they are: no TCP to clamp */
 	p->mss4_max = gw_tunnel_mode_is_tap(c->mode) ? 0 : gw_tunnel_mss4_max(p->mtu, c->clamp_mss);
+	/* an IPv6 packet is never told an MTU below 1280 (RFC 8200 §5): the outer one fragments */
+	p->mtu6 = RTE_MAX(p->mtu, (uint16_t)GW_IPV6_MIN_MTU);
+	p->mss6_max = gw_tunnel_mode_is_tap(c->mode) ? 0 : gw_tunnel_mss6_max(p->mtu6, c->clamp_mss);
 	p->unh = unh;
 }
 
@@ -559,6 +562,12 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 		return gw_error_set(err, -EINVAL, "tunnel %s: mode %s takes %s local and remote "
 				    "addresses", c->name, gw_tunnel_mode_name(c->mode),
 				    gw_tunnel_mode_is_ip6(c->mode) ? "IPv6" : "IPv4");
+	if (gw_tunnel_mode_is_ip6(c->mode) && (c->opts & GW_TUN_LEARN))
+		return gw_error_set(err, -ENOTSUP, "tunnel %s: learn: a hub over IPv6 takes its "
+				    "spokes from neigh add (learning is IPv4's for now)", c->name);
+	if (gw_tunnel_mode_is_ip6(c->mode) && c->keepalive != 0)
+		return gw_error_set(err, -ENOTSUP, "tunnel %s: keepalive: not over IPv6 yet",
+				    c->name);
 	if (is_new && gw_iface_by_name(c->name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
 	if (!gw_addr_is_local(&c->local))
@@ -1105,7 +1114,8 @@ peer_reresolve(uint32_t id)
 		return;
 	probe = *old;
 	peer_resolve(&probe, &t->conf);
-	if (probe.unh == old->unh && probe.mtu == old->mtu && probe.mss4_max == old->mss4_max)
+	if (probe.unh == old->unh && probe.mtu == old->mtu && probe.mss4_max == old->mss4_max &&
+	    probe.mss6_max == old->mss6_max)
 		return;
 	p = nb_spares > 0 ? spares[--nb_spares] : gw_alloc_shared(sizeof(*p), tunnel_socket);
 	if (p == NULL)

@@ -44,6 +44,7 @@ REMOTE_TAP2 = "203.0.113.10"  # x_tap2: gretap, in br_x, mtu 68
 REMOTE_TAP3 = "203.0.113.11"  # x_tap3: gretap, in no bridge
 STATIC_MAC = "02:00:00:00:5a:01"  # br_x: behind x_tap1
 SPOKE = "203.0.113.20"        # x_hub's one mapped spoke: 172.20.0.2, 10.20.0.0/24 behind it
+WAN6 = "2001:db8:ff::1"       # port0's IPv6 address: IPv6's own reasons
 CONFIG = g.BASE_CONFIG + [
     f"tunnel add x_plain mode gre local {g.WAN_IP} remote {REMOTE}",
     f"tunnel add x_key mode gre local {g.WAN_IP} remote {REMOTE_KEY} key 5",
@@ -66,6 +67,7 @@ CONFIG = g.BASE_CONFIG + [
     "addr add 172.20.0.1/24 dev x_hub",
     f"neigh add 172.20.0.2 lladdr {SPOKE} dev x_hub",
     "route add 10.20.0.0/24 via 172.20.0.2 dev x_hub",
+    f"addr add {WAN6}/64 dev port0",
 ]
 
 
@@ -135,12 +137,28 @@ def build():
                                     g.ipv4(REMOTE, g.WAN_IP, 47, g.gre_header(payload=inner))))
     b.bad(1, "l2_other_host", g.lan_frame(from_lan(2), dst_mac=g.OTHER_MAC))
 
-    # ethertype: IPv6, LLDP, an 802.1Q tag
-    b.bad(1, "ethertype", Ether(dst=g.LAN_MAC, src=g.LAN_HOST_MAC) / IPv6(dst="2001:db8::1"))
+    # ethertype: a local experimental one, LLDP, an 802.1Q tag
+    b.bad(1, "ethertype", g.eth(g.LAN_MAC, g.LAN_HOST_MAC, 0x88B5, b"x" * 46))
     lldp = b"\x02\x07" + b"\0" * 40
     b.bad(0, "ethertype", g.eth("01:80:c2:00:00:0e", g.WAN_NH_MAC, 0x88CC, lldp))
     b.bad(1, "ethertype", g.eth(g.LAN_MAC, g.LAN_HOST_MAC, 0x8100,
                                 struct.pack("!HH", 10, 0x0800) + from_lan(3)))
+
+    # IPv6's: a payload length beyond the frame; to us behind a hop-by-hop or a routing
+    # header; destination options leading to something other than GRE
+    v6 = lambda nh, payload: bytes(Ether(dst=g.WAN_MAC, src=g.WAN_NH_MAC) /  # noqa: E731
+                                   IPv6(src="2001:db8:ff::2", dst=WAN6, nh=nh) / payload)
+    short = bytearray(v6(59, b""))
+    short[18:20] = struct.pack("!H", 100)
+    b.bad(0, "ip6_payload_len", bytes(short))
+    b.bad(0, "ip6_ext_header", v6(0, bytes([47, 0, 1, 4, 0, 0, 0, 0]) + g.gre_header()))
+    b.bad(0, "ip6_ext_header", v6(43, bytes([47, 0, 0, 0, 0, 0, 0, 0]) + g.gre_header()))
+    b.bad(0, "ip6_ext_header", v6(60, bytes([47, 0, 0x80, 1, 0, 0, 0, 0]) + g.gre_header()))
+    b.bad(0, "ip6_next_header", v6(60, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + b"u" * 8))
+    # an IPv6 version nibble that is not 6
+    bad_version = bytearray(v6(59, b""))
+    bad_version[14] = 0x40
+    b.bad(0, "ip_header", bytes(bad_version))
 
     # ip_header: version, IHL, total length
     b.bad(1, "ip_header", g.lan_frame(g.ipv4(g.LAN_HOST, "10.16.0.2", 1, b"\0" * 20, ihl=4)))
@@ -174,8 +192,8 @@ def build():
     for bit in (0x4000, 0x0800, 0x0400):
         b.bad(0, "gre_flags", g.wan_gre(REMOTE, inner, force_flags=bit))
 
-    # gre_proto: IPv6 and Ethernet (GRETAP) carried to a gre tunnel
-    b.bad(0, "gre_proto", g.wan_gre(REMOTE, bytes(IPv6(dst="2001:db8::2")), proto=0x86DD))
+    # gre_proto: an IPv4 packet carried to a gretap tunnel, Ethernet (GRETAP) to a gre one
+    b.bad(0, "gre_proto", g.wan_gre(REMOTE_TAP3, inner, proto=0x0800))
     b.bad(0, "gre_proto", g.wan_gre(REMOTE, bytes(Ether(dst=g.LAN_HOST_MAC) / IP(inner)),
                                     proto=0x6558))
 

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The IPv6 forward stage, by next hop: hop limit (RFC 8200 §3), then an
+ * Ethernet rewrite to a neighbour or encap for a tunnel's peer (gw_encap.h,
+ * inlined per packet). IPv6 routers never fragment: a packet too big, like
+ * one whose hop limit runs out, goes to the control thread for an ICMPv6
+ * error (Packet Too Big, Time Exceeded), off the common path. A tunnel's
+ * MTU for IPv6 is never below 1280 (RFC 8200 §5): between the tunnel's
+ * MTU and 1280 the outer packet would be fragmented (RFC 2473 §7.1).
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+
+#include "gw_dp.h"
+#include "gw_encap.h"
+#include "gw_ip6.h"
+#include "gw_nh.h"
+#include "gw_tunnel.h"
+#include "gw_tx.h"
+
+static inline enum gw_drop
+hop_decrement(struct rte_ipv6_hdr *ip)
+{
+	if (unlikely(ip->hop_limits <= 1))
+		return GW_DROP_TTL_EXPIRED;
+	ip->hop_limits--;
+	return GW_DROP_NONE;
+}
+
+/* Ethernet header for a resolved neighbour; the packet's data starts at L3. */
+static inline enum gw_drop
+to_neigh6(struct rte_mbuf *m, const struct gw_nh *nh, uint16_t *out_port)
+{
+	uint64_t l2 = gw_nh_l2_load(nh);
+	struct rte_ether_hdr *eth;
+
+	if (unlikely(!(l2 & GW_NH_L2_VALID)))
+		return GW_DROP_NEIGH_UNRESOLVED;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL))
+		return GW_DROP_NO_HEADROOM;
+	memcpy(eth, &l2, sizeof(l2));
+	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[nh->port].eth_src_type6,
+	       sizeof(uint64_t));
+	m->ol_flags &= MBUF_BUFFER_FLAGS;
+	*out_port = nh->port;
+	return GW_DROP_NONE;
+}
+
+/*
+ * A packet the gateway cannot forward because it is too big or its hop
+ * limit ran out: the worker only decides (its token bucket; never about a
+ * packet from the unspecified address) and punts the packet as received,
+ * hop limit restored, to the control thread, which applies RFC 4443 §2.4
+ * and sends the ICMPv6 error. The packet counts under its reason either way.
+ *
+ * @return GW_DROP_NONE when punted (counted here), else why (the caller drops).
+ */
+static __rte_noinline enum gw_drop
+icmp6_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_drop why,
+	    enum gw_punt punt, uint16_t mtu, uint16_t ingress, bool hop_decremented)
+{
+	static const uint8_t unspecified[16];
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct gw_mbuf_meta *meta;
+
+	if (memcmp(ip->src_addr, unspecified, sizeof(unspecified)) == 0)
+		return why;
+	if (!gw_tb_take(&lc->icmp_tb, rte_rdtsc())) {
+		lc->drops[GW_DROP_ICMP_RATELIMIT]++;
+		return why;
+	}
+	if (hop_decremented)
+		ip->hop_limits++; /* quote the header as it came in */
+	meta = gw_mbuf_meta(m);
+	meta->mtu = mtu;
+	meta->ingress = ingress;
+	lc->drops[why]++;
+	gw_burst_punt(b, m, punt);
+	return GW_DROP_NONE;
+}
+
+/* The interface a packet of a forward vector came in by (for an ICMPv6 error). */
+static inline uint16_t
+ingress_of(const struct gw_ingress *in, uint16_t i)
+{
+	return i < in->ndirect ? in->port_iface : gw_peers[in->peer[i - in->ndirect]]->iface;
+}
+
+static inline uint32_t
+ingress_peer(const struct gw_ingress *in, uint16_t i)
+{
+	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
+}
+
+/*
+ * The next hops an IPv6 packet seldom takes: glean (neighbour
+ * solicitation), local, a hub's replication (IPv6 groups are not routed),
+ * none.
+ */
+static __rte_noinline enum gw_drop
+fwd6_other(struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, struct gw_burst *b)
+{
+	const struct gw_nh *nh = &gw_nhs[nhi];
+
+	switch (nh->kind) {
+	case GW_NH_GLEAN:
+		/* the control thread solicits the destination and counts the packet lost */
+		gw_mbuf_meta(m)->nh = nhi;
+		gw_burst_punt(b, m, GW_PUNT_GLEAN);
+		return GW_DROP_NONE;
+	case GW_NH_LOCAL:
+		if (dec_ttl) {
+			gw_burst_punt(b, m, GW_PUNT_LOCAL); /* decapsulated, for the gateway */
+			return GW_DROP_NONE;
+		}
+		return GW_DROP_LOCAL_PROTO;
+	case GW_NH_REPLICATE:
+		return GW_DROP_SPOKE_UNMAPPED; /* a unicast destination needs its mapping */
+	default:
+		return GW_DROP_NO_ROUTE;
+	}
+}
+
+static __rte_always_inline enum gw_drop
+fwd6_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
+	 const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b, struct gw_seq_block *sb,
+	 uint16_t *out_port)
+{
+	const struct gw_nh *nh = &gw_nhs[nhi];
+	const struct gw_peer *p;
+	uint16_t mtu;
+	enum gw_drop why;
+
+	if (unlikely(nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_TUNNEL &&
+		     nh->kind != GW_NH_SPOKE))
+		return fwd6_other(m, nhi, dec_ttl, b);
+	if (dec_ttl) {
+		why = hop_decrement(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *));
+		if (unlikely(why != GW_DROP_NONE))
+			return icmp6_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
+					   ingress_of(in, i), false);
+	}
+	if (nh->kind != GW_NH_NEIGH) {
+		uint32_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
+
+		if (unlikely(id == GW_PEER_NONE))
+			return GW_DROP_SPOKE_UNMAPPED;
+		if (unlikely(id == ingress_peer(in, i)))
+			return GW_DROP_PEER_HAIRPIN;
+		p = gw_peers[id];
+		if (unlikely(m->pkt_len > p->mtu6))
+			return dec_ttl ? icmp6_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG,
+						     p->mtu6, ingress_of(in, i), true) :
+					 GW_DROP_TOO_BIG;
+		if (unlikely(m->pkt_len > p->mtu))
+			return GW_DROP_TOO_BIG; /* the outer packet would need fragments */
+		return gw_encap6_one(lc, m, p, sb, out_port);
+	}
+	mtu = gw_ports[nh->port].mtu;
+	if (unlikely(m->pkt_len > mtu))
+		return dec_ttl ? icmp6_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG, mtu,
+					     ingress_of(in, i), true) :
+				 GW_DROP_TOO_BIG;
+	return to_neigh6(m, nh, out_port);
+}
+
+void
+gw_fwd6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint64_t *nh, uint16_t n,
+	      const struct gw_ingress *in, bool dec_ttl, struct gw_burst *b)
+{
+	struct gw_seq_block sb = { .p = NULL };
+	uint16_t i, port;
+	enum gw_drop why;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		port = UINT16_MAX;
+		sb.nh = &nh[i];
+		sb.nb_nh = n - i;
+		why = fwd6_one(lc, m, nh[i], i, in, dec_ttl, b, &sb, &port);
+		if (unlikely(why != GW_DROP_NONE))
+			gw_burst_drop(lc, b, m, why);
+		else if (likely(port != UINT16_MAX) && unlikely(!gw_tx_to_port(lc, port, m)))
+			b->drop[b->nb_drop++] = m; /* counted as port_down */
+	}
+}
