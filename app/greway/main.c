@@ -119,6 +119,7 @@ run(void)
 	main_works = rte_lcore_count() == 1;
 	if (gw_tables_init(socket, &err) < 0)
 		return fail("tables", &err);
+	gw_iface_ports_linklocal(); /* fe80::EUI-64 of each port, before the startup file */
 	if (gw_stats_init() < 0) {
 		fprintf(stderr, "greway: out of memory for the counters\n");
 		return EXIT_FAILURE;
@@ -138,6 +139,8 @@ run(void)
 		gw_port_stop_all();
 		return fail("ports", &err);
 	}
+	gw_iface_ports_linklocal(); /* a PMD may have picked its MAC at start */
+	gw_tables_commit();
 	if (gw_dp_init(nb_workers, ids, socket) < 0 || gw_rcu_init(nb_workers, socket) < 0) {
 		fprintf(stderr, "greway: out of memory for the workers\n");
 		gw_port_stop_all();

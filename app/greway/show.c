@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 
 #include "gw_addr.h"
+#include "gw_ip6.h"
 #include "gw_bridge.h"
 #include "gw_app.h"
 #include "gw_fdb.h"
@@ -143,10 +144,16 @@ addr_show(void)
 	json_t *out = json_array();
 	unsigned int i;
 
-	for (i = 0; v != NULL && i < gw_nb_addrs; i++)
-		json_array_append_new(out, json_pack("{s:s, s:o, s:i}", "dev", addr_dev(&v[i]),
-						     "local", ip_json(&v[i].ip), "prefixlen",
-						     v[i].len));
+	json_t *o;
+
+	for (i = 0; v != NULL && i < gw_nb_addrs; i++) {
+		o = json_pack("{s:s, s:o, s:i}", "dev", addr_dev(&v[i]), "local", ip_json(&v[i].ip),
+			      "prefixlen", v[i].len);
+		/* as ip -j: a link-local address says so (only those: IPv4 output stays as it was) */
+		if (v[i].ip.family == AF_INET6 && gw_ip6_is_linklocal(v[i].ip.v6))
+			json_object_set_new(o, "scope", json_string("link"));
+		json_array_append_new(out, o);
+	}
 	free(v);
 	return out;
 }
@@ -540,8 +547,9 @@ save_addrs(FILE *f, bool on_tunnel)
 	unsigned int i;
 
 	for (i = 0; v != NULL && i < gw_nb_addrs; i++) {
-		if ((gw_ifaces[v[i].iface].kind != GW_IFACE_PORT) != on_tunnel)
-			continue;
+		if ((gw_ifaces[v[i].iface].kind != GW_IFACE_PORT) != on_tunnel ||
+		    (v[i].flags & GW_ADDR_F_AUTO))
+			continue; /* a port's own link-local address is made again at start */
 		memset(&cmd.addr, 0, sizeof(cmd.addr));
 		cmd.addr.prefix.addr = v[i].ip;
 		cmd.addr.prefix.len = v[i].len;

@@ -45,7 +45,10 @@ print_link(json_t *o)
 	printf("\n");
 }
 
-/* "port0: inet 198.51.100.1/24" (inet6 for an IPv6 address) */
+/*
+ * "port0: inet 198.51.100.1/24" (inet6 for an IPv6 address);
+ * "port0: inet6 fe80::ff:fe00:1/64 scope link" for a link-local one, as ip addr.
+ */
 static void
 print_addr(json_t *o)
 {
@@ -53,9 +56,11 @@ print_addr(json_t *o)
 
 	if (local == NULL)
 		return;
-	printf("%s: %s %s/%" JSON_INTEGER_FORMAT "\n", str(o, "dev") ? str(o, "dev") : "?",
+	printf("%s: %s %s/%" JSON_INTEGER_FORMAT, str(o, "dev") ? str(o, "dev") : "?",
 	       strchr(local, ':') != NULL ? "inet6" : "inet", local,
 	       json_integer_value(json_object_get(o, "prefixlen")));
+	put("scope", json_object_get(o, "scope"));
+	printf("\n");
 }
 
 /* "default via 198.51.100.254 dev port0"; proto only when not static, as ip route. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The control thread's packet loop: drain every worker's punt ring, hand
- * each packet to ARP, local delivery or ICMP errors, and send what the control thread
- * builds through worker 0's inject ring.
+ * each packet to ARP, ND, local delivery or ICMP errors (IPv4 or IPv6 by the
+ * version nibble), and send what the control thread builds through worker
+ * 0's inject ring.
  */
 #include <rte_cycles.h>
 #include <rte_ring.h>
@@ -62,12 +63,16 @@ glean(struct rte_mbuf *m)
 {
 	const struct gw_nh *nh = &gw_nhs[gw_mbuf_meta(m)->nh];
 
-	if (nh->kind != GW_NH_GLEAN) {
+	if (nh->kind != GW_NH_GLEAN || m->pkt_len == 0) {
 		gw_ctrl_drops[GW_DROP_NEIGH_UNRESOLVED]++; /* the route changed meanwhile */
 		rte_pktmbuf_free(m);
 		return;
 	}
-	gw_arp_glean(m, nh->port);
+	/* one GLEAN next hop per port for both families: the version nibble says which */
+	if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6)
+		gw_nd_glean(m, nh->port);
+	else
+		gw_arp_glean(m, nh->port);
 }
 
 /* The workers' hub learning notices (gw_spoke.h), a bounded number per loop. */
@@ -103,6 +108,9 @@ gw_ctrl_poll(void)
 			case GW_PUNT_ARP:
 				gw_arp_input(pkts[i]);
 				break;
+			case GW_PUNT_ND:
+				gw_nd_input(pkts[i]);
+				break;
 			case GW_PUNT_LOCAL:
 				gw_icmp_local(pkts[i]);
 				break;
@@ -125,10 +133,11 @@ gw_ctrl_poll(void)
 	total += learn_poll();
 	gw_keepalive_tick(rte_get_timer_cycles());
 	if (total != 0)
-		gw_tables_commit(); /* what ARP learned, published with one grace period */
+		gw_tables_commit(); /* what ARP and ND learned, published with one grace period */
 	now = rte_get_timer_cycles();
 	if (now >= next_refresh) {
 		gw_arp_refresh();
+		gw_nd_refresh();
 		gw_tunnel_pmtu_age(now);
 		/* the bridges' clock, in seconds: learned MACs age against it */
 		if (now / rte_get_timer_hz() != gw_fdb_now) {

@@ -4,6 +4,7 @@
  * is answered (so ping of a tunnel endpoint works), "fragmentation needed"
  * about our GRE packets teaches the tunnels their path MTU (pmtu.c);
  * anything else for us is counted as local_proto and dropped. The reply is routed by a worker.
+ * IPv6 goes to icmp6.c.
  */
 #include <netinet/in.h>
 
@@ -24,6 +25,10 @@ gw_icmp_local(struct rte_mbuf *m)
 	struct rte_icmp_hdr *icmp;
 	uint32_t tmp, sum;
 
+	if (m->pkt_len != 0 && (ip->version_ihl >> 4) == 6) {
+		gw_icmp6_local(m); /* the worker's punt says "local", the version nibble which */
+		return;
+	}
 	if (ip->next_proto_id != IPPROTO_ICMP || rte_ipv4_frag_pkt_is_fragmented(ip) ||
 	    !rte_pktmbuf_is_contiguous(m) || m->pkt_len < hl + sizeof(*icmp))
 		goto drop;

@@ -6,10 +6,12 @@
  * source address from the ingress side, the message (lib/proto/icmp_err.c),
  * and the send, routed by a worker like every packet the gateway originates.
  *
- * One entry point per kind of error, protocol-neutral; IPv4 is implemented,
- * ICMPv6 Packet Too Big / Time Exceeded go beside it with IPv6 forwarding.
+ * One entry point per kind of error, protocol-neutral: IPv4 or IPv6 by the
+ * version nibble (ICMPv6 Packet Too Big and Time Exceeded, RFC 4443), under
+ * one rate limit.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
@@ -22,6 +24,7 @@
 #include "gw_tb.h"
 #include "gw_dp.h"
 #include "gw_iface.h"
+#include "gw_ip6.h"
 
 /*
  * The gateway-wide limit. Linux limits ICMP errors per destination (1/s,
@@ -100,12 +103,73 @@ icmp4_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
 	return 0;
 }
 
+/* Our IPv6 address on the side the packet came from; false if none. */
+static bool
+ingress_source6(struct rte_mbuf *m, const uint8_t dst[16], uint8_t src[16])
+{
+	uint16_t ingress = gw_mbuf_meta(m)->ingress;
+	int port;
+
+	if (ingress != GW_IFACE_NONE && gw_addr_source6(ingress, dst, src))
+		return true;
+	port = gw_port_by_id(m->port); /* a tunnel without an address: the port it came in by */
+	return port >= 0 && gw_addr_source6(gw_ports[port].iface, dst, src);
+}
+
+static int
+icmp6_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
+{
+	uint8_t quote[GW_ICMP6_ERR_QUOTE_MAX], src[16];
+	struct gw_ip osrc = { .family = AF_INET6 };
+	const uint8_t *ip;
+	struct rte_mbuf *out;
+	uint32_t len;
+	int port;
+	void *p;
+
+	len = RTE_MIN(m->pkt_len, (uint32_t)GW_ICMP6_ERR_QUOTE_MAX);
+	ip = rte_pktmbuf_read(m, 0, len, quote);
+	if (ip == NULL || !gw_icmp6_err_allowed(ip, len, kind))
+		return -EINVAL;
+	memcpy(osrc.v6, ip + 8, 16);
+	if (gw_addr_is_local(&osrc))
+		return -EINVAL; /* our own packet: nobody else to tell */
+	if (!ingress_source6(m, ip + 8, src))
+		return -EADDRNOTAVAIL;
+	out = rte_pktmbuf_alloc(gw_ctrl_pool);
+	if (out == NULL)
+		return -ENOMEM;
+	p = rte_pktmbuf_append(out, GW_ICMP6_ERR_MAX);
+	if (p == NULL) {
+		rte_pktmbuf_free(out);
+		return -ENOMEM;
+	}
+	len = gw_icmp6_err_build(p, ip, len, kind, mtu, src);
+	rte_pktmbuf_trim(out, GW_ICMP6_ERR_MAX - len);
+	if (!gw_ip6_is_linklocal(ip + 8)) {
+		gw_ctrl_send_l3(out);
+		return 0;
+	}
+	/* to a link-local source: back out of the port it came by, to its neighbour there */
+	gw_mbuf_meta(out)->ingress = gw_mbuf_meta(m)->ingress;
+	out->port = m->port;
+	port = gw_nd_ingress_port(out);
+	if (port < 0) {
+		rte_pktmbuf_free(out);
+		return -ENETUNREACH;
+	}
+	gw_nd_send_linklocal(out, port);
+	return 0;
+}
+
 void
 gw_icmp_error(enum gw_icmp_err_kind kind, struct rte_mbuf *m, uint16_t mtu)
 {
 	if (!gw_tb_take(&bucket, rte_get_timer_cycles()))
 		gw_ctrl_drops[GW_DROP_ICMP_RATELIMIT]++;
+	else if (m->pkt_len != 0 && (*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6)
+		icmp6_error(kind, m, mtu);
 	else
-		icmp4_error(kind, m, mtu); /* IPv6: by the version nibble, when it comes */
+		icmp4_error(kind, m, mtu);
 	rte_pktmbuf_free(m);
 }

@@ -6,6 +6,11 @@
  * not fit get greway's own "fragmentation needed" (or are fragmented before
  * encapsulation) instead of vanishing in a black hole. The report is believed
  * only if it quotes a GRE packet with DF from one of our addresses.
+ *
+ * IPv6 (RFC 8201): an ICMPv6 Packet Too Big quoting one of our ip6gre
+ * packets (GRE behind the header, or behind the destination options header
+ * that carries RFC 2473's encapsulation limit), from one of our addresses,
+ * the same way; a path MTU under 1280 counts as 1280 (gw_tunnel_pmtu_learn).
  */
 #include <netinet/in.h>
 
@@ -15,6 +20,7 @@
 
 #include "gw_addr.h"
 #include "gw_ctrl.h"
+#include "gw_ip6.h"
 #include "gw_log.h"
 #include "gw_tunnel.h"
 
@@ -55,6 +61,45 @@ gw_pmtu_input(const struct rte_ipv4_hdr *ip, uint32_t len)
 	if (n != 0) {
 		GW_LOG(INFO, CTRL, "path to %s: MTU %u (ICMP from the underlay), %u peer(s)",
 		       gw_ip_fmt(&r, a, sizeof(a)), RTE_MAX(mtu, (uint16_t)GW_PMTU_MIN), n);
+	}
+	return true;
+}
+
+bool
+gw_pmtu6_input(const uint8_t *ip, uint32_t len)
+{
+	const uint8_t *icmp = ip + GW_IP6_HDR_LEN, *q = icmp + 8;
+	uint32_t qlen, off, mtu;
+	struct gw_ip local = { .family = AF_INET6 }, r = { .family = AF_INET6 };
+	char a[GW_IP_STRLEN];
+	unsigned int n;
+	uint8_t nh;
+
+	if (len < GW_IP6_HDR_LEN + 8 || icmp[0] != GW_ICMP6_PACKET_TOO_BIG || icmp[1] != 0)
+		return false;
+	/* the quoted header, then at most one destination options header, then GRE's first word */
+	qlen = len - GW_IP6_HDR_LEN - 8;
+	if (qlen < GW_IP6_HDR_LEN + 4 || (q[0] >> 4) != 6)
+		return false;
+	nh = q[6];
+	off = GW_IP6_HDR_LEN;
+	if (nh == GW_IPPROTO_DSTOPTS) {
+		nh = q[off];
+		off += ((uint32_t)q[off + 1] + 1) * 8;
+	}
+	if (nh != GW_IPPROTO_GRE || off + 4 > qlen || (q[off + 1] & 0x07) != 0) /* GRE version 0 */
+		return false;
+	memcpy(local.v6, q + 8, 16);
+	memcpy(r.v6, q + 24, 16);
+	if (!gw_addr_is_local(&local))
+		return false;
+	mtu = (uint32_t)icmp[4] << 24 | (uint32_t)icmp[5] << 16 | (uint32_t)icmp[6] << 8 | icmp[7];
+	if (mtu >= GW_IP6_HDR_LEN + ((uint32_t)q[4] << 8 | q[5]))
+		return false; /* not smaller than the packet it quotes */
+	n = gw_tunnel_pmtu_learn(&local, &r, (uint16_t)RTE_MIN(mtu, (uint32_t)UINT16_MAX));
+	if (n != 0) {
+		GW_LOG(INFO, CTRL, "path to %s: MTU %u (ICMPv6 from the underlay), %u peer(s)",
+		       gw_ip_fmt(&r, a, sizeof(a)), RTE_MAX(mtu, (uint32_t)GW_IPV6_MIN_MTU), n);
 	}
 	return true;
 }

@@ -77,4 +77,28 @@ gw_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t ihl_bytes)
 }
 
 
+/**
+ * One's-complement sum of an upper-layer packet of IPv6 and its pseudo
+ * header (RFC 8200 §8.1), folded to 16 bits, native order: 0xffff when the
+ * checksum it carries is right; the checksum to store is its complement
+ * (computed with the checksum field zero).
+ *
+ * @param src, dst  The IPv6 source and final destination.
+ * @param proto     The upper-layer protocol (58 for ICMPv6).
+ * @param l4, len   The upper-layer packet and its length.
+ */
+static inline uint16_t
+gw_ip6_l4_sum(const uint8_t src[16], const uint8_t dst[16], uint8_t proto, const void *l4,
+	      uint32_t len)
+{
+	uint32_t w[2] = { rte_cpu_to_be_32(len), rte_cpu_to_be_32(proto) };
+	uint32_t sum;
+
+	sum = __rte_raw_cksum(src, 16, 0);
+	sum = __rte_raw_cksum(dst, 16, sum);
+	sum = __rte_raw_cksum(w, sizeof(w), sum);
+	sum = __rte_raw_cksum(l4, len, sum);
+	return __rte_raw_cksum_reduce(sum);
+}
+
 #endif /* GW_CKSUM_H */

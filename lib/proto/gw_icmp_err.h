@@ -6,8 +6,8 @@
  * packets may cause one, and the message itself (RFC 792, RFC 1191 for the
  * next-hop MTU, RFC 1812 §4.3.2.3 for how much of the packet is quoted).
  *
- * The kinds are protocol-neutral so that ICMPv6 (Packet Too Big, Time
- * Exceeded, RFC 4443) can be added beside the IPv4 functions.
+ * The kinds are protocol-neutral: ICMPv6 (Packet Too Big, Time Exceeded,
+ * RFC 4443) has its functions beside the IPv4 ones.
  */
 #ifndef GW_ICMP_ERR_H
 #define GW_ICMP_ERR_H
@@ -60,5 +60,45 @@ bool gw_icmp4_err_allowed(const void *ip, size_t len);
  */
 size_t gw_icmp4_err_build(void *out, const void *orig, size_t len, enum gw_icmp_err_kind kind,
 			  uint16_t mtu, uint32_t src, uint16_t id);
+
+/** RFC 4443 §2.4(c): an ICMPv6 error fits the IPv6 minimum MTU. */
+#define GW_ICMP6_ERR_MAX 1280
+/** IPv6 header (40) and ICMPv6 header (8) in front of the quote. */
+#define GW_ICMP6_ERR_HDR 48
+/** Most bytes of the offending packet quoted. */
+#define GW_ICMP6_ERR_QUOTE_MAX (GW_ICMP6_ERR_MAX - GW_ICMP6_ERR_HDR)
+/** Hop limit of the ICMPv6 errors the gateway originates (Linux's default). */
+#define GW_ICMP6_ERR_HOPS 64
+
+/**
+ * Whether an ICMPv6 error of a kind may be sent about this IPv6 packet
+ * (RFC 4443 §2.4(e)): not about an ICMPv6 error or a redirect (found behind
+ * the extension headers; a packet whose ICMPv6 type cannot be read is not
+ * answered, one whose headers cannot be walked is, as Linux), not to a
+ * multicast, unspecified or loopback source, and not about a packet to a
+ * multicast group, except a Packet Too Big (so that multicast PMTU
+ * discovery works).
+ *
+ * @param ip6  The IPv6 header and what follows.
+ * @param len  Readable bytes at ip6.
+ */
+bool gw_icmp6_err_allowed(const void *ip6, size_t len, enum gw_icmp_err_kind kind);
+
+/**
+ * Build an ICMPv6 error about an IPv6 packet: IPv6 header (traffic class 0,
+ * hop limit GW_ICMP6_ERR_HOPS) from src to the offending packet's source,
+ * ICMPv6 Packet Too Big (type 2, the 32-bit MTU) or Time Exceeded (type 3
+ * code 0) with its checksum, then as much of the packet as keeps the whole
+ * within GW_ICMP6_ERR_MAX bytes.
+ *
+ * @param out    GW_ICMP6_ERR_MAX writable bytes.
+ * @param orig   The offending packet from its IPv6 header on.
+ * @param len    Bytes of it given; at most GW_ICMP6_ERR_QUOTE_MAX are quoted.
+ * @param mtu    Next-hop MTU for GW_ICMP_ERR_TOO_BIG, else unused.
+ * @param src    Source address of the message.
+ * @return bytes written, 0 if orig is shorter than an IPv6 header or kind is unknown.
+ */
+size_t gw_icmp6_err_build(void *out, const void *orig, size_t len, enum gw_icmp_err_kind kind,
+			  uint32_t mtu, const uint8_t src[16]);
 
 #endif /* GW_ICMP_ERR_H */

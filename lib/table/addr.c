@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Local addresses. A port's connected prefix resolves through the port's
- * GLEAN next hop (per-destination ARP); a tunnel's through the tunnel's own
- * next hop, as a point-to-point link needs no resolution.
+ * GLEAN next hop (per-destination ARP or ND); a tunnel's through the
+ * tunnel's own next hop, as a point-to-point link needs no resolution. A
+ * link-local IPv6 address has no connected route: fe80::/64 is on every
+ * port, and one FIB cannot tell which (its neighbours are found by port,
+ * lib/ctrl/nd.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "gw_bridge.h"
 #include "gw_iface.h"
 #include "gw_inet.h"
+#include "gw_ip6.h"
 #include "gw_nh.h"
 #include "gw_port.h"
 #include "gw_route.h"
@@ -21,6 +25,20 @@
 
 struct gw_addr gw_addrs[GW_ADDR_MAX];
 unsigned int gw_nb_addrs;
+static bool linklocal_on;
+
+static bool
+is_linklocal(const struct gw_ip *ip)
+{
+	return ip->family == AF_INET6 && gw_ip6_is_linklocal(ip->v6);
+}
+
+/* Whether an address comes with a connected route for its prefix. */
+static bool
+has_connected(const struct gw_addr *a)
+{
+	return a->len < gw_ip_bits(&a->ip) && !is_linklocal(&a->ip);
+}
 
 struct gw_ip
 gw_addr_net(const struct gw_addr *a)
@@ -79,9 +97,10 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	a->ip = conf->prefix.addr;
 	a->len = conf->prefix.len;
 	a->iface = ifc->id;
+	a->flags = 0;
 	net = gw_addr_net(a);
 	/* connected first, so a failure leaves no local host route behind */
-	if (a->len < gw_ip_bits(&a->ip)) {
+	if (has_connected(a)) {
 		rc = gw_route_add(&net, a->len, connected_nh(ifc), GW_ROUTE_CONNECTED, NULL, err);
 		if (rc < 0)
 			return rc;
@@ -91,7 +110,7 @@ gw_addr_add(const struct gw_addr_conf *conf, struct gw_error *err)
 	}
 	rc = gw_route_add(&a->ip, gw_ip_bits(&a->ip), GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, err);
 	if (rc < 0) {
-		if (a->len < gw_ip_bits(&a->ip))
+		if (has_connected(a))
 			gw_route_del(&net, a->len);
 		return rc;
 	}
@@ -117,7 +136,7 @@ gw_addr_del(unsigned int i)
 	struct gw_ip net = gw_addr_net(a);
 
 	gw_route_del(&a->ip, gw_ip_bits(&a->ip));
-	if (a->len < gw_ip_bits(&a->ip))
+	if (has_connected(a))
 		gw_route_del(&net, a->len);
 	/* keep the order of the others: show and save list them as they were added */
 	memmove(&gw_addrs[i], &gw_addrs[i + 1], (gw_nb_addrs - i - 1) * sizeof(gw_addrs[0]));
@@ -130,7 +149,7 @@ gw_addr_count(uint16_t iface)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < gw_nb_addrs; i++)
-		n += gw_addrs[i].iface == iface;
+		n += gw_addrs[i].iface == iface && !(gw_addrs[i].flags & GW_ADDR_F_AUTO);
 	return n;
 }
 
@@ -166,6 +185,84 @@ gw_addr_source4(uint16_t iface, uint32_t dst)
 			first = a->ip.v4;
 	}
 	return first;
+}
+
+bool
+gw_addr_source6(uint16_t iface, const uint8_t dst[16], uint8_t out[16])
+{
+	const struct gw_addr *ll = NULL, *first = NULL, *pick;
+	struct gw_ip d = { .family = AF_INET6 };
+	bool dst_ll = gw_ip6_is_linklocal(dst);
+	unsigned int i;
+
+	memcpy(d.v6, dst, 16);
+	for (i = 0; i < gw_nb_addrs; i++) {
+		const struct gw_addr *a = &gw_addrs[i];
+
+		if (a->iface != iface || a->ip.family != AF_INET6)
+			continue;
+		if (is_linklocal(&a->ip)) {
+			if (ll == NULL)
+				ll = a;
+			continue;
+		}
+		if (!dst_ll && gw_ip_in_prefix(&d, &a->ip, a->len)) {
+			memcpy(out, a->ip.v6, 16);
+			return true;
+		}
+		if (first == NULL)
+			first = a;
+	}
+	/* a link-local destination is answered from the link, whatever else we have */
+	pick = dst_ll ? ll : first != NULL ? first : ll;
+	if (pick == NULL)
+		return false;
+	memcpy(out, pick->ip.v6, 16);
+	return true;
+}
+
+int
+gw_addr_linklocal_sync(uint16_t port)
+{
+	const struct gw_port *p = &gw_ports[port];
+	struct gw_ip want = { .family = AF_INET6 };
+	bool routed = !p->bvi && !p->bridged;
+	struct gw_addr *a;
+	unsigned int i;
+	int rc;
+
+	if (!linklocal_on)
+		return 0;
+	gw_ip6_linklocal_of_mac(p->mac.addr_bytes, want.v6);
+	for (i = 0; i < gw_nb_addrs; i++) {
+		if (gw_addrs[i].iface != p->iface || !(gw_addrs[i].flags & GW_ADDR_F_AUTO))
+			continue;
+		if (routed && gw_ip_equal(&gw_addrs[i].ip, &want))
+			return 0;
+		gw_addr_del(i); /* the old MAC's, or the port joined a bridge */
+		break;
+	}
+	if (!routed)
+		return 0;
+	if (gw_addr_is_local(&want))
+		return -EEXIST;
+	if (gw_nb_addrs == GW_ADDR_MAX)
+		return -ENOSPC;
+	rc = gw_route_add(&want, 128, GW_NH_IDX_LOCAL, GW_ROUTE_LOCAL, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	a = &gw_addrs[gw_nb_addrs++];
+	a->ip = want;
+	a->len = 64;
+	a->iface = p->iface;
+	a->flags = GW_ADDR_F_AUTO;
+	return 0;
+}
+
+void
+gw_addr_linklocal_enable(void)
+{
+	linklocal_on = true;
 }
 
 bool

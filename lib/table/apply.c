@@ -20,6 +20,7 @@
 #include "gw_bridge.h"
 #include "gw_fdb.h"
 #include "gw_iface.h"
+#include "gw_ip6.h"
 #include "gw_log.h"
 #include "gw_nh.h"
 #include "gw_port.h"
@@ -164,6 +165,14 @@ route_nh(const struct gw_route_conf *r, struct gw_error *err)
 	gw_ip_fmt(&r->via, a, sizeof(a));
 	if (r->via.family != r->dst.addr.family)
 		return gw_error_set(err, -EINVAL, "gateway %s is not of the route's family", a);
+	/* a link-local gateway is on the link dev names: no route leads to fe80::/64 (gw_addr.h) */
+	if (r->via.family == AF_INET6 && gw_ip6_is_linklocal(r->via.v6)) {
+		if (port < 0)
+			return gw_error_set(err, -EINVAL, "gateway %s is link-local: dev PORT must "
+					    "name its link", a);
+		idx = gw_nh_neigh_get(port, &r->via, true);
+		return idx >= 0 ? idx : gw_nh_error(err, idx, "");
+	}
 	via = &gw_nhs[gw_route_lookup(&r->via)];
 	if (dev != NULL && via->kind != GW_NH_LOCAL && via->kind != GW_NH_DROP &&
 	    via->iface != dev->id)

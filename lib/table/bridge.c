@@ -195,8 +195,10 @@ member_leave(uint16_t iface)
 
 	__atomic_store_n(&gw_iface_bridge[iface], GW_BRIDGE_NONE, __ATOMIC_RELEASE);
 	ifc->master = GW_IFACE_NONE;
-	if (ifc->kind == GW_IFACE_PORT)
+	if (ifc->kind == GW_IFACE_PORT) {
 		gw_port_bridged_set(ifc->idx, false);
+		gw_iface_port_linklocal_sync(ifc->idx); /* routed again: its link-local address */
+	}
 	gw_fdb_flush_iface(iface);
 }
 
@@ -369,8 +371,10 @@ gw_bridge_master_commit(void)
 	if (change.to != GW_BRIDGE_NONE) {
 		ifc->master = gw_bridge_ctls[change.to].iface;
 		bridge_publish(change.to, change.obj_to);
-		if (ifc->kind == GW_IFACE_PORT)
+		if (ifc->kind == GW_IFACE_PORT) {
 			gw_port_bridged_set(ifc->idx, true);
+			gw_iface_port_linklocal_sync(ifc->idx); /* not routed: no address */
+		}
 		__atomic_store_n(&gw_iface_bridge[ifc->id], change.to, __ATOMIC_RELEASE);
 	}
 	change.pending = false;

@@ -3,8 +3,12 @@
  * @file
  * Our own addresses, of either family, on interfaces of any kind. Adding one
  * installs a local host route and a connected route for its prefix; the list
- * itself is for the control thread (ARP answers, source address choice).
- * IPv6 addresses are refused until the IPv6 routes exist.
+ * itself is for the control thread (ARP and ND answers, source address
+ * choice). Each routed port also has a link-local IPv6 address of its own,
+ * fe80::/64 with the EUI-64 of its MAC, made by greway as Linux makes it
+ * (GW_ADDR_F_AUTO): a local host route only, no connected fe80::/64 route,
+ * since every port would have that prefix; and it is not configuration
+ * (save leaves it out, gw_addr_count does not count it).
  */
 #ifndef GW_ADDR_H
 #define GW_ADDR_H
@@ -22,7 +26,10 @@ struct gw_addr {
 	struct gw_ip ip;    /**< the address */
 	uint8_t len;        /**< prefix length */
 	uint16_t iface;     /**< the interface it is on */
+	uint8_t flags;      /**< GW_ADDR_F_* */
 };
+
+#define GW_ADDR_F_AUTO 0x01 /**< a port's link-local address, made by greway, not configured */
 
 extern struct gw_addr gw_addrs[GW_ADDR_MAX]; /**< the addresses, in the order they were added */
 extern unsigned int gw_nb_addrs;             /**< how many */
@@ -47,7 +54,7 @@ int gw_addr_find(const struct gw_ip *ip);
  */
 void gw_addr_del(unsigned int i);
 
-/** How many addresses an interface has. */
+/** How many addresses an interface was given (its automatic link-local one not counted). */
 unsigned int gw_addr_count(uint16_t iface);
 
 /** Whether ip is one of our addresses. */
@@ -63,6 +70,36 @@ bool gw_addr_is_local4(uint32_t ip);
  * @return network-order address, or 0 when the interface has none.
  */
 uint32_t gw_addr_source4(uint16_t iface, uint32_t dst);
+
+/**
+ * Our IPv6 source address on an interface for a destination (RFC 6724 as
+ * far as a router needs it): its link-local address for a link-local
+ * destination; else a global one on the destination's prefix, else its
+ * first global one, else its link-local one.
+ *
+ * @param out  Receives the address.
+ * @return true, or false when the interface has no IPv6 address.
+ */
+bool gw_addr_source6(uint16_t iface, const uint8_t dst[16], uint8_t out[16]);
+
+/**
+ * From now on, give each routed DPDK port its link-local address and keep
+ * it following the port's MAC (gw_addr_linklocal_sync). greway turns it on
+ * once the tables exist (gw_iface_ports_linklocal); the unit tests of the
+ * tables run without, or turn it on themselves.
+ */
+void gw_addr_linklocal_enable(void);
+
+/**
+ * Make a port's automatic link-local address match its state: fe80::EUI-64
+ * of its MAC while it is routed (not a bridge member), none otherwise. A
+ * no-op until gw_addr_linklocal_enable. Staged, as every route change.
+ *
+ * @param port  gw_ports[] index of a DPDK port.
+ * @return 0, -EEXIST (another interface has that address: two ports with
+ *         one MAC), -ENOSPC (the address or route table is full).
+ */
+int gw_addr_linklocal_sync(uint16_t port);
 
 /** Whether ip (network order) is the broadcast address of one of our prefixes (/30 or wider). */
 bool gw_addr_is_subnet_bcast(uint32_t ip);

@@ -128,6 +128,17 @@ int gw_iface_add(enum gw_iface_kind kind, uint16_t idx, const char *name, bool u
  */
 int gw_iface_ports_add(struct gw_error *err);
 
+/**
+ * Turn the ports' automatic link-local IPv6 addresses on and give each
+ * routed port its own now (gw_addr_linklocal_sync); called at start and
+ * again once the ports started (a PMD may pick its MAC then). A port that
+ * cannot have one (same MAC as another, tables full) is logged, not refused.
+ */
+void gw_iface_ports_linklocal(void);
+
+/** gw_addr_linklocal_sync of one port, its failure logged (its MAC or bridge changed). */
+void gw_iface_port_linklocal_sync(uint16_t port);
+
 /** Remove an interface: its name may be reused at once, its id after the next grace period. */
 void gw_iface_del(uint16_t id);
 

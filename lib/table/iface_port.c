@@ -6,9 +6,23 @@
 #include <errno.h>
 #include <string.h>
 
+#include "gw_addr.h"
 #include "gw_iface.h"
+#include "gw_log.h"
 #include "gw_port.h"
 #include "gw_tunnel.h"
+
+/* A port without its link-local address still forwards: a log line, not a refusal. */
+static void
+port_linklocal_sync(uint16_t port)
+{
+	int rc = gw_addr_linklocal_sync(port);
+
+	if (rc < 0)
+		GW_LOG(WARNING, CFG, "%s: no link-local IPv6 address: %s", gw_ports[port].name,
+		       rc == -EEXIST ? "another interface has it (same MAC)" :
+		       "address or route table full");
+}
 
 static int
 port_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *err)
@@ -25,6 +39,8 @@ port_set(struct gw_iface *ifc, const struct gw_link_conf *l, struct gw_error *er
 		ifc->up = l->up;
 	if (gw_ports[ifc->idx].mtu != mtu)
 		gw_tunnel_resolve_port(ifc->idx); /* the underlay MTU bounds the tunnels' */
+	if (l->given & GW_LINK_GIVEN_MAC)
+		port_linklocal_sync(ifc->idx); /* its link-local address follows, as Linux's */
 	return 0;
 }
 
@@ -66,4 +82,20 @@ gw_iface_ports_add(struct gw_error *err)
 		gw_ports[p].iface = id;
 	}
 	return 0;
+}
+
+void
+gw_iface_ports_linklocal(void)
+{
+	uint16_t p;
+
+	gw_addr_linklocal_enable();
+	for (p = 0; p < gw_nb_ports; p++)
+		port_linklocal_sync(p);
+}
+
+void
+gw_iface_port_linklocal_sync(uint16_t port)
+{
+	port_linklocal_sync(port);
 }

@@ -7,7 +7,9 @@
 # corpus/cmd/ (one command line per file: every line of the grammar in
 # gw_cmd.h and the invalid lines the unit test checks) and corpus/mss/ (a
 # 2-byte MSS ceiling + an IPv4 TCP packet: SYN and SYN-ACK with the options
-# of real stacks, MSS anywhere, bad lengths, fragments, truncations). The files are
+# of real stacks, MSS anywhere, bad lengths, fragments, truncations) and corpus/nd/
+# (IPv6 neighbour discovery from the IPv6 header on: NS, DAD, NA, RS, RA,
+# redirect, and the invalid ones of tests/unit/test_nd.c). The files are
 # committed; run this again after changing it (it rewrites only seed-*
 # files: inputs merged from fuzzing runs, named by libFuzzer after their
 # SHA-1, and crash inputs added by hand stay).
@@ -294,6 +296,54 @@ CMD_LINES = [
 ]
 
 
+def ip6(a):
+    """An IPv6 address in bytes (the few forms the seeds use)."""
+    import ipaddress
+    return ipaddress.IPv6Address(a).packed
+
+
+def nd(src, dst, icmp, hop=255, fix=True):
+    """IPv6 + an ICMPv6 message (its checksum field zero), checksum filled when fix."""
+    s, d = ip6(src), ip6(dst)
+    body = bytearray(icmp)
+    if fix:
+        pseudo = s + d + struct.pack("!IxxxB", len(body), 58)
+        body[2:4] = struct.pack("!H", csum(pseudo + bytes(body)))
+    return struct.pack("!IHBB", 0x60000000, len(body), 58, hop) + s + d + bytes(body)
+
+
+def nd_seeds():
+    mac = bytes.fromhex("020000000002")
+    sn = "ff02::1:ff00:1"
+    ns = lambda t, opts=b"": struct.pack("!BBHI", 135, 0, 0, 0) + ip6(t) + opts  # noqa: E731
+    na = lambda t, f, opts=b"": struct.pack("!BBHI", 136, 0, 0, f << 24) + ip6(t) + opts  # noqa: E731
+    slla, tlla = b"\x01\x01" + mac, b"\x02\x01" + mac
+    seeds = {
+        "ns": nd("2001:db8::2", sn, ns("2001:db8::1", slla)),
+        "ns-linklocal": nd("fe80::2", sn, ns("2001:db8::1", slla)),
+        "ns-unicast-nud": nd("2001:db8::2", "2001:db8::1", ns("2001:db8::1")),
+        "ns-dad": nd("::", sn, ns("2001:db8::1")),
+        "ns-dad-slla": nd("::", sn, ns("2001:db8::1", slla)),
+        "ns-nonce-slla": nd("2001:db8::2", sn, ns("2001:db8::1", b"\x0e\x01" + b"\0" * 6 + slla)),
+        "ns-hop254": nd("2001:db8::2", sn, ns("2001:db8::1", slla), hop=254),
+        "ns-bad-csum": nd("2001:db8::2", sn, ns("2001:db8::1", slla), fix=False),
+        "ns-opt-len0": nd("2001:db8::2", sn, ns("2001:db8::1", b"\x01\x00" + mac)),
+        "ns-opt-past-end": nd("2001:db8::2", sn, ns("2001:db8::1", b"\x01\x02" + mac)),
+        "ns-padded": nd("2001:db8::2", sn, ns("2001:db8::1", slla)) + b"\0" * 18,
+        "na-solicited": nd("2001:db8::2", "2001:db8::1", na("2001:db8::2", 0x60, tlla)),
+        "na-unsolicited": nd("fe80::2", "ff02::1", na("2001:db8::2", 0xa0, tlla)),
+        "na-mcast-solicited": nd("2001:db8::2", "ff02::1", na("2001:db8::2", 0x40, tlla)),
+        "rs": nd("fe80::2", "ff02::2", struct.pack("!BBHI", 133, 0, 0, 0) + slla),
+        "ra": nd("fe80::2", "ff02::1", struct.pack("!BBHIII", 134, 0, 0, 0x40000708, 0, 0)),
+        "redirect": nd("fe80::2", "2001:db8::1",
+                       struct.pack("!BBHI", 137, 0, 0, 0) + ip6("fe80::3") + ip6("2001:db8::9")),
+    }
+    full = seeds["ns"]
+    for cut in (0, 39, 40, 44, 63, 64, 71):
+        seeds["ns-cut-%d" % cut] = full[:cut]
+    return seeds
+
+
 def write(dirname, name, data):
     path = os.path.join(HERE, "corpus", dirname, "seed-" + name)
     with open(path, "wb") as f:
@@ -301,7 +351,7 @@ def write(dirname, name, data):
 
 
 def main():
-    for sub in ("gre", "cmd", "mss"):
+    for sub in ("gre", "cmd", "mss", "nd"):
         d = os.path.join(HERE, "corpus", sub)
         os.makedirs(d, exist_ok=True)
         for f in os.listdir(d):
@@ -311,6 +361,8 @@ def main():
         write("gre", name, data)
     for name, data in mss_seeds().items():
         write("mss", name, data)
+    for name, data in nd_seeds().items():
+        write("nd", name, data)
     for i, line in enumerate(CMD_LINES):
         words = "-".join(line.split()[:3]) or "blank"
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in words)[:40]

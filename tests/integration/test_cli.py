@@ -6,6 +6,7 @@ configured through grewayctl, which parses with the same lib/cmd as the startup 
 and reaches the same apply functions over JSON-RPC.
 """
 import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -44,6 +45,13 @@ def greway(greway_bin, workdir, prefix, sock, *args):
         log.close()
         assert not sock.exists(), "socket left behind after exit"
         run(["rm", "-rf", f"/var/run/dpdk/{prefix}"], check=False)
+
+
+def linklocal(mac):
+    """A port's own link-local address: fe80:: and the modified EUI-64 of its MAC."""
+    b = bytes.fromhex(mac.replace(":", ""))
+    eui = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
+    return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui))
 
 
 @pytest.fixture
@@ -220,9 +228,12 @@ def test_show_text_and_json(ctl_bin, daemon):
 
     text, data = show(ctl_bin, daemon, "addr", "show")
     assert sorted(text) == ["gre1: inet 172.16.10.1/30", "port0: inet 198.51.100.1/24",
-                            "port1: inet 10.0.0.1/24"]
+                            f"port0: inet6 {linklocal(mac0)}/64 scope link",
+                            "port1: inet 10.0.0.1/24",
+                            f"port1: inet6 {linklocal(mac1)}/64 scope link"]
     assert {"dev": "port0", "local": "198.51.100.1", "prefixlen": 24} in data
-    assert len(data) == 3
+    assert {"dev": "port0", "local": linklocal(mac0), "prefixlen": 64, "scope": "link"} in data
+    assert len(data) == 5
 
     text, data = show(ctl_bin, daemon, "route", "show")
     assert sorted(text) == sorted([
@@ -325,7 +336,8 @@ def test_changes_print_nothing(ctl_bin, daemon):
                                 "addr del 10.0.0.1/24 dev port1", "link set port1 down"])
     assert show(ctl_bin, daemon, "tunnel", "show") == ([], [])
     assert show(ctl_bin, daemon, "neigh", "show") == ([], [])
-    assert show(ctl_bin, daemon, "addr", "show")[0] == ["port0: inet 198.51.100.1/24"]
+    assert [a for a in show(ctl_bin, daemon, "addr", "show")[0]
+            if not a.endswith(" scope link")] == ["port0: inet 198.51.100.1/24"]
     assert show(ctl_bin, daemon, "route", "show")[0] == ["198.51.100.0/24 dev port0 proto kernel"]
     assert show(ctl_bin, daemon, "link", "show", "port1")[0][0].endswith(" state DOWN")
 
