@@ -50,9 +50,10 @@ BAD_FILES = [
     ("tunnel_dev_missing", [TUN + " dev port5"], 0, 'no device "port5"'),
     ("link_missing", ["link set port9 mtu 1400"], 0, 'no link "port9"'),
     ("mode_ip6gre", ["tunnel add t1 mode ip6gre local 2001:db8::1 remote 2001:db8::2"], 0,
-     "tunnel t1: mode ip6gre is not supported yet"),
-    ("ipv6_addr", ["addr add 2001:db8::1/64 dev port0"], 0,
-     'IPv6 address "2001:db8::1/64": not supported yet'),
+     "tunnel t1: local 2001:db8::1 is not an address of this gateway (addr add it first)"),
+    ("ipv6_encaplimit", ["tunnel add t1 mode gre local 198.51.100.1 remote 203.0.113.2 "
+                         "encaplimit 4"], 0,
+     "encaplimit is for a tunnel over IPv6 (mode ip6gre or ip6gretap)"),
     ("ipv6_tunnel_local", ["tunnel add t1 mode gre local 2001:db8::1 remote 203.0.113.2"], 0,
      "local address is not IPv4 as mode gre needs"),
     ("first_bad_line_wins", ["neigh add 10.0.0.9 lladdr ff:ff:ff:ff:ff:ff dev port1",
