@@ -622,3 +622,317 @@ def test_matrix_counters(matrix):
     p0, p1 = res.ports["port0"], res.ports["port1"]
     assert (p0["rx_packets"], p0["tx_packets"]) == (len(m.wan), len(m.encap))
     assert (p1["rx_packets"], p1["tx_packets"]) == (len(m.lan), len(m.decap))
+
+
+# =====================================================================================
+# 3. The IPv6 options: flowlabel N|inherit, encaplimit N|none, ttl/tos inherit over IPv6;
+#    decap of Linux-style packets behind a destination options header; 7. outer IPv6
+#    fragments of GRE reassembled before decap. One run.
+# =====================================================================================
+
+# name, mode, options, expected outer: flow (int or "inherit"), hop (int or "inherit"),
+# tc (the DSCP byte, or "inherit"), el (encapsulation limit or None), flags, key, mtu
+O_TUNNELS = [
+    ("o_fl", "ip6gre", "flowlabel 12345", dict(flow=0x12345)),
+    ("o_flx", "ip6gre", "flowlabel 0xfffff", dict(flow=0xFFFFF)),
+    ("o_flinh", "ip6gre", "flowlabel inherit", dict(flow="inherit")),
+    ("o_el4", "ip6gre", "encaplimit 4", dict(el=4, mtu=1448)),
+    ("o_elkcs", "ip6gre", "encaplimit 0 key 5 csum seq", dict(el=0, flags=0xB000, key=5,
+                                                               mtu=1436)),
+    ("o_elnone", "ip6gre", "encaplimit none", dict()),
+    ("o_ttlinh", "ip6gre", "ttl inherit", dict(hop="inherit")),
+    ("o_ttl17", "ip6gre", "ttl 17", dict(hop=17)),
+    ("o_tosinh", "ip6gre", "tos inherit", dict(tc="inherit")),
+    ("o_tos28", "ip6gre", "tos 0x28", dict(tc=0x28)),
+    ("o_all", "ip6gre", "flowlabel inherit ttl inherit tos inherit encaplimit 255",
+     dict(flow="inherit", hop="inherit", tc="inherit", el=255, mtu=1448)),
+    ("o_4inh", "gre", "ttl inherit tos inherit", dict(hop="inherit", tc="inherit", mtu=1476)),
+]
+O_DEFAULTS = dict(flow=0, hop=64, tc=0, el=None, flags=0, key=None, mtu=1456)
+
+
+def o_exp(i):
+    e = dict(O_DEFAULTS)
+    e.update(O_TUNNELS[i][3])
+    return e
+
+
+def o_remote(i):
+    return f"2001:db8:2::{0x40 + i:x}" if O_TUNNELS[i][1] == "ip6gre" else f"203.0.113.{40 + i}"
+
+
+def o_config():
+    conf = list(BASE6)
+    for i, (name, mode, opts, _) in enumerate(O_TUNNELS):
+        local = W6 if mode == "ip6gre" else g.WAN_IP
+        conf += [f"tunnel add {name} mode {mode} local {local} remote {o_remote(i)} {opts}",
+                 f"route add 10.{80 + i}.0.0/24 dev {name}",
+                 f"route add 2001:db8:80:{i}::/64 dev {name}"]
+    return conf
+
+
+def o_encap_inners(i):
+    """What the LAN host sends into tunnel i: IPv6 with a flow label and a traffic class,
+    IPv6 without, IPv4 with a TOS, and IPv4 (DF) of exactly the tunnel MTU."""
+    p6, p4 = f"2001:db8:80:{i}::", f"10.{80 + i}.0."
+    mtu = o_exp(i)["mtu"]
+    return [bytes(p) for p in (
+        IPv6(src=LAN6_HOST, dst=p6 + "1", hlim=40, tc=0xB9, fl=0x54321)
+        / UDP(sport=100 + i, dport=7) / b"flow",
+        IPv6(src=LAN6_HOST, dst=p6 + "2", hlim=7) / ICMPv6EchoRequest(id=i, seq=2),
+        IP(src=g.LAN_HOST, dst=p4 + "1", ttl=50, tos=0x6A, id=200 + i) / UDP(sport=1, dport=2)
+        / b"four",
+        IP(src=g.LAN_HOST, dst=p4 + "2", ttl=64, flags="DF", id=300 + i) / UDP(sport=3, dport=4)
+        / (b"M" * (mtu - 28)),
+    )]
+
+
+def o_index(name):
+    return [t[0] for t in O_TUNNELS].index(name)
+
+
+def frags(remote, ident, unfrag_payload_nh, body, size=600):
+    """Outer IPv6 fragments (scapy's fragment6) of IPv6(remote -> W6)/Fragment/body, where
+    body is what follows the fragment header (next header unfrag_payload_nh)."""
+    pkt = IPv6(src=remote, dst=W6, hlim=64) / IPv6ExtHdrFragment(id=ident, nh=unfrag_payload_nh) \
+        / body
+    out = fragment6(pkt, size)
+    assert len(out) >= 3
+    return [g.eth(g.WAN_MAC, g.WAN_NH_MAC, ETH_IP6, bytes(f)) for f in out]
+
+
+class Options:
+    """Frames of the options run; decap items are (tunnel name, inner)."""
+
+    def __init__(self):
+        self.lan, self.encap = [], []   # encap: (i, inner)
+        self.wan, self.decap = [], []
+        for k in range(4):
+            for i in range(len(O_TUNNELS)):
+                inner = o_encap_inners(i)[k]
+                self.lan.append(lan_any(inner))
+                self.encap.append((i, inner))
+        # one byte over o_el4's MTU (1448: the encapsulation limit option costs 8): too_big
+        self.too_big = bytes(IP(src=g.LAN_HOST, dst=f"10.{80 + o_index('o_el4')}.0.3",
+                                flags="DF", id=999) / UDP(sport=5, dport=6)
+                             / (b"X" * (1449 - 28)))
+        self.lan.append(g.lan_frame(self.too_big))
+
+        el4, kcs, fl = (o_remote(o_index(n)) for n in ("o_el4", "o_elkcs", "o_fl"))
+        ids = iter(range(1, 1000))
+
+        def in6(n=16, src="2001:db8:80:3::2"):
+            return bytes(IPv6(src=src, dst=LAN6_HOST, hlim=30, fl=next(ids))
+                         / UDP(sport=9, dport=next(ids)) / (b"6" * n))
+
+        def in4(n=16, src="10.83.0.2"):
+            return bytes(IP(src=src, dst=g.LAN_HOST, ttl=30, id=next(ids)) / UDP(sport=9, dport=9)
+                         / (b"4" * n))
+
+        def add(name, frame_or_frames, inner):
+            self.wan.extend(frame_or_frames if isinstance(frame_or_frames, list)
+                            else [frame_or_frames])
+            self.decap.append((name, inner))
+
+        # Linux's ip6_tunnel default: encaplimit 4 in a destination options header
+        x = in6()
+        add("o_el4", wan6_gre(el4, x, ext=LINUX_EL4), x)
+        x = in4()
+        add("o_el4", wan6_gre(el4, x, proto=ETH_IP4, ext=LINUX_EL4), x)
+        # the option padded with Pad1s instead of a PadN
+        x = in6()
+        add("o_el4", wan6_gre(el4, x, ext=bytes([47, 0, 4, 1, 4, 0, 0, 0])), x)
+        # 16 bytes: the limit, an unknown option whose type says "skip" (high bits 00), PadN 6
+        x = in4()
+        add("o_el4", wan6_gre(el4, x, proto=ETH_IP4,
+                              ext=bytes([47, 1, 4, 1, 4, 0x1E, 1, 0, 1, 6, 0, 0, 0, 0, 0, 0])), x)
+        # no encapsulation limit option at all, only padding
+        x = in6()
+        add("o_el4", wan6_gre(el4, x, ext=bytes([47, 0, 1, 4, 0, 0, 0, 0])), x)
+        # to a tunnel that has no encaplimit itself: receiving does not depend on it
+        x = in6(src="2001:db8:80:0::2")
+        add("o_fl", wan6_gre(fl, x, ext=LINUX_EL4), x)
+        # key, checksum, sequence behind the option (limit 0 arriving is fine: it binds the
+        # next encapsulation, not this decapsulation)
+        for s in (0, 1):
+            x = in6(src="2001:db8:80:4::2")
+            add("o_elkcs", wan6_gre(kcs, x, ext=bytes([47, 0, 4, 1, 0, 1, 1, 0]), key=5,
+                                    csum=True, seq=s), x)
+        # 7. fragments of the outer IPv6 packet: reassembled, then decapsulated.
+        # Two GRE packets whose fragments interleave, one of them in reverse order
+        a6, a4 = in6(1300, src="2001:db8:80:0::2"), in4(1200, src="10.80.0.2")
+        fa = frags(fl, 0x1001, 47, g.gre_header(payload=a6, proto=ETH_IP6))
+        fb = frags(fl, 0x1002, 47, g.gre_header(payload=a4, proto=ETH_IP4))[::-1]
+        inter = [f for pair in zip(fa, fb) for f in pair]
+        self.wan.extend(inter)
+        self.decap += [("o_fl", a6), ("o_fl", a4)]
+        # Linux style: fragment header, then destination options (encaplimit 4), then GRE
+        x = in6(1000, src="2001:db8:80:3::2")
+        add("o_el4", frags(el4, 0x1003, DSTOPTS, LINUX_EL4
+                           + g.gre_header(payload=x, proto=ETH_IP6), size=400), x)
+        # key, checksum (over the reassembled GRE packet) and sequence number
+        x = in4(1100, src="10.84.0.2")
+        add("o_elkcs", frags(kcs, 0x1004, 47, g.gre_header(payload=x, proto=ETH_IP4, key=5,
+                                                           csum=True, seq=2)), x)
+        # and a packet after them all
+        x = in6()
+        add("o_el4", wan6_gre(el4, x, ext=LINUX_EL4), x)
+
+
+@pytest.fixture(scope="module")
+def options(greway_bin, tmp_path_factory):
+    work = tmp_path_factory.mktemp("ip6opts")
+    work.chmod(0o755)
+    o = Options()
+    seen = {}
+
+    def probe(sock):
+        seen["tunnels"] = {t["ifname"]: t for t in ctl_json(sock, "tunnel", "show")}
+
+    res = g.run_pcap(greway_bin, work, uuid.uuid4().hex[:6], o_config(), wan_in=o.wan,
+                     lan_in=o.lan, during=probe)
+    check_ok(res)
+    return res, o, seen
+
+
+def o_pairs(res, o):
+    """[(i, n, Wire, inner)] per tunnel, matched per payload family in LAN order."""
+    remotes = {(norm6(o_remote(i)) if O_TUNNELS[i][1] == "ip6gre" else o_remote(i)): i
+               for i in range(len(O_TUNNELS))}
+    sent = {}
+    for i, inner in o.encap:
+        sent.setdefault((i, fam(inner)), []).append(inner)
+    count, out = {}, []
+    for f in res.wan_out:
+        w = Wire(f)
+        i = remotes[w.dst]
+        n = count.get(i, 0)
+        count[i] = n + 1
+        q = sent[(i, 6 if w.proto == ETH_IP6 else 4)]
+        assert q, (O_TUNNELS[i][0], "more packets than sent")
+        out.append((i, n, w, q.pop(0)))
+    assert all(not q for q in sent.values()), "packets not sent on"
+    return out
+
+
+def test_options_every_packet_sent_once(options):
+    """Every LAN packet leaves once through its tunnel; the one a byte over o_el4's MTU
+    (1448: 1500 - 40 - 4 - the 8-byte option) with DF is dropped as too_big, nothing else."""
+    res, o, _ = options
+    assert len(res.wan_out) == len(o.encap)
+    o_pairs(res, o)
+    res.assert_drops({"too_big": 1})
+
+
+def test_options_mtu_shown(options):
+    """tunnel show: mtu 1448 with encaplimit N (8 less), 1436 with it and key+csum+seq,
+    1456 without, 1476 for gre; flowlabel and encaplimit as configured."""
+    _, _, seen = options
+    t = seen["tunnels"]
+    for i, (name, _, _, _) in enumerate(O_TUNNELS):
+        assert t[name]["mtu"] == o_exp(i)["mtu"], name
+    assert t["o_fl"]["flowlabel"] == 0x12345 and t["o_flinh"]["flowlabel"] == "inherit"
+    assert t["o_el4"]["encaplimit"] == 4 and t["o_elnone"]["encaplimit"] == "none"
+    assert t["o_elkcs"]["encaplimit"] == 0
+
+
+def test_options_outer_fields(options):
+    """Per tunnel: flow label N, or the inner IPv6 packet's with inherit (0 for IPv4 inside);
+    hop limit N, 64, or the inner one after its decrement with ttl inherit; traffic class =
+    tos DSCP | inner ECN, or the inner traffic class / TOS whole with tos inherit; the same
+    over an IPv4 underlay (gre, ttl/tos inherit). scapy reads the same values."""
+    res, o, _ = options
+    for i, n, w, inner in o_pairs(res, o):
+        e, case = o_exp(i), (O_TUNNELS[i][0], n, inner.hex()[:16])
+        hop = hop_of(inner) - 1 if e["hop"] == "inherit" else e["hop"]
+        tc = tclass(inner) if e["tc"] == "inherit" else (e["tc"] & 0xFC) | ecn_of(inner)
+        assert (w.hop, w.tc) == (hop, tc), case
+        assert w.inner == forwarded_any(inner), case
+        if O_TUNNELS[i][1] == "gre":
+            s = Ether(w.frame)[IP]
+            assert (s.ttl, s.tos) == (hop, tc), case
+            continue
+        flow = flow_of(inner) if e["flow"] == "inherit" else e["flow"]
+        assert w.flow == flow, case
+        s = Ether(w.frame)[IPv6]
+        assert (s.hlim, s.tc, s.fl) == (hop, tc, flow), case
+
+
+def test_options_encaplimit_on_the_wire(options):
+    """encaplimit N: outer next header 60, then the 8 bytes of RFC 2473 §5.1: next header 47,
+    length 0, option type 4 length 1 value N, PadN of one byte (1, 1, 0); the payload length
+    counts them; GRE and its checksum (over GRE only), key and sequence follow. encaplimit
+    none and the default: next header 47 directly. scapy and tshark agree."""
+    require_tool("tshark")
+    res, o, _ = options
+    pairs = o_pairs(res, o)
+    for i, n, w, inner in pairs:
+        e, case = o_exp(i), (O_TUNNELS[i][0], n)
+        if O_TUNNELS[i][1] == "gre":
+            continue
+        if e["el"] is None:
+            assert w.nh == 47 and w.ext == b"", case
+            continue
+        assert w.nh == DSTOPTS, case
+        assert w.ext == bytes([47, 0, 4, 1, e["el"], 1, 1, 0]), (case, w.ext.hex())
+        assert w.plen == 8 + len(w.gre), case
+        assert (w.flags, w.key) == (e["flags"], e["key"]), case
+        if e["flags"] & 0x1000:
+            assert w.seq == n, case
+        if e["flags"] & 0x8000:
+            assert w.csum == w.gre_csum_expected(), case
+        s = Ether(w.frame)[IPv6ExtHdrDestOpt]
+        assert s.nh == 47 and s.len == 0, case
+        opts = [(x.otype, bytes(x.optdata)) for x in s.options]
+        assert opts[0] == (4, bytes([e["el"]])), (case, opts)
+        assert Ether(w.frame)[GRE].proto == w.proto, case
+    rows = g.tshark_fields(res.wan_out_path, ["ipv6.nxt", "ipv6.dstopts.nxt",
+                                              "ipv6.dstopts.len", "ipv6.opt.type",
+                                              "ipv6.opt.tel", "ipv6.opt.padn", "ipv6.plen",
+                                              "gre.proto", "gre.checksum.status"])
+    assert len(rows) == len(res.wan_out)
+    for r, f in zip(rows, res.wan_out):
+        w = Wire(f)
+        if w.ethertype != ETH_IP6:
+            continue
+        if w.ext:
+            assert r["ipv6.nxt"].split(",")[0] == "60", r
+            assert (r["ipv6.dstopts.nxt"], r["ipv6.dstopts.len"]) == ("47", "0"), r
+            assert r["ipv6.opt.type"] == "0x04,0x01", r  # the limit, then PadN
+            assert r["ipv6.opt.tel"] == str(w.ext[4]) and r["ipv6.opt.padn"] == "00", r
+            assert int(r["ipv6.plen"].split(",")[0]) == w.plen, r
+            if w.flags & 0x8000:
+                assert r["gre.checksum.status"] == "1", r
+        else:
+            assert r["ipv6.nxt"].split(",")[0] == "47", r
+        assert int(r["gre.proto"], 16) == w.proto, r
+
+
+def test_options_decap_behind_destination_options_and_fragments(options):
+    """GRE behind a destination options header is decapsulated: Linux's encaplimit 4 (PadN),
+    the option padded by Pad1s, an unknown option whose type says skip, padding alone, with
+    key + csum + seq, on tunnels with and without encaplimit of their own. Outer IPv6
+    fragments (in order, in reverse order, interleaved with another packet's, Linux's
+    fragment header then destination options, GRE with checksum and sequence number) are
+    reassembled first. Each inner packet comes out forwarded, once, in order per tunnel;
+    the tunnels count them."""
+    res, o, _ = options
+    icmp = [f for f in res.lan_out if f[12:14] == b"\x08\x00" and f[23] == 1]
+    rest = [f for f in res.lan_out if f not in icmp]
+    assert len(rest) == len(o.decap)
+    lan_matched(rest, o.decap)
+    for i, (name, _, _, _) in enumerate(O_TUNNELS):
+        rx = [x for n, x in o.decap if n == name]
+        tx = [x for j, x in o.encap if j == i]
+        assert res.tunnels[name] == dict(rx_packets=len(rx), rx_bytes=sum(map(len, rx)),
+                                         tx_packets=len(tx), tx_bytes=sum(map(len, tx))), name
+
+
+def test_options_too_big_reports_the_encaplimit_mtu(options):
+    """The packet a byte over o_el4's MTU earns one ICMP fragmentation needed (type 3 code
+    4) to the LAN host, next-hop MTU 1448."""
+    res, o, _ = options
+    icmp = [IP(f[14:]) for f in res.lan_out if f[12:14] == b"\x08\x00" and f[23] == 1]
+    assert len(icmp) == 1
+    m = icmp[0]
+    assert (m.dst, m[ICMP].type, m[ICMP].code, m[ICMP].nexthopmtu) == (g.LAN_HOST, 3, 4, 1448)
