@@ -936,3 +936,297 @@ def test_options_too_big_reports_the_encaplimit_mtu(options):
     assert len(icmp) == 1
     m = icmp[0]
     assert (m.dst, m[ICMP].type, m[ICMP].code, m[ICMP].nexthopmtu) == (g.LAN_HOST, 3, 4, 1448)
+
+
+def match_wan(res, remotes, sent):
+    """Match each GRE packet greway sent to the inner packet it must carry.
+
+    remotes: {outer destination: tunnel}; sent: [(tunnel, inner as it must arrive, i.e.
+    before the forwarding decrement)]. Returns [(tunnel, n, Wire, inner)]; packets of one
+    tunnel and family must keep their order. Fails on anything unexpected or missing."""
+    left = list(enumerate(sent))
+    out, last, count = [], {}, {}
+    for f in res.wan_out:
+        w = Wire(f)
+        assert w.dst in remotes, f"a frame to {w.dst}"
+        t = remotes[w.dst]
+        hit = [k for k, (i, (tt, inner)) in enumerate(left)
+               if tt == t and w.inner == forwarded_any(inner)]
+        assert hit, f"{t}: a GRE packet carrying what nobody sent: {w.inner.hex()}"
+        i, (_, inner) = left.pop(hit[0])
+        fl = (t, fam(inner))
+        assert last.get(fl, -1) < i, f"reordered within {fl}"
+        last[fl] = i
+        n = count.get(t, 0)
+        count[t] = n + 1
+        out.append((t, n, w, inner))
+    assert not left, f"not sent on: {[(t, p.hex()[:40]) for _, (t, p) in left]}"
+    return out
+
+
+# =====================================================================================
+# 4. ECN, RFC 6040 normal mode, for IPv6 payloads and IPv6 outers
+# =====================================================================================
+
+NOT_ECT, ECT1, ECT0, CE = 0, 1, 2, 3
+ECN_NAMES = {NOT_ECT: "Not-ECT", ECT1: "ECT(1)", ECT0: "ECT(0)", CE: "CE"}
+# RFC 6040 figure 4: (inner, outer) -> inner after decapsulation, None = drop
+ECN_DECAP = {
+    (NOT_ECT, NOT_ECT): NOT_ECT, (NOT_ECT, ECT0): NOT_ECT, (NOT_ECT, ECT1): NOT_ECT,
+    (NOT_ECT, CE): None,
+    (ECT0, NOT_ECT): ECT0, (ECT0, ECT0): ECT0, (ECT0, ECT1): ECT1, (ECT0, CE): CE,
+    (ECT1, NOT_ECT): ECT1, (ECT1, ECT0): ECT1, (ECT1, ECT1): ECT1, (ECT1, CE): CE,
+    (CE, NOT_ECT): CE, (CE, ECT0): CE, (CE, ECT1): CE, (CE, CE): CE,
+}
+E_DSCP = 0x28
+# name, mode, options, remote; the inner networks: 2001:db8:90:i::/64 and 10.(90+i).0.0/24
+E_TUNNELS = [
+    ("e4", "gre", f"tos 0x{E_DSCP:02x}", "203.0.113.60"),
+    ("e4i", "gre", "tos inherit", "203.0.113.61"),
+    ("e6", "ip6gre", f"tos 0x{E_DSCP:02x}", "2001:db8:2::60"),
+    ("e6i", "ip6gre", "tos inherit", "2001:db8:2::61"),
+]
+
+
+def with_ecn(pkt, ecn):
+    """pkt with its ECN field set (an IPv4 header checksum fixed)."""
+    b = bytearray(pkt)
+    if b[0] >> 4 == 6:
+        b[1] = (b[1] & ~0x30 & 0xFF) | ecn << 4
+        return bytes(b)
+    b[1] = (b[1] & 0xFC) | ecn
+    return g.ip_csum_fix(bytes(b[:20])) + bytes(b[20:])
+
+
+@pytest.fixture(scope="module")
+def ecn6(greway_bin, tmp_path_factory):
+    conf = list(BASE6)
+    for i, (name, mode, opts, rem) in enumerate(E_TUNNELS):
+        local = g.WAN_IP if mode == "gre" else W6
+        conf += [f"tunnel add {name} mode {mode} local {local} remote {rem} {opts}",
+                 f"route add 2001:db8:90:{i}::/64 dev {name}",
+                 f"route add 10.{90 + i}.0.0/24 dev {name}"]
+    wan, decap, lan, encap = [], [], [], []
+    port = iter(range(2000, 3000))
+    for combo, t in (("6in4", 0), ("4in6", 2), ("6in6", 2)):
+        rem = E_TUNNELS[t][3]
+        for (in_ecn, out_ecn), result in sorted(ECN_DECAP.items()):
+            if combo.startswith("6"):
+                inner = bytes(IPv6(src=f"2001:db8:90:{t}::2", dst=LAN6_HOST, tc=0xB8 | in_ecn)
+                              / UDP(sport=next(port), dport=9) / b"ecn")
+            else:
+                inner = bytes(IP(src=f"10.{90 + t}.0.2", dst=g.LAN_HOST, tos=0xB8 | in_ecn,
+                                 id=next(port)) / UDP(sport=9, dport=9) / b"ecn")
+            proto = ETH_IP6 if combo.startswith("6") else ETH_IP4
+            if combo.endswith("4"):
+                # the outer TOS: the ECN under test, and a DSCP that decap ignores
+                wan.append(g.eth(g.WAN_MAC, g.WAN_NH_MAC, ETH_IP4,
+                                 g.ipv4(rem, g.WAN_IP, 47, g.gre_header(payload=inner,
+                                                                        proto=proto),
+                                        tos=0x48 | out_ecn)))
+            else:
+                wan.append(wan6_gre(rem, inner, proto=proto, tc=0x48 | out_ecn))
+            decap.append((combo, in_ecn, out_ecn, result, inner))
+    for ecn in (NOT_ECT, ECT1, ECT0, CE):
+        for i, (name, mode, _, _) in enumerate(E_TUNNELS):
+            pkts = [IPv6(src=LAN6_HOST, dst=f"2001:db8:90:{i}::9", tc=0x10 | ecn, hlim=9)
+                    / UDP(sport=next(port), dport=9) / b"e"]
+            if mode == "ip6gre":
+                pkts.append(IP(src=g.LAN_HOST, dst=f"10.{90 + i}.0.9", tos=0x60 | ecn, ttl=9,
+                               id=next(port)) / UDP(sport=9, dport=9) / b"e")
+            for p in pkts:
+                lan.append(lan_any(bytes(p)))
+                encap.append((name, bytes(p)))
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("ip6ecn"), uuid.uuid4().hex[:6], conf,
+                     wan_in=wan, lan_in=lan)
+    check_ok(res)
+    return res, decap, encap
+
+
+def test_ecn_decap_follows_rfc6040_table(ecn6):
+    """All 16 (inner, outer) ECN pairs for IPv6 in IPv4, IPv4 in IPv6 and IPv6 in IPv6: the
+    inner packet leaves with the ECN field of RFC 6040's table, its DSCP (EF) untouched,
+    forwarded; Not-ECT under a CE outer is dropped as ecn_not_ect, once per combination."""
+    res, decap, _ = ecn6
+    want = [(combo, with_ecn(inner, result)) for combo, _, _, result, inner in decap
+            if result is not None]
+    got = lan_matched(res.lan_out, want)
+    assert len(got) == len(want) == len(res.lan_out)
+    res.assert_drops({"ecn_not_ect": 3})
+
+
+def test_ecn_encap_copies_inner_ecn_into_the_outer_traffic_class(ecn6):
+    """Encapsulation: outer traffic class (IPv6) or TOS (IPv4) = the tunnel's DSCP 0x28 |
+    the inner ECN field, or with tos inherit the inner traffic class / TOS whole; the inner
+    packet itself is forwarded unchanged but for its hop limit / TTL. scapy agrees."""
+    res, _, encap = ecn6
+    remotes = {(norm6(t[3]) if t[1] == "ip6gre" else t[3]): t[0] for t in E_TUNNELS}
+    got = match_wan(res, remotes, encap)
+    assert len(got) == len(encap)
+    for t, n, w, inner in got:
+        want = tclass(inner) if t.endswith("i") else E_DSCP | ecn_of(inner)
+        assert w.tc == want, (t, n, hex(w.tc), inner.hex()[:8])
+        layer = Ether(w.frame)[IPv6 if w.ethertype == ETH_IP6 else IP]
+        assert (layer.tc if w.ethertype == ETH_IP6 else layer.tos) == want, (t, n)
+
+
+# =====================================================================================
+# 5. clamp-mss on IPv6 SYNs (and IPv4 ones over an IPv6 underlay), both ways
+# =====================================================================================
+
+# name, mode, options, remote, MSS ceiling for IPv6 and for IPv4 payloads (None: no clamp).
+# auto: IPv6 = tunnel MTU6 - 60 (MTU6 = max(MTU, 1280)), IPv4 = tunnel MTU - 40.
+C_TUNNELS = [
+    ("c6", "ip6gre", "", "2001:db8:2::70", 1456 - 60, 1456 - 40),
+    ("c6el", "ip6gre", "encaplimit 4 key 1 csum seq", "2001:db8:2::71", 1436 - 60, 1436 - 40),
+    ("c6small", "ip6gre", "mtu 1000", "2001:db8:2::72", 1280 - 60, 1000 - 40),
+    ("c6fix", "ip6gre", "clamp-mss 1300", "2001:db8:2::73", 1300, 1300),
+    ("c6off", "ip6gre", "clamp-mss off", "2001:db8:2::74", None, None),
+    ("c4", "gre", "", "203.0.113.70", 1476 - 60, None),
+    ("c4small", "gre", "mtu 1000", "203.0.113.71", 1280 - 60, None),
+]
+C_KEYED = {"c6el": 1}
+LINUX_OPTS = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (123456, 0)), ("NOP", None),
+              ("WScale", 7)]
+
+
+def tcp_segments(v, src, dst, base):
+    """(row, packet bytes, clamp applies) of TCP segments of one direction."""
+    ports = iter(range(base, base + 50))
+
+    def ip(**kw):
+        if v == 6:
+            return IPv6(src=src, dst=dst, hlim=64, **kw)
+        return IP(src=src, dst=dst, ttl=64, flags="DF", id=next(ports), **kw)
+
+    rows = [
+        ("syn mss 1460", ip() / TCP(sport=next(ports), dport=80, flags="S", seq=1000,
+                                    options=LINUX_OPTS), True),
+        ("syn-ack mss 1460", ip() / TCP(sport=80, dport=next(ports), flags="SA", seq=5000,
+                                        ack=1001, options=[("MSS", 1460), ("NOP", None),
+                                                           ("NOP", None), ("SAckOK", b"")]),
+         True),
+        ("syn mss last, odd offset", ip() / TCP(sport=next(ports), dport=80, flags="S",
+                                                options=[("WScale", 2), ("NOP", None),
+                                                         ("SAckOK", b""), ("MSS", 65495)]),
+         True),
+        ("syn mss 536", ip() / TCP(sport=next(ports), dport=80, flags="S",
+                                   options=[("MSS", 536)]), False),
+        ("syn without mss", ip() / TCP(sport=next(ports), dport=80, flags="S",
+                                       options=[("SAckOK", b"")]), False),
+        ("ack with data", ip() / TCP(sport=next(ports), dport=80, flags="A", seq=1001,
+                                     ack=5001) / (b"\x02\x04\x05\xb4" * 8), False),
+    ]
+    return [(r, bytes(p), c) for r, p, c in rows]
+
+
+def clamp_any(pkt, ceiling):
+    """pkt with every TCP MSS option above ceiling lowered to it and the TCP checksum
+    recomputed from scratch (RFC 8200 §8.1 pseudo header for IPv6, RFC 793's for IPv4)."""
+    b = bytearray(pkt)
+    v6 = b[0] >> 4 == 6
+    ihl = 40 if v6 else (b[0] & 15) * 4
+    doff = (b[ihl + 12] >> 4) * 4
+    o, end, changed = ihl + 20, ihl + doff, False
+    while o < end and b[o] != 0:
+        if b[o] == 1:
+            o += 1
+            continue
+        if b[o] == 2 and struct.unpack("!H", b[o + 2:o + 4])[0] > ceiling:
+            b[o + 2:o + 4] = struct.pack("!H", ceiling)
+            changed = True
+        o += b[o + 1]
+    assert changed
+    b[ihl + 16:ihl + 18] = b"\0\0"
+    seg = bytes(b[ihl:])
+    if v6:
+        pseudo = bytes(b[8:40]) + struct.pack("!IxxxB", len(seg), 6)
+    else:
+        pseudo = bytes(b[12:20]) + struct.pack("!BBH", 0, 6, len(seg))
+    b[ihl + 16:ihl + 18] = struct.pack("!H", ~g.csum16(pseudo + seg) & 0xFFFF)
+    return bytes(b)
+
+
+def tcp_csum_ok(pkt):
+    """scapy recomputes the TCP checksum carried (pseudo header of either family)."""
+    p = IPv6(pkt) if pkt[0] >> 4 == 6 else IP(pkt)
+    carried = p[TCP].chksum
+    del p[TCP].chksum
+    q = IPv6(bytes(p)) if pkt[0] >> 4 == 6 else IP(bytes(p))
+    return q[TCP].chksum == carried
+
+
+@pytest.fixture(scope="module")
+def mss6(greway_bin, tmp_path_factory):
+    conf = list(BASE6)
+    lan, wan, enc, dec, rows = [], [], [], [], []
+    seq = {}
+    for i, (name, mode, opts, rem, c6, c4) in enumerate(C_TUNNELS):
+        local = g.WAN_IP if mode == "gre" else W6
+        conf += [f"tunnel add {name} mode {mode} local {local} remote {rem} {opts}".rstrip(),
+                 f"route add 2001:db8:70:{i}::/64 dev {name}",
+                 f"route add 10.{70 + i}.0.0/24 dev {name}"]
+        for v in ((6, 4) if mode == "ip6gre" else (6,)):
+            ceiling = c6 if v == 6 else c4
+            far = f"2001:db8:70:{i}::2" if v == 6 else f"10.{70 + i}.0.2"
+            me = LAN6_HOST if v == 6 else g.LAN_HOST
+            for row, p, clamp in tcp_segments(v, me, far, 10000 + 100 * i + 50 * (v == 4)):
+                want = clamp_any(p, ceiling) if clamp and ceiling is not None else p
+                lan.append(lan_any(p))
+                enc.append((name, want))
+                rows.append(("encap", name, v, row, p, want))
+            for row, p, clamp in tcp_segments(v, far, me, 20000 + 100 * i + 50 * (v == 4)):
+                want = clamp_any(p, ceiling) if clamp and ceiling is not None else p
+                kw = dict(proto=ETH_IP6 if v == 6 else ETH_IP4)
+                if name in C_KEYED:
+                    kw.update(key=C_KEYED[name], csum=True, seq=seq.setdefault(name, 0))
+                    seq[name] += 1
+                wan.append(wan6_gre(rem, p, **kw) if mode == "ip6gre" else
+                           g.wan_gre(rem, p, **kw))
+                dec.append((name, want))
+                rows.append(("decap", name, v, row, p, want))
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("ip6mss"), uuid.uuid4().hex[:6], conf,
+                     wan_in=wan, lan_in=lan)
+    check_ok(res)
+    return res, enc, dec, rows
+
+
+def test_mss_encap(mss6):
+    """Into each tunnel: a SYN or SYN-ACK whose MSS is above the tunnel's ceiling leaves with
+    the MSS lowered to it and a TCP checksum recomputed (over the IPv6 pseudo header), as a
+    router forwards it; every other segment unchanged but for the hop limit / TTL."""
+    res, enc, _, _ = mss6
+    remotes = {(norm6(t[3]) if t[1] == "ip6gre" else t[3]): t[0] for t in C_TUNNELS}
+    got = match_wan(res, remotes, enc)
+    for t, n, w, inner in got:
+        if inner[6 if inner[0] >> 4 == 6 else 9] == 6:
+            assert tcp_csum_ok(w.inner), (t, n)
+    res.assert_drops({})
+
+
+def test_mss_decap(mss6):
+    """Out of each tunnel, the same rule after decapsulation (key, csum and seq too)."""
+    res, _, dec, _ = mss6
+    got = lan_matched(res.lan_out, dec)
+    assert len(got) == len(dec)
+    for f, _ in got:
+        assert tcp_csum_ok(f[14:])
+
+
+def test_mss_values(mss6):
+    """The SYN with MSS 1460 leaves with: IPv6 payloads tunnel MTU6 - 60 (1396 for ip6gre,
+    1376 with encaplimit and key+csum+seq, 1416 for gre, 1220 where mtu 1000 raises MTU6 to
+    1280), IPv4 payloads MTU - 40 (1416, 1396, 960); 1300 for clamp-mss 1300; 1460 when
+    off; both ways."""
+    res, enc, dec, rows = mss6
+    outs = [Wire(f).inner for f in res.wan_out] + [f[14:] for f in res.lan_out]
+    for d, name, v, row, sent, want in rows:
+        if row != "syn mss 1460":
+            continue
+        t = [x for x in C_TUNNELS if x[0] == name][0]
+        ceiling = t[4] if v == 6 else t[5]
+        hits = [o for o in outs if o == forwarded_any(want)]
+        assert len(hits) == 1, (d, name, v)
+        p = IPv6(hits[0]) if v == 6 else IP(hits[0])
+        mss = [val for k, val in p[TCP].options if k == "MSS"]
+        assert mss == [ceiling if ceiling is not None else 1460], (d, name, v, mss)
