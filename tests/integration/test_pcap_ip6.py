@@ -1230,3 +1230,133 @@ def test_mss_values(mss6):
         p = IPv6(hits[0]) if v == 6 else IP(hits[0])
         mss = [val for k, val in p[TCP].options if k == "MSS"]
         assert mss == [ceiling if ceiling is not None else 1460], (d, name, v, mss)
+
+
+# =====================================================================================
+# 2. ip6gretap: Ethernet through a bridge over an IPv6 underlay, both ways
+# =====================================================================================
+
+GT6_REMOTE = "2001:db8:2::80"
+HOST_A = g.LAN_HOST_MAC          # on the LAN, behind port1
+HOST_B = "02:00:00:00:02:01"     # behind gt6
+BCAST = "ff:ff:ff:ff:ff:ff"
+
+
+def gt6_config():
+    return [
+        f"link set port0 address {g.WAN_MAC}",
+        f"addr add {W6}/64 dev port0",
+        f"neigh add {NH6} lladdr {g.WAN_NH_MAC} dev port0",
+        f"route add 2001:db8:2::/48 via {NH6}",
+        "link add br0 type bridge",
+        "link set port1 master br0",
+        f"tunnel add gt6 mode ip6gretap local {W6} remote {GT6_REMOTE} key 7 csum seq",
+        "link set gt6 master br0",
+    ]
+
+
+def l2_frames(dst, src, base, mtu_frame=None):
+    """Untagged, 802.1Q and QinQ frames carrying IPv6/UDP, an ARP padded to 60 bytes, and
+    (mtu_frame) a frame of exactly that many bytes."""
+    def f(ident, tags=(), size=37):
+        p = Ether(dst=dst, src=src)
+        if len(tags) == 2:
+            p = p / Dot1AD(vlan=tags[0]) / Dot1Q(vlan=tags[1])
+        elif tags:
+            p = p / Dot1Q(vlan=tags[0])
+        return bytes(p / IPv6(src="2001:db8:a::2", dst="2001:db8:a::9", fl=ident)
+                     / UDP(sport=ident, dport=9) / bytes((ident + k) & 0xFF
+                                                         for k in range(size)))
+    arp = bytes(Ether(dst=BCAST if dst == BCAST else dst, src=src)
+                / ARP(op=1 if dst == BCAST else 2, hwsrc=src, psrc="10.0.0.2",
+                      pdst="10.0.0.9"))
+    out = [f(base), f(base + 1, (100,)), f(base + 2, (200, 100)),
+           arp + b"\0" * (60 - len(arp))]
+    if mtu_frame:
+        big = f(base + 4, size=mtu_frame - 14 - 48)
+        assert len(big) == mtu_frame
+        out.append(big)
+    return out
+
+
+@pytest.fixture(scope="module")
+def gt6(greway_bin, tmp_path_factory):
+    # from B (behind gt6) to A: A unknown, flooded to port1; B learned. Then from A: to B
+    # (known: unicast into gt6), a broadcast ARP (flooded: into gt6), a frame of exactly
+    # gt6's MTU (1500 - 40 - 16 - 14 = 1430) + 14. port0 is polled first (gwpcap.in_order).
+    to_lan = l2_frames(HOST_A, HOST_B, 11)
+    lan = l2_frames(HOST_B, HOST_A, 21, mtu_frame=1444)
+    lan[3] = l2_frames(BCAST, HOST_A, 21)[3]
+    wan = [wan6_gre(GT6_REMOTE, f, proto=g.GRE_PROTO_TEB, key=7, csum=True, seq=s)
+           for s, f in enumerate(to_lan)]
+    seq = g.in_order([(0, wan), (1, lan)])
+    assert seq.fillers() == {"l2_other_host": 0, "l2_link_local": 0}
+    seen = {}
+
+    def probe(sock):
+        seen["tunnel"] = ctl_json(sock, "tunnel", "show", "gt6")
+
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("ip6gt"), uuid.uuid4().hex[:6],
+                     gt6_config(), wan_in=seq.wan, lan_in=seq.lan, during=probe)
+    check_ok(res)
+    return res, to_lan, lan, seen
+
+
+def test_ip6gretap_encap(gt6):
+    """Each LAN frame leaves port0 as IPv6 (next header 47, from 2001:db8:1::1 to gt6's
+    remote, hop limit 64, traffic class 0, flow label 0, payload length) / GRE (flags 0xB000,
+    key 7, sequence 0, 1, 2..., a valid checksum, protocol 0x6558) / the frame byte for byte,
+    tags and padding included; scapy and tshark read the same; gt6's MTU is 1430."""
+    res, _, lan, seen = gt6
+    assert len(res.wan_out) == len(lan)
+    for n, (f, sent) in enumerate(zip(res.wan_out, lan)):
+        w = Wire(f)
+        assert w.eth == g.eth(g.WAN_NH_MAC, g.WAN_MAC, ETH_IP6, b""), n
+        assert (w.src, w.dst, w.nh, w.hop, w.tc, w.flow) == (
+            norm6(W6), norm6(GT6_REMOTE), 47, 64, 0, 0), n
+        assert w.plen == 16 + len(sent), n
+        assert (w.flags, w.proto, w.key, w.seq) == (0xB000, g.GRE_PROTO_TEB, 7, n), n
+        assert w.csum == w.gre_csum_expected(), n
+        assert w.inner == sent, n
+        p = Ether(f)
+        assert p[GRE].key == 7 and p[GRE].proto == 0x6558 and p[IPv6].dst == norm6(GT6_REMOTE)
+        assert isinstance(p[GRE].payload, Ether) and p[GRE].payload.src == HOST_A
+    assert seen["tunnel"][0]["mtu"] == 1430
+    require_tool("tshark")
+    rows = g.tshark_fields(res.wan_out_path, ["ipv6.dst", "ipv6.nxt", "ipv6.plen",
+                                              "gre.proto", "gre.key", "gre.checksum.status",
+                                              "gre.sequence_number", "eth.dst", "eth.src",
+                                              "vlan.id", "ieee8021ad.id"])
+    assert len(rows) == len(lan)
+    for n, (r, sent) in enumerate(zip(rows, lan)):
+        inner = Ether(sent)
+        assert r["ipv6.dst"].split(",")[0] == norm6(GT6_REMOTE), r
+        assert r["ipv6.nxt"].split(",")[0] == "47", r
+        assert int(r["ipv6.plen"].split(",")[0]) == 16 + len(sent), r
+        assert (int(r["gre.proto"], 16), int(r["gre.key"], 16)) == (0x6558, 7), r
+        assert (r["gre.checksum.status"], r["gre.sequence_number"]) == ("1", str(n)), r
+        assert r["eth.dst"].split(",") == [g.WAN_NH_MAC, inner.dst], r
+        assert r["eth.src"].split(",") == [g.WAN_MAC, inner.src], r
+    assert [(r["ieee8021ad.id"], r["vlan.id"]) for r in rows[:3]] == [
+        ("", ""), ("", "100"), ("200", "100")]
+
+
+def test_ip6gretap_decap(gt6):
+    """Each GRE/0x6558 packet from gt6's remote (key 7, checksum, sequence) leaves port1 as
+    the frame it carried, byte for byte (a short one at most padded to 60 with zeros)."""
+    res, to_lan, _, _ = gt6
+    assert len(res.lan_out) == len(to_lan)
+    for out, sent in zip(res.lan_out, to_lan):
+        assert same_frame(out, sent), (out.hex(), sent.hex())
+
+
+def test_ip6gretap_counters(gt6):
+    """gt6 counts frames both ways (bytes of the frames); the bridge learned B and A, flooded
+    the frames to the unknown A and the broadcast, sent the rest to the learned B."""
+    res, to_lan, lan, _ = gt6
+    assert res.tunnels["gt6"] == dict(rx_packets=len(to_lan), rx_bytes=sum(map(len, to_lan)),
+                                      tx_packets=len(lan), tx_bytes=sum(map(len, lan)))
+    assert res.bridges["br0"] == dict(rx_frames=len(to_lan) + len(lan),
+                                      flooded=len(to_lan) + 1, unicast=len(lan) - 1,
+                                      learned=2, moved=0, aged=0, dropped=0)
+    res.assert_drops({})
