@@ -1360,3 +1360,214 @@ def test_ip6gretap_counters(gt6):
                                       flooded=len(to_lan) + 1, unicast=len(lan) - 1,
                                       learned=2, moved=0, aged=0, dropped=0)
     res.assert_drops({})
+
+
+# =====================================================================================
+# 6. The decap drop reasons over an IPv6 underlay, each counted exactly
+# =====================================================================================
+
+X6 = "2001:db8:2::2"     # x6: ip6gre, keyless; 2001:db8:b::/48 and 10.16.0.0/24 behind it
+X6K = "2001:db8:2::3"    # x6k: key 5
+X6C = "2001:db8:2::4"    # x6c: icsum
+X6S = "2001:db8:2::5"    # x6s: iseq
+X6T = "2001:db8:2::6"    # x6t: ip6gretap, in no bridge
+X4 = "203.0.113.2"       # x4: gre over IPv4; 2001:db8:c::/48 behind it
+X_CONFIG = BASE6 + [
+    f"tunnel add x6 mode ip6gre local {W6} remote {X6}",
+    f"tunnel add x6k mode ip6gre local {W6} remote {X6K} key 5",
+    f"tunnel add x6c mode ip6gre local {W6} remote {X6C} icsum",
+    f"tunnel add x6s mode ip6gre local {W6} remote {X6S} iseq",
+    f"tunnel add x6t mode ip6gretap local {W6} remote {X6T}",
+    f"tunnel add x4 mode gre local {g.WAN_IP} remote {X4}",
+    "route add 2001:db8:b::/48 dev x6",
+    "route add 10.16.0.0/24 dev x6",
+    "route add 2001:db8:c::/48 dev x4",
+]
+
+
+def is_icmp_error(pkt):
+    """An ICMPv6 (type < 128) or ICMP (3, 11, 12) error: what a ttl_expired punt may earn."""
+    if not pkt:
+        return False
+    if pkt[0] >> 4 == 6:
+        return len(pkt) > 40 and pkt[6] == 58 and pkt[40] < 128
+    ihl = (pkt[0] & 15) * 4
+    return pkt[9] == 1 and len(pkt) > ihl and pkt[ihl] in (3, 11, 12)
+
+
+class XBench:
+    """Bad WAN frames with their reason, each followed by a good one (IPv6 from x6 to the
+    LAN host); a good LAN packet (into x6) after each bad LAN one."""
+
+    def __init__(self):
+        self.wan, self.lan, self.expect = [], [], {}
+        self.to_lan, self.to_wan = [], []
+        self.fl = 0x100
+
+    def inner6(self, src="2001:db8:b::2", hlim=64, **kw):
+        self.fl += 1
+        return bytes(IPv6(src=src, dst=LAN6_HOST, hlim=hlim, fl=self.fl, **kw)
+                     / UDP(sport=self.fl, dport=7) / b"x6")
+
+    def good(self, port=0):
+        if port == 0:
+            p = self.inner6()
+            self.wan.append(wan6_gre(X6, p))
+            self.to_lan.append(("x6", p))
+        else:
+            self.fl += 1
+            p = bytes(IPv6(src=LAN6_HOST, dst="2001:db8:b::2", fl=self.fl) / UDP(sport=self.fl)
+                      / b"up")
+            self.lan.append(lan6_frame(p))
+            self.to_wan.append(("x6", p))
+
+    def bad(self, reason, frame, port=0):
+        (self.wan if port == 0 else self.lan).append(bytes(frame))
+        self.expect[reason] = self.expect.get(reason, 0) + 1
+        self.good(port)
+
+    def ok(self, tunnel, frame, inner):
+        self.wan.append(bytes(frame))
+        self.to_lan.append((tunnel, inner))
+
+
+def x_build():
+    b = XBench()
+    b.good(0)
+    b.good(1)
+    i6 = b.inner6
+    # key_mismatch: x6k's addresses, a wrong key or none
+    b.bad("key_mismatch", wan6_gre(X6K, i6(), key=6))
+    b.bad("key_mismatch", wan6_gre(X6K, i6()))
+    # no_tunnel: from an address no tunnel has, with a key or without
+    b.bad("no_tunnel", wan6_gre("2001:db8:2::99", i6()))
+    b.bad("no_tunnel", wan6_gre("2001:db8:2::99", i6(), key=5))
+    # icsum: a wrong checksum, none
+    x = i6()
+    b.ok("x6c", wan6_gre(X6C, x, csum=True), x)
+    b.bad("gre_csum", wan6_gre(X6C, i6(), csum=True, bad_csum=True))
+    b.bad("gre_csum_missing", wan6_gre(X6C, i6()))
+    # iseq: 10 accepted, then none, 10 again, 9
+    x = i6()
+    b.ok("x6s", wan6_gre(X6S, x, seq=10), x)
+    b.bad("gre_seq_missing", wan6_gre(X6S, i6()))
+    b.bad("gre_seq_old", wan6_gre(X6S, i6(), seq=10))
+    b.bad("gre_seq_old", wan6_gre(X6S, i6(), seq=9))
+    x = i6()
+    b.ok("x6s", wan6_gre(X6S, x, seq=11), x)
+    # gre_proto: Ethernet to an ip6gre tunnel, IPv6 to an ip6gretap one, ARP to ip6gre
+    b.bad("gre_proto", wan6_gre(X6, bytes(Ether(dst=g.LAN_HOST_MAC) / IPv6(i6())),
+                                proto=g.GRE_PROTO_TEB))
+    b.bad("gre_proto", wan6_gre(X6T, i6(), proto=ETH_IP6))
+    b.bad("gre_proto", wan6_gre(X6, bytes(ARP(psrc="10.16.0.2", pdst="10.0.0.2")),
+                                proto=0x0806))
+    # inner_header: RFC 8200 checks of the inner IPv6 packet (both underlays), and a family
+    # that is not the one the GRE protocol says
+    v4 = bytes(IP(src="10.16.0.2", dst=g.LAN_HOST) / UDP() / b"four")
+    b.bad("inner_header", wan6_gre(X6, v4, proto=ETH_IP6))                # version 4 as 0x86dd
+    b.bad("inner_header", wan6_gre(X6, i6(), proto=ETH_IP4))               # IPv6 as 0x0800
+    x = bytearray(i6())
+    x[4:6] = struct.pack("!H", len(x) - 40 + 1)                            # length past the end
+    b.bad("inner_header", wan6_gre(X6, bytes(x)))
+    b.bad("inner_header", wan6_gre(X6, i6(src="ff02::1")))                 # multicast source
+    b.bad("inner_header", wan6_gre(X6, i6()[:39]))                         # shorter than 40
+    x = bytearray(i6(src="2001:db8:c::2"))
+    x[0] = 0x40 | (x[0] & 15)
+    b.bad("inner_header", g.wan_gre(X4, bytes(x), proto=ETH_IP6))          # over IPv4
+    # ip6_payload_len: the outer payload length one byte past the frame
+    f = wan6_gre(X6, i6())
+    plen = struct.unpack("!H", f[18:20])[0]
+    b.bad("ip6_payload_len", f[:18] + struct.pack("!H", plen + 1) + f[20:])
+    # a payload length shorter than the frame is Ethernet trailer: fine
+    x = i6()
+    b.ok("x6", wan6_gre(X6, x, trailer=b"\xee" * 6), x)
+    # ip6_ext_header: hop-by-hop or routing header before GRE; destination options with an
+    # option whose type says discard (high bits 01, 10, 11); malformed headers
+    gre = g.gre_header(payload=i6(), proto=ETH_IP6)
+    b.bad("ip6_ext_header", wan6_gre(X6, i6(), ext=bytes([47, 0, 1, 4, 0, 0, 0, 0]),
+                                     nh=HOPOPTS))
+    b.bad("ip6_ext_header", wan6_gre(X6, i6(), ext=bytes([47, 0, 0, 0, 0, 0, 0, 0]),
+                                     nh=ROUTING))
+    for t in (0x5E, 0x9E, 0xDE):
+        b.bad("ip6_ext_header", wan6_gre(X6, i6(), ext=bytes([47, 0, t, 4, 0, 0, 0, 0])))
+    b.bad("ip6_ext_header", g.eth(g.WAN_MAC, g.WAN_NH_MAC, ETH_IP6,     # header past the end
+                                  ipv6(X6, W6, DSTOPTS, bytes([47, 200, 1, 4, 0, 0, 0, 0])
+                                       + gre)))
+    b.bad("ip6_ext_header", wan6_gre(X6, i6(), ext=bytes([47, 0, 1, 9, 0, 0, 0, 0])))  # option
+    # ip6_next_header: destination options that lead elsewhere than GRE
+    udp = bytes(UDP(sport=1, dport=2) / b"u")
+    for nh, body in ((17, udp), (6, bytes(TCP())), (59, b"")):
+        b.bad("ip6_next_header", g.eth(g.WAN_MAC, g.WAN_NH_MAC, ETH_IP6,
+                                       ipv6(X6, W6, DSTOPTS, bytes([nh, 0, 1, 4, 0, 0, 0, 0])
+                                            + body)))
+    # ttl_expired: inner hop limit 1 and 0 over IPv6, 1 over IPv4, IPv4 TTL 1 over IPv6;
+    # and from the LAN into a tunnel, hop limit 1
+    b.bad("ttl_expired", wan6_gre(X6, i6(hlim=1)))
+    b.bad("ttl_expired", wan6_gre(X6, i6(hlim=0)))
+    b.bad("ttl_expired", g.wan_gre(X4, i6(src="2001:db8:c::2", hlim=1), proto=ETH_IP6))
+    b.bad("ttl_expired", wan6_gre(X6, bytes(IP(src="10.16.0.2", dst=g.LAN_HOST, ttl=1)
+                                            / UDP() / b"t"), proto=ETH_IP4))
+    b.bad("ttl_expired", lan6_frame(IPv6(src=LAN6_HOST, dst="2001:db8:b::2", hlim=1)
+                                    / UDP() / b"t"), port=1)
+    return b
+
+
+@pytest.fixture(scope="module")
+def xdrops(greway_bin, tmp_path_factory):
+    b = x_build()
+    res = g.run_pcap(greway_bin, tmp_path_factory.mktemp("ip6drops"), uuid.uuid4().hex[:6],
+                     X_CONFIG, wan_in=b.wan, lan_in=b.lan)
+    check_ok(res)
+    return res, b
+
+
+def test_drops_ip6_each_reason_counted_exactly(xdrops):
+    """Each reason's counter rose by exactly its crafted frames: key_mismatch 2, no_tunnel 2,
+    gre_csum 1, gre_csum_missing 1, gre_seq_missing 1, gre_seq_old 2, gre_proto 3,
+    inner_header 6, ip6_payload_len 1, ip6_ext_header 7, ip6_next_header 3, ttl_expired 5;
+    no other counter moved."""
+    res, b = xdrops
+    assert b.expect == {"key_mismatch": 2, "no_tunnel": 2, "gre_csum": 1,
+                        "gre_csum_missing": 1, "gre_seq_missing": 1, "gre_seq_old": 2,
+                        "gre_proto": 3, "inner_header": 6, "ip6_payload_len": 1,
+                        "ip6_ext_header": 7, "ip6_next_header": 3, "ttl_expired": 5}
+    res.assert_drops(b.expect)
+
+
+def test_drops_ip6_good_packets_still_flow(xdrops):
+    """A bad packet costs only itself: every good packet after one comes out, forwarded, in
+    order (ICMP errors greway may originate for the expired ones aside); the ones that look
+    odd but are fine (a checksum icsum wants, sequence numbers, an Ethernet trailer after
+    the IPv6 payload) too; the tunnels count them, and the expired ones, which they did
+    receive, but none of those dropped before or at the inner header."""
+    res, b = xdrops
+    lan = [f for f in res.lan_out if not is_icmp_error(f[14:])]
+    assert len(lan) == len(b.to_lan)
+    lan_matched(lan, b.to_lan)
+    wan = [f for f in res.wan_out if not is_icmp_error(Wire(f).inner)]
+    assert [Wire(f).inner for f in wan] == [forwarded6(p) for _, p in b.to_wan]
+    # rx counts what was decapsulated into a valid inner packet: the delivered ones, and
+    # those that forwarding then found expired (3 from x6, 1 from x4; as for IPv4)
+    for t, expired in (("x6", 3), ("x6c", 0), ("x6s", 0), ("x6k", 0), ("x6t", 0), ("x4", 1)):
+        rx = [p for tt, p in b.to_lan if tt == t]
+        assert res.tunnels[t]["rx_packets"] == len(rx) + expired, t
+
+
+def test_drops_ip6_tunnel_down(greway_bin, workdir, run_id):
+    """`link set x6 down`: GRE from its remote over IPv6 is dropped as tunnel_down, its
+    routes (IPv6 and IPv4) leave the FIB so LAN packets for them find no route; x4, up,
+    carries on."""
+    conf = X_CONFIG + ["link set x6 down"]
+    good = bytes(IPv6(src="2001:db8:c::2", dst=LAN6_HOST, fl=7) / UDP() / b"up")
+    wan = [wan6_gre(X6, bytes(IPv6(src="2001:db8:b::2", dst=LAN6_HOST, fl=k) / UDP()))
+           for k in (1, 2)]
+    wan += [wan6_gre(X6, bytes(IP(src="10.16.0.2", dst=g.LAN_HOST) / UDP()), proto=ETH_IP4),
+            g.wan_gre(X4, good, proto=ETH_IP6)]
+    lan = [lan6_frame(IPv6(src=LAN6_HOST, dst="2001:db8:b::2") / UDP()),
+           g.lan_frame(bytes(IP(src=g.LAN_HOST, dst="10.16.0.2") / UDP()))]
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=wan, lan_in=lan)
+    check_ok(res)
+    assert res.wan_out == []
+    assert res.lan_out == [to_lan_frame(good)]
+    res.assert_drops({"tunnel_down": 3, "no_route": 2})
+    assert res.tunnels["x6"]["rx_packets"] == 0 and res.tunnels["x6"]["tx_packets"] == 0
