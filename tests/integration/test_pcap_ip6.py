@@ -1571,3 +1571,62 @@ def test_drops_ip6_tunnel_down(greway_bin, workdir, run_id):
     assert res.lan_out == [to_lan_frame(good)]
     res.assert_drops({"tunnel_down": 3, "no_route": 2})
     assert res.tunnels["x6"]["rx_packets"] == 0 and res.tunnels["x6"]["tx_packets"] == 0
+
+
+# =====================================================================================
+# The IPv6 minimum MTU over a tunnel whose MTU is below it (RFC 8200 §5, RFC 2473 §7.1)
+# =====================================================================================
+
+def reassembled_wires(frames):
+    """Wire of every GRE packet in frames, outer IPv4 or IPv6 fragments reassembled (scapy)."""
+    from scapy.all import defragment
+    whole, f4, f6 = [], [], {}
+    for f in frames:
+        e = Ether(f)
+        if IPv6ExtHdrFragment in e:
+            f6.setdefault(e[IPv6ExtHdrFragment].id, []).append(e[IPv6])
+        elif IP in e and (e[IP].flags.MF or e[IP].frag):
+            f4.append(e[IP])
+        else:
+            whole.append(Wire(f))
+    for pieces in f6.values():
+        from scapy.all import defragment6
+        p = defragment6(pieces)
+        whole.append(Wire(g.eth(g.WAN_NH_MAC, g.WAN_MAC, ETH_IP6, bytes(p))))
+    for p in (defragment(f4) if f4 else []):
+        whole.append(Wire(g.eth(g.WAN_NH_MAC, g.WAN_MAC, ETH_IP4, bytes(p))))
+    return whole
+
+
+@pytest.mark.xfail(strict=True, reason="greway drops an IPv6 packet longer than a tunnel's "
+                   "MTU (mtu 1000) but within its IPv6 MTU (1280) as too_big, sending nothing "
+                   "and punting no Packet Too Big (lib/dp/fwd6.c: 'the outer packet would need "
+                   "fragments'), though the outer packet (1304/1324 bytes) fits port0 whole")
+def test_ipv6_minimum_mtu_over_a_small_tunnel(greway_bin, workdir, run_id):
+    """A tunnel whose MTU is below 1280 (mtu 1000) still carries IPv6 packets up to 1280
+    bytes, the minimum every IPv6 link must carry (RFC 8200 §5; its IPv6 MTU is
+    max(MTU, 1280), as clamp-mss already assumes: 1220), fragmenting the outer packet where
+    the underlay needs it (RFC 2473 §7.1; here the outer packet fits port0's 1500 whole).
+    A packet of 1281 bytes is too big (counted), one of 1000 fits: over gre and ip6gre."""
+    conf = BASE6 + [
+        f"tunnel add f4 mode gre local {g.WAN_IP} remote 203.0.113.90 mtu 1000",
+        "route add 2001:db8:92::/48 dev f4",
+        f"tunnel add f6 mode ip6gre local {W6} remote 2001:db8:2::90 mtu 1000",
+        "route add 2001:db8:93::/48 dev f6",
+    ]
+    sent, lan = [], []
+    for t, dst in (("f4", "2001:db8:92::1"), ("f6", "2001:db8:93::1")):
+        for size in (1000, 1280, 1281):
+            p = bytes(IPv6(src=LAN6_HOST, dst=dst, fl=size) / UDP(sport=size, dport=9)
+                      / (b"z" * (size - 48)))
+            lan.append(lan6_frame(p))
+            if size <= 1280:
+                sent.append((t, p))
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, lan_in=lan)
+    check_ok(res)
+    remotes = {"203.0.113.90": "f4", norm6("2001:db8:2::90"): "f6"}
+    got = [(remotes[w.dst], w.inner) for w in reassembled_wires(res.wan_out)]
+    assert sorted(got) == sorted((t, forwarded6(p)) for t, p in sent), \
+        [(t, len(i)) for t, i in got]
+    assert all(len(f) <= 1514 for f in res.wan_out)
+    res.assert_drops({"too_big": 2})
