@@ -104,7 +104,6 @@ frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
 	rte_pktmbuf_free(f);
 }
 
-#define GW_FRAG_MAX 16 /* pieces of one packet, at most: a 9000-byte jumbo over 576 */
 
 /*
  * Split a packet whose DF is clear (cleared for ignore-df) into fragments

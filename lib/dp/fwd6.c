@@ -13,6 +13,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ip.h>
+#include <rte_ip_frag.h>
 
 #include "gw_dp.h"
 #include "gw_encap.h"
@@ -97,6 +98,84 @@ ingress_peer(const struct gw_ingress *in, uint16_t i)
 }
 
 /*
+ * An IPv6 packet within the 1280 bytes every IPv6 link carries, for a
+ * tunnel whose MTU is smaller (RFC 2473 §7.1, RFC 8200 §5): encapsulated
+ * whole, then the outer packet fragmented to the underlay port's MTU (outer
+ * DF cleared: the sender cannot be asked to send less). The fragments share
+ * the packet's data (indirect mbufs), each with the underlay's Ethernet
+ * header; ports that send no chains get each one copied whole.
+ *
+ * @return GW_DROP_NONE (m is consumed and sent), or why m is dropped.
+ */
+static __rte_noinline enum gw_drop
+encap_fragmented(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+		 struct gw_seq_block *sb)
+{
+	struct rte_mbuf *frags[GW_FRAG_MAX];
+	struct rte_ether_hdr eth;
+	uint16_t port = UINT16_MAX, mtu, hl;
+	enum gw_drop why;
+	int32_t n, i;
+
+	why = gw_encap6_one(lc, m, p, sb, &port);
+	if (why != GW_DROP_NONE)
+		return why;
+	mtu = gw_ports[port].mtu;
+	if (m->pkt_len - sizeof(eth) <= mtu) {
+		/* the tunnel's MTU was set below its underlay's: the outer packet fits whole */
+		if (unlikely(!gw_tx_to_port(lc, port, m)))
+			rte_pktmbuf_free(m); /* counted as port_down */
+		return GW_DROP_NONE;
+	}
+	eth = *rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_pktmbuf_adj(m, sizeof(eth));
+	m->ol_flags &= MBUF_BUFFER_FLAGS; /* each fragment's checksum is summed here */
+	if (p->ip6) {
+		/* the fragmentable part in 8-byte units behind the fixed and fragment headers */
+		hl = sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_ipv6_fragment_ext);
+		n = rte_ipv6_fragment_packet(m, frags, GW_FRAG_MAX, hl + ((mtu - hl) & ~7u),
+					     m->pool, gw_indirect_pool);
+	} else {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+		ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		hl = sizeof(*ip);
+		n = rte_ipv4_fragment_packet(m, frags, GW_FRAG_MAX, hl + ((mtu - hl) & ~7u),
+					     m->pool, gw_indirect_pool);
+	}
+	if (unlikely(n < 0))
+		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
+	rte_pktmbuf_free(m);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *f = frags[i];
+		struct rte_ether_hdr *e;
+
+		if (!p->ip6) {
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
+
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+		if (!gw_ports[port].tx_multi_seg && unlikely(rte_pktmbuf_linearize(f) < 0)) {
+			lc->drops[GW_DROP_TOO_BIG]++;
+			rte_pktmbuf_free(f);
+			continue;
+		}
+		e = (struct rte_ether_hdr *)rte_pktmbuf_prepend(f, sizeof(*e));
+		if (unlikely(e == NULL)) {
+			lc->drops[GW_DROP_NO_HEADROOM]++;
+			rte_pktmbuf_free(f);
+			continue;
+		}
+		*e = eth;
+		f->ol_flags &= MBUF_BUFFER_FLAGS;
+		if (unlikely(!gw_tx_to_port(lc, port, f)))
+			rte_pktmbuf_free(f); /* counted as port_down */
+	}
+	return GW_DROP_NONE;
+}
+
+/*
  * The next hops an IPv6 packet seldom takes: glean (neighbour
  * solicitation), local, a hub's replication (IPv6 groups are not routed),
  * none.
@@ -157,7 +236,7 @@ fwd6_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 						     p->mtu6, ingress_of(in, i), true) :
 					 GW_DROP_TOO_BIG;
 		if (unlikely(m->pkt_len > p->mtu))
-			return GW_DROP_TOO_BIG; /* the outer packet would need fragments */
+			return encap_fragmented(lc, m, p, sb);
 		return gw_encap6_one(lc, m, p, sb, out_port);
 	}
 	mtu = gw_ports[nh->port].mtu;

@@ -48,6 +48,7 @@
 
 #define GW_BURST_MAX 32 /**< packets per rx burst and per tx flush */
 #define GW_PREFETCH 4   /**< how far ahead packet data is prefetched */
+#define GW_FRAG_MAX 16  /**< fragments of one packet, at most: a 9000-byte jumbo over 576 */
 
 /*
  * ICMP errors a worker may punt: a token bucket per worker, so that a flood

@@ -1598,10 +1598,6 @@ def reassembled_wires(frames):
     return whole
 
 
-@pytest.mark.xfail(strict=True, reason="greway drops an IPv6 packet longer than a tunnel's "
-                   "MTU (mtu 1000) but within its IPv6 MTU (1280) as too_big, sending nothing "
-                   "and punting no Packet Too Big (lib/dp/fwd6.c: 'the outer packet would need "
-                   "fragments'), though the outer packet (1304/1324 bytes) fits port0 whole")
 def test_ipv6_minimum_mtu_over_a_small_tunnel(greway_bin, workdir, run_id):
     """A tunnel whose MTU is below 1280 (mtu 1000) still carries IPv6 packets up to 1280
     bytes, the minimum every IPv6 link must carry (RFC 8200 §5; its IPv6 MTU is
