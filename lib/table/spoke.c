@@ -122,8 +122,8 @@ underlay_check(const struct gw_ip *underlay, const char *word, struct gw_error *
 {
 	char a[GW_IP_STRLEN];
 
-	if (underlay->family != AF_INET || !gw_ip_is_unicast(underlay) ||
-	    gw_addr_is_local(underlay))
+	if ((underlay->family != AF_INET && underlay->family != AF_INET6) ||
+	    !gw_ip_is_unicast(underlay) || gw_addr_is_local(underlay))
 		return gw_error_set(err, -EINVAL, "%s %s is not a spoke's underlay address", word,
 				    gw_ip_fmt(underlay, a, sizeof(a)));
 	return 0;

@@ -36,6 +36,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_fib.h>
+#include <rte_fib6.h>
 #include <rte_hash.h>
 
 #include "gw_test.h"
@@ -1023,6 +1024,122 @@ test_neigh(void **state)
 	run("neigh add 192.0.2.254 lladdr 02:00:00:00:00:fe dev port0");
 	s = snap();
 	snap_equal("neigh del then add of a neighbour in use", before, s);
+	free(s);
+	free(before);
+}
+
+/* An IPv6 address of the tests' own (they always parse). */
+static struct gw_ip
+ip6(const char *s)
+{
+	struct gw_ip ip;
+
+	if (gw_ip_parse(s, &ip) < 0 || ip.family != AF_INET6)
+		fail_msg("bad test address %s", s);
+	return ip;
+}
+
+/* The next hop of an IPv6 destination, as the staged FIB and the workers' FIB give it. */
+static uint32_t
+nh6(const char *dst)
+{
+	uint8_t a[1][RTE_FIB6_IPV6_ADDR_SIZE];
+	struct gw_ip ip = ip6(dst);
+	uint64_t workers = UINT64_MAX;
+
+	memcpy(a[0], ip.v6, 16);
+	rte_fib6_lookup_bulk(gw_fib6, a, &workers, 1);
+	if (workers != gw_route_lookup6(ip.v6))
+		fail_msg("FIB6 at %s: staged nh %u, workers' nh %" PRIu64, dst,
+			 gw_route_lookup6(ip.v6), workers);
+	return (uint32_t)workers;
+}
+
+/* The peer an IPv6 underlay's decap key finds, or NULL. */
+static const struct gw_peer *
+decap6(const char *local, const char *remote, bool has_key, uint32_t key)
+{
+	struct gw_tunnel_key6 k = { .key = has_key ? key : 0,
+				    .flags = has_key ? GW_TKEY_HAS_KEY : 0 };
+	void *data;
+
+	memcpy(k.local, ip6(local).v6, 16);
+	memcpy(k.remote, ip6(remote).v6, 16);
+	return rte_hash_lookup_data(gw_tunnel_hash6, &k, &data) >= 0 ? data : NULL;
+}
+
+/*
+ * IPv6 in the tables: an address (connected prefix and local /128), a
+ * static neighbour and a route via it in both FIB copies, an ip6gre tunnel
+ * whose remote resolves through that route (its peer's rewrite, MTU and
+ * decap key), the encapsulation limit changing its rewrite and MTU, the
+ * route leaving and coming back re-resolving the peer (the rte_rib6 of
+ * remotes), and everything deleted giving the tables back as they were.
+ */
+static void
+test_ip6(void **state)
+{
+	char *before = snap(), *s;
+	const struct gw_tunnel *t;
+	const struct gw_peer *p;
+	int neigh;
+
+	(void)state;
+	run("addr add 2001:db8:1::1/64 dev port0;"
+	    "neigh add 2001:db8:1::fe lladdr 02:00:00:00:06:fe dev port0;"
+	    "route add 2001:db8:2::/48 via 2001:db8:1::fe");
+	assert_int_equal(gw_nhs[nh6("2001:db8:1::9")].kind, GW_NH_GLEAN);
+	assert_int_equal(nh6("2001:db8:1::1"), GW_NH_IDX_LOCAL);
+	neigh = nh6("2001:db8:1::fe");
+	assert_int_equal(gw_nhs[neigh].kind, GW_NH_NEIGH);
+	assert_true(gw_nhs[neigh].is_static);
+	assert_int_equal(nh6("2001:db8:2::77"), neigh);
+	assert_int_equal(nh6("2001:db8:3::1"), GW_NH_IDX_DROP);
+
+	run("tunnel add t6 mode ip6gre local 2001:db8:1::1 remote 2001:db8:2::2 key 5");
+	t = gw_tunnel_by_name("t6");
+	assert_non_null(t);
+	p = gw_peers[t->peers[0]];
+	assert_int_equal(p->unh, neigh);
+	assert_true(p->ip6);
+	assert_int_equal(p->rw_len, 48);  /* IPv6 40, GRE with key 8 */
+	assert_int_equal(p->gre_off, 40);
+	assert_int_equal(p->mtu, 1500 - 48);
+	assert_int_equal(p->mtu6, 1452);
+	assert_ptr_equal(decap6("2001:db8:1::1", "2001:db8:2::2", true, 5), p);
+	assert_null(decap6("2001:db8:1::1", "2001:db8:2::2", false, 0));
+	assert_true(gw_tunnel_oper_up(t));
+
+	run("tunnel change t6 encaplimit 4");
+	p = gw_peers[t->peers[0]];
+	assert_int_equal(p->rw_len, 56);
+	assert_int_equal(p->mtu, 1500 - 56);
+	/* the destination options header: next GRE, the limit option (RFC 2473 §5.1) */
+	assert_int_equal(p->rw[GW_PEER_RW_MAX - p->rw_len + 6], 60);
+	assert_int_equal(p->rw[GW_PEER_RW_MAX - p->rw_len + 40], 47);
+	assert_int_equal(p->rw[GW_PEER_RW_MAX - p->rw_len + 42], 4);
+	assert_int_equal(p->rw[GW_PEER_RW_MAX - p->rw_len + 44], 4);
+
+	/* the route goes: the peer has no underlay; back: it resolves again */
+	run("route del 2001:db8:2::/48");
+	assert_int_equal(gw_peers[t->peers[0]]->unh, 0);
+	assert_false(gw_tunnel_oper_up(t));
+	run("route add 2001:db8:2::/48 via 2001:db8:1::fe");
+	assert_int_equal(gw_peers[t->peers[0]]->unh, neigh);
+
+	/* IPv6 routes into the tunnel, and IPv4 ones */
+	run("route add 2001:db8:10::/48 dev t6; route add 10.18.0.0/16 dev t6");
+	assert_int_equal(gw_nhs[nh6("2001:db8:10::1")].kind, GW_NH_TUNNEL);
+	assert_int_equal(gw_nhs[gw_route_lookup4(ip4("10.18.1.1"))].kind, GW_NH_TUNNEL);
+
+	run("tunnel del t6; route del 2001:db8:2::/48; neigh del 2001:db8:1::fe dev port0;"
+	    "addr del 2001:db8:1::1/64 dev port0");
+	assert_null(decap6("2001:db8:1::1", "2001:db8:2::2", true, 5));
+	assert_int_equal(nh6("2001:db8:2::77"), GW_NH_IDX_DROP);
+	assert_int_equal(nh6("2001:db8:1::9"), GW_NH_IDX_DROP);
+	assert_int_equal(nh6("2001:db8:10::1"), GW_NH_IDX_DROP);
+	s = snap();
+	snap_equal("IPv6 added then deleted", before, s);
 	free(s);
 	free(before);
 }
@@ -2031,6 +2148,7 @@ add_tests(struct gw_tests *t)
 		{ "route add, del", test_route },
 		{ "route replace of an inactive route", test_route_replace_inactive },
 		{ "neigh add, del", test_neigh },
+		{ "IPv6: address, neighbour, routes, an ip6gre tunnel", test_ip6 },
 		{ "a hub: mappings, moves, tunnel del", test_hub },
 		{ "tunnel add, change", test_tunnel_add_change },
 		{ "tunnel del", test_tunnel_del },

@@ -8,7 +8,10 @@
  * the plain RFC 1071 reference (ref_csum.h); after the clamp, the checksum
  * must still verify against a full recomputation, and every byte but the
  * MSS values and the TCP checksum must be what it was. Rows are also run
- * with avail cut short (the clamp must not read or write past it).
+ * with avail cut short (the clamp must not read or write past it), and the
+ * rows that shape nothing of IPv4's own (IHL, fragment field, protocol,
+ * version) once more as IPv6 + TCP (gw_tcp_mss_clamp6), the IP total length
+ * becoming the payload length.
  */
 #include <stdbool.h>
 
@@ -128,8 +131,18 @@ static const struct mss_case mss_cases[] = {
 static uint16_t
 tcp_sum(const uint8_t *pkt, size_t len, size_t hl)
 {
-	uint8_t pseudo[12 + PKT_MAX];
+	uint8_t pseudo[40 + PKT_MAX];
 
+	if (hl == 40 && (pkt[0] >> 4) == 6) {
+		/* IPv6's (RFC 8200 §8.1): addresses, upper-layer length, next header */
+		memcpy(pseudo, pkt + 8, 32);
+		memset(pseudo + 32, 0, 8);
+		pseudo[34] = (len - hl) >> 8;
+		pseudo[35] = (len - hl) & 0xff;
+		pseudo[39] = 6;
+		memcpy(pseudo + 40, pkt + hl, len - hl);
+		return ref_csum_sum(pseudo, 40 + len - hl);
+	}
 	memcpy(pseudo, pkt + 12, 8);
 	pseudo[8] = 0;
 	pseudo[9] = 6;
@@ -139,17 +152,46 @@ tcp_sum(const uint8_t *pkt, size_t len, size_t hl)
 	return ref_csum_sum(pseudo, 12 + len - hl);
 }
 
+/* Whether a row shapes nothing of IPv4's own: it runs as IPv6 too. */
+static bool
+row_has_v6(const struct mss_case *c)
+{
+	return c->ihl == 0 && c->frag == 0 && c->proto == 0 && c->version == 0 &&
+	       c->tlen_delta > -20;
+}
+
+/* The fixed IPv6 header of a row's packet (len bytes in all). */
+static void
+build_ip6(const struct mss_case *c, uint8_t *pkt, size_t len)
+{
+	uint16_t plen = len - 40 + c->tlen_delta;
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 2 };
+
+	pkt[0] = 0x60;
+	pkt[4] = plen >> 8;
+	pkt[5] = plen & 0xff;
+	pkt[6] = 6;
+	pkt[7] = 64;
+	memcpy(pkt + 8, src, 16);
+	memcpy(pkt + 24, dst, 16);
+}
+
 /* Build the row's packet; returns its length (the IP total length unless tlen_delta). */
 static size_t
-build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
+build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off, bool v6)
 {
-	unsigned int ihl = c->ihl != 0 ? c->ihl : 5, doff = 5 + (c->optlen + 3) / 4;
+	unsigned int ihl = v6 ? 10 : c->ihl != 0 ? c->ihl : 5, doff = 5 + (c->optlen + 3) / 4;
 	size_t hl = ihl * 4, len, i;
 	uint16_t tlen, sum;
 
 	memset(pkt, 0, PKT_MAX);
 	len = hl + doff * 4 + c->payload;
 	tlen = len + c->tlen_delta;
+	if (v6) {
+		build_ip6(c, pkt, len);
+		goto tcp;
+	}
 	pkt[0] = (c->version != 0 ? c->version : 4) << 4 | ihl;
 	pkt[2] = tlen >> 8;
 	pkt[3] = tlen & 0xff;
@@ -165,7 +207,7 @@ build(const struct mss_case *c, uint8_t *pkt, size_t *tcp_off, size_t *opt_off)
 	sum = ref_csum(pkt, hl);
 	pkt[10] = sum >> 8;
 	pkt[11] = sum & 0xff;
-
+tcp:
 	*tcp_off = hl;
 	*opt_off = hl + 20;
 	pkt[hl + 0] = 0xc3;
@@ -195,13 +237,13 @@ tcp_csum_ok(const uint8_t *pkt, size_t len, size_t hl)
 }
 
 static void
-check_row(const struct mss_case *c, size_t cut, bool inline_fn)
+check_row(const struct mss_case *c, size_t cut, bool inline_fn, bool v6)
 {
 	uint8_t pkt[PKT_MAX], before[PKT_MAX], *buf;
 	size_t len, avail, tcp, opt, i, k;
 	bool changed, expect_changed = c->changed;
 
-	len = build(c, pkt, &tcp, &opt);
+	len = build(c, pkt, &tcp, &opt, v6);
 	assert_true(tcp_csum_ok(pkt, len, tcp));
 	memset(pkt + len, 0x5a, c->pad);
 	memcpy(before, pkt, sizeof(pkt));
@@ -210,8 +252,12 @@ check_row(const struct mss_case *c, size_t cut, bool inline_fn)
 	buf = malloc(avail);
 	assert_non_null(buf);
 	memcpy(buf, pkt, avail);
-	changed = inline_fn ? gw_tcp_mss_clamp4(buf, avail, c->mss_max) :
-			      gw_tcp_mss_clamp4_syn(buf, avail, c->mss_max);
+	if (v6)
+		changed = inline_fn ? gw_tcp_mss_clamp6(buf, avail, c->mss_max) :
+				      gw_tcp_mss_clamp6_syn(buf, avail, c->mss_max);
+	else
+		changed = inline_fn ? gw_tcp_mss_clamp4(buf, avail, c->mss_max) :
+				      gw_tcp_mss_clamp4_syn(buf, avail, c->mss_max);
 	memcpy(pkt, buf, avail);
 	free(buf);
 	if (cut != 0 && cut < opt + (c->optlen + 3) / 4 * 4)
@@ -240,8 +286,17 @@ test_mss_row(void **state)
 {
 	const struct mss_case *c = *state;
 
-	check_row(c, 0, false);
-	check_row(c, 0, true);
+	check_row(c, 0, false, false);
+	check_row(c, 0, true, false);
+}
+
+static void
+test_mss_row6(void **state)
+{
+	const struct mss_case *c = *state;
+
+	check_row(c, 0, false, true);
+	check_row(c, 0, true, true);
 }
 
 /* The same row with avail cut at every length: never past it, never changed when short. */
@@ -252,10 +307,17 @@ test_mss_row_cut(void **state)
 	uint8_t pkt[PKT_MAX];
 	size_t len, tcp, opt, cut;
 
-	len = build(c, pkt, &tcp, &opt);
+	len = build(c, pkt, &tcp, &opt, false);
 	for (cut = 1; cut < len; cut++) {
-		check_row(c, cut, false);
-		check_row(c, cut, true);
+		check_row(c, cut, false, false);
+		check_row(c, cut, true, false);
+	}
+	if (!row_has_v6(c))
+		return;
+	len = build(c, pkt, &tcp, &opt, true);
+	for (cut = 1; cut < len; cut++) {
+		check_row(c, cut, false, true);
+		check_row(c, cut, true, true);
 	}
 }
 
@@ -276,7 +338,7 @@ test_mss_csum_extremes(void **state)
 	(void)state;
 	/* the urgent pointer (ignored by the clamp) picks a checksum of 0x0000 */
 	for (urp = 0; urp < 0x10000 && sum != 0; urp++) {
-		len = build(&base, pkt, &tcp, &opt);
+		len = build(&base, pkt, &tcp, &opt, false);
 		pkt[tcp + 16] = 0;
 		pkt[tcp + 17] = 0;
 		pkt[tcp + 18] = urp >> 8;
@@ -306,6 +368,9 @@ add_tests(struct gw_tests *t)
 		gw_tests_add(t, test_mss_row, &mss_cases[i], "clamp: %s", mss_cases[i].name);
 		gw_tests_add(t, test_mss_row_cut, &mss_cases[i], "clamp, avail cut short: %s",
 			     mss_cases[i].name);
+		if (row_has_v6(&mss_cases[i]))
+			gw_tests_add(t, test_mss_row6, &mss_cases[i], "clamp IPv6: %s",
+				     mss_cases[i].name);
 	}
 	gw_tests_add(t, test_mss_csum_extremes, NULL, "checksum 0x0000 or 0xffff stays valid");
 }
