@@ -22,7 +22,7 @@ usage(FILE *f, const char *prog)
 	fprintf(f,
 		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
 		"       [--pmtu-timeout S] [--check-profile] [--max-tunnels N] [--max-peers N]\n"
-		"       [--max-next-hops N] [--max-routes N]\n"
+		"       [--max-next-hops N] [--max-routes N] [--max-routes6 N]\n"
 		"\n"
 		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
 		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"

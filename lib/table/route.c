@@ -104,15 +104,16 @@ fib_size(struct rte_fib_conf *conf)
 }
 
 /*
- * The IPv6 FIB's: the same entry size rule; a /64 takes 5 tbl8 groups
- * below its /24 and a host route up to 13 (each shares those of its
- * neighbours), so a group for every 16 routes, at least 512.
+ * The IPv6 FIB's, sized by --max-routes6: the same entry size rule; a /64
+ * takes 5 tbl8 groups below its /24 and a host route up to 13 more (each
+ * shares those of the routes beside it), so a group for every other route,
+ * at least 512.
  */
 static void
 fib6_size(struct rte_fib6_conf *conf)
 {
 	conf->trie.nh_sz = gw_limits.nhs <= GW_FIB_2B_NHS ? RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
-	conf->trie.num_tbl8 = RTE_MAX(gw_limits.routes / 16, 512u);
+	conf->trie.num_tbl8 = RTE_MAX(gw_limits.routes6 / 2, 512u);
 }
 
 int
@@ -126,7 +127,7 @@ gw_route_init(int socket)
 	struct rte_fib6_conf conf6 = {
 		.type = RTE_FIB6_TRIE,
 		.default_nh = GW_NH_IDX_DROP,
-		.max_routes = gw_limits.routes,
+		.max_routes = RTE_MIN(gw_limits.routes6, gw_limits.routes),
 	};
 	struct rte_hash_parameters hp = {
 		.name = "gw_routes",
@@ -284,6 +285,9 @@ fib_full_error(const struct gw_ip *dst, uint8_t len, int rc, struct gw_error *er
 {
 	char a[GW_IP_STRLEN];
 
+	if (dst->family == AF_INET6)
+		return gw_error_set(err, rc, "route table full: no IPv6 FIB room for %s/%u "
+				    "(--max-routes6 sizes it)", gw_ip_fmt(dst, a, sizeof(a)), len);
 	if (rc != -ENOSPC)
 		return gw_error_set(err, rc, "route table full (%s)", rte_strerror(-rc));
 	return gw_error_set(err, rc, "route table full: no FIB room for %s/%u (each /24 that "

@@ -2200,7 +2200,7 @@ main(int argc, char **argv)
 {
 	char prefix[32];
 	char *eal_argv[] = {
-		argv[0], "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix,
+		argv[0], "--no-huge", "--no-pci", "-m", "384", "--file-prefix", prefix,
 		"-l", "0", "--vdev", "net_null0,no-rx=1", "--vdev", "net_null1,no-rx=1",
 		"--log-level=lib.*:error",
 	};
