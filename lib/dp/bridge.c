@@ -432,10 +432,13 @@ gw_bridge_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const uint16_t *bri
 				br_drop(lc, b, br, m, GW_DROP_L2_LINK_LOCAL);
 				continue;
 			}
-			/* ARP, broadcast, to the bridge's address too: a copy to its BVI (the
-			 * routed side takes nothing else multicast: IPv6 is not routed yet) */
+			/* ARP, broadcast, and IPv6 to a group (neighbour discovery to a
+			 * solicited-node or all-nodes group), to the bridge's address too: a
+			 * copy to its BVI, whose classify keeps neighbour discovery only (the
+			 * routed side takes nothing else multicast) */
 			if (o->bvi != GW_BVI_NONE && from[i].iface != o->iface &&
-			    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			    (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+			     eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)))
 				to_bvi(lc, b, o, m, true);
 		}
 		w = key_src(br, eth);
