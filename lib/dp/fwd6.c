@@ -100,7 +100,7 @@ ingress_peer(const struct gw_ingress *in, uint16_t i)
 /*
  * An IPv6 packet within the 1280 bytes every IPv6 link carries, for a
  * tunnel whose MTU is smaller (RFC 2473 §7.1, RFC 8200 §5): encapsulated
- * whole, then the outer packet fragmented to the underlay port's MTU (outer
+ * whole, then the outer packet fragmented to the underlay's MTU (outer
  * DF cleared: the sender cannot be asked to send less). The fragments share
  * the packet's data (indirect mbufs), each with the underlay's Ethernet
  * header; ports that send no chains get each one copied whole.
@@ -120,7 +120,10 @@ encap_fragmented(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *
 	why = gw_encap6_one(lc, m, p, sb, &port);
 	if (why != GW_DROP_NONE)
 		return why;
+	/* the underlay port's MTU, or the path's when the underlay told us a smaller one */
 	mtu = gw_ports[port].mtu;
+	if (p->pmtu != 0 && p->pmtu < mtu)
+		mtu = p->pmtu;
 	if (m->pkt_len - sizeof(eth) <= mtu) {
 		/* the tunnel's MTU was set below its underlay's: the outer packet fits whole */
 		if (unlikely(!gw_tx_to_port(lc, port, m)))

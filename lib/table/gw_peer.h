@@ -76,7 +76,7 @@ struct gw_peer {
 	uint8_t role;         /**< enum gw_peer_role */
 	uint32_t refs;        /**< SPOKE: the mappings (SPOKE next hops) that lead to it */
 	uint32_t slot;        /**< its place in its tunnel's peers[] */
-	uint16_t pmtu;        /**< underlay path MTU learned from ICMP; 0: none */
+	uint16_t pmtu;        /**< underlay path MTU learned from ICMP; 0: none (workers read it to fragment) */
 	uint64_t pmtu_expire; /**< TSC when pmtu is forgotten */
 } __rte_cache_aligned;
 
