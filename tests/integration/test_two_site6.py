@@ -36,7 +36,7 @@ from conftest import require_tool
 from netns import SITES as SITES4, sh, stop_process, transfer, wait_for
 
 KEY = 1001
-SIZE = 4 * 1024 * 1024
+SIZE = 2 * 1024 * 1024
 
 
 def site(s):
@@ -107,10 +107,12 @@ class Gateway:
                 f"tunnel:\n{self.cli('tunnel', 'show', check=False).stdout}")
 
 
-def gateway(lab, binary, ctl, r, s, underlay):
+def gateway(lab, binary, ctl, r, s, underlay, wan_mtu=None):
     """Site s ("A" or "B") with greway: port0 = WAN tap (moved into the router
-    namespace r), port1 = LAN tap (moved into the site's host namespace, which
-    has IPv4 and IPv6 and routes both by greway). Returns (Gateway, host)."""
+    namespace r; its MTU wan_mtu on both ends if given), port1 = LAN tap (moved
+    into the site's host namespace, which has IPv4 and IPv6 and routes both by
+    greway; its MTU the tunnel's, or 1280 if that is less: Linux has no IPv6
+    below). Returns (Gateway, host)."""
     me, peer = (A, B) if s == "A" else (B, A)
     if underlay == "ip6":
         wan = f"""addr add {me['wan6']}/64 dev port0
@@ -121,7 +123,7 @@ tunnel add gre1 mode ip6gre local {me['wan6']} remote {peer['wan6']} key {KEY}""
 route add {peer['wan'].rsplit('.', 1)[0]}.0/24 via {me['wan_gw']}
 tunnel add gre1 mode gre local {me['wan']} remote {peer['wan']} key {KEY}"""
     conf = f"""# greway, site {s}, {underlay} underlay: no static neighbour anywhere
-link set port0 address {me['wan_mac']}
+link set port0 address {me['wan_mac']}{f" mtu {wan_mtu}" if wan_mtu else ""}
 link set port1 address {me['lan_mac']}
 addr add {me['lan_gw']}/24 dev port1
 addr add {me['lan6_gw']}/64 dev port1
@@ -139,9 +141,9 @@ route add {peer['lan6']} via {peer['tun6']}
     (tun,) = gw.json("tunnel", "show", "gre1")
     lab.move_tap(gw_ns, wan_if, r, me["r_mac"],
                  [f"{me['wan6_gw']}/64"] if underlay == "ip6" else [f"{me['wan_gw']}/24"],
-                 ipv6=True)
+                 mtu=wan_mtu, ipv6=True)
     lab.move_tap(gw_ns, lan_if, host, me["host_mac"],
-                 [f"{me['host']}/24", f"{me['host6']}/64"], mtu=tun["mtu"], ipv6=True)
+                 [f"{me['host']}/24", f"{me['host6']}/64"], mtu=max(tun["mtu"], 1280), ipv6=True)
     host.ip("route", "add", "default", "via", me["lan_gw"])
     host.ip("-6", "route", "add", "default", "via", me["lan6_gw"])
     return gw, host
@@ -154,13 +156,19 @@ def first_ping(src, dst, timeout=30):
 
 
 @pytest.fixture
-def sites(lab, greway_bin, ctl_bin, underlay):
+def wan_mtu_a():
+    """gwA's WAN MTU (both ends of its link to the router): default 1500."""
+    return None
+
+
+@pytest.fixture
+def sites(lab, greway_bin, ctl_bin, underlay, wan_mtu_a):
     for tool in ("ping", "nc", "ss"):
         require_tool(tool)
     r = lab.netns("r", ipv6=True)
     r.sysctl("net.ipv4.ip_forward", 1)
     r.sysctl("net.ipv6.conf.all.forwarding", 1)
-    gw_a, host_a = gateway(lab, greway_bin, ctl_bin, r, "A", underlay)
+    gw_a, host_a = gateway(lab, greway_bin, ctl_bin, r, "A", underlay, wan_mtu=wan_mtu_a)
     gw_b, host_b = gateway(lab, greway_bin, ctl_bin, r, "B", underlay)
     p = SimpleNamespace(lab=lab, r=r, gw_a=gw_a, gw_b=gw_b, host_a=host_a, host_b=host_b,
                         underlay=underlay)
@@ -228,25 +236,25 @@ def test_ping_both_families(sites):
     before = {gw: gw.tunnel() for gw in (p.gw_a, p.gw_b)}
     for src, dst in ((p.host_a, B["host"]), (p.host_b, A["host"]),
                      (p.host_a, B["host6"]), (p.host_b, A["host6"])):
-        ping_ok(p, src, dst)
+        ping_ok(p, src, dst, count=5)
     for src, peer in ((p.host_a, B), (p.host_b, A)):
         for dst in (peer["tun"], peer["tun6"]):
-            cp = ping_ok(p, src, dst, count=5)
+            cp = ping_ok(p, src, dst, count=3)
             # one greway hop, then the far greway's own TTL / hop limit 64
             assert re.search(r"(ttl|hlim)=63 ", cp.stdout), cp.stdout
     for gw in (p.gw_a, p.gw_b):
         tun, old = gw.tunnel(), before[gw]
-        # each gateway, each way: 2 x 10 echo requests or replies of each
-        # family between the hosts, and 2 x 5 of each with the far gateway
+        # each gateway, each way: 2 x 5 echo requests or replies of each
+        # family between the hosts, and 2 x 3 of each with the far gateway
         for k in ("tx_packets", "rx_packets"):
-            assert tun[k] - old[k] >= 60, (gw.name, k, tun, old)
+            assert tun[k] - old[k] >= 32, (gw.name, k, tun, old)
     assert_no_bad_drops(p)
 
     pkts = stop()
     wan = "wan6" if p.underlay == "ip6" else "wan"
     for me in (A, B):
         sent = [x for x in pkts if x[0] == me[wan]]
-        assert len(sent) >= 60, (me[wan], len(sent), pkts[:5])
+        assert len(sent) >= 32, (me[wan], len(sent), pkts[:5])
         assert {x[1] for x in sent} == {"0x0800", "0x86dd"}, (me[wan], {x[1] for x in sent})
         assert {int(x[2], 0) for x in sent} == {KEY}, (me[wan], sent[:5])
 
@@ -361,3 +369,159 @@ def test_ping_lan_linklocal(sites):
     host_ll = eui64_linklocal(A["host_mac"])
     wrong = {k: v for k, v in p.gw_a.neighbours().items() if k[0] == host_ll and k[1] != "port1"}
     assert not wrong, f"gwA resolves the host's link-local address elsewhere: {wrong}"
+
+
+def ping_replies(p, src, dst, size, count=5, deadline=20):
+    """ping -M do -s size: count replies (a lost one is waited for, up to
+    deadline seconds); the output."""
+    cp = src.run("ping", "-n", "-c", count, "-i", 0.2, "-W", 1, "-w", deadline, "-M", "do",
+                 "-s", size, dst, check=False, timeout=deadline + 20)
+    m = re.search(r"(\d+) received", cp.stdout)
+    assert m and int(m.group(1)) >= count, f"ping -s {size} {dst} from {src}:\n" \
+        f"{cp.stdout}{cp.stderr}{state(p)}"
+    return cp
+
+
+def tshark(pcap, filt, *fields):
+    out = sh(["tshark", "-r", pcap, "-Y", filt, "-T", "fields", "-E", "separator=|",
+              "-E", "occurrence=a", "-E", "aggregator=,",
+              *[a for f in fields for a in ("-e", f)]]).stdout
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+def captures(p, where, filt="ip6"):
+    """tcpdump on each (namespace, interface) of where; returns a function that
+    stops them all and gives {interface: pcap path}."""
+    caps = {}
+    for ns, ifc in where:
+        pcap, log = p.lab.dir / f"{ifc}.pcap", p.lab.dir / f"{ifc}.log"
+        with open(log, "w") as err:
+            caps[ifc] = (p.lab.popen(ns, ["tcpdump", "-n", "-U", "--immediate-mode", "-s", "200",
+                                          "-i", ifc, "-w", pcap, filt],
+                                     stdout=subprocess.DEVNULL, stderr=err), pcap)
+        wait_for(lambda: "listening on" in log.read_text(), 10, "tcpdump to start")
+
+    def stop():
+        time.sleep(0.3)
+        for cap, _ in caps.values():
+            stop_process(cap, sig=signal.SIGINT)
+        return {ifc: pcap for ifc, (_, pcap) in caps.items()}
+
+    return stop
+
+
+@pytest.mark.parametrize("underlay,wan_mtu_a", [("ip6", 1300)])
+def test_outer_fragmented_to_1280(sites):
+    """gwA's underlay MTU is 1300 < 1280 + 48 (IPv6 + GRE + key): its tunnel's
+    MTU is 1252, its IPv6 MTU 1280 (RFC 8200 §5). hostA's 1280-byte IPv6
+    packets are encapsulated whole and the outer packets fragmented (RFC 2473
+    §7.1); gwB reassembles them, hostB receives them whole. hostB's 1280-byte
+    replies leave gwB whole (its own link is 1500): the router answers with
+    Packet Too Big (MTU 1300) and gwB learns that path MTU (`tunnel show`:
+    pmtu 1300, mtu 1252). (Whether the replies then cross:
+    test_outer_fragmented_to_path_mtu.)"""
+    p = sites
+    for tool in ("tcpdump", "tshark"):
+        require_tool(tool)
+    (tun,) = p.gw_a.json("tunnel", "show", "gre1")
+    assert tun["mtu"] == 1300 - 48, tun
+    first_ping(p.host_a, B["host6"])
+    stop = captures(p, ((p.r, "ga-wan"), (p.r, "gb-wan"), (p.host_b, "gb-lan")))
+    p.host_a.ping(B["host6"], count=5, interval=0.2, size=1280 - 48, patient=False)
+    pcaps = stop()
+
+    # hostB received 1280-byte echo requests, whole: no fragment header
+    reqs = tshark(pcaps["gb-lan"], "icmpv6.type == 128", "ipv6.plen", "ipv6.nxt")
+    assert len(reqs) == 5 and all(r == ["1240", "58"] for r in reqs), reqs
+    # between gwA and the router: gwA's GRE in fragments of at most 1300 bytes
+    frags = tshark(pcaps["ga-wan"], f"ipv6.src == {A['wan6']} and ipv6.fraghdr",
+                   "ipv6.plen", "ipv6.fraghdr.nxt")
+    assert len(frags) == 10, frags
+    assert all(int(f[0]) + 40 <= 1300 and f[1] == "47" for f in frags), frags
+    whole = tshark(pcaps["ga-wan"], f"ipv6.src == {A['wan6']} and frame.len > 1314", "frame.len")
+    assert not whole, whole
+
+    # the router told gwB about its 1300-byte link, and gwB learned the path MTU
+    ptb = tshark(pcaps["gb-wan"], f"icmpv6.type == 2 and ipv6.dst == {B['wan6']}",
+                 "icmpv6.mtu")
+    assert ptb and all(x == ["1300"] for x in ptb), ptb
+    (tun_b,) = p.gw_b.json("tunnel", "show", "gre1")
+    assert tun_b.get("pmtu") == 1300 and tun_b["mtu"] == 1300 - 48, tun_b
+    assert f"mtu {1300 - 48} " in p.gw_b.cli("tunnel", "show", "gre1").stdout
+    assert p.gw_a.stats()["drops"]["too_big"] == 0
+
+
+@pytest.mark.xfail(strict=True, reason="an IPv6 packet of 1280 bytes or less for a tunnel "
+                   "whose MTU is below 1280 has its outer packet fragmented to the underlay "
+                   "port's MTU, not to the path MTU learned from a Packet Too Big "
+                   "(lib/dp/fwd6.c encap_fragmented: mtu = gw_ports[port].mtu), so it is "
+                   "sent whole into the link that is too small and lost")
+@pytest.mark.parametrize("underlay,wan_mtu_a", [("ip6", 1300)])
+def test_outer_fragmented_to_path_mtu(sites):
+    """Once gwB has learned the path MTU of 1300 (test_outer_fragmented_to_1280),
+    1280-byte IPv6 packets cross both ways: gwB fragments its outer packets
+    to the path MTU as gwA does to its port's."""
+    p = sites
+    for tool in ("tcpdump", "tshark"):
+        require_tool(tool)
+    first_ping(p.host_a, B["host6"])
+    # hostB's 1280-byte reply teaches gwB the path MTU (the router's Packet Too Big)
+    p.host_a.ping(B["host6"], count=1, size=1280 - 48, patient=False)
+    wait_for(lambda: p.gw_b.json("tunnel", "show", "gre1")[0].get("pmtu") == 1300, 5,
+             "gwB to learn the path MTU 1300")
+    stop = captures(p, ((p.r, "gb-wan"),))
+    try:
+        cp = ping_replies(p, p.host_a, B["host6"], 1280 - 48, count=3, deadline=4)
+        assert "1240 bytes from" in cp.stdout, cp.stdout
+        ping_replies(p, p.host_b, A["host6"], 1280 - 48, count=3, deadline=4)
+    finally:
+        pcaps = stop()
+    big = tshark(pcaps["gb-wan"], f"ipv6.src == {B['wan6']} and frame.len > 1314", "frame.len")
+    assert not big, f"gwB sent outer packets bigger than the path MTU: {big}"
+
+
+@pytest.mark.xfail(strict=True, reason="every outer IPv6 fragment greway sends has "
+                   "Identification 0 (DPDK 22.11's rte_ipv6_fragment_packet writes id 0 and "
+                   "lib/dp/fwd6.c encap_fragmented never sets one): RFC 8200 §4.5 wants an id "
+                   "unique among recent packets to the same destination, or a reassembler may "
+                   "join pieces of different packets")
+@pytest.mark.parametrize("underlay,wan_mtu_a", [("ip6", 1300)])
+def test_outer_fragment_identification(sites):
+    """Each fragmented outer packet of gwA has an Identification of its own."""
+    p = sites
+    for tool in ("tcpdump", "tshark"):
+        require_tool(tool)
+    first_ping(p.host_a, B["host6"])
+    stop = captures(p, ((p.r, "ga-wan"),))
+    p.host_a.ping(B["host6"], count=5, interval=0.1, size=1280 - 48, patient=False)
+    pcaps = stop()
+    frags = tshark(pcaps["ga-wan"], f"ipv6.src == {A['wan6']} and ipv6.fraghdr",
+                   "ipv6.fraghdr.ident", "ipv6.fraghdr.offset")
+    assert len(frags) == 10, frags
+    firsts = [ident for ident, off in frags if off == "0"]
+    assert len(set(firsts)) == len(firsts) == 5, f"fragment identifications: {frags}"
+
+
+@pytest.mark.parametrize("underlay", ["ip6"])
+def test_packet_too_big_to_inner_source(sites):
+    """hostB (MTU 1500) sends IPv6 with DF semantics (ping -M do) bigger than
+    gwB's tunnel (1452): gwB answers with an ICMPv6 Packet Too Big, MTU 1452,
+    from its LAN address; Linux takes the path MTU (ip route get) and what
+    fits crosses."""
+    p = sites
+    (tun,) = p.gw_b.json("tunnel", "show", "gre1")
+    mtu6 = tun["mtu"]
+    assert mtu6 == 1500 - 48, tun
+    p.host_b.ip("link", "set", "gb-lan", "mtu", 1500)
+    first_ping(p.host_b, A["host6"])
+    before = p.gw_b.stats()["drops"]["too_big"]
+    cp = p.host_b.run("ping", "-n", "-c", 3, "-i", 0.2, "-W", 1, "-M", "do", "-s", 1500 - 48,
+                      A["host6"], check=False)
+    assert f"From {B['lan6_gw']} icmp_seq=1 Packet too big: mtu={mtu6}" in cp.stdout, \
+        cp.stdout + cp.stderr + state(p)
+    route = p.host_b.ip("-6", "route", "get", A["host6"]).stdout
+    assert f" mtu {mtu6} " in route, route
+    assert p.gw_b.stats()["drops"]["too_big"] - before >= 1
+    # the largest that fits crosses whole
+    cp = ping_replies(p, p.host_b, A["host6"], mtu6 - 48, count=3)
+    assert f"{mtu6 - 40} bytes from" in cp.stdout, cp.stdout
