@@ -237,13 +237,22 @@ class Lab(contextlib.ExitStack):
         self.prefix = f"gw-{run_id}"
         self.dir = Path(workdir)
 
-    def netns(self, short):
-        """Create namespace "gw-RUNID-short" with lo up and IPv6 off."""
+    def netns(self, short, ipv6=False):
+        """Create namespace "gw-RUNID-short" with lo up and IPv6 off.
+
+        ipv6: IPv6 stays on (for interfaces that ask for it: veth, move_tap),
+        without duplicate address detection (addresses usable at once) and
+        without router solicitations (no noise a test did not send)."""
         ns = Netns(f"{self.prefix}-{short}")
         sh(["ip", "netns", "add", ns.name])
         self.callback(self._netns_del, ns)
-        ns.sysctl("net.ipv6.conf.all.disable_ipv6", 1, check=False)
-        ns.sysctl("net.ipv6.conf.default.disable_ipv6", 1, check=False)
+        if ipv6:
+            for conf in ("all", "default"):
+                ns.sysctl(f"net.ipv6.conf.{conf}.accept_dad", 0, check=False)
+                ns.sysctl(f"net.ipv6.conf.{conf}.router_solicitations", 0, check=False)
+                ns.sysctl(f"net.ipv6.conf.{conf}.accept_ra", 0, check=False)
+        ns.sysctl("net.ipv6.conf.all.disable_ipv6", int(not ipv6), check=False)
+        ns.sysctl("net.ipv6.conf.default.disable_ipv6", int(not ipv6), check=False)
         ns.ip("link", "set", "lo", "up")
         return ns
 
@@ -256,13 +265,14 @@ class Lab(contextlib.ExitStack):
                 os.kill(int(pid), signal.SIGKILL)
         sh(["ip", "netns", "del", ns.name], check=False)
 
-    def veth(self, ns_a, if_a, ns_b, if_b):
-        """A veth pair with one end in each namespace (deleted with either)."""
+    def veth(self, ns_a, if_a, ns_b, if_b, ipv6=False):
+        """A veth pair with one end in each namespace (deleted with either);
+        IPv6 off on both ends unless ipv6 (namespaces made with ipv6=True)."""
         sh(["ip", "-n", ns_a.name, "link", "add", if_a, "type", "veth", "peer", "name", if_b,
             "netns", ns_b.name])
         self.callback(sh, ["ip", "-n", ns_a.name, "link", "del", if_a], check=False)
         for ns, ifc in ((ns_a, if_a), (ns_b, if_b)):
-            ns.sysctl(f"net.ipv6.conf.{ifc}.disable_ipv6", 1, check=False)
+            ns.sysctl(f"net.ipv6.conf.{ifc}.disable_ipv6", int(not ipv6), check=False)
 
     def popen(self, ns, args, **kw):
         """A background process in ns, stopped by pid on close."""
@@ -282,16 +292,20 @@ class Lab(contextlib.ExitStack):
         return gw
 
     @staticmethod
-    def move_tap(src, ifname, dst, mac, prefix, mtu=None, tx_csum_off=False):
+    def move_tap(src, ifname, dst, mac, prefix, mtu=None, tx_csum_off=False, ipv6=False):
         """Move a greway tap end from src to dst and configure it there.
 
-        net_tap gave it the DPDK port's MAC: it gets `mac` of its own."""
+        net_tap gave it the DPDK port's MAC: it gets `mac` of its own.
+        prefix: one address/len or a list of them (IPv6 ones need ipv6=True,
+        which keeps IPv6 on: a link-local address, ND; in a namespace made
+        with ipv6=True, no DAD)."""
         src.ip("link", "set", ifname, "netns", dst.name)
-        dst.sysctl(f"net.ipv6.conf.{ifname}.disable_ipv6", 1, check=False)
+        dst.sysctl(f"net.ipv6.conf.{ifname}.disable_ipv6", int(not ipv6), check=False)
         dst.ip("link", "set", ifname, "address", mac)
         if mtu is not None:
             dst.ip("link", "set", ifname, "mtu", mtu)
-        dst.ip("addr", "add", prefix, "dev", ifname)
+        for p in [prefix] if isinstance(prefix, str) else prefix:
+            dst.ip("addr", "add", p, "dev", ifname, *(["nodad"] if ":" in p else []))
         dst.ip("link", "set", ifname, "up")
         if tx_csum_off:
             dst.run("ethtool", "-K", ifname, "tx", "off")

@@ -110,13 +110,13 @@ class _GreSite(Ovs):
     HOSTP, GRE0 = 1, 2  # ofport numbers on br-int
 
     def _build(self, ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp,
-               gre_options, extra=()):
+               gre_options, extra=(), tunnel_type="gre"):
         ns.ip("link", "set", uplink, "up")
         self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
                    f"other_config:hwaddr={phy_mac}", "--", "add-port", "br-phy", uplink)
         ns.ip("addr", "add", f"{local}/{plen}", "dev", "br-phy")
         ns.ip("link", "set", "br-phy", "up")
-        ns.ip("route", "add", f"{remote}/32", "via", underlay_gw)
+        ns.ip("route", "add", f"{remote}/{128 if ':' in remote else 32}", "via", underlay_gw)
         opts = [f"options:remote_ip={remote}", f"options:local_ip={local}", *extra]
         opts += [f"options:{k}={v}" for k, v in gre_options.items()]
         ns.ip("link", "set", hostp, "up")
@@ -124,10 +124,11 @@ class _GreSite(Ovs):
                    "--", "add-port", "br-int", hostp, "--", "set", "interface", hostp,
                    f"ofport_request={self.HOSTP}",
                    "--", "add-port", "br-int", "gre0", "--", "set", "interface", "gre0",
-                   "type=gre", f"ofport_request={self.GRE0}", *opts)
+                   f"type={tunnel_type}", f"ofport_request={self.GRE0}", *opts)
 
     def _wait_underlay(self, ns, remote, underlay_gw):
-        """OVS learns the next hop's MAC by snooping ARP replies through br-phy."""
+        """OVS learns the next hop's MAC by snooping ARP replies (IPv6: neighbour
+        advertisements) through br-phy."""
         wait_for(lambda: ns.run("ping", "-n", "-c", 1, "-W", 1, remote,
                                 check=False).returncode == 0,
                  15, f"{remote} to answer ping from OVS's namespace {ns}", interval=0)
@@ -179,12 +180,15 @@ class GretapPeer(_GreSite):
     share one IPv4 subnet and ARP crosses the tunnel.
 
     gre_options: OVS interface options of gre0 besides remote/local, e.g.
-    {"key": 1001}."""
+    {"key": 1001}. tunnel_type: "gre", or "ip6gre" over an IPv6 underlay (local,
+    remote and underlay_gw IPv6 addresses; in the userspace datapath ip6gre
+    carries Ethernet too)."""
 
     def __init__(self, lab, ns, name, uplink, local, plen, remote, underlay_gw, phy_mac,
-                 hostp, gre_options):
+                 hostp, gre_options, tunnel_type="gre"):
         super().__init__(lab, ns, name)
-        self._build(ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp, gre_options)
+        self._build(ns, uplink, local, plen, remote, underlay_gw, phy_mac, hostp, gre_options,
+                    tunnel_type=tunnel_type)
         self._wait_underlay(ns, remote, underlay_gw)
 
     def fdb(self):
