@@ -30,8 +30,21 @@ hairpin is held against, HUB_MARGIN); hub-hairpin-learn is hub-hairpin's input o
 with learn on and no mapping: the first packets learn the spokes' hosts (those to hosts not
 learned yet are dropped, no_route: warmup_drops), then the steady state is measured.
 
+IPv6 rows (issue 13, gre_case(outer=, inner=)): ip6gre-encap-key and ip6gre-decap-key are
+gre-encap-key and gre-decap-key with an IPv6 underlay (tunnel ip6gre1, mode ip6gre, local
+2001:db8:1::1, remote 2001:db8:2::2, key 42; decap eats IPv4 in GRE over IPv6, 108-byte
+frames), the same 64-byte inner IPv4/UDP packets; ip6gre-encap-key-v6 and
+ip6gre-decap-key-v6 carry inner IPv6/UDP packets instead (GRE protocol 0x86dd), and
+gre-encap-key-v6 and gre-decap-key-v6 the same IPv6 packets over the IPv4 underlay of
+gre-*-key (tunnel gre1). An inner IPv6/UDP frame is at least 66 bytes with its FCS (IPv6's
+header is 20 bytes longer than IPv4's, UDP with no payload): the -v6 rows are 66-byte
+inner frames (size 66; gen_bench.IPV6_MIN_SIZE), the nearest IPv6 comes to the IPv4 rows'
+64. Each is held against its IPv4 row (gre-encap-key or gre-decap-key) + IP6_MARGIN cycles
+beyond I/O. No OVS row: OVS's userspace datapath has no L3 GRE over IPv6.
+
 Named groups (GROUPS) select rows together: --cases hub is the hub rows and the
-point-to-point rows they are compared with.
+point-to-point rows they are compared with; --cases ip6 the IPv6 rows and the IPv4 rows
+they are held against.
 
 Adding a path is one more row in CASES, with a helper like gre_case() when
 the row needs a new kind of startup file or check. Every greway case gets a
@@ -61,7 +74,9 @@ class Case:
     size: int = 64             # inner frame size, FCS included
     tunnels: int = 1
     workers: int = 1
-    mode: str = "gre"          # "gre" (routed, IPv4 inside) | "gretap" (bridged Ethernet)
+    # "gre" (routed: IPv4 or IPv6 inside, IPv4 underlay) | "ip6gre" (the same over an IPv6
+    # underlay) | "gretap" (bridged Ethernet) | "hub"
+    mode: str = "gre"
     # more counters the run checks, (object, name, counter, rule): rule "output": moves as
     # the output does (validation: equals the frames in); 0: never moves; "once": is 1
     # after the validation run and does not move in the timed window (a MAC learned once)
@@ -100,12 +115,17 @@ def _tunnel_block(path, n, opts_for):
     return "\n".join(lines) + "\n"
 
 
-def gre_config(path, key=None, csum=False, seq=False, tunnels=1):
+def gre_config(path, key=None, csum=False, seq=False, tunnels=1, outer="ipv4", inner="ipv4"):
     """Startup file for IPv4 GRE tunnels, port0 -> port1 in the given direction.
 
     One tunnel: gre1 with the given options. N tunnels: gre1..greN, tunnel t with key
     key + t and remote gen_bench.tunnel_remote(t); encap routes tunnel t's inner /24
-    (gen_bench.tunnel_prefix(t)) into it, decap receives (remote, key) pairs."""
+    (gen_bench.tunnel_prefix(t)) into it, decap receives (remote, key) pairs.
+    outer/inner "ipv6" (one tunnel): ip6_config()."""
+    if outer != "ipv4" or inner != "ipv4":
+        if tunnels != 1:
+            raise ValueError("IPv6 rows: one tunnel")
+        return ip6_config(path, key, csum, seq, outer, inner)
     opts = _tunnel_words(key, csum, seq)
     if tunnels == 1:
         tun = f"""\
@@ -141,23 +161,83 @@ route add 203.0.113.0/24 via {g.UNDERLAY_NH}
 """ + tun + "route add 10.32.0.0/16 via 10.0.0.2\n"
 
 
+def ip6_config(path, key=None, csum=False, seq=False, outer="ipv6", inner="ipv4"):
+    """Startup file of one GRE tunnel with an IPv6 underlay (outer "ipv6": ip6gre1, mode
+    ip6gre, GW_UNDERLAY6 -> TUN_REMOTE6 by UNDERLAY_NH6) or IPv6 inside (inner "ipv6", GRE
+    protocol 0x86dd), port0 -> port1 as gre_config()'s: the same lines where the family is
+    the same. Inner IPv4 goes as gre-*-key's does (tunnel address 172.16.0.1/30, route
+    10.16.0.0/16 via 172.16.0.2; decap: 10.32.0.0/16 via the LAN host 10.0.0.2); inner
+    IPv6: the LAN is 2001:db8:a::/64 (greway ::1, the LAN host ::2), encap routes
+    2001:db8:10::/48 into the tunnel, decap 2001:db8:20::/48 via 2001:db8:a::2."""
+    opts = _tunnel_words(key, csum, seq)
+    if outer == "ipv6":
+        name, mode, local, remote = "ip6gre1", "ip6gre", g.GW_UNDERLAY6, g.TUN_REMOTE6
+        under = f"""\
+addr add {g.GW_UNDERLAY6}/64 dev {{wan}}
+neigh add {g.UNDERLAY_NH6} lladdr {g.UNDERLAY_NH_MAC} dev {{wan}}
+route add 2001:db8:2::/48 via {g.UNDERLAY_NH6}
+"""
+    else:
+        name, mode, local, remote = "gre1", "gre", g.GW_UNDERLAY, g.TUN_REMOTE
+        under = f"""\
+addr add {g.GW_UNDERLAY}/24 dev {{wan}}
+neigh add {g.UNDERLAY_NH} lladdr {g.UNDERLAY_NH_MAC} dev {{wan}}
+route add 203.0.113.0/24 via {g.UNDERLAY_NH}
+"""
+    tun = ("tunnel add %s mode %s local %s remote %s %s" % (name, mode, local, remote, opts)
+           ).rstrip() + "\n"
+    if inner == "ipv4":
+        lan = "addr add 10.0.0.1/24 dev {lan}\n"
+        tun += "addr add 172.16.0.1/30 dev %s\n" % name
+        enc_route = "route add 10.16.0.0/16 via 172.16.0.2\n"
+        dec_route = ("neigh add 10.0.0.2 lladdr %s dev {lan}\n" % g.LAN_HOST_MAC,
+                     "route add 10.32.0.0/16 via 10.0.0.2\n")
+    else:
+        lan = "addr add %s/64 dev {lan}\n" % g.GW_LAN6
+        enc_route = "route add 2001:db8:10::/48 dev %s\n" % name
+        dec_route = ("neigh add %s lladdr %s dev {lan}\n" % (g.LAN_HOST6, g.LAN_HOST_MAC),
+                     "route add 2001:db8:20::/48 via %s\n" % g.LAN_HOST6)
+    what = "%s, IPv%s inside" % (mode.upper().replace("IP6GRE", "ip6gre"), inner[-1])
+    head = f"""\
+link set port0 address {g.GW_PORT0_MAC}
+link set port1 address {g.GW_PORT1_MAC}
+"""
+    if path == "encap":
+        # port0: inner side (LAN), port1: underlay (WAN, net_null)
+        return (f"# bench: {what} encap, port0 (inner) -> {name} -> port1 (underlay)\n"
+                + head + lan.format(lan="port0") + under.format(wan="port1") + tun + enc_route)
+    # decap: port0: underlay (WAN), port1: inner side (LAN, net_null)
+    return (f"# bench: {what} decap, port0 (underlay) -> {name} -> port1 (inner)\n"
+            + head + under.format(wan="port0") + lan.format(lan="port1")
+            + dec_route[0].format(lan="port1") + tun + dec_route[1])
+
+
 def gre_case(name, path, key=None, csum=False, seq=False, size=64, flows=32, tunnels=1,
-             workers=1, runner="greway", base=None):
-    """An IPv4 GRE case: encap eats udp frames, decap eats the same packets in GRE."""
+             workers=1, runner="greway", base=None, outer="ipv4", inner="ipv4"):
+    """A GRE case: encap eats udp frames, decap eats the same packets in GRE. outer "ipv6":
+    the tunnel is ip6gre1 (mode ip6gre); inner "ipv6": the packets are IPv6 (udp6 frames,
+    GRE protocol 0x86dd)."""
+    tname = "ip6gre1" if outer == "ipv6" else "gre1"
     if path == "encap":
         spec = {"kind": "udp", "size": size, "flows": flows}
-        counter = ("tunnel", "gre1", "tx_packets")
+        counter = ("tunnel", tname, "tx_packets")
     else:
         spec = {"kind": "gre", "size": size, "flows": flows,
                 "key": key, "csum": csum, "seq": seq}
-        counter = ("tunnel", "gre1", "rx_packets")
+        counter = ("tunnel", tname, "rx_packets")
+    if inner == "ipv6":
+        spec["inner"] = inner
+    if outer == "ipv6" and path == "decap":
+        spec["outer"] = outer
     if tunnels != 1:
         spec["tunnels"] = tunnels
         counter = (counter[0], "*", counter[2])   # the sum over gre1..greN
     return Case(name=name, path=path, input=spec,
-                config=gre_config(path, key, csum, seq, tunnels), path_counter=counter,
+                config=gre_config(path, key, csum, seq, tunnels, outer, inner),
+                path_counter=counter,
                 tunnel={"key": key, "csum": csum, "seq": seq, "tunnels": tunnels},
-                runner=runner, base=base or name, size=size, tunnels=tunnels, workers=workers)
+                runner=runner, base=base or name, size=size, tunnels=tunnels, workers=workers,
+                mode="ip6gre" if outer == "ipv6" else "gre")
 
 
 def gretap_config(path, key=None, csum=False, seq=False):
@@ -262,6 +342,23 @@ GRETAP_PATHS = {
     "gretap-decap-key-csum-seq": dict(path="decap", key=KEY, csum=True, seq=True),
 }
 
+# inner IPv6/UDP frames of the -v6 rows: the smallest there is (66 bytes with the FCS),
+# the nearest to the IPv4 rows' 64
+V6_SIZE = g.IPV6_MIN_SIZE
+
+# the IPv6 paths (issue 13): name -> gre_case() arguments; each is held against its IPv4
+# row (ip4_analog()) + IP6_MARGIN
+IP6_PATHS = {
+    "ip6gre-encap-key": dict(path="encap", key=KEY, outer="ipv6"),
+    "ip6gre-encap-key-v6": dict(path="encap", key=KEY, outer="ipv6", inner="ipv6",
+                                size=V6_SIZE),
+    "gre-encap-key-v6": dict(path="encap", key=KEY, inner="ipv6", size=V6_SIZE),
+    "ip6gre-decap-key": dict(path="decap", key=KEY, outer="ipv6"),
+    "ip6gre-decap-key-v6": dict(path="decap", key=KEY, outer="ipv6", inner="ipv6",
+                                size=V6_SIZE),
+    "gre-decap-key-v6": dict(path="decap", key=KEY, inner="ipv6", size=V6_SIZE),
+}
+
 CASES = [
     gre_case("gre-encap", "encap"),
     gre_case("gre-encap-key", "encap", key=KEY),
@@ -269,16 +366,29 @@ CASES = [
     gre_case("gre-decap", "decap"),
     gre_case("gre-decap-key", "decap", key=KEY),
     gre_case("gre-decap-key-csum-seq", "decap", key=KEY, csum=True, seq=True),
-] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()] + HUB_CASES
-# later: ip6gre (one more row each; add them to SWEEP_PATHS to sweep them)
+] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()] + HUB_CASES + \
+    [gre_case(name, **kw) for name, kw in IP6_PATHS.items()]
 
 # the issue's bar for GRETAP: cycles beyond I/O at most its GRE path's + this
 GRETAP_MARGIN = 10
+# the issue's bar for IPv6 (issue 13): an IPv6 row's cycles beyond I/O at most its IPv4
+# row's + this
+IP6_MARGIN = 10
 
 
 def gre_analog(name):
     """The GRE row a GRETAP row is held against: gretap-decap-key -> gre-decap-key."""
     return "gre-" + name[len("gretap-"):] if name.startswith("gretap-") else None
+
+
+def ip4_analog(name):
+    """The IPv4 row an IPv6 row is held against: ip6gre-decap-key-v6, ip6gre-decap-key and
+    gre-decap-key-v6 -> gre-decap-key."""
+    if name not in IP6_PATHS:
+        return None
+    if name.endswith("-v6"):
+        name = name[:-len("-v6")]
+    return name[len("ip6"):] if name.startswith("ip6gre-") else name
 
 
 # the issue's bar for the hub: the hairpin's cycles beyond I/O at most its decap's + this
@@ -288,9 +398,12 @@ HUB_MARGIN = 15
 def held_against(name):
     """(row, margin, key) whose cycles beyond I/O a row is held against, or None: a GRETAP
     row its GRE row's + GRETAP_MARGIN ("gre"); a hub hairpin hub-decap's + HUB_MARGIN
-    ("decap": the same hub and spokes, decap only)."""
+    ("decap": the same hub and spokes, decap only); an IPv6 row its IPv4 row's + IP6_MARGIN
+    ("ip4")."""
     if name.startswith("gretap-"):
         return gre_analog(name), GRETAP_MARGIN, "gre"
+    if name in IP6_PATHS:
+        return ip4_analog(name), IP6_MARGIN, "ip4"
     if name.startswith("hub-hairpin"):
         return "hub-decap", HUB_MARGIN, "decap"
     return None
@@ -367,11 +480,13 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
 # rows without a key (what gretap-encap and gretap-decap are held against), GRETAP's and
 # the hub's
 COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS) + \
-    tuple(c.name for c in HUB_CASES)
+    tuple(c.name for c in HUB_CASES) + tuple(IP6_PATHS)
 
-# --cases NAME selects a group's rows: the hub's, next to the point-to-point paths
+# --cases NAME selects a group's rows: the hub's, next to the point-to-point paths; the
+# IPv6 rows, next to the IPv4 rows they are held against
 GROUPS = {
     "hub": tuple(c.name for c in HUB_CASES) + ("gre-decap-key", "gre-encap-key"),
+    "ip6": tuple(IP6_PATHS) + ("gre-encap-key", "gre-decap-key"),
 }
 
 
