@@ -240,8 +240,9 @@ def gre_case(name, path, key=None, csum=False, seq=False, size=64, flows=32, tun
                 mode="ip6gre" if outer == "ipv6" else "gre")
 
 
-def gretap_config(path, key=None, csum=False, seq=False):
-    """Startup file for one gretap tunnel gt1 in bridge br0, port0 -> port1.
+def gretap_config(path, key=None, csum=False, seq=False, outer="ipv4"):
+    """Startup file for one gretap tunnel gt1 in bridge br0, port0 -> port1 (outer "ipv6":
+    ip6gt1, mode ip6gretap, over ip6_config()'s IPv6 underlay; the rest the same).
 
     encap: port0 (the LAN side, a bridge member: promiscuous) -> br0 -> gt1 -> port1, the
     routed underlay port. A static entry puts the remote host's MAC behind gt1, so every
@@ -251,49 +252,67 @@ def gretap_config(path, key=None, csum=False, seq=False):
     encap); the remote host's MAC is learned behind gt1 once."""
     opts = _tunnel_words(key, csum, seq)
     wan, lan = ("port1", "port0") if path == "encap" else ("port0", "port1")
-    if path == "encap":
-        head = "# bench: GRETAP encap, port0 (bridge member) -> br0 -> gt1 -> port1 (underlay)\n"
-        fdb = "bridge fdb add %s dev gt1 master static\n" % g.REMOTE_HOST_MAC
+    if outer == "ipv6":
+        t, what, mode, local, remote, plen, nh, net = (
+            "ip6gt1", "ip6gretap", "ip6gretap", g.GW_UNDERLAY6, g.TUN_REMOTE6, 64,
+            g.UNDERLAY_NH6, "2001:db8:2::/48")
     else:
-        head = "# bench: GRETAP decap, port0 (underlay) -> gt1 -> br0 -> port1 (bridge member)\n"
+        t, what, mode, local, remote, plen, nh, net = (
+            "gt1", "GRETAP", "gretap", g.GW_UNDERLAY, g.TUN_REMOTE, 24, g.UNDERLAY_NH,
+            "203.0.113.0/24")
+    if path == "encap":
+        head = "# bench: %s encap, port0 (bridge member) -> br0 -> %s -> port1 (underlay)\n" \
+            % (what, t)
+        fdb = "bridge fdb add %s dev %s master static\n" % (g.REMOTE_HOST_MAC, t)
+    else:
+        head = "# bench: %s decap, port0 (underlay) -> %s -> br0 -> port1 (bridge member)\n" \
+            % (what, t)
         fdb = "bridge fdb add %s dev port1 master static\n" % g.LAN_HOST_MAC
     return head + f"""\
 link set port0 address {g.GW_PORT0_MAC}
 link set port1 address {g.GW_PORT1_MAC}
-addr add {g.GW_UNDERLAY}/24 dev {wan}
-neigh add {g.UNDERLAY_NH} lladdr {g.UNDERLAY_NH_MAC} dev {wan}
-route add 203.0.113.0/24 via {g.UNDERLAY_NH}
-tunnel add gt1 mode gretap local {g.GW_UNDERLAY} remote {g.TUN_REMOTE} {opts}
+addr add {local}/{plen} dev {wan}
+neigh add {nh} lladdr {g.UNDERLAY_NH_MAC} dev {wan}
+route add {net} via {nh}
+tunnel add {t} mode {mode} local {local} remote {remote} {opts}
 link add br0 type bridge
 link set {lan} master br0
-link set gt1 master br0
+link set {t} master br0
 """.replace(" \n", "\n") + fdb
 
 
 def gretap_case(name, path, key=None, csum=False, seq=False, size=64, flows=32,
-                runner="greway", base=None):
+                runner="greway", base=None, outer="ipv4"):
     """A GRETAP case: encap eats Ethernet frames (LAN host -> remote host), decap the same
-    kind of frames in GRE/0x6558 from the tunnel's remote end. One tunnel, one worker."""
+    kind of frames in GRE/0x6558 from the tunnel's remote end. One tunnel, one worker.
+    outer "ipv6": ip6gretap (tunnel ip6gt1; the decap input's GRE over IPv6)."""
+    t = "ip6gt1" if outer == "ipv6" else "gt1"
     if path == "encap":
         spec = {"kind": "eth", "size": size, "flows": flows}
-        counter = ("tunnel", "gt1", "tx_packets")
+        counter = ("tunnel", t, "tx_packets")
         note = ("bridged port0 -> gt1, static fdb entry for the remote host: unicast; "
                 "the LAN host's MAC learned once")
     else:
         spec = {"kind": "gretap", "size": size, "flows": flows,
                 "key": key, "csum": csum, "seq": seq}
-        counter = ("tunnel", "gt1", "rx_packets")
+        if outer == "ipv6":
+            spec["outer"] = outer
+        counter = ("tunnel", t, "rx_packets")
         note = ("gt1 -> bridged port1, static fdb entry for the LAN host: unicast; "
                 "the remote host's MAC learned once")
+    note = note.replace("gt1", t)
     if runner == "ovs":
-        note = ("OVS: L2 gre0 and port \"%s\" in br-int, NORMAL, static fdb/add entry: "
-                "unicast; the other MAC learned once" % ("in" if path == "encap" else "out"))
+        note = ("OVS: L2 %s gre0 and port \"%s\" in br-int, NORMAL, static fdb/add entry: "
+                "unicast; the other MAC learned once"
+                % ("ip6gre" if outer == "ipv6" else "gre", "in" if path == "encap" else "out"))
     checks = (("bridge", "br0", "unicast", "output"), ("bridge", "br0", "flooded", 0),
               ("bridge", "br0", "learned", "once"))
-    return Case(name=name, path=path, input=spec, config=gretap_config(path, key, csum, seq),
+    return Case(name=name, path=path, input=spec,
+                config=gretap_config(path, key, csum, seq, outer),
                 path_counter=counter, counter_checks=checks,
                 tunnel={"key": key, "csum": csum, "seq": seq, "tunnels": 1},
-                runner=runner, note=note, base=base or name, size=size, mode="gretap")
+                runner=runner, note=note, base=base or name, size=size,
+                mode="ip6gretap" if outer == "ipv6" else "gretap")
 
 
 KEY = 42
@@ -358,6 +377,12 @@ IP6_PATHS = {
                                 size=V6_SIZE),
     "gre-decap-key-v6": dict(path="decap", key=KEY, inner="ipv6", size=V6_SIZE),
 }
+# ... and GRETAP over IPv6 (gretap_case()), held against gretap-*-key; each has an OVS row
+# with --peer ovs (OVS's ip6gre port: L2 only)
+IP6GRETAP_PATHS = {
+    "ip6gretap-encap-key": dict(path="encap", key=KEY, outer="ipv6"),
+    "ip6gretap-decap-key": dict(path="decap", key=KEY, outer="ipv6"),
+}
 
 CASES = [
     gre_case("gre-encap", "encap"),
@@ -367,7 +392,8 @@ CASES = [
     gre_case("gre-decap-key", "decap", key=KEY),
     gre_case("gre-decap-key-csum-seq", "decap", key=KEY, csum=True, seq=True),
 ] + [gretap_case(name, **kw) for name, kw in GRETAP_PATHS.items()] + HUB_CASES + \
-    [gre_case(name, **kw) for name, kw in IP6_PATHS.items()]
+    [gre_case(name, **kw) for name, kw in IP6_PATHS.items()] + \
+    [gretap_case(name, **kw) for name, kw in IP6GRETAP_PATHS.items()]
 
 # the issue's bar for GRETAP: cycles beyond I/O at most its GRE path's + this
 GRETAP_MARGIN = 10
@@ -383,12 +409,12 @@ def gre_analog(name):
 
 def ip4_analog(name):
     """The IPv4 row an IPv6 row is held against: ip6gre-decap-key-v6, ip6gre-decap-key and
-    gre-decap-key-v6 -> gre-decap-key."""
-    if name not in IP6_PATHS:
+    gre-decap-key-v6 -> gre-decap-key; ip6gretap-decap-key -> gretap-decap-key."""
+    if name not in IP6_PATHS and name not in IP6GRETAP_PATHS:
         return None
     if name.endswith("-v6"):
         name = name[:-len("-v6")]
-    return name[len("ip6"):] if name.startswith("ip6gre-") else name
+    return name[len("ip6"):] if name.startswith("ip6") else name
 
 
 # the issue's bar for the hub: the hairpin's cycles beyond I/O at most its decap's + this
@@ -402,7 +428,7 @@ def held_against(name):
     ("ip4")."""
     if name.startswith("gretap-"):
         return gre_analog(name), GRETAP_MARGIN, "gre"
-    if name in IP6_PATHS:
+    if name in IP6_PATHS or name in IP6GRETAP_PATHS:
         return ip4_analog(name), IP6_MARGIN, "ip4"
     if name.startswith("hub-hairpin"):
         return "hub-decap", HUB_MARGIN, "decap"
@@ -471,7 +497,7 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
             for sz in sizes:
                 add(gre_case(sweep_name(base, size=sz, runner=peer), size=sz, runner=peer,
                              base=base, **kw))
-        for base, kw in GRETAP_PATHS.items():
+        for base, kw in list(GRETAP_PATHS.items()) + list(IP6GRETAP_PATHS.items()):
             add(gretap_case(sweep_name(base, runner=peer), runner=peer, base=base, **kw))
     return out
 
@@ -480,28 +506,35 @@ def make_cases(sizes=(DEFAULT_SIZE,), tunnels=(DEFAULT_TUNNELS,), workers=(DEFAU
 # rows without a key (what gretap-encap and gretap-decap are held against), GRETAP's and
 # the hub's
 COMPARE_PATHS = tuple(SWEEP_PATHS) + ("gre-encap", "gre-decap") + tuple(GRETAP_PATHS) + \
-    tuple(c.name for c in HUB_CASES) + tuple(IP6_PATHS)
+    tuple(c.name for c in HUB_CASES) + tuple(IP6_PATHS) + tuple(IP6GRETAP_PATHS)
 
 # --cases NAME selects a group's rows: the hub's, next to the point-to-point paths; the
-# IPv6 rows, next to the IPv4 rows they are held against
+# IPv6 rows, next to the IPv4 rows they are held against (and, with --peer ovs, OVS's rows
+# of the GRETAP paths among them)
 GROUPS = {
     "hub": tuple(c.name for c in HUB_CASES) + ("gre-decap-key", "gre-encap-key"),
-    "ip6": tuple(IP6_PATHS) + ("gre-encap-key", "gre-decap-key"),
+    "ip6": tuple(IP6_PATHS) + ("gre-encap-key", "gre-decap-key") + tuple(IP6GRETAP_PATHS)
+    + ("gretap-encap-key", "gretap-decap-key", "ovs-ip6gretap-*", "ovs-gretap-*-key"),
 }
 
 
 def select(all_cases, text):
     """The rows that --cases names (comma-separated names, globs or GROUPS), in all_cases'
-    order; ValueError naming a word that matches nothing."""
+    order; ValueError naming a word that matches nothing. A group's members that match
+    nothing are left out (its OVS rows without --peer ovs), as long as some match."""
     names = [c.name for c in all_cases]
     pats = []
     for p in (x.strip() for x in text.split(",")):
-        if p:
-            pats += list(GROUPS.get(p, (p,)))
-    for p in pats:
-        if not fnmatch.filter(names, p):
+        if not p:
+            continue
+        group = [x for x in GROUPS.get(p, ()) if fnmatch.filter(names, x)]
+        if p in GROUPS and group:
+            pats += group
+        elif not fnmatch.filter(names, p):
             raise ValueError("no case matches %r (have: %s; groups: %s)"
                              % (p, ", ".join(names), ", ".join(GROUPS)))
+        else:
+            pats.append(p)
     return [c for c in all_cases if any(fnmatch.fnmatch(c.name, p) for p in pats)]
 
 

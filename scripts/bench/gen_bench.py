@@ -31,17 +31,18 @@ same spec share one pcap and one testpmd baseline:
 frames in the pcap), as testpmd and OVS count it. "flows" varies inner
 source/destination addresses and UDP ports, one packet per flow.
 
-IPv6 (udp and gre only, one tunnel): "inner": "ipv6" makes the inner packet
+IPv6 (one tunnel): "inner": "ipv6" (udp and gre) makes the inner packet
 IPv6/UDP (hop limit 64, traffic class and flow label 0) instead of IPv4/UDP,
-in GRE protocol 0x86dd; "outer": "ipv6" puts the GRE of a decap input in an
-outer IPv6 header (next header 47, hop limit 64, no extension header) from
-TUN_REMOTE6 to GW_UNDERLAY6 (ip6gre). Left out, both are "ipv4" (the labels
-of the IPv4 inputs do not change). An inner IPv6/UDP frame is at least 66 bytes
+in GRE protocol 0x86dd; "outer": "ipv6" (gre and gretap) puts the GRE of a
+decap input in an outer IPv6 header (next header 47, hop limit 64, no
+extension header) from TUN_REMOTE6 to GW_UNDERLAY6 (ip6gre, ip6gretap). Left
+out, both are "ipv4" (the labels of the IPv4 inputs do not change). An inner IPv6/UDP frame is at least 66 bytes
 with its FCS (14 + 40 + 8 + 4: IPv6's header is 20 bytes longer than IPv4's),
 so "size" >= IPV6_MIN_SIZE; the IPv6 rows use exactly that, the nearest to the
 IPv4 rows' 64 (a UDP packet with no payload). Labels: udp6-66B-32f (encap),
 gre-key-v6-66B-32f (IPv6 in GRE over IPv4), ip6gre-key-64B-32f (IPv4 in GRE
-over IPv6), ip6gre-key-v6-66B-32f (IPv6 in GRE over IPv6).
+over IPv6), ip6gre-key-v6-66B-32f (IPv6 in GRE over IPv6), ip6gretap-key-64B-32f
+(GRETAP over IPv6: the gretap input's frames behind an outer IPv6 header).
 
 "tunnels" (default 1, then left out of the spec; udp and gre only) spreads the
 packets over N tunnels, packet i belonging to tunnel i % N (tunnel_of()):
@@ -161,8 +162,10 @@ def frames_for(spec):
         if spec.get(side, "ipv4") not in ("ipv4", "ipv6"):
             raise ValueError("%s: ipv4 or ipv6, not %r" % (side, spec[side]))
     if _v6(spec, "inner") or _v6(spec, "outer"):
-        if spec["kind"] not in ("udp", "gre") or (_v6(spec, "outer") and spec["kind"] != "gre"):
-            raise ValueError("IPv6: inner in udp and gre inputs, outer in gre inputs only")
+        if (_v6(spec, "inner") and spec["kind"] not in ("udp", "gre")) or \
+                (_v6(spec, "outer") and spec["kind"] not in TUNNELED):
+            raise ValueError("IPv6: inner in udp and gre inputs, outer in gre and gretap "
+                             "inputs only")
         if n != 1:
             raise ValueError("IPv6 inputs: one tunnel only")
         if _v6(spec, "inner") and spec["size"] < IPV6_MIN_SIZE:
@@ -751,6 +754,7 @@ def verify_gretap_decap(case, in_pkts, out_pkts):
 # (mode, path) of a case -> its check
 VERIFY = {("gre", "encap"): verify_encap, ("gre", "decap"): verify_decap,
           ("ip6gre", "encap"): verify_encap, ("ip6gre", "decap"): verify_decap,
+          ("ip6gretap", "encap"): verify_gretap_encap, ("ip6gretap", "decap"): verify_gretap_decap,
           ("gretap", "encap"): verify_gretap_encap, ("gretap", "decap"): verify_gretap_decap}
 # checks that take raw frames (bytes), not scapy's: many frames (a hub of 1,000 spokes)
 RAW_VERIFY = {("hub", "hairpin"): verify_hub_hairpin, ("hub", "decap"): verify_hub_decap}
