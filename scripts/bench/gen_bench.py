@@ -36,13 +36,14 @@ IPv6/UDP (hop limit 64, traffic class and flow label 0) instead of IPv4/UDP,
 in GRE protocol 0x86dd; "outer": "ipv6" (gre and gretap) puts the GRE of a
 decap input in an outer IPv6 header (next header 47, hop limit 64, no
 extension header) from TUN_REMOTE6 to GW_UNDERLAY6 (ip6gre, ip6gretap). Left
-out, both are "ipv4" (the labels of the IPv4 inputs do not change). An inner IPv6/UDP frame is at least 66 bytes
-with its FCS (14 + 40 + 8 + 4: IPv6's header is 20 bytes longer than IPv4's),
-so "size" >= IPV6_MIN_SIZE; the IPv6 rows use exactly that, the nearest to the
-IPv4 rows' 64 (a UDP packet with no payload). Labels: udp6-66B-32f (encap),
-gre-key-v6-66B-32f (IPv6 in GRE over IPv4), ip6gre-key-64B-32f (IPv4 in GRE
-over IPv6), ip6gre-key-v6-66B-32f (IPv6 in GRE over IPv6), ip6gretap-key-64B-32f
-(GRETAP over IPv6: the gretap input's frames behind an outer IPv6 header).
+out, both are "ipv4" (the labels of the IPv4 inputs do not change). An inner
+IPv6/UDP frame is at least 66 bytes with its FCS (14 + 40 + 8 + 4: IPv6's
+header is 20 bytes longer than IPv4's), so "size" >= IPV6_MIN_SIZE; the IPv6
+rows use exactly that, the nearest to the IPv4 rows' 64 (a UDP packet with no
+payload). Labels: udp6-66B-32f (encap), gre-key-v6-66B-32f (IPv6 in GRE over
+IPv4), ip6gre-key-64B-32f (IPv4 in GRE over IPv6), ip6gre-key-v6-66B-32f (IPv6
+in GRE over IPv6), ip6gretap-key-64B-32f (GRETAP over IPv6: the gretap input's
+frames behind an outer IPv6 header).
 
 "tunnels" (default 1, then left out of the spec; udp and gre only) spreads the
 packets over N tunnels, packet i belonging to tunnel i % N (tunnel_of()):
