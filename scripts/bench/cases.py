@@ -40,7 +40,10 @@ gre-*-key (tunnel gre1). An inner IPv6/UDP frame is at least 66 bytes with its F
 header is 20 bytes longer than IPv4's, UDP with no payload): the -v6 rows are 66-byte
 inner frames (size 66; gen_bench.IPV6_MIN_SIZE), the nearest IPv6 comes to the IPv4 rows'
 64. Each is held against its IPv4 row (gre-encap-key or gre-decap-key) + IP6_MARGIN cycles
-beyond I/O. No OVS row: OVS's userspace datapath has no L3 GRE over IPv6.
+beyond I/O. No OVS row: OVS's userspace datapath has no L3 GRE over IPv6. ip6gretap-encap-key
+and ip6gretap-decap-key (IP6GRETAP_PATHS, gretap_case(outer="ipv6"): tunnel ip6gt1, mode
+ip6gretap, in br0) are gretap-*-key over the IPv6 underlay, held against gretap-*-key +
+IP6_MARGIN; their peer rows (ovs-ip6gretap-...) are OVS's ip6gre port, which is L2.
 
 Named groups (GROUPS) select rows together: --cases hub is the hub rows and the
 point-to-point rows they are compared with; --cases ip6 the IPv6 rows and the IPv4 rows
