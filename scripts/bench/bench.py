@@ -914,12 +914,13 @@ def build_rows(sel, groups, samples, base_samples, validation):
 
 
 def compare_rows(sel, rows):
-    """Per greway row of a sweep, GRETAP or hub path: cycles beyond I/O (its cycles/pkt minus
-    testpmd io's on the same input and worker count), the VPP reference, greway / peer where
-    the peer ran the same path on the same input, and where the row it is held against ran
-    (C.held_against), that row's cycles beyond I/O: a GRETAP row's GRE row ("gre": the issue
-    wants GRETAP at most C.GRETAP_MARGIN above it), a hub hairpin's hub-decap ("decap": at
-    most C.HUB_MARGIN above it)."""
+    """Per greway row of a sweep, GRETAP, hub or IPv6 path: cycles beyond I/O (its cycles/pkt
+    minus testpmd io's on the same input and worker count), the VPP reference, greway / peer
+    where the peer ran the same path on the same input, and where the row it is held against
+    ran (C.held_against), that row's cycles beyond I/O: a GRETAP row's GRE row ("gre": the
+    issue wants GRETAP at most C.GRETAP_MARGIN above it), a hub hairpin's hub-decap ("decap":
+    at most C.HUB_MARGIN above it), an IPv6 row's IPv4 row ("ip4": at most C.IP6_MARGIN
+    above it)."""
     by = {r["case"]: r for r in rows}
     out = []
     for c in sel:
@@ -952,7 +953,9 @@ def compare_rows(sel, rows):
 
 
 # the rows a comparison row can be held against (C.held_against): its key, its column
-HELD_COLUMNS = (("gre", "vs GRE"), ("decap", "vs decap"))
+HELD_COLUMNS = (("gre", "vs GRE"), ("decap", "vs decap"), ("ip4", "vs IPv4"))
+# ... and what the target line of the summary calls that row
+HELD_WHAT = {"gre": "GRE", "decap": "hub-decap", "ip4": "IPv4"}
 
 
 def held_columns(comparison):
@@ -960,7 +963,7 @@ def held_columns(comparison):
 
 
 def comparison_text(comparison):
-    """The second table of the output: one line per sweep, GRETAP or hub row."""
+    """The second table of the output: one line per sweep, GRETAP, hub or IPv6 row."""
     peers = [p for p in C.PEERS if any(p in r for r in comparison)]
     held = held_columns(comparison)
     hdr = "%-34s %7s %7s %7s %6s" % ("path", "cyc/pkt", "io cyc", "beyond", "VPP")
@@ -995,6 +998,10 @@ def comparison_text(comparison):
         lines.append("vs decap: a hub hairpin's beyond minus hub-decap's (the same hub of %d "
                      "spokes, decap only), same run (the issue wants <= +%d)"
                      % (C.HUB_SPOKES, C.HUB_MARGIN))
+    if any(k == "ip4" for k, _ in held):
+        lines.append("vs IPv4: an IPv6 row's beyond minus its IPv4 row's (ip6gre-X, ip6gre-X-v6 "
+                     "and gre-X-v6 against gre-X), same run (the issue wants <= +%d)"
+                     % C.IP6_MARGIN)
     return lines
 
 
@@ -1065,7 +1072,8 @@ def main():
     ap.add_argument("--warmup", type=float, default=2, help="seconds before it (default 2)")
     ap.add_argument("--cases", default="all",
                     help="comma-separated case names, globs or groups (hub: the hub rows and "
-                         "the point-to-point rows they are compared with) (default all; "
+                         "the point-to-point rows they are compared with; ip6: the IPv6 rows "
+                         "and the IPv4 rows they are held against) (default all; "
                          "--list shows them)")
     ap.add_argument("--build", default="build", help="build directory with app/greway/greway")
     ap.add_argument("--json", default=None, help="summary path (default BUILD/bench.json)")
@@ -1270,7 +1278,7 @@ def main():
                                  "%s_beyond_io" % k: g["beyond_io"], "margin": g["margin"],
                                  "met": g["met"]}
             say("target beyond I/O <= %s's + %d: %-26s %.0f vs %s %.0f (%+.0f) %s"
-                % ("GRE" if k == "gre" else "hub-decap", g["margin"], r["case"],
+                % (HELD_WHAT[k], g["margin"], r["case"],
                    r["beyond_io"], g["case"], g["beyond_io"], g["over"],
                    "met" if g["met"] else "NOT MET"))
     noisy = [r["case"] for r in rows if r["worker_cpu"] < 0.95 or r["other_cpus"] > 0.25]
@@ -1295,7 +1303,7 @@ def main():
         "vpp_reference": {"cycles_per_pkt": VPP_IP4_CYCLES, "io_cycles_per_pkt": VPP_IO_CYCLES,
                           "beyond_io": VPP_IP4_CYCLES - VPP_IO_CYCLES},
         "target": {"ratio": C.TARGET, "gretap_margin": C.GRETAP_MARGIN,
-                   "hub_margin": C.HUB_MARGIN, "cases": target},
+                   "hub_margin": C.HUB_MARGIN, "ip6_margin": C.IP6_MARGIN, "cases": target},
         "failed": failed,
     }
     os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)

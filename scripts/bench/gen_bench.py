@@ -31,6 +31,20 @@ same spec share one pcap and one testpmd baseline:
 frames in the pcap), as testpmd and OVS count it. "flows" varies inner
 source/destination addresses and UDP ports, one packet per flow.
 
+IPv6 (one tunnel): "inner": "ipv6" (udp and gre) makes the inner packet
+IPv6/UDP (hop limit 64, traffic class and flow label 0) instead of IPv4/UDP,
+in GRE protocol 0x86dd; "outer": "ipv6" (gre and gretap) puts the GRE of a
+decap input in an outer IPv6 header (next header 47, hop limit 64, no
+extension header) from TUN_REMOTE6 to GW_UNDERLAY6 (ip6gre, ip6gretap). Left
+out, both are "ipv4" (the labels of the IPv4 inputs do not change). An inner
+IPv6/UDP frame is at least 66 bytes with its FCS (14 + 40 + 8 + 4: IPv6's
+header is 20 bytes longer than IPv4's), so "size" >= IPV6_MIN_SIZE; the IPv6
+rows use exactly that, the nearest to the IPv4 rows' 64 (a UDP packet with no
+payload). Labels: udp6-66B-32f (encap), gre-key-v6-66B-32f (IPv6 in GRE over
+IPv4), ip6gre-key-64B-32f (IPv4 in GRE over IPv6), ip6gre-key-v6-66B-32f (IPv6
+in GRE over IPv6), ip6gretap-key-64B-32f (GRETAP over IPv6: the gretap input's
+frames behind an outer IPv6 header).
+
 "tunnels" (default 1, then left out of the spec; udp and gre only) spreads the
 packets over N tunnels, packet i belonging to tunnel i % N (tunnel_of()):
   encap: the inner destination of packet i is in tunnel t's own /24
@@ -57,12 +71,13 @@ Standalone:  gen_bench.py '{"kind":"udp","size":64,"flows":32}' OUT.pcap
 """
 import json
 import os
+import socket
 import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from scapy.all import GRE, IP, UDP, Ether, Raw, rdpcap, wrpcap  # noqa: F401,E402
+from scapy.all import GRE, IP, UDP, Ether, IPv6, Raw, rdpcap, wrpcap  # noqa: F401,E402
 from scapy.utils import checksum  # noqa: E402
 
 # Addresses shared by the generator and the startup files in cases.py, with
@@ -81,6 +96,19 @@ KEY_BASE = 42                         # tunnel t has key KEY_BASE + t
 KINDS = ("udp", "gre", "eth", "gretap", "hub")
 TUNNELED = ("gre", "gretap")          # the decap inputs: GRE frames from the remote end
 GRE_PROTO = {"gre": 0x0800, "gretap": 0x6558}
+ETH_P_IPV6 = 0x86dd                   # GRE protocol and Ethernet type of IPv6
+
+# IPv6 (RFC 3849): the gateway's underlay address on the WAN port, its next hop there, the
+# ip6gre tunnel's remote; the LAN side's prefix (greway .1, the LAN host .2); the inner
+# prefixes: encap 2001:db8:a::x -> 2001:db8:10:f::x (routed into the tunnel), decap
+# 2001:db8:10:f::x -> 2001:db8:20:f::x (routed to the LAN host), as 10.0.0.x, 10.16 and 10.32
+GW_UNDERLAY6 = "2001:db8:1::1"
+UNDERLAY_NH6 = "2001:db8:1::fe"
+TUN_REMOTE6 = "2001:db8:2::2"
+GW_LAN6 = "2001:db8:a::1"
+LAN_HOST6 = "2001:db8:a::2"
+IPV6_HDR = 40
+IPV6_MIN_SIZE = 14 + IPV6_HDR + 8 + FCS   # 66: an IPv6/UDP frame with no payload, FCS in
 
 
 def input_label(spec):
@@ -93,7 +121,12 @@ def input_label(spec):
         if spec["flows"] != spec["spokes"]:
             parts.append("%df" % spec["flows"])
         return "-".join(parts)
-    parts = [spec["kind"]]
+    kind = spec["kind"]
+    if kind == "udp" and _v6(spec, "inner"):
+        kind = "udp6"
+    elif kind in TUNNELED and _v6(spec, "outer"):
+        kind = "ip6" + kind
+    parts = [kind]
     if spec["kind"] in TUNNELED:
         if spec.get("key") is not None:
             parts.append("key")
@@ -101,6 +134,8 @@ def input_label(spec):
             parts.append("csum")
         if spec.get("seq"):
             parts.append("seq")
+        if _v6(spec, "inner"):
+            parts.append("v6")
     parts.append("%dB" % spec["size"])
     parts.append("%df" % spec["flows"])
     if spec.get("tunnels", 1) != 1:
@@ -124,6 +159,19 @@ def frames_for(spec):
     if n > 1 and spec["kind"] in ("eth", "gretap"):
         # one remote host MAC: over N tunnels it would move between them in the bridge
         raise ValueError("%s input: one tunnel only" % spec["kind"])
+    for side in ("inner", "outer"):
+        if spec.get(side, "ipv4") not in ("ipv4", "ipv6"):
+            raise ValueError("%s: ipv4 or ipv6, not %r" % (side, spec[side]))
+    if _v6(spec, "inner") or _v6(spec, "outer"):
+        if (_v6(spec, "inner") and spec["kind"] not in ("udp", "gre")) or \
+                (_v6(spec, "outer") and spec["kind"] not in TUNNELED):
+            raise ValueError("IPv6: inner in udp and gre inputs, outer in gre and gretap "
+                             "inputs only")
+        if n != 1:
+            raise ValueError("IPv6 inputs: one tunnel only")
+        if _v6(spec, "inner") and spec["size"] < IPV6_MIN_SIZE:
+            raise ValueError("size %d is below the %d-byte minimum of an IPv6/UDP frame"
+                             % (spec["size"], IPV6_MIN_SIZE))
     per = max(-(-flows // n), 3 if spec.get("seq") else 1)
     return per * n
 
@@ -156,6 +204,28 @@ def tunnel_prefix(t):
 
 
 
+def _v6(spec, side):
+    """Whether the spec's inner (or outer) header is IPv6."""
+    return spec.get(side, "ipv4") == "ipv6"
+
+
+def gre_proto(spec):
+    """The GRE protocol of a tunneled input: 0x6558 (gretap), 0x86dd (IPv6 inside), 0x0800."""
+    if spec["kind"] == "gretap":
+        return GRE_PROTO["gretap"]
+    return ETH_P_IPV6 if _v6(spec, "inner") else GRE_PROTO["gre"]
+
+
+def _inner_fields6(i, direction):
+    """(src, dst, UDP sport, UDP dport) of the inner IPv6 packet of flow i (one tunnel)."""
+    f = i % 256
+    if direction == "encap":
+        src, dst = "2001:db8:a::%x" % (10 + i % 200), "2001:db8:10:%x::%x" % (f, 1 + i % 250)
+    else:
+        src, dst = "2001:db8:10:%x::%x" % (f, 1 + i % 250), "2001:db8:20:%x::%x" % (f, 1 + i % 250)
+    return src, dst, 1024 + i % 60000, 5000 + i % 60000
+
+
 def _inner_fields(spec, i, direction):
     """(src, dst, IP id, UDP sport, UDP dport) of the inner packet of flow i."""
     f = i % 256
@@ -172,6 +242,12 @@ def _inner_fields(spec, i, direction):
 
 
 def _pad(spec):
+    if _v6(spec, "inner"):
+        pad = spec["size"] - IPV6_MIN_SIZE
+        if pad < 0:
+            raise ValueError("size %d is below the %d-byte minimum of an IPv6/UDP frame"
+                             % (spec["size"], IPV6_MIN_SIZE))
+        return pad
     pad = spec["size"] - FCS - ETH_IP_UDP
     if pad < 0:
         raise ValueError("size %d is below the 64-byte minimum" % spec["size"])
@@ -179,7 +255,11 @@ def _pad(spec):
 
 
 def _inner_ip(spec, i, direction):
-    """The inner IPv4/UDP packet of flow i (no Ethernet), as scapy layers."""
+    """The inner IPv4/UDP (or IPv6/UDP) packet of flow i (no Ethernet), as scapy layers."""
+    if _v6(spec, "inner"):
+        src, dst, sport, dport = _inner_fields6(i, direction)
+        return (IPv6(src=src, dst=dst, hlim=INNER_TTL)
+                / UDP(sport=sport, dport=dport) / Raw(b"\x00" * _pad(spec)))
     src, dst, ident, sport, dport = _inner_fields(spec, i, direction)
     return (IP(src=src, dst=dst, ttl=INNER_TTL, id=ident)
             / UDP(sport=sport, dport=dport) / Raw(b"\x00" * _pad(spec)))
@@ -207,7 +287,7 @@ def build_input_scapy(spec):
         elif spec["kind"] == "eth":
             p = Ether(dst=REMOTE_HOST_MAC, src=LAN_HOST_MAC) / _inner_ip(spec, i, "encap")
         elif spec["kind"] in TUNNELED:
-            gre = GRE(proto=GRE_PROTO[spec["kind"]])
+            gre = GRE(proto=gre_proto(spec))
             t = tunnel_of(spec, i)
             if spec.get("key") is not None:
                 gre.key_present = 1
@@ -220,9 +300,11 @@ def build_input_scapy(spec):
             inner = _inner_ip(spec, i, "decap")
             if spec["kind"] == "gretap":
                 inner = Ether(dst=LAN_HOST_MAC, src=REMOTE_HOST_MAC) / inner
-            p = (Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC)
-                 / IP(src=tunnel_remote(spec, t), dst=GW_UNDERLAY, ttl=64, id=i & 0xffff) / gre
-                 / inner)
+            if _v6(spec, "outer"):
+                outer = IPv6(src=TUN_REMOTE6, dst=GW_UNDERLAY6, nh=47, hlim=64)
+            else:
+                outer = IP(src=tunnel_remote(spec, t), dst=GW_UNDERLAY, ttl=64, id=i & 0xffff)
+            p = Ether(dst=GW_PORT0_MAC, src=UNDERLAY_NH_MAC) / outer / gre / inner
         else:
             raise ValueError("unknown input kind %r" % spec["kind"])
         p = Ether(bytes(p))   # freeze lengths and checksums
@@ -245,8 +327,31 @@ def _ipv4_header(src, dst, ttl, ident, proto, payload_len):
     return bytes(h)
 
 
+def _ip6(s):
+    return socket.inet_pton(socket.AF_INET6, s)
+
+
+def _ipv6_header(src, dst, hlim, nh, payload_len):
+    """An IPv6 header: traffic class and flow label 0."""
+    return struct.pack("!IHBB16s16s", 6 << 28, payload_len, nh, hlim, _ip6(src), _ip6(dst))
+
+
+def _inner_ip6_raw(spec, i, direction):
+    """_inner_ip() of an inner IPv6 spec as bytes (UDP checksum over the pseudo-header)."""
+    src, dst, sport, dport = _inner_fields6(i, direction)
+    payload = b"\x00" * _pad(spec)
+    ulen = 8 + len(payload)
+    pseudo = _ip6(src) + _ip6(dst) + struct.pack("!IxxxB", ulen, 17)
+    udp = struct.pack("!HHHH", sport, dport, ulen, 0) + payload
+    ck = checksum(pseudo + udp)
+    udp = udp[:6] + struct.pack("!H", ck if ck else 0xffff) + udp[8:]
+    return _ipv6_header(src, dst, INNER_TTL, 17, ulen) + udp
+
+
 def _inner_ip_raw(spec, i, direction):
     """_inner_ip() as bytes, built with struct (what scapy writes, 50x faster)."""
+    if _v6(spec, "inner"):
+        return _inner_ip6_raw(spec, i, direction)
     src, dst, ident, sport, dport = _inner_fields(spec, i, direction)
     payload = b"\x00" * _pad(spec)
     ulen = 8 + len(payload)
@@ -267,8 +372,8 @@ def build_frames(spec):
     for i in range(n):
         if spec["kind"] in ("udp", "eth"):
             dst = GW_PORT0_MAC if spec["kind"] == "udp" else REMOTE_HOST_MAC
-            f = _mac(dst) + _mac(LAN_HOST_MAC) + b"\x08\x00" + \
-                _inner_ip_raw(spec, i, "encap")
+            et = struct.pack("!H", ETH_P_IPV6 if _v6(spec, "inner") else 0x0800)
+            f = _mac(dst) + _mac(LAN_HOST_MAC) + et + _inner_ip_raw(spec, i, "encap")
         elif spec["kind"] in TUNNELED:
             t = tunnel_of(spec, i)
             inner = _inner_ip_raw(spec, i, "decap")
@@ -284,12 +389,15 @@ def build_frames(spec):
             if spec.get("seq"):
                 flags |= 0x1000
                 opt += struct.pack("!I", gre_seq(i // tunnels, n // tunnels))
-            gre = struct.pack("!HH", flags, GRE_PROTO[spec["kind"]]) + opt + inner
+            gre = struct.pack("!HH", flags, gre_proto(spec)) + opt + inner
             if spec.get("csum"):
                 gre = gre[:4] + struct.pack("!H", checksum(gre)) + gre[6:]
-            f = (_mac(GW_PORT0_MAC) + _mac(UNDERLAY_NH_MAC) + b"\x08\x00"
-                 + _ipv4_header(tunnel_remote(spec, t), GW_UNDERLAY, 64, i & 0xffff, 47, len(gre))
-                 + gre)
+            if _v6(spec, "outer"):
+                outer = b"\x86\xdd" + _ipv6_header(TUN_REMOTE6, GW_UNDERLAY6, 64, 47, len(gre))
+            else:
+                outer = b"\x08\x00" + _ipv4_header(tunnel_remote(spec, t), GW_UNDERLAY, 64,
+                                                    i & 0xffff, 47, len(gre))
+            f = _mac(GW_PORT0_MAC) + _mac(UNDERLAY_NH_MAC) + outer + gre
         else:
             raise ValueError("unknown input kind %r" % spec["kind"])
         frames.append(f)
@@ -348,31 +456,73 @@ def _forwarded_inner(inner_bytes):
     return bytes(ip)
 
 
+def _forwarded(inner):
+    """What a router makes of an inner packet (bytes): IPv4 TTL - 1 and its header checksum
+    again (_forwarded_inner_raw), IPv6 hop limit - 1 (nothing else: no header checksum)."""
+    if inner[0] >> 4 == 6:
+        return inner[:7] + bytes([(inner[7] - 1) & 0xff]) + inner[8:]
+    return _forwarded_inner_raw(inner)
+
+
+def _ip6_str(b):
+    return socket.inet_ntop(socket.AF_INET6, bytes(b))
+
+
+def _outer6_errors(ip, remote):
+    """The outer IPv6 header of an ip6gre frame (ip: from the header on): version 6, traffic
+    class and flow label 0 (the tunnel's defaults: tos 0, flowlabel 0), payload length the
+    rest of the frame, next header 47 (GRE, no extension header: encaplimit is none by
+    default), hop limit 64 (ttl's default), from GW_UNDERLAY6 to the remote."""
+    e = []
+    w = struct.unpack("!I", ip[:4])[0]
+    ver, tc, fl = w >> 28, (w >> 20) & 0xff, w & 0xfffff
+    plen, nh, hlim = struct.unpack("!HBB", ip[4:8])
+    src, dst = _ip6_str(ip[8:24]), _ip6_str(ip[24:40])
+    if ver != 6 or nh != 47 or src != GW_UNDERLAY6 or dst != remote:
+        e.append("outer IPv6 version %d %s > %s next header %d (want 6 %s > %s, 47)"
+                 % (ver, src, dst, nh, GW_UNDERLAY6, remote))
+    if plen != len(ip) - IPV6_HDR:
+        e.append("outer payload length %d, frame carries %d" % (plen, len(ip) - IPV6_HDR))
+    if tc or fl:
+        e.append("outer traffic class %#x flow label %#x (tunnel: tos 0, flowlabel 0)"
+                 % (tc, fl))
+    if hlim != 64:
+        e.append("outer hop limit %d (tunnel: ttl 64)" % hlim)
+    return e
+
+
 def _gre_frame_errors(case, n, po, proto, prev_seq):
     """The outer headers of output frame n of an encap case: Ethernet to the underlay next
-    hop, outer IPv4 to its tunnel's remote with a right checksum, GRE with the protocol and
-    the tunnel's options (key, checksum over the whole GRE packet, per-tunnel consecutive
-    sequence numbers, prev_seq: tunnel -> last one seen). Returns (problems, payload)."""
+    hop, outer IPv4 to its tunnel's remote with a right checksum (an ip6gre case: outer IPv6,
+    _outer6_errors), GRE with the protocol and the tunnel's options (key, checksum over the
+    whole GRE packet, per-tunnel consecutive sequence numbers, prev_seq: tunnel -> last one
+    seen). Returns (problems, payload)."""
     t, spec = case.tunnel, case.input
     raw = bytes(po)
     e = []
     tun = tunnel_of(spec, n)
     want_key = tunnel_key(dict(spec, key=t.get("key")), tun)
-    remote = tunnel_remote(spec, tun)
-    if po.dst.lower() != UNDERLAY_NH_MAC or po.src.lower() != GW_PORT1_MAC or po.type != 0x0800:
+    v6 = case.mode.startswith("ip6")
+    remote = TUN_REMOTE6 if v6 else tunnel_remote(spec, tun)
+    etype = ETH_P_IPV6 if v6 else 0x0800
+    if po.dst.lower() != UNDERLAY_NH_MAC or po.src.lower() != GW_PORT1_MAC or po.type != etype:
         e.append("Ethernet %s > %s type %#x" % (po.src, po.dst, po.type))
     ip = raw[14:]
-    ihl = (ip[0] & 0x0f) * 4
-    o = IP(ip)
-    if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != remote:
-        e.append("outer IP %s > %s proto %d (want %s > %s)"
-                 % (o.src, o.dst, o.proto, GW_UNDERLAY, remote))
-    if o.len != len(ip):
-        e.append("outer total length %d, frame carries %d" % (o.len, len(ip)))
-    if not _ip_ok(ip):
-        e.append("outer IPv4 checksum wrong")
-    if o.ttl == 0:
-        e.append("outer TTL 0")
+    if v6:
+        ihl = IPV6_HDR
+        e += _outer6_errors(ip, remote)
+    else:
+        ihl = (ip[0] & 0x0f) * 4
+        o = IP(ip)
+        if o.version != 4 or o.proto != 47 or o.src != GW_UNDERLAY or o.dst != remote:
+            e.append("outer IP %s > %s proto %d (want %s > %s)"
+                     % (o.src, o.dst, o.proto, GW_UNDERLAY, remote))
+        if o.len != len(ip):
+            e.append("outer total length %d, frame carries %d" % (o.len, len(ip)))
+        if not _ip_ok(ip):
+            e.append("outer IPv4 checksum wrong")
+        if o.ttl == 0:
+            e.append("outer TTL 0")
     g = _gre_fields(ip[ihl:])
     if g["flags"] & 0x0007 or g["proto"] != proto:
         e.append("GRE version/proto %#x/%#x (want 0/%#x)" % (g["flags"] & 7, g["proto"], proto))
@@ -393,14 +543,17 @@ def _gre_frame_errors(case, n, po, proto, prev_seq):
 
 def verify_encap(case, in_pkts, out_pkts):
     """Every input frame leaves once, in order, as GRE to its tunnel's remote with the
-    tunnel's options (key, checksum, per-tunnel consecutive sequence numbers)."""
+    tunnel's options (key, checksum, per-tunnel consecutive sequence numbers), over IPv4 or
+    (mode ip6gre) IPv6; inside, the input's IPv4 packet with TTL-1 and its checksum again
+    (GRE protocol 0x0800) or its IPv6 packet with hop limit-1 (0x86dd)."""
     errs = []
     if len(out_pkts) != len(in_pkts):
         errs.append("expected %d GRE frames out, got %d" % (len(in_pkts), len(out_pkts)))
     prev_seq = {}
+    proto = ETH_P_IPV6 if _v6(case.input, "inner") else GRE_PROTO["gre"]
     for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
-        e, inner = _gre_frame_errors(case, n, po, GRE_PROTO["gre"], prev_seq)
-        want = _forwarded_inner(bytes(pi[IP]))
+        e, inner = _gre_frame_errors(case, n, po, proto, prev_seq)
+        want = _forwarded(bytes(pi)[14:])
         if inner != want:
             e.append("inner packet differs from the input (TTL-1): %s vs %s"
                      % (inner.hex(), want.hex()))
@@ -409,21 +562,22 @@ def verify_encap(case, in_pkts, out_pkts):
 
 
 def verify_decap(case, in_pkts, out_pkts):
-    """Every GRE frame leaves once, in order, as its inner packet (TTL-1) to the LAN next hop."""
+    """Every GRE frame (over IPv4 or IPv6) leaves once, in order, as its inner packet
+    (IPv4: TTL-1, a right header checksum; IPv6: hop limit-1) to the LAN next hop, with the
+    inner packet's Ethernet type."""
     errs = []
     if len(out_pkts) != len(in_pkts):
         errs.append("expected %d inner frames out, got %d" % (len(in_pkts), len(out_pkts)))
+    etype = ETH_P_IPV6 if _v6(case.input, "inner") else 0x0800
     for n, (pi, po) in enumerate(zip(in_pkts, out_pkts)):
         raw = bytes(po)
         e = []
-        if po.dst.lower() != LAN_HOST_MAC or po.src.lower() != GW_PORT1_MAC or po.type != 0x0800:
+        if po.dst.lower() != LAN_HOST_MAC or po.src.lower() != GW_PORT1_MAC or po.type != etype:
             e.append("Ethernet %s > %s type %#x" % (po.src, po.dst, po.type))
-        gre_raw = bytes(pi[GRE])
-        g = _gre_fields(gre_raw)
-        want = _forwarded_inner(gre_raw[g["hlen"]:])
+        want = _forwarded(_split_gre(bytes(pi))[2])
         if raw[14:] != want:
             e.append("not the inner packet (TTL-1): %s vs %s" % (raw[14:].hex(), want.hex()))
-        elif not _ip_ok(raw[14:]):
+        elif etype == 0x0800 and not _ip_ok(raw[14:]):
             e.append("inner IPv4 checksum wrong")
         errs += ["packet %d: %s" % (n, x) for x in e]
     return errs
@@ -440,8 +594,9 @@ def _forwarded_inner_raw(inner):
 
 
 def _split_gre(frame):
-    """(outer IPv4 header, GRE fields, payload) of an Ethernet/IPv4/GRE frame."""
-    ihl = (frame[14] & 0x0f) * 4
+    """(outer IP header, GRE fields, payload) of an Ethernet/IPv4/GRE frame, or of an
+    Ethernet/IPv6/GRE one (GRE right after the 40-byte header)."""
+    ihl = IPV6_HDR if frame[12:14] == b"\x86\xdd" else (frame[14] & 0x0f) * 4
     g = _gre_fields(frame[14 + ihl:])
     return frame[14:14 + ihl], g, frame[14 + ihl + g["hlen"]:]
 
@@ -544,14 +699,17 @@ def verify_hub_learning(case, lap, laps, out_frames):
 
 def flows_in_frames(frames):
     """flows_in() on raw frames, without scapy: distinct inner 5-tuples (udp, eth, gre,
-    gretap or hub frames)."""
+    gretap or hub frames; IPv4 or IPv6, inside and outside)."""
     seen = set()
     for f in frames:
         ip = f[14:]
-        if ip[9] == 47:
+        if ip[9 if ip[0] >> 4 == 4 else 6] == 47:
             _, g, ip = _split_gre(f)
             if g["proto"] == GRE_PROTO["gretap"]:
                 ip = ip[14:]
+        if ip[0] >> 4 == 6:
+            seen.add((ip[8:24], ip[24:40], ip[6], ip[IPV6_HDR:IPV6_HDR + 4]))
+            continue
         ihl = (ip[0] & 0x0f) * 4
         seen.add((ip[12:16], ip[16:20], ip[9], ip[ihl:ihl + 4]))
     return len(seen)
@@ -596,6 +754,8 @@ def verify_gretap_decap(case, in_pkts, out_pkts):
 
 # (mode, path) of a case -> its check
 VERIFY = {("gre", "encap"): verify_encap, ("gre", "decap"): verify_decap,
+          ("ip6gre", "encap"): verify_encap, ("ip6gre", "decap"): verify_decap,
+          ("ip6gretap", "encap"): verify_gretap_encap, ("ip6gretap", "decap"): verify_gretap_decap,
           ("gretap", "encap"): verify_gretap_encap, ("gretap", "decap"): verify_gretap_decap}
 # checks that take raw frames (bytes), not scapy's: many frames (a hub of 1,000 spokes)
 RAW_VERIFY = {("hub", "hairpin"): verify_hub_hairpin, ("hub", "decap"): verify_hub_decap}
@@ -606,15 +766,17 @@ def read_pcap(path):
 
 
 def flows_in(pkts):
-    """Distinct inner 5-tuples in a list of input frames (udp, eth, gre or gretap)."""
+    """Distinct inner 5-tuples in a list of input frames (udp, eth, gre or gretap, IPv4 or
+    IPv6), scapy's parse of them."""
     seen = set()
     for p in pkts:
-        ip = p[IP]
-        if ip.proto == 47:
+        ip = p.payload
+        if (ip.proto if isinstance(ip, IP) else ip.nh) == 47:
             ip = p[GRE].payload
             if isinstance(ip, Ether):
-                ip = ip[IP]
-        seen.add((ip.src, ip.dst, ip.proto, ip[UDP].sport, ip[UDP].dport))
+                ip = ip.payload
+        nh = ip.proto if isinstance(ip, IP) else ip.nh
+        seen.add((ip.src, ip.dst, nh, ip[UDP].sport, ip[UDP].dport))
     return len(seen)
 
 

@@ -22,6 +22,14 @@ as greway's br0: a static MAC entry (fdb/add) puts the remote host behind gre0 (
 or the LAN host behind "out" (decap), so every frame goes unicast as greway's do, and the
 other host's MAC is learned once. br-phy's flows are the GRE rows'. One more check: br-int's
 LOCAL port (a tap) sends nothing in the window, i.e. nothing was flooded.
+
+ip6gretap rows (case.mode "ip6gretap"): the same over IPv6, gre0 of type ip6gre (OVS's GRE
+over IPv6 is L2 only: no legacy_l3, so there is no OVS row of the L3 ip6gre paths), remote
+2001:db8:2::2, local 2001:db8:1::1 on br-phy (nodad), a route to 2001:db8:2::/48 by
+2001:db8:1::fe, whose MAC tnl/neigh/set gives. IPv6 stays on in that namespace (the rows need
+it), with router solicitations, RA and DAD off; what the kernel still sends by br-phy is its
+MLD reports (one and its repeats on link up, which br-phy drops on decap), so the window
+starts MLD_SETTLE s after link up at the earliest.
 Rate: the "out" interface's tx_packets over the window (ovs-vsctl statistics), per second
 of the PMD thread's CPU time; cycles/pkt from that thread's CPU time, as for greway and
 testpmd. Checks instead of a frame-by-frame validation (OVS's GRE is checked on the wire by
@@ -43,6 +51,24 @@ VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
 SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
 PMD_COMMS = ("pmd",)          # OVS names its PMD threads pmd-c01/id:3 and the like
 IN_OF, OUT_OF, GRE_OF = 1, 2, 3
+MLD_SETTLE = 3.0              # s after br-phy's link up before an IPv6 row's window
+
+
+def _l2(case):
+    """A GRETAP row (OVS's plain L2 gre0 in a NORMAL bridge), over IPv4 or IPv6."""
+    return case.mode in ("gretap", "ip6gretap")
+
+
+def _v6(case):
+    """An IPv6 underlay (OVS's ip6gre port)."""
+    return case.mode.startswith("ip6")
+
+
+def underlay(case):
+    """(local, prefix length, next hop, remote's network, remote) of the row's underlay."""
+    if _v6(case):
+        return G.GW_UNDERLAY6, 64, G.UNDERLAY_NH6, "2001:db8:2::/48", G.TUN_REMOTE6
+    return G.GW_UNDERLAY, 24, G.UNDERLAY_NH, "203.0.113.0/24", G.TUN_REMOTE
 
 
 class Unavailable(Exception):
@@ -151,7 +177,13 @@ class _Instance:
         _run(["ip", "netns", "add", self.ns])
         self.ns_made = True
         self.nsrun("ip", "link", "set", "lo", "up")
-        self.nsrun("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", check=False)
+        if _v6(self.case):
+            # br-phy needs IPv6; no RS, RA nor DAD on it (ovs-peer.md, pitfall 8)
+            for k in ("all.accept_ra=0", "default.accept_ra=0",
+                      "default.router_solicitations=0", "default.accept_dad=0"):
+                self.nsrun("sysctl", "-qw", "net.ipv6.conf." + k, check=False)
+        else:
+            self.nsrun("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", check=False)
         d = self.dir
         _run(["ovsdb-tool", "create", d + "/conf.db", SCHEMA])
         self.nsrun(*self.env, "ovsdb-server", d + "/conf.db", "--remote=punix:%s/db.sock" % d,
@@ -183,17 +215,21 @@ class _Instance:
         self.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
                    "other_config:hwaddr=" + phy_mac)
         self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev")
-        self.vsctl("add-port", "br-int", "gre0", "--", "set", "interface", "gre0", "type=gre",
-                   "ofport_request=%d" % GRE_OF, *opts)
+        self.vsctl("add-port", "br-int", "gre0", "--", "set", "interface", "gre0",
+                   "type=" + ("ip6gre" if _v6(c) else "gre"), "ofport_request=%d" % GRE_OF,
+                   *opts)
         out_br, in_br = ("br-phy", "br-int") if encap else ("br-int", "br-phy")
         self.bridge_of = {"in": in_br, "out": out_br}
         self.vsctl("add-port", out_br, "out", "--", "set", "interface", "out", "type=dpdk",
                    "options:dpdk-devargs=" + out_dev, "ofport_request=%d" % OUT_OF)
-        self.nsrun("ip", "addr", "add", g.GW_UNDERLAY + "/24", "dev", "br-phy")
+        local, plen, nh, net, _ = underlay(c)
+        self.nsrun("ip", "addr", "add", "%s/%d" % (local, plen), "dev", "br-phy",
+                   *(("nodad",) if _v6(c) else ()))
         self.nsrun("ip", "link", "set", "br-phy", "up")
-        self.nsrun("ip", "route", "add", "203.0.113.0/24", "via", g.UNDERLAY_NH)
+        self.t_up = time.monotonic()
+        self.nsrun("ip", "route", "add", net, "via", nh)
         self.appctl("tnl/neigh/aging", "3600", check=False)
-        self.appctl("tnl/neigh/set", "br-phy", g.UNDERLAY_NH, g.UNDERLAY_NH_MAC)
+        self.appctl("tnl/neigh/set", "br-phy", nh, g.UNDERLAY_NH_MAC)
         for br in ("br-phy", "br-int"):
             self.ofctl("del-flows", br)
         for br, f in openflow_rules(c):
@@ -221,7 +257,10 @@ class _Instance:
     def measure(self):
         c, a = self.case, self.b.a
         tid = _pmd_tid(self.pid)
-        time.sleep(max(a.warmup, 1.0))    # port add, upcalls, flow install
+        # port add, upcalls, flow install; with IPv6 on, the kernel's MLD reports from br-phy
+        # (the first one and its repeats, within about 2 s of link up: a drop on decap)
+        settle = self.t_up + MLD_SETTLE - time.monotonic() if _v6(c) else 0
+        time.sleep(max(a.warmup, 1.0, settle))
         win = B.Window(self.pid, tid)
         d0 = self.drops()
         t0 = time.monotonic()
@@ -253,7 +292,7 @@ class _Instance:
         action = "tnl_push" if c.path == "encap" else "tnl_pop"
         if action not in dp:
             raise B.Fail("%s: no %s in OVS's datapath flows: not the GRE path" % (c.name, action))
-        if c.mode == "gretap":
+        if _l2(c):
             local = s1.get("br-int", {}).get("tx_packets", 0) - \
                 s0.get("br-int", {}).get("tx_packets", 0)
             if local > 0.001 * out:
@@ -279,10 +318,12 @@ class _Instance:
 
 def gre_port_options(case):
     """ovs-vsctl options of gre0: L3 GRE (packet_type=legacy_l3) for a GRE row, OVS's plain
-    L2 GRE port (Ethernet in GRE protocol 0x6558) for a GRETAP row; key, csum, seq."""
+    L2 GRE port (Ethernet in GRE protocol 0x6558) for a GRETAP row (over IPv6: an ip6gre
+    port, L2 too); key, csum, seq."""
     t = case.tunnel
-    opts = ["options:remote_ip=" + G.TUN_REMOTE, "options:local_ip=" + G.GW_UNDERLAY]
-    if case.mode != "gretap":
+    local, _, _, _, remote = underlay(case)
+    opts = ["options:remote_ip=" + remote, "options:local_ip=" + local]
+    if not _l2(case):
         opts.append("options:packet_type=legacy_l3")
     if t.get("key") is not None:
         opts.append("options:key=%d" % t["key"])
@@ -301,7 +342,7 @@ def openflow_rules(case):
         phy = ("br-phy", "in_port=LOCAL,actions=output:%d" % OUT_OF)
     else:
         phy = ("br-phy", "in_port=%d,actions=LOCAL" % IN_OF)
-    if case.mode == "gretap":
+    if _l2(case):
         return [phy, ("br-int", "actions=NORMAL")]
     if encap:
         return [("br-int", "in_port=%d,ip,actions=dec_ttl,output:%d" % (IN_OF, GRE_OF)), phy]
@@ -312,7 +353,7 @@ def openflow_rules(case):
 def static_macs(case):
     """[(bridge, port, MAC)] of fdb/add: a GRETAP row's static entry, as greway's startup
     file has (bridge fdb add ... static), so that nothing floods."""
-    if case.mode != "gretap":
+    if not _l2(case):
         return []
     if case.path == "encap":
         return [("br-int", "gre0", G.REMOTE_HOST_MAC)]

@@ -2,9 +2,11 @@
 """scripts/bench.sh's pure parts, without DPDK: case generation, inputs for N tunnels,
 queue split, the ratio and cycle arithmetic, the table formatting, OVS counter parsing;
 the GRETAP rows (startup files, inputs, the output checks, the OVS L2 setup); the hub rows
-(startup file, input, the hairpin check, the group, the comparison with hub-decap). And
-one run of greway: bench.py's validation of the hub rows (a finite pass, every frame
-checked; no timed run)."""
+(startup file, input, the hairpin check, the group, the comparison with hub-decap); the
+IPv6 rows (ip6gre, IPv6 inside, ip6gretap: startup files, inputs, the output checks, the
+group, the comparison with the IPv4 rows, OVS's ip6gre setup). And runs of greway:
+bench.py's validation of the hub rows and of the IPv6 rows beside their IPv4 rows (a
+finite pass, every frame checked; no timed run)."""
 import os
 import sys
 import types
@@ -79,6 +81,13 @@ def test_config_for_n_tunnels():
     {"kind": "eth", "size": 64, "flows": 32},
     {"kind": "gretap", "size": 64, "flows": 32},
     {"kind": "gretap", "size": 512, "flows": 32, "key": 42, "csum": True, "seq": True},
+    {"kind": "udp", "size": 66, "flows": 32, "inner": "ipv6"},
+    {"kind": "udp", "size": 512, "flows": 32, "inner": "ipv6"},
+    {"kind": "gre", "size": 66, "flows": 32, "key": 42, "inner": "ipv6"},
+    {"kind": "gre", "size": 64, "flows": 32, "key": 42, "outer": "ipv6"},
+    {"kind": "gre", "size": 128, "flows": 32, "key": 42, "csum": True, "seq": True,
+     "outer": "ipv6", "inner": "ipv6"},
+    {"kind": "gretap", "size": 64, "flows": 32, "key": 42, "csum": True, "outer": "ipv6"},
 ])
 def test_fast_frames_equal_scapy(spec):
     assert G.build_frames(spec) == [bytes(p) for p in G.build_input_scapy(spec)]
@@ -565,3 +574,259 @@ def test_hub_rows_validate(greway_bin, tmp_path):
         else:
             assert v["frames_in"] == v["frames_out"] == 2000
 
+
+# -------------------------------------------------------------------------- IPv6
+
+IP6_ROWS = ["ip6gre-encap-key", "ip6gre-encap-key-v6", "gre-encap-key-v6",
+            "ip6gre-decap-key", "ip6gre-decap-key-v6", "gre-decap-key-v6",
+            "ip6gretap-encap-key", "ip6gretap-decap-key"]
+
+
+def test_ip6_rows_and_group():
+    n = names(C.make_cases())
+    assert all(r in n for r in IP6_ROWS)       # the default run: beside the IPv4 rows
+    want = {  # row: (mode, input, frame bytes in the pcap, held against)
+        "ip6gre-encap-key": ("ip6gre", "udp-64B-32f", 60, "gre-encap-key"),
+        "ip6gre-encap-key-v6": ("ip6gre", "udp6-66B-32f", 62, "gre-encap-key"),
+        "gre-encap-key-v6": ("gre", "udp6-66B-32f", 62, "gre-encap-key"),
+        "ip6gre-decap-key": ("ip6gre", "ip6gre-key-64B-32f", 108, "gre-decap-key"),
+        "ip6gre-decap-key-v6": ("ip6gre", "ip6gre-key-v6-66B-32f", 110, "gre-decap-key"),
+        "gre-decap-key-v6": ("gre", "gre-key-v6-66B-32f", 90, "gre-decap-key"),
+        "ip6gretap-encap-key": ("ip6gretap", "eth-64B-32f", 60, "gretap-encap-key"),
+        "ip6gretap-decap-key": ("ip6gretap", "ip6gretap-key-64B-32f", 122, "gretap-decap-key"),
+    }
+    for r, (mode, label, length, ip4) in want.items():
+        c = case(r)
+        assert (c.mode, c.input_label, c.tunnel["key"]) == (mode, label, C.KEY), r
+        assert {len(f) for f in G.build_frames(c.input)} == {length}, r
+        assert C.held_against(r) == (ip4, C.IP6_MARGIN, "ip4") and ip4 in n
+        assert r in C.COMPARE_PATHS
+        t = "ip6gt1" if mode == "ip6gretap" else "ip6gre1" if mode == "ip6gre" else "gre1"
+        assert c.path_counter == ("tunnel", t, "tx_packets" if c.path == "encap"
+                                  else "rx_packets")
+    # the inner IPv6 rows: the smallest IPv6/UDP frame, 66 bytes with the FCS
+    assert case("gre-encap-key-v6").size == C.V6_SIZE == 66 and case("ip6gre-encap-key").size == 64
+    assert C.IP6_MARGIN == 10
+    # ip6gre-encap-key eats gre-encap-key's input: one pcap, one baseline
+    assert case("ip6gre-encap-key").input == case("gre-encap-key").input
+    assert C.held_against("gre-encap-key") is None
+    sel = names(C.select(C.make_cases(), "ip6"))
+    assert sorted(sel) == sorted(IP6_ROWS + ["gre-encap-key", "gre-decap-key",
+                                             "gretap-encap-key", "gretap-decap-key"])
+    # with the peer: OVS's rows of the GRETAP paths among them (no L3 ip6gre in OVS)
+    cs = C.make_cases(peers=("ovs",))
+    sel = names(C.select(cs, "ip6"))
+    assert {"ovs-ip6gretap-encap-key", "ovs-ip6gretap-decap-key", "ovs-gretap-encap-key",
+            "ovs-gretap-decap-key"} <= set(sel)
+    assert not any(x.startswith("ovs-ip6gre-") or x.startswith("ovs-") and x.endswith("-v6")
+                   for x in names(cs))
+    with pytest.raises(ValueError):
+        C.select(C.make_cases(), "ovs-ip6gretap-encap-key")   # a name, not a group member
+
+
+def test_ip6_configs():
+    enc = case("ip6gre-encap-key").config.splitlines()
+    for line in ("addr add 10.0.0.1/24 dev port0", "addr add 2001:db8:1::1/64 dev port1",
+                 "neigh add 2001:db8:1::fe lladdr 02:00:00:00:00:fe dev port1",
+                 "route add 2001:db8:2::/48 via 2001:db8:1::fe",
+                 "tunnel add ip6gre1 mode ip6gre local 2001:db8:1::1 remote 2001:db8:2::2 key 42",
+                 "addr add 172.16.0.1/30 dev ip6gre1", "route add 10.16.0.0/16 via 172.16.0.2"):
+        assert line in enc
+    # the same lines as gre-encap-key's where the family is the same
+    gre = case("gre-encap-key").config.splitlines()
+    assert [x for x in enc if "10." in x or "172.16" in x] == \
+        [x.replace("gre1", "ip6gre1") for x in gre if "10.0" in x or "10.16" in x
+         or "172.16" in x]
+    dec = case("ip6gre-decap-key-v6").config.splitlines()
+    for line in ("addr add 2001:db8:1::1/64 dev port0", "addr add 2001:db8:a::1/64 dev port1",
+                 "neigh add 2001:db8:a::2 lladdr 02:00:00:00:01:02 dev port1",
+                 "tunnel add ip6gre1 mode ip6gre local 2001:db8:1::1 remote 2001:db8:2::2 key 42",
+                 "route add 2001:db8:20::/48 via 2001:db8:a::2"):
+        assert line in dec
+    enc6 = case("gre-encap-key-v6").config.splitlines()
+    for line in ("addr add 2001:db8:a::1/64 dev port0", "addr add 198.51.100.1/24 dev port1",
+                 "tunnel add gre1 mode gre local 198.51.100.1 remote 203.0.113.2 key 42",
+                 "route add 2001:db8:10::/48 dev gre1"):
+        assert line in enc6
+    tap = case("ip6gretap-decap-key").config.split("\n", 1)[1]     # after the comment
+    assert tap.replace("ip6gt1", "gt1").replace("mode ip6gretap", "mode gretap") \
+        .replace("2001:db8:1::1/64", "198.51.100.1/24").replace("2001:db8:1::1", "198.51.100.1") \
+        .replace("2001:db8:1::fe", "198.51.100.254").replace("2001:db8:2::2", "203.0.113.2") \
+        .replace("2001:db8:2::/48", "203.0.113.0/24") == \
+        case("gretap-decap-key").config.split("\n", 1)[1]
+    with pytest.raises(ValueError):
+        C.gre_config("encap", key=42, tunnels=2, outer="ipv6")
+
+
+def test_ip6_inputs():
+    p = G.build_input(case("ip6gre-decap-key-v6").input)[3]
+    assert p.type == 0x86dd and (p[G.IPv6].src, p[G.IPv6].dst) == (G.TUN_REMOTE6, G.GW_UNDERLAY6)
+    assert (p[G.IPv6].nh, p[G.IPv6].hlim, p[G.IPv6].fl, p[G.IPv6].tc) == (47, 64, 0, 0)
+    assert p[G.GRE].proto == 0x86dd and p[G.GRE].key == 42
+    inner = p[G.GRE].payload
+    assert isinstance(inner, G.IPv6) and len(inner) == 48 and inner.hlim == 64
+    assert (inner.src, inner.dst) == ("2001:db8:10:3::4", "2001:db8:20:3::4")
+    assert inner[G.UDP].len == 8                      # no payload: 66 bytes with Ethernet+FCS
+    q = G.build_input(case("ip6gre-decap-key").input)[0]
+    assert q[G.GRE].proto == 0x0800 and len(q[G.GRE].payload) == 46
+    assert G.flows_in([p for p in G.build_input(case("gre-decap-key-v6").input)]) == 32
+    e = G.build_input(case("gre-encap-key-v6").input)[0]
+    assert e.type == 0x86dd and e.dst == G.GW_PORT0_MAC and e[G.IPv6].dst == "2001:db8:10::1"
+    for bad in ({"kind": "udp", "size": 64, "flows": 32, "inner": "ipv6"},   # below 66
+                {"kind": "udp", "size": 66, "flows": 32, "inner": "ipv6", "tunnels": 2},
+                {"kind": "eth", "size": 64, "flows": 32, "inner": "ipv6"},
+                {"kind": "udp", "size": 64, "flows": 32, "outer": "ipv6"},
+                {"kind": "gre", "size": 64, "flows": 32, "outer": "ipv5"}):
+        with pytest.raises(ValueError):
+            G.build_frames(bad)
+
+
+def ip6_out(c, frames, mutate=None):
+    """What greway should send for an encap row of IPv6 (bytes): the input's packet, TTL or
+    hop limit - 1, in GRE (key 42, protocol by the inner family) over the row's underlay."""
+    out = []
+    for f in frames:
+        p = G.Ether(f)
+        inner = p.payload.copy()
+        if isinstance(inner, G.IPv6):
+            inner.hlim -= 1
+        else:
+            inner.ttl -= 1
+            inner.chksum = None
+        gre = G.GRE(proto=p.type, key_present=1, key=42)
+        if c.mode == "ip6gre":
+            outer = G.IPv6(src=G.GW_UNDERLAY6, dst=G.TUN_REMOTE6, nh=47, hlim=64)
+        else:
+            outer = G.IP(src=G.GW_UNDERLAY, dst=G.TUN_REMOTE, ttl=64)
+        q = G.Ether(dst=G.UNDERLAY_NH_MAC, src=G.GW_PORT1_MAC) / outer / gre / inner
+        if mutate:
+            mutate(q)
+        out.append(G.Ether(bytes(q)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["ip6gre-encap-key", "ip6gre-encap-key-v6", "gre-encap-key-v6"])
+def test_verify_ip6_encap(name):
+    c = case(name)
+    frames = G.build_frames(c.input)
+    inp = [G.Ether(f) for f in frames]
+    verify = G.VERIFY[(c.mode, "encap")]
+    assert verify(c, inp, ip6_out(c, frames)) == []
+    # the inner TTL / hop limit not decremented
+    def keep_ttl(q):
+        if isinstance(q[G.GRE].payload, G.IPv6):
+            q[G.GRE].payload.hlim += 1
+        else:
+            q[G.GRE].payload.ttl += 1
+    errs = verify(c, inp[:2], ip6_out(c, frames[:2], keep_ttl))
+    assert len(errs) == 2 and "inner packet differs" in errs[0]
+    # the wrong GRE protocol for the inner family
+    def proto(q):
+        q[G.GRE].proto = 0x0800 if q[G.GRE].proto == 0x86dd else 0x86dd
+    assert any("proto" in e for e in verify(c, inp[:1], ip6_out(c, frames[:1], proto)))
+    if c.mode == "ip6gre":
+        for field, value, what in (("fl", 0x12345, "flow label"), ("hlim", 255, "hop limit"),
+                                   ("dst", "2001:db8:2::3", "2001:db8:2::3"),
+                                   ("tc", 0x20, "traffic class")):
+            def m(q):
+                setattr(q[G.IPv6], field, value)
+            errs = verify(c, inp[:1], ip6_out(c, frames[:1], m))
+            assert len(errs) == 1 and what in errs[0], (field, errs)
+        # an IPv4 underlay where the row has IPv6
+        errs = verify(c, inp[:1], ip6_out(case("gre-encap-key"), frames[:1]))
+        assert errs and "Ethernet" in errs[0]
+    assert verify(c, inp, ip6_out(c, frames)[:-1])[0].startswith("expected 32")
+
+
+@pytest.mark.parametrize("name", ["ip6gre-decap-key", "ip6gre-decap-key-v6", "gre-decap-key-v6"])
+def test_verify_ip6_decap(name):
+    c = case(name)
+    frames = G.build_frames(c.input)
+    inp = [G.Ether(f) for f in frames]
+    out = []
+    for p in inp:
+        inner = p[G.GRE].payload.copy()
+        if isinstance(inner, G.IPv6):
+            inner.hlim -= 1
+        else:
+            inner.ttl -= 1
+            inner.chksum = None
+        out.append(G.Ether(bytes(G.Ether(dst=G.LAN_HOST_MAC, src=G.GW_PORT1_MAC) / inner)))
+    verify = G.VERIFY[(c.mode, "decap")]
+    assert verify(c, inp, out) == []
+    # the inner packet as it came (no TTL / hop limit - 1)
+    same = [G.Ether(bytes(G.Ether(dst=G.LAN_HOST_MAC, src=G.GW_PORT1_MAC)
+                          / p[G.GRE].payload)) for p in inp]
+    errs = verify(c, inp, same)
+    assert len(errs) == 32 and "not the inner packet" in errs[0]
+    # the Ethernet type of the other family
+    wrong = [G.Ether(bytes(o)[:12] + (b"\x08\x00" if o.type == 0x86dd else b"\x86\xdd")
+                     + bytes(o)[14:]) for o in out[:1]]
+    assert "Ethernet" in verify(c, inp[:1], wrong)[0]
+
+
+def test_verify_ip6gretap():
+    c = case("ip6gretap-encap-key")
+    inp = G.build_input(c.input)
+    out = [G.Ether(bytes(G.Ether(dst=G.UNDERLAY_NH_MAC, src=G.GW_PORT1_MAC)
+                         / G.IPv6(src=G.GW_UNDERLAY6, dst=G.TUN_REMOTE6, nh=47, hlim=64)
+                         / G.GRE(proto=0x6558, key_present=1, key=42) / G.Raw(bytes(p))))
+           for p in inp]
+    assert G.VERIFY[("ip6gretap", "encap")](c, inp, out) == []
+    # GRETAP over IPv4 where the row has IPv6
+    assert G.VERIFY[("ip6gretap", "encap")](c, inp[:1], gretap_out(case("gretap-encap-key"),
+                                                                   inp[:1]))
+    d = case("ip6gretap-decap-key")
+    dinp = G.build_input(d.input)
+    assert dinp[0].type == 0x86dd and dinp[0][G.GRE].proto == 0x6558
+    assert G.VERIFY[("ip6gretap", "decap")](d, dinp, [G.Ether(bytes(p[G.GRE].payload))
+                                                      for p in dinp]) == []
+
+
+def test_ip6_comparison():
+    sel = [case(r) for r in ("gre-encap-key", "ip6gre-encap-key", "ip6gre-encap-key-v6")]
+    groups = [("udp-64B-32f", 1), ("udp6-66B-32f", 1)]
+    samples = {"gre-encap-key": [sample(30.0, 70.0)], "ip6gre-encap-key": [sample(29.0, 76.0)],
+               "ip6gre-encap-key-v6": [sample(25.0, 90.0)]}
+    base = {"udp-64B-32f": [sample(80.0, 26.0)], "udp6-66B-32f": [sample(78.0, 27.0)]}
+    comp = B.compare_rows(sel, B.build_rows(sel, groups, samples, base, {}))
+    assert [r["case"] for r in comp] == ["gre-encap-key", "ip6gre-encap-key",
+                                         "ip6gre-encap-key-v6"]
+    a, b = comp[1]["ip4"], comp[2]["ip4"]
+    assert a["case"] == "gre-encap-key" and a["over"] == pytest.approx(6) and a["met"]
+    assert b["over"] == pytest.approx(63 - 44) and not b["met"] and b["margin"] == 10
+    assert "ip4" not in comp[0]
+    md = B.comparison_markdown(comp).splitlines()
+    assert md[0].endswith("| beyond I/O vs IPv4 |")
+    assert md[3] == "| ip6gre-encap-key | 76 | 26 | 50 | 48 | +6 |"
+    text = "\n".join(B.comparison_text(comp))
+    assert "vs IPv4" in text and "<= +10" in text
+    assert B.HELD_WHAT["ip4"] == "IPv4"
+
+
+def test_ovs_ip6gretap_setup():
+    enc, dec = case("ovs-ip6gretap-encap-key"), case("ovs-ip6gretap-decap-key")
+    opts = O.gre_port_options(enc)
+    assert "options:remote_ip=2001:db8:2::2" in opts and "options:local_ip=2001:db8:1::1" in opts
+    assert "options:key=42" in opts and not any("packet_type" in o for o in opts)
+    assert O.underlay(enc) == ("2001:db8:1::1", 64, "2001:db8:1::fe", "2001:db8:2::/48",
+                               "2001:db8:2::2")
+    assert O.underlay(case("ovs-gretap-encap-key"))[4] == "203.0.113.2"
+    assert ("br-int", "actions=NORMAL") in O.openflow_rules(enc)
+    assert O.static_macs(enc) == [("br-int", "gre0", G.REMOTE_HOST_MAC)]
+    assert O.static_macs(dec) == [("br-int", "out", G.LAN_HOST_MAC)]
+    assert dec.input_label == case("ip6gretap-decap-key").input_label
+
+
+def test_ip6_rows_validate(greway_bin, tmp_path):
+    """bench.py's validation of the IPv6 rows and the IPv4 rows they are held against, on
+    greway: every frame of a finite pass (two laps) is what the row claims."""
+    cores = "0,1" if (os.cpu_count() or 1) > 1 else "0"
+    a = types.SimpleNamespace(build=str(tmp_path), cores=cores, validate_laps=2,
+                              simd_bitwidth=0)
+    b = B.Bench(a)
+    b.greway, b.huge = str(greway_bin), False
+    for c in C.select(C.make_cases(), "ip6"):
+        v = b.validate(c, b.make_input(c.input))
+        assert v["frames_in"] == v["frames_out"] == v["frames_checked"] == 64, (c.name, v)
+        assert v["flows"] == 32
