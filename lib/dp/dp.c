@@ -50,6 +50,7 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 		lc->lcore_id = lcore_ids[w];
 		/* outer IDs of different workers start far apart (RFC 6864, DF clear) */
 		lc->ip_id = (uint16_t)(w * (UINT16_MAX / nb_workers));
+		lc->ip6_frag_id = w * (UINT32_MAX / nb_workers);
 		lc->peer = rte_zmalloc_socket("gw_peer_ctr", sizeof(*lc->peer) * gw_limits.peers,
 					      RTE_CACHE_LINE_SIZE, socket);
 		lc->bridge = rte_zmalloc_socket("gw_bridge_ctr",
@@ -177,10 +178,10 @@ dp_bridge_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint
 
 /* A routed port's IPv6 packets, up to decap (whose output joins the IPv4 underlay's). */
 static __rte_noinline void
-dp_input6(struct gw_lcore *lc, struct gw_vec *v6, struct gw_ip6_split *s6,
+dp_input6(struct gw_lcore *lc, uint16_t iface, struct gw_vec *v6, struct gw_ip6_split *s6,
 	  struct gw_decap_out *dec, struct gw_burst *b)
 {
-	gw_ip6_input(lc, v6->pkts, v6->n, s6, b);
+	gw_ip6_input(lc, v6->pkts, v6->n, iface, s6, b);
 	if (s6->ngre != 0)
 		gw_decap6_burst(lc, s6->gre, s6->ngre, dec, b);
 }
@@ -247,7 +248,7 @@ dp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	if (split.ngre != 0)
 		gw_decap_burst(lc, split.gre, split.ngre, &dec, &b);
 	if (unlikely(v6.n != 0))
-		dp_input6(lc, &v6, &split6, &dec, &b);
+		dp_input6(lc, in.port_iface, &v6, &split6, &dec, &b);
 	if (dec.n_l2 != 0)
 		dp_l2_from_peers(lc, &dec, &b);
 	if (dec.n_ip4 != 0) {

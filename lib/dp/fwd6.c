@@ -115,6 +115,7 @@ encap_fragmented(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *
 	struct rte_ether_hdr eth;
 	uint16_t port = UINT16_MAX, mtu, hl;
 	enum gw_drop why;
+	uint32_t id;
 	int32_t n, i;
 
 	why = gw_encap6_one(lc, m, p, sb, &port);
@@ -149,11 +150,17 @@ encap_fragmented(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *
 	if (unlikely(n < 0))
 		return GW_DROP_TOO_BIG; /* more than GW_FRAG_MAX pieces, or out of mbufs */
 	rte_pktmbuf_free(m);
+	id = rte_cpu_to_be_32(lc->ip6_frag_id++); /* the library writes none (RFC 8200 §4.5) */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = frags[i];
 		struct rte_ether_hdr *e;
 
-		if (!p->ip6) {
+		if (p->ip6) {
+			struct rte_ipv6_fragment_ext *fh = rte_pktmbuf_mtod_offset(
+				f, struct rte_ipv6_fragment_ext *, sizeof(struct rte_ipv6_hdr));
+
+			memcpy(&fh->id, &id, sizeof(id));
+		} else {
 			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
 
 			ip->hdr_checksum = 0;
@@ -184,7 +191,8 @@ encap_fragmented(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *
  * none.
  */
 static __rte_noinline enum gw_drop
-fwd6_other(struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, struct gw_burst *b)
+fwd6_other(struct rte_mbuf *m, uint64_t nhi, uint16_t i, const struct gw_ingress *in,
+	   bool dec_ttl, struct gw_burst *b)
 {
 	const struct gw_nh *nh = &gw_nhs[nhi];
 
@@ -196,7 +204,9 @@ fwd6_other(struct rte_mbuf *m, uint64_t nhi, bool dec_ttl, struct gw_burst *b)
 		return GW_DROP_NONE;
 	case GW_NH_LOCAL:
 		if (dec_ttl) {
-			gw_burst_punt(b, m, GW_PUNT_LOCAL); /* decapsulated, for the gateway */
+			/* decapsulated, for the gateway: its reply knows where it came from */
+			gw_mbuf_meta(m)->ingress = ingress_of(in, i);
+			gw_burst_punt(b, m, GW_PUNT_LOCAL);
 			return GW_DROP_NONE;
 		}
 		return GW_DROP_LOCAL_PROTO;
@@ -219,7 +229,7 @@ fwd6_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 
 	if (unlikely(nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_TUNNEL &&
 		     nh->kind != GW_NH_SPOKE))
-		return fwd6_other(m, nhi, dec_ttl, b);
+		return fwd6_other(m, nhi, i, in, dec_ttl, b);
 	if (dec_ttl) {
 		why = hop_decrement(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *));
 		if (unlikely(why != GW_DROP_NONE))

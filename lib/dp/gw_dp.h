@@ -107,6 +107,7 @@ struct gw_lcore {
 	uint16_t lcore_id; /**< EAL lcore it runs on */
 	uint16_t nb_rxq;   /**< (port, queue) pairs it polls */
 	uint16_t ip_id;    /**< outer IPv4 identification counter */
+	uint32_t ip6_frag_id; /**< identification of the outer IPv6 packets this worker fragments */
 	struct {
 		uint16_t port;  /**< port index */
 		uint16_t queue; /**< rx queue */
@@ -211,9 +212,10 @@ struct gw_ip6_split {
 
 /**
  * IPv6 input: one FIB lookup for the vector, then forward, decap, or the
- * control thread (other traffic for us).
+ * control thread (other traffic for us, with iface, the port's interface,
+ * as its ingress: a reply to a link-local source leaves by it).
  */
-void gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+void gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint16_t iface,
 		  struct gw_ip6_split *out, struct gw_burst *b);
 
 /**

@@ -18,8 +18,8 @@
 #include "gw_route.h"
 
 void
-gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct gw_ip6_split *out,
-	     struct gw_burst *b)
+gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint16_t iface,
+	     struct gw_ip6_split *out, struct gw_burst *b)
 {
 	uint8_t dst[GW_BURST_MAX][RTE_FIB6_IPV6_ADDR_SIZE];
 	uint64_t nh[GW_BURST_MAX];
@@ -56,6 +56,7 @@ gw_ip6_input(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct gw_
 			gw_burst_drop(lc, b, m, GW_DROP_IP6_EXT_HEADER);
 			break;
 		default:
+			gw_mbuf_meta(m)->ingress = iface;
 			gw_burst_punt(b, m, GW_PUNT_LOCAL);
 			break;
 		}

@@ -30,7 +30,7 @@ import struct
 import uuid
 
 import pytest
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, IPv6
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, ICMPv6ND_NS, ICMPv6ND_RS, IPv6
 
 import gwpcap as g
 
@@ -155,6 +155,13 @@ def build():
     b.bad(0, "ip6_ext_header", v6(43, bytes([47, 0, 0, 0, 0, 0, 0, 0]) + g.gre_header()))
     b.bad(0, "ip6_ext_header", v6(60, bytes([47, 0, 0x80, 1, 0, 0, 0, 0]) + g.gre_header()))
     b.bad(0, "ip6_next_header", v6(60, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + b"u" * 8))
+    # nd_invalid: a neighbour solicitation for us with a hop limit other than 255 (RFC 4861
+    # §7.1.1: it came from beyond the link); nd_other: a router solicitation (greway sends
+    # no advertisements)
+    b.bad(0, "nd_invalid", Ether(dst=g.WAN_MAC, src=g.WAN_NH_MAC) /
+          IPv6(src="2001:db8:ff::2", dst=WAN6, hlim=64) / ICMPv6ND_NS(tgt=WAN6))
+    b.bad(0, "nd_other", Ether(dst="33:33:00:00:00:02", src=g.WAN_NH_MAC) /
+          IPv6(src="fe80::2", dst="ff02::2", hlim=255) / ICMPv6ND_RS())
     # an IPv6 version nibble that is not 6
     bad_version = bytearray(v6(59, b""))
     bad_version[14] = 0x40

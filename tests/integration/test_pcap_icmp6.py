@@ -96,7 +96,7 @@ def test_packet_too_big_and_time_exceeded_generated(greway_bin, workdir, run_id)
     for p in ptb + te:
         assert p[Ether].dst == g.LAN_HOST_MAC and p[Ether].src == g.LAN_MAC
         assert p[IPv6].src == L6 and p[IPv6].dst == HOST6
-        assert p[IPv6].hlim == 255 or p[IPv6].hlim == 64
+        assert p[IPv6].hlim == 64
         # as much of the offending packet as fits in 1280 bytes, its header as it came
         assert len(p[IPv6]) <= 1280
         q = p[IPerror6]
@@ -110,7 +110,7 @@ def test_packet_too_big_and_time_exceeded_generated(greway_bin, workdir, run_id)
                            ["icmpv6.type", "icmpv6.checksum.status", "icmpv6.mtu"], prefs=())
     types = sorted(int(r["icmpv6.type"].split(",")[0]) for r in rows if r["icmpv6.type"])
     assert types == [2, 2, 2, 3, 129]
-    assert all(r["icmpv6.checksum.status"].split(",")[0] in ("1", "2", "Good", "")
+    assert all(r["icmpv6.checksum.status"].split(",")[0] == "1"  # Good
                for r in rows if r["icmpv6.type"])
     assert sorted(int(r["icmpv6.mtu"]) for r in rows if r["icmpv6.mtu"]) == [1452, 1452, 1456]
     # the too-big packets count as too_big, the expired one as ttl_expired; the one that

@@ -351,10 +351,6 @@ def test_nd_resolution(sites):
     assert_no_bad_drops(p)
 
 
-@pytest.mark.xfail(strict=True, reason="greway answers an echo request to a port's link-local "
-                   "address through the wrong port: the worker punts it (lib/dp/ip6_input.c, "
-                   "GW_PUNT_LOCAL) without setting gw_mbuf_meta(m)->ingress, so "
-                   "gw_nd_ingress_port() reads a stale value (port0 on a fresh mbuf)")
 @pytest.mark.parametrize("underlay", ["ip6"])
 def test_ping_lan_linklocal(sites):
     """The host pings greway's link-local address on its LAN port (port1):
@@ -451,11 +447,6 @@ def test_outer_fragmented_to_1280(sites):
     assert p.gw_a.stats()["drops"]["too_big"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="an IPv6 packet of 1280 bytes or less for a tunnel "
-                   "whose MTU is below 1280 has its outer packet fragmented to the underlay "
-                   "port's MTU, not to the path MTU learned from a Packet Too Big "
-                   "(lib/dp/fwd6.c encap_fragmented: mtu = gw_ports[port].mtu), so it is "
-                   "sent whole into the link that is too small and lost")
 @pytest.mark.parametrize("underlay,wan_mtu_a", [("ip6", 1300)])
 def test_outer_fragmented_to_path_mtu(sites):
     """Once gwB has learned the path MTU of 1300 (test_outer_fragmented_to_1280),
@@ -480,11 +471,6 @@ def test_outer_fragmented_to_path_mtu(sites):
     assert not big, f"gwB sent outer packets bigger than the path MTU: {big}"
 
 
-@pytest.mark.xfail(strict=True, reason="every outer IPv6 fragment greway sends has "
-                   "Identification 0 (DPDK 22.11's rte_ipv6_fragment_packet writes id 0 and "
-                   "lib/dp/fwd6.c encap_fragmented never sets one): RFC 8200 §4.5 wants an id "
-                   "unique among recent packets to the same destination, or a reassembler may "
-                   "join pieces of different packets")
 @pytest.mark.parametrize("underlay,wan_mtu_a", [("ip6", 1300)])
 def test_outer_fragment_identification(sites):
     """Each fragmented outer packet of gwA has an Identification of its own."""
