@@ -15,11 +15,11 @@
 #include "gw_cksum.h"
 #include "gw_dp.h"
 #include "gw_encap.h"
+#include "gw_fwd.h"
 #include "gw_icmp_err.h"
 #include "gw_nh.h"
 #include "gw_tunnel.h"
 #include "gw_tx.h"
-
 
 static inline enum gw_drop
 ttl_decrement(struct rte_ipv4_hdr *ip)
@@ -36,25 +36,10 @@ ttl_decrement(struct rte_ipv4_hdr *ip)
 }
 
 /* Ethernet header for a resolved neighbour; the packet's data starts at L3. */
-static inline enum gw_drop
+static __rte_always_inline enum gw_drop
 to_neigh(struct rte_mbuf *m, const struct gw_nh *nh, uint16_t *out_port)
 {
-	uint64_t l2 = gw_nh_l2_load(nh);
-	struct rte_ether_hdr *eth;
-
-	if (unlikely(!(l2 & GW_NH_L2_VALID)))
-		return GW_DROP_NEIGH_UNRESOLVED;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-	if (unlikely(eth == NULL))
-		return GW_DROP_NO_HEADROOM;
-	/* two 8-byte stores: destination (and 2 bytes the second store overwrites),
-	 * then source MAC and ethertype, precomputed per port */
-	memcpy(eth, &l2, sizeof(l2));
-	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[nh->port].eth_src_type,
-	       sizeof(uint64_t));
-	m->ol_flags &= MBUF_BUFFER_FLAGS;
-	*out_port = nh->port;
-	return GW_DROP_NONE;
+	return gw_fwd_to_neigh(m, nh, out_port, false);
 }
 
 /*
@@ -71,25 +56,16 @@ icmp_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw_
 	   enum gw_punt punt, uint16_t mtu, uint16_t ingress, bool ttl_decremented)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	struct gw_mbuf_meta *meta;
 
-	if (!gw_icmp4_err_allowed(ip, m->data_len))
+	if (!gw_icmp4_err_allowed(ip, m->data_len) || !gw_fwd_icmp_allowed(lc))
 		return why;
-	if (!gw_tb_take(&lc->icmp_tb, rte_rdtsc())) {
-		lc->drops[GW_DROP_ICMP_RATELIMIT]++;
-		return why;
-	}
 	if (ttl_decremented) {
 		/* quote the header as it came in (RFC 1812 §4.3.2.3) */
 		ip->time_to_live++;
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
-	meta = gw_mbuf_meta(m);
-	meta->mtu = mtu;
-	meta->ingress = ingress;
-	lc->drops[why]++;
-	gw_burst_punt(b, m, punt);
+	gw_fwd_icmp_punt(lc, b, m, why, punt, mtu, ingress);
 	return GW_DROP_NONE;
 }
 
@@ -103,7 +79,6 @@ frag_drop(struct gw_lcore *lc, struct rte_mbuf *f, enum gw_drop why)
 	lc->drops[why]++;
 	rte_pktmbuf_free(f);
 }
-
 
 /*
  * Split a packet whose DF is clear (cleared for ignore-df) into fragments
@@ -180,21 +155,6 @@ too_big(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, uint16_t mt
 		return fragment(lc, m, mtu, p, nh, sb);
 	}
 	return icmp_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG, mtu, ingress, true);
-}
-
-/* The interface a packet of a forward vector came in by (for an ICMP error). */
-static inline uint16_t
-ingress_of(const struct gw_ingress *in, uint16_t i)
-{
-	/* the peer is published until the worker's next quiescent state at least */
-	return i < in->ndirect ? in->port_iface : gw_peers[in->peer[i - in->ndirect]]->iface;
-}
-
-/* The peer a packet of a forward vector came out of, or GW_PEER_NONE from a port. */
-static inline uint32_t
-ingress_peer(const struct gw_ingress *in, uint16_t i)
-{
-	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
 }
 
 /*
@@ -324,9 +284,9 @@ fwd_other(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 			why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 			if (unlikely(why != GW_DROP_NONE))
 				return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
-						  ingress_of(in, i), false);
+						  gw_fwd_ingress_iface(in, i), false);
 		}
-		return replicate(lc, m, nh, ingress_peer(in, i), sb);
+		return replicate(lc, m, nh, gw_fwd_ingress_peer(in, i), sb);
 	case GW_NH_GLEAN:
 		/* a group routed to a port goes to its MAC; no ARP, never back where it came */
 		if (unlikely(RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(
@@ -364,7 +324,7 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 		why = ttl_decrement(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 		if (unlikely(why != GW_DROP_NONE))
 			return icmp_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
-					  ingress_of(in, i), false);
+					  gw_fwd_ingress_iface(in, i), false);
 	}
 	if (nh->kind != GW_NH_NEIGH) {
 		uint32_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
@@ -372,15 +332,15 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 		if (unlikely(id == GW_PEER_NONE))
 			return GW_DROP_SPOKE_UNMAPPED;
 		/* never back to the spoke (or peer) it came from */
-		if (unlikely(id == ingress_peer(in, i)))
+		if (unlikely(id == gw_fwd_ingress_peer(in, i)))
 			return GW_DROP_PEER_HAIRPIN;
 		p = gw_peers[id];
 		if (unlikely(m->pkt_len > p->mtu))
-			return too_big(lc, b, m, p->mtu, ingress_of(in, i), dec_ttl, p, nh, sb);
+			return too_big(lc, b, m, p->mtu, gw_fwd_ingress_iface(in, i), dec_ttl, p, nh, sb);
 		return gw_encap_one(lc, m, p, sb, out_port);
 	}
 	if (unlikely(m->pkt_len > gw_ports[nh->port].mtu))
-		return too_big(lc, b, m, gw_ports[nh->port].mtu, ingress_of(in, i), dec_ttl, NULL,
+		return too_big(lc, b, m, gw_ports[nh->port].mtu, gw_fwd_ingress_iface(in, i), dec_ttl, NULL,
 			       nh, sb);
 	return to_neigh(m, nh, out_port);
 }

@@ -17,6 +17,7 @@
 
 #include "gw_dp.h"
 #include "gw_encap.h"
+#include "gw_fwd.h"
 #include "gw_ip6.h"
 #include "gw_nh.h"
 #include "gw_tunnel.h"
@@ -28,26 +29,6 @@ hop_decrement(struct rte_ipv6_hdr *ip)
 	if (unlikely(ip->hop_limits <= 1))
 		return GW_DROP_TTL_EXPIRED;
 	ip->hop_limits--;
-	return GW_DROP_NONE;
-}
-
-/* Ethernet header for a resolved neighbour; the packet's data starts at L3. */
-static inline enum gw_drop
-to_neigh6(struct rte_mbuf *m, const struct gw_nh *nh, uint16_t *out_port)
-{
-	uint64_t l2 = gw_nh_l2_load(nh);
-	struct rte_ether_hdr *eth;
-
-	if (unlikely(!(l2 & GW_NH_L2_VALID)))
-		return GW_DROP_NEIGH_UNRESOLVED;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-	if (unlikely(eth == NULL))
-		return GW_DROP_NO_HEADROOM;
-	memcpy(eth, &l2, sizeof(l2));
-	memcpy((uint8_t *)eth + RTE_ETHER_ADDR_LEN, &gw_ports[nh->port].eth_src_type6,
-	       sizeof(uint64_t));
-	m->ol_flags &= MBUF_BUFFER_FLAGS;
-	*out_port = nh->port;
 	return GW_DROP_NONE;
 }
 
@@ -66,35 +47,14 @@ icmp6_error(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum gw
 {
 	static const uint8_t unspecified[16];
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
-	struct gw_mbuf_meta *meta;
 
-	if (memcmp(ip->src_addr, unspecified, sizeof(unspecified)) == 0)
+	if (memcmp(ip->src_addr, unspecified, sizeof(unspecified)) == 0 ||
+	    !gw_fwd_icmp_allowed(lc))
 		return why;
-	if (!gw_tb_take(&lc->icmp_tb, rte_rdtsc())) {
-		lc->drops[GW_DROP_ICMP_RATELIMIT]++;
-		return why;
-	}
 	if (hop_decremented)
 		ip->hop_limits++; /* quote the header as it came in */
-	meta = gw_mbuf_meta(m);
-	meta->mtu = mtu;
-	meta->ingress = ingress;
-	lc->drops[why]++;
-	gw_burst_punt(b, m, punt);
+	gw_fwd_icmp_punt(lc, b, m, why, punt, mtu, ingress);
 	return GW_DROP_NONE;
-}
-
-/* The interface a packet of a forward vector came in by (for an ICMPv6 error). */
-static inline uint16_t
-ingress_of(const struct gw_ingress *in, uint16_t i)
-{
-	return i < in->ndirect ? in->port_iface : gw_peers[in->peer[i - in->ndirect]]->iface;
-}
-
-static inline uint32_t
-ingress_peer(const struct gw_ingress *in, uint16_t i)
-{
-	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
 }
 
 /*
@@ -205,7 +165,7 @@ fwd6_other(struct rte_mbuf *m, uint64_t nhi, uint16_t i, const struct gw_ingress
 	case GW_NH_LOCAL:
 		if (dec_ttl) {
 			/* decapsulated, for the gateway: its reply knows where it came from */
-			gw_mbuf_meta(m)->ingress = ingress_of(in, i);
+			gw_mbuf_meta(m)->ingress = gw_fwd_ingress_iface(in, i);
 			gw_burst_punt(b, m, GW_PUNT_LOCAL);
 			return GW_DROP_NONE;
 		}
@@ -234,19 +194,19 @@ fwd6_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 		why = hop_decrement(rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *));
 		if (unlikely(why != GW_DROP_NONE))
 			return icmp6_error(lc, b, m, why, GW_PUNT_TIME_EXCEEDED, 0,
-					   ingress_of(in, i), false);
+					   gw_fwd_ingress_iface(in, i), false);
 	}
 	if (nh->kind != GW_NH_NEIGH) {
 		uint32_t id = nh->kind == GW_NH_TUNNEL ? nh->peer : gw_nh_spoke_peer(nh);
 
 		if (unlikely(id == GW_PEER_NONE))
 			return GW_DROP_SPOKE_UNMAPPED;
-		if (unlikely(id == ingress_peer(in, i)))
+		if (unlikely(id == gw_fwd_ingress_peer(in, i)))
 			return GW_DROP_PEER_HAIRPIN;
 		p = gw_peers[id];
 		if (unlikely(m->pkt_len > p->mtu6))
 			return dec_ttl ? icmp6_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG,
-						     p->mtu6, ingress_of(in, i), true) :
+						     p->mtu6, gw_fwd_ingress_iface(in, i), true) :
 					 GW_DROP_TOO_BIG;
 		if (unlikely(m->pkt_len > p->mtu))
 			return encap_fragmented(lc, m, p, sb);
@@ -255,9 +215,9 @@ fwd6_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	mtu = gw_ports[nh->port].mtu;
 	if (unlikely(m->pkt_len > mtu))
 		return dec_ttl ? icmp6_error(lc, b, m, GW_DROP_TOO_BIG, GW_PUNT_TOO_BIG, mtu,
-					     ingress_of(in, i), true) :
+					     gw_fwd_ingress_iface(in, i), true) :
 				 GW_DROP_TOO_BIG;
-	return to_neigh6(m, nh, out_port);
+	return gw_fwd_to_neigh(m, nh, out_port, true);
 }
 
 void

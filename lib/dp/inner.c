@@ -99,18 +99,12 @@ static inline enum gw_drop
 ecn_decap(struct rte_mbuf *m, uint8_t outer)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	uint8_t tos = ip->type_of_service, inner = tos & GW_ECN_MASK, ecn;
+	uint8_t tos = ip->type_of_service, inner = tos & GW_ECN_MASK;
+	int ecn = gw_ecn_decap(outer, inner);
 	uint16_t old;
 
-	if (outer == GW_ECN_CE) {
-		if (inner == GW_ECN_NOT_ECT)
-			return GW_DROP_ECN_NOT_ECT;
-		ecn = GW_ECN_CE;
-	} else if (outer == GW_ECN_ECT1 && inner == GW_ECN_ECT0) {
-		ecn = GW_ECN_ECT1;
-	} else {
-		return GW_DROP_NONE;
-	}
+	if (ecn < 0)
+		return GW_DROP_ECN_NOT_ECT;
 	if (ecn == inner)
 		return GW_DROP_NONE;
 	old = *(const unaligned_uint16_t *)ip; /* version/IHL and TOS, as summed */

@@ -43,17 +43,13 @@ ecn6_decap(struct rte_mbuf *m, uint8_t outer)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 	uint32_t w = rte_be_to_cpu_32(ip->vtc_flow);
-	uint8_t inner = (w >> 20) & GW_ECN_MASK, ecn;
+	uint8_t inner = (w >> 20) & GW_ECN_MASK;
+	int ecn = gw_ecn_decap(outer, inner);
 
-	if (outer == GW_ECN_CE) {
-		if (inner == GW_ECN_NOT_ECT)
-			return GW_DROP_ECN_NOT_ECT;
-		ecn = GW_ECN_CE;
-	} else if (outer == GW_ECN_ECT1 && inner == GW_ECN_ECT0) {
-		ecn = GW_ECN_ECT1;
-	} else {
+	if (ecn < 0)
+		return GW_DROP_ECN_NOT_ECT;
+	if (ecn == inner)
 		return GW_DROP_NONE;
-	}
 	w = (w & ~((uint32_t)GW_ECN_MASK << 20)) | (uint32_t)ecn << 20;
 	ip->vtc_flow = rte_cpu_to_be_32(w);
 	return GW_DROP_NONE;

@@ -68,6 +68,24 @@ gw_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new)
 #define GW_ECN_ECT0    0x02
 #define GW_ECN_CE      0x03
 
+/**
+ * RFC 6040 §4.2 (decapsulation, normal mode): the inner ECN field once the
+ * outer one is merged in. Outer CE marks the inner packet CE; outer ECT(1)
+ * over inner ECT(0) becomes ECT(1); every other pair leaves the inner field.
+ *
+ * @return the new inner field, or -1: drop (outer CE over a packet that is
+ *   not ECN-capable).
+ */
+static inline int
+gw_ecn_decap(uint8_t outer, uint8_t inner)
+{
+	if (outer == GW_ECN_CE)
+		return inner == GW_ECN_NOT_ECT ? -1 : GW_ECN_CE;
+	if (outer == GW_ECN_ECT1 && inner == GW_ECN_ECT0)
+		return GW_ECN_ECT1;
+	return inner;
+}
+
 static inline int
 gw_ipv4_cksum_ok(const struct rte_ipv4_hdr *ip, uint16_t ihl_bytes)
 {
