@@ -21,28 +21,13 @@
 #include "gw_route.h"
 #include "gw_tunnel.h"
 
-/*
- * The NEIGH next hop for ip on port, if ip may live there (a connected prefix
- * of that port); learning creates one (within the cap of gw_nh_neigh_learn).
- */
+/* The NEIGH next hop for an IPv4 address on port (gw_neigh_for). */
 static int
 neigh_for(uint16_t port, uint32_t ip4, bool create)
 {
 	const struct gw_ip ip = gw_ip4(ip4);
-	const struct gw_nh *nh = &gw_nhs[gw_route_lookup4(ip4)];
-	int idx;
 
-	if (nh->kind == GW_NH_NEIGH && nh->port == port && gw_ip_equal(&nh->ip, &ip))
-		return nh - gw_nhs;
-	if (nh->kind != GW_NH_GLEAN || nh->port != port)
-		return -ENOENT; /* not on a connected prefix of this port */
-	idx = create ? gw_nh_neigh_learn(port, &ip) : gw_nh_neigh_get(port, &ip, false);
-	if (idx < 0)
-		return idx;
-	if (gw_route_add(&ip, 32, idx, GW_ROUTE_NEIGH, NULL, NULL) < 0)
-		return -ENOSPC;
-	gw_tunnel_resolve_prefix(&ip, 32);
-	return idx;
+	return gw_neigh_for(port, &ip, create);
 }
 
 /* Publish the sender's MAC into its next hop; false when there is none to update. */

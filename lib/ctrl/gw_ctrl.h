@@ -20,6 +20,7 @@
 
 #include "gw_drop.h"
 #include "gw_icmp_err.h"
+#include "gw_inet.h"
 
 extern uint64_t gw_ctrl_drops[GW_DROP_MAX]; /**< drops counted by the control thread */
 extern struct rte_mempool *gw_ctrl_pool;    /**< where the control thread allocates */
@@ -56,6 +57,16 @@ unsigned int gw_keepalive_tick(uint64_t now);
 
 /** A peer answered a keepalive (GW_PUNT_KEEPALIVE): up, its round trip, routes back. */
 void gw_keepalive_input(struct rte_mbuf *m);
+
+/**
+ * The NEIGH next hop of an address on a port, if it may live there (a
+ * connected prefix of that port, or link-local), created when asked (within
+ * the cap of gw_nh_neigh_learn) with its host route.
+ *
+ * @return its index, -ENOENT (not on the port, or not found and create false),
+ *   -ENOSPC.
+ */
+int gw_neigh_for(uint16_t port, const struct gw_ip *ip, bool create);
 
 /** Handle a punted ARP frame (takes ownership). */
 void gw_arp_input(struct rte_mbuf *m);

@@ -47,32 +47,13 @@ ip6_of(const uint8_t a[16])
 	return ip;
 }
 
-/*
- * The NEIGH next hop for ip on port, if ip may live there: a connected
- * prefix of that port (with its /128 route), or any link-local address;
- * learning creates one (within the cap of gw_nh_neigh_learn).
- */
+/* The NEIGH next hop for an IPv6 address on port (gw_neigh_for). */
 static int
 neigh_for(uint16_t port, const uint8_t a[16], bool create)
 {
 	const struct gw_ip ip = ip6_of(a);
-	const struct gw_nh *nh;
-	int idx;
 
-	if (gw_ip6_is_linklocal(a))
-		return create ? gw_nh_neigh_learn(port, &ip) : gw_nh_neigh_get(port, &ip, false);
-	nh = &gw_nhs[gw_route_lookup6(a)];
-	if (nh->kind == GW_NH_NEIGH && nh->port == port && gw_ip_equal(&nh->ip, &ip))
-		return nh - gw_nhs;
-	if (nh->kind != GW_NH_GLEAN || nh->port != port)
-		return -ENOENT; /* not on a connected prefix of this port */
-	idx = create ? gw_nh_neigh_learn(port, &ip) : gw_nh_neigh_get(port, &ip, false);
-	if (idx < 0)
-		return idx;
-	if (gw_route_add(&ip, 128, idx, GW_ROUTE_NEIGH, NULL, NULL) < 0)
-		return -ENOSPC;
-	gw_tunnel_resolve_prefix(&ip, 128); /* ip6gre peers whose remote it is */
-	return idx;
+	return gw_neigh_for(port, &ip, create);
 }
 
 /*

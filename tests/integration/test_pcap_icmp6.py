@@ -10,9 +10,7 @@ greway's ip6gre packets lowers the path MTU of the tunnels to that remote, never
 1280, and the next inner packet too big for it gets greway's own Packet Too Big; reports
 that do not quote greway's GRE change nothing.
 """
-import json
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -22,6 +20,7 @@ from scapy.all import (IPv6, UDP, Ether, GRE, ICMPv6EchoReply, ICMPv6EchoRequest
 
 import gwpcap as g
 from netns import wait_for
+from test_pmtu import mtus
 
 W6 = "2001:db8:1::1"       # greway on the underlay (port0)
 NH6 = "2001:db8:1::fe"     # the underlay's next hop, also the router that reports
@@ -126,21 +125,6 @@ def ptb(mtu, quoted_src=W6, quoted_dst=R1, nh=47, inner=b""):
     body = raw(quoted) + (raw(GRE(key_present=1, key=1)) if nh == 47 else b"\0" * 8) + inner
     msg = IPv6(src=NH6, dst=W6) / ICMPv6PacketTooBig(mtu=mtu) / body
     return Ether(dst=g.WAN_MAC, src=g.WAN_NH_MAC) / msg
-
-
-def rpc(sock, method, **params):
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(str(sock))
-        s.sendall(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                              "params": params}).encode() + b"\n")
-        reply = json.loads(s.makefile("rb").readline())
-    assert "result" in reply, reply
-    return reply["result"]
-
-
-def mtus(sock):
-    return {t["ifname"]: (t["mtu"], t.get("pmtu")) for t in rpc(sock, "tunnel.show")}
 
 
 def test_packet_too_big_lowers_the_path(greway_bin, workdir):
