@@ -41,7 +41,7 @@ void gw_ctrl_send_l2(struct rte_mbuf *m, uint16_t port);
 /** Send an IPv4 or IPv6 packet (data at L3) to be routed by a worker (takes ownership). */
 void gw_ctrl_send_l3(struct rte_mbuf *m);
 
-/** Send an IPv4 packet encapsulated for the peer of id gw_mbuf_meta(m)->peer (worker 0). */
+/** Send an IPv4 or IPv6 packet encapsulated for the peer of id gw_mbuf_meta(m)->peer (worker 0). */
 void gw_ctrl_send_peer(struct rte_mbuf *m);
 
 extern uint64_t gw_keepalives_sent; /**< keepalives sent, all peers */

@@ -3,14 +3,16 @@
  * Keepalives, as Cisco IOS sends them (and Linux, MikroTik and others answer):
  * every PERIOD seconds the control thread sends each peer of a tunnel with
  * keepalive on (the remote of a point-to-point tunnel, each spoke of a
- * multipoint one) an IPv4 packet addressed from the peer back to us,
- * carrying GRE of protocol type 0, inside the tunnel's own encapsulation.
+ * multipoint one) an IPv4 packet (over an IPv6 underlay, an IPv6 one)
+ * addressed from the peer back to us, carrying GRE of protocol type 0,
+ * inside the tunnel's own encapsulation.
  * The peer decapsulates it and routes it back: it arrives as bare GRE of
  * type 0, which decap hands here (GW_PUNT_KEEPALIVE). RETRIES keepalives in
  * a row unanswered mark the peer down, and the routes through it leave the
  * FIB (gw_tunnel_peer_live) until it answers again. Keepalives the peers
  * send are answered by the workers (lib/dp/inner.c), to the address they
- * came from, so spokes behind NAT work too.
+ * came from, so spokes behind NAT work too; over IPv6, where no NAT stands
+ * between, they are routed back as any packet.
  */
 #include <string.h>
 
@@ -34,20 +36,27 @@
 
 uint64_t gw_keepalives_sent;
 
-/* The inner packet of a keepalive to p: IPv4 from p->remote to p->local, GRE type 0. */
+/*
+ * The inner packet of a keepalive to p: IPv4 (over an IPv6 underlay: IPv6)
+ * from p->remote to p->local, GRE type 0. The peer routes it back to us as
+ * any packet; over IPv6 no NAT stands between, and its own routing is the
+ * answer (Cisco's scheme).
+ */
 static struct rte_mbuf *
 keepalive_build(const struct gw_peer *p)
 {
 	struct gw_gre_info g = { .proto = GW_GRE_PROTO_KEEPALIVE };
+	size_t hlen = p->ip6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
 	struct rte_ipv4_hdr *ip;
 	struct rte_mbuf *m;
+	uint8_t *h;
 	size_t glen;
 
 	m = rte_pktmbuf_alloc(gw_ctrl_pool);
 	if (m == NULL)
 		return NULL;
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, sizeof(*ip) + GW_GRE_HDR_MAX);
-	if (ip == NULL) {
+	h = (uint8_t *)rte_pktmbuf_append(m, hlen + GW_GRE_HDR_MAX);
+	if (h == NULL) {
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
@@ -56,8 +65,22 @@ keepalive_build(const struct gw_peer *p)
 		g.flags |= GW_GRE_F_KEY;
 		g.key = p->ikey;
 	}
-	glen = gw_gre_build(ip + 1, &g);
+	glen = gw_gre_build(h + hlen, &g);
 	rte_pktmbuf_trim(m, GW_GRE_HDR_MAX - glen);
+	gw_mbuf_meta(m)->peer = p->id;
+	if (p->ip6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)h;
+
+		memset(ip6, 0, sizeof(*ip6));
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(glen);
+		ip6->proto = IPPROTO_GRE;
+		ip6->hop_limits = 255;
+		memcpy(ip6->src_addr, p->remote.v6, 16);
+		memcpy(ip6->dst_addr, p->local.v6, 16);
+		return m;
+	}
+	ip = (struct rte_ipv4_hdr *)h;
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + glen);
@@ -66,7 +89,6 @@ keepalive_build(const struct gw_peer *p)
 	ip->src_addr = p->remote.v4;
 	ip->dst_addr = p->local.v4;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	gw_mbuf_meta(m)->peer = p->id;
 	return m;
 }
 

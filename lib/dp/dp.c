@@ -298,7 +298,12 @@ dp_inject_peer(struct gw_lcore *lc, struct rte_mbuf *m, struct gw_burst *b)
 	enum gw_drop why;
 
 	sb.nh = &one;
-	why = p == NULL ? GW_DROP_NO_TUNNEL : gw_encap_one(lc, m, p, &sb, &port);
+	if (p == NULL)
+		why = GW_DROP_NO_TUNNEL;
+	else if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6)
+		why = gw_encap6_one(lc, m, p, &sb, &port); /* an IPv6 underlay's keepalive */
+	else
+		why = gw_encap_one(lc, m, p, &sb, &port);
 	if (unlikely(why != GW_DROP_NONE))
 		gw_burst_drop(lc, b, m, why);
 	else if (unlikely(!gw_tx_to_port(lc, port, m)))

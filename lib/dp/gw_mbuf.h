@@ -33,7 +33,7 @@ enum gw_punt {
 enum gw_inject {
 	GW_INJECT_L2 = 1, /**< a full frame for the port of index mbuf->port */
 	GW_INJECT_L3,     /**< an IPv4 or IPv6 packet for the worker to route (no TTL decrement) */
-	GW_INJECT_PEER,   /**< an IPv4 packet to encapsulate for the peer of id peer */
+	GW_INJECT_PEER,   /**< an IPv4 or IPv6 packet to encapsulate for the peer of id peer */
 };
 
 /** The dynamic field. */

@@ -565,9 +565,6 @@ check_conf(const struct gw_tunnel_conf *c, bool is_new, struct gw_error *err)
 	if (gw_tunnel_mode_is_ip6(c->mode) && (c->opts & GW_TUN_LEARN))
 		return gw_error_set(err, -ENOTSUP, "tunnel %s: learn: a hub over IPv6 takes its "
 				    "spokes from neigh add (learning is IPv4's for now)", c->name);
-	if (gw_tunnel_mode_is_ip6(c->mode) && c->keepalive != 0)
-		return gw_error_set(err, -ENOTSUP, "tunnel %s: keepalive: not over IPv6 yet",
-				    c->name);
 	if (is_new && gw_iface_by_name(c->name) != NULL)
 		return gw_error_set(err, -EEXIST, "name \"%s\" is taken", c->name);
 	if (!gw_addr_is_local(&c->local))

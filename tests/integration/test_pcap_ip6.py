@@ -32,6 +32,7 @@ from scapy.utils import checksum
 
 import gwpcap as g
 from conftest import grewayctl_path, require_tool, run
+from netns import wait_for
 
 W6 = "2001:db8:1::1"          # port0
 NH6 = "2001:db8:1::fe"        # port0's IPv6 next hop (at WAN_NH_MAC)
@@ -1626,3 +1627,61 @@ def test_ipv6_minimum_mtu_over_a_small_tunnel(greway_bin, workdir, run_id):
         [(t, len(i)) for t, i in got]
     assert all(len(f) <= 1514 for f in res.wan_out)
     res.assert_drops({"too_big": 2})
+
+
+# --- keepalives over an IPv6 underlay ---
+
+def test_keepalive_over_ipv6(greway_bin, workdir, run_id):
+    """keepalive 1 3 on two ip6gre tunnels, ka1 (key 5) and ka2.
+    - greway sends each remote its keepalive inside the tunnel's encapsulation: outer
+      W6 -> remote, GRE 0x86dd (and ka1's key), inner IPv6 remote -> W6 (hop limit 255)
+      carrying bare GRE of type 0 with the key greway receives;
+    - ka1's remote answers (bare type-0 GRE from it, key 5): ka1 is up, answered once;
+      ka2's never does: down after 3, its route withdrawn (linkdown);
+    - a remote's own keepalive arriving in ka1 is routed back to it as any packet (the
+      inner IPv6 to R1 leaves by the underlay, hop limit 254): no NAT over IPv6 needs more.
+    """
+    r1, r2 = "2001:db8:2::51", "2001:db8:2::52"
+    conf = BASE6 + [
+        f"tunnel add ka1 mode ip6gre local {W6} remote {r1} key 5 keepalive 1 3",
+        f"tunnel add ka2 mode ip6gre local {W6} remote {r2} keepalive 1 3",
+        "route add 2001:db8:c1::/48 dev ka1",
+        "route add 2001:db8:c2::/48 dev ka2",
+    ]
+    answer = g.eth(g.WAN_MAC, g.WAN_NH_MAC, ETH_IP6,
+                   ipv6(r1, W6, 47, g.gre_header(proto=0, key=5), hlim=254))
+    theirs = wan6_gre(r1, ipv6(W6, r1, 47, g.gre_header(proto=0, key=5), hlim=255), key=5)
+    seen = {}
+
+    def during(sock):
+        def state():
+            return {t["ifname"]: (t["operstate"], t.get("liveness", {}))
+                    for t in ctl_json(sock, "tunnel", "show")}
+        wait_for(lambda: state()["ka2"][1].get("state") == "down", 10, "ka2 marked down")
+        seen["state"] = state()
+        seen["routes"] = {r["dst"]: r.get("flags", []) for r in ctl_json(sock, "route", "show")}
+
+    res = g.run_pcap(greway_bin, workdir, run_id, conf, wan_in=[answer, theirs], during=during)
+    check_ok(res)
+    sent, routed = {}, []
+    for f in res.wan_out:
+        p = Ether(f)
+        if IPv6 not in p or GRE not in p:
+            continue  # neighbour discovery
+        if p[GRE].proto == 0:
+            routed.append((p[IPv6].src, p[IPv6].dst, p[IPv6].hlim, p[GRE].key))
+            continue
+        assert p[IPv6].src == W6 and p[GRE].proto == ETH_IP6, p.summary()
+        inner = IPv6(bytes(p[GRE].payload))
+        assert (inner.src, inner.dst, inner.nh, inner.hlim) == (p[IPv6].dst, W6, 47, 255)
+        ka = GRE(bytes(inner.payload))
+        assert ka.proto == 0
+        assert (p[GRE].key, ka.key) == ((5, 5) if p[IPv6].dst == r1 else (None, None))
+        sent[p[IPv6].dst] = sent.get(p[IPv6].dst, 0) + 1
+    assert set(sent) == {r1, r2} and min(sent.values()) >= 3, sent
+    assert routed == [(W6, r1, 254, 5)], routed
+    st = seen["state"]
+    assert st["ka1"][1].get("state") == "up" and st["ka1"][1].get("answered") == 1, st
+    assert st["ka2"][1].get("state") == "down" and st["ka2"][0] == "DOWN", st
+    assert seen["routes"]["2001:db8:c1::/48"] == []
+    assert seen["routes"]["2001:db8:c2::/48"] == ["linkdown"], seen["routes"]
