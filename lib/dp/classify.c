@@ -85,7 +85,7 @@ is_nd(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip)
  * payload within the frame (padding trimmed), a source that is not a group.
  * Neighbour discovery, to us or to a group (a solicited-node one), goes to
  * the control thread as ARP does; other groups are not served. Off the IPv4
- * path: a frame of its own ethertype.
+ * path: a frame of its own ethertype, which the template does not match.
  */
 static __rte_noinline int
 classify_ipv6(const struct gw_port *port, struct rte_mbuf *m, const struct rte_ether_hdr *eth)

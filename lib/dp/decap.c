@@ -78,7 +78,13 @@ key_equal(const struct gw_tunnel_key4 *a, const struct gw_tunnel_key4 *b)
 static inline bool
 key6_equal(const struct gw_tunnel_key6 *a, const struct gw_tunnel_key6 *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	uint64_t x[6], y[6];
+
+	/* word by word, in registers: memcmp of a length not a constant power of two is a call */
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4]) | (x[5] ^ y[5])) == 0;
 }
 
 /*
@@ -279,6 +285,7 @@ decap_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n, struct gw_d
 			memcpy(keys6[nok].remote, ip6->src_addr, 16);
 			keys6[nok].flags = gre[nok].flags & GW_GRE_F_KEY ? GW_TKEY_HAS_KEY : 0;
 			keys6[nok].key = gre[nok].key;
+			keys6[nok].zero = 0;
 		} else {
 			keys[nok].local = ip->dst_addr;
 			keys[nok].remote = ip->src_addr;

@@ -107,7 +107,6 @@ struct gw_lcore {
 	uint16_t lcore_id; /**< EAL lcore it runs on */
 	uint16_t nb_rxq;   /**< (port, queue) pairs it polls */
 	uint16_t ip_id;    /**< outer IPv4 identification counter */
-	uint32_t ip6_frag_id; /**< identification of the outer IPv6 packets this worker fragments */
 	struct {
 		uint16_t port;  /**< port index */
 		uint16_t queue; /**< rx queue */
@@ -126,6 +125,7 @@ struct gw_lcore {
 	/* a hub's learning, last: off the lines the common path touches */
 	struct rte_ring *learn;  /**< hub learning notices (struct gw_learn_notice) to the control thread */
 	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
+	uint32_t ip6_frag_id; /**< identification of the outer IPv6 packets this worker fragments */
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */

@@ -293,6 +293,18 @@ underlay_of(const struct gw_peer *p, uint64_t *l2, uint16_t *port)
 	return GW_DROP_NONE;
 }
 
+/*
+ * An IPv4 packet for a peer over IPv6: out of the IPv4 underlay's inlined
+ * path (its code would sit in every caller's loop).
+ */
+static __rte_noinline enum gw_drop
+encap4_over_ip6(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
+		struct gw_seq_block *sb, uint16_t port, uint64_t l2)
+{
+	return outer_ip6(lc, m, p, sb, port, l2, 0, 0, 0, rte_pktmbuf_mtod(m, const void *),
+			 GW_PL_IP4);
+}
+
 /**
  * Encapsulate one packet (at L3) for a peer: clamp-mss, the outer headers,
  * the underlay's Ethernet header.
@@ -319,7 +331,7 @@ gw_encap_one(struct gw_lcore *lc, struct rte_mbuf *m, const struct gw_peer *p,
 	if (unlikely(why != GW_DROP_NONE))
 		return why;
 	if (unlikely(p->ip6))
-		why = outer_ip6(lc, m, p, sb, port, l2, 0, 0, 0, in, GW_PL_IP4);
+		why = encap4_over_ip6(lc, m, p, sb, port, l2);
 	else
 		why = outer_ip4(lc, m, p, sb, port, l2, 0, 0, in, GW_PL_IP4);
 	if (likely(why == GW_DROP_NONE))

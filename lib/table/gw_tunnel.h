@@ -41,14 +41,19 @@ struct gw_tunnel_key4 {
 };
 _Static_assert(sizeof(struct gw_tunnel_key4) == 16, "rte_hash keys have no padding");
 
-/** The decap key of an IPv6 underlay (the table is the family). No padding. */
+/**
+ * The decap key of an IPv6 underlay (the table is the family). 48 bytes, the
+ * last 8 zero: rte_hash compares keys of 16, 32, 48 ... bytes with vector
+ * code, any other length with memcmp.
+ */
 struct gw_tunnel_key6 {
 	uint8_t local[16];  /**< outer destination (ours) */
 	uint8_t remote[16]; /**< outer source; zero with GW_TKEY_ANY_REMOTE */
 	uint32_t key;       /**< GRE key, host order; 0 without GW_TKEY_HAS_KEY */
 	uint32_t flags;     /**< GW_TKEY_* */
+	uint64_t zero;      /**< always 0: the key's length is one rte_hash compares fast */
 };
-_Static_assert(sizeof(struct gw_tunnel_key6) == 40, "rte_hash keys have no padding");
+_Static_assert(sizeof(struct gw_tunnel_key6) == 48, "rte_hash keys have no padding");
 
 /** A decap key of either family, as the control thread handles them. */
 struct gw_tunnel_key {
