@@ -19,6 +19,7 @@ and it is stopped by pid (SIGTERM, then SIGKILL).
 """
 import contextlib
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -227,6 +228,25 @@ class Greway:
             # EAL's runtime directory of this --file-prefix, ours alone
             shutil.rmtree(f"/var/run/dpdk/{self.file_prefix}", ignore_errors=True)
         return rc
+
+
+class GatewayCtl:
+    """A running greway driven by grewayctl on its socket; its state as JSON."""
+
+    def __init__(self, gw, ctl):
+        self.gw, self.name, self.ctl = gw, gw.name, ctl
+
+    def cli(self, *args, check=True):
+        cp = sh([self.ctl, "-s", str(self.gw.sock), *map(str, args)], check=False)
+        if check:
+            assert cp.returncode == 0, f"grewayctl {' '.join(map(str, args))}: {cp.stderr}"
+        return cp
+
+    def json(self, *args):
+        return json.loads(self.cli("-j", *args).stdout)
+
+    def stats(self):
+        return self.json("stats", "show")
 
 
 class Lab(contextlib.ExitStack):

@@ -40,7 +40,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import require_tool, run
-from netns import sh, stop_process, transfer, wait_for
+from netns import GatewayCtl, stop_process, transfer, wait_for
 
 KEY = 1001
 SIZE = 10 * 1024 * 1024
@@ -83,25 +83,8 @@ def tool_checks(variant):
                     "(openvswitch-switch; scripts/deps.sh installs it)")
 
 
-class Gateway:
-    """A greway site gateway: grewayctl on its socket, counters as JSON."""
-
-    def __init__(self, gw, ctl):
-        self.gw = gw
-        self.name = gw.name
-        self.ctl = ctl
-
-    def cli(self, *args, check=True):
-        cp = sh([self.ctl, "-s", str(self.gw.sock), *map(str, args)], check=False)
-        if check:
-            assert cp.returncode == 0, f"grewayctl {' '.join(map(str, args))}: {cp.stderr}"
-        return cp
-
-    def json(self, *args):
-        return json.loads(self.cli("-j", *args).stdout)
-
-    def stats(self):
-        return self.json("stats", "show")
+class Gateway(GatewayCtl):
+    """A greway site gateway."""
 
     def drops(self):
         return self.stats()["drops"]

@@ -42,7 +42,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import require_tool, run
-from netns import sh, stop_process, transfer, wait_for
+from netns import GatewayCtl, sh, stop_process, transfer, wait_for
 
 KEY = 1001
 SIZE = 2 * 1024 * 1024
@@ -75,23 +75,8 @@ def tool_checks():
                     "(openvswitch-switch; scripts/deps.sh installs it)")
 
 
-class Gateway:
-    """greway: grewayctl on its socket, its state as JSON."""
-
-    def __init__(self, gw, ctl):
-        self.gw, self.name, self.ctl = gw, gw.name, ctl
-
-    def cli(self, *args, check=True):
-        cp = sh([self.ctl, "-s", str(self.gw.sock), *map(str, args)], check=False)
-        if check:
-            assert cp.returncode == 0, f"grewayctl {' '.join(map(str, args))}: {cp.stderr}"
-        return cp
-
-    def json(self, *args):
-        return json.loads(self.cli("-j", *args).stdout)
-
-    def stats(self):
-        return self.json("stats", "show")
+class Gateway(GatewayCtl):
+    """greway beside OVS."""
 
     def state(self):
         s = self.stats()

@@ -33,7 +33,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import require_tool
-from netns import SITES as SITES4, sh, stop_process, transfer, wait_for
+from netns import SITES as SITES4, GatewayCtl, sh, stop_process, transfer, wait_for
 
 KEY = 1001
 SIZE = 2 * 1024 * 1024
@@ -73,23 +73,8 @@ def eui64_linklocal(mac):
     return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
 
 
-class Gateway:
-    """A greway site gateway: grewayctl on its socket, its state as JSON."""
-
-    def __init__(self, gw, ctl):
-        self.gw, self.name, self.ctl = gw, gw.name, ctl
-
-    def cli(self, *args, check=True):
-        cp = sh([self.ctl, "-s", str(self.gw.sock), *map(str, args)], check=False)
-        if check:
-            assert cp.returncode == 0, f"grewayctl {' '.join(map(str, args))}: {cp.stderr}"
-        return cp
-
-    def json(self, *args):
-        return json.loads(self.cli("-j", *args).stdout)
-
-    def stats(self):
-        return self.json("stats", "show")
+class Gateway(GatewayCtl):
+    """A greway site gateway."""
 
     def tunnel(self):
         (tun,) = [t for t in self.stats()["tunnels"] if t["name"] == "gre1"]
