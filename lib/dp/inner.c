@@ -101,16 +101,16 @@ ecn_decap(struct rte_mbuf *m, uint8_t outer)
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint8_t tos = ip->type_of_service, inner = tos & GW_ECN_MASK;
 	int ecn = gw_ecn_decap(outer, inner);
-	uint16_t old;
+	uint16_t old, new;
 
 	if (ecn < 0)
 		return GW_DROP_ECN_NOT_ECT;
 	if (ecn == inner)
 		return GW_DROP_NONE;
-	old = *(const unaligned_uint16_t *)ip; /* version/IHL and TOS, as summed */
+	memcpy(&old, ip, sizeof(old)); /* version/IHL and TOS, as summed (any alignment) */
 	ip->type_of_service = (tos & ~GW_ECN_MASK) | ecn;
-	ip->hdr_checksum = gw_cksum_update16(ip->hdr_checksum, old,
-					     *(const unaligned_uint16_t *)ip);
+	memcpy(&new, ip, sizeof(new));
+	ip->hdr_checksum = gw_cksum_update16(ip->hdr_checksum, old, new);
 	return GW_DROP_NONE;
 }
 

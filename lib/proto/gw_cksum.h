@@ -29,9 +29,12 @@
 static inline uint16_t
 gw_ipv4_sum20(const void *hdr)
 {
-	const unaligned_uint32_t *w = hdr;
+	uint32_t w[5];
 	uint64_t s;
 
+	/* any alignment, in C's terms too: DPDK's unaligned_uint32_t is a plain uint32_t on
+	 * x86, so a load through it is undefined (UBSan says so); memcpy is the same mov */
+	memcpy(w, hdr, sizeof(w));
 	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
 	s = (s & 0xffffffff) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
