@@ -2,8 +2,8 @@
  *
  * The IPv6 input stage: greway's own addresses told first by a hash set
  * (gw_local6.h: a /128 is rte_fib6's deepest lookup), then one bulk FIB
- * lookup (rte_fib6) for the rest of the vector classify made; the split: not for us -> forward (with its next hop);
- * GRE for us (directly, or behind the destination options header that
+ * lookup (rte_fib6) for the rest of the vector classify made. The split:
+ * not for us -> forward (with its next hop); GRE for us (directly, or behind the destination options header that
  * carries a tunnel encapsulation limit) -> decap, outer fragments through
  * reassembly first; behind a hop-by-hop or routing header -> a counted drop
  * (greway does not walk them); anything else for us -> the control thread

@@ -242,28 +242,18 @@ unsigned int gw_tunnel_pmtu_learn(const struct gw_ip *local, const struct gw_ip 
 void gw_tunnel_pmtu_age(uint64_t now);
 
 /**
- * The MSS ceiling of IPv4 SYNs for a tunnel MTU and a clamp-mss setting:
- * 0 (off), N, or mtu - 40 (auto; 28 at the smallest MTU, 68).
+ * The MSS ceiling of SYNs for a tunnel MTU and a clamp-mss setting: 0 (off),
+ * N, or mtu less the inner IP and TCP headers (auto: headers is
+ * GW_TCP_MSS_OVERHEAD_IPV4, 40, or GW_TCP_MSS_OVERHEAD_IPV6, 60; 1 at least).
  */
 static inline uint16_t
-gw_tunnel_mss4_max(uint16_t mtu, uint16_t clamp_mss)
+gw_tunnel_mss_max(uint16_t mtu, uint16_t clamp_mss, uint16_t headers)
 {
 	if (clamp_mss == GW_CLAMP_MSS_OFF)
 		return 0;
 	if (clamp_mss != GW_CLAMP_MSS_AUTO)
 		return clamp_mss;
-	return mtu > GW_TCP_MSS_OVERHEAD_IPV4 ? mtu - GW_TCP_MSS_OVERHEAD_IPV4 : 1;
-}
-
-/** The MSS ceiling of IPv6 SYNs: 0 (off), N, or mtu - 60 (auto). */
-static inline uint16_t
-gw_tunnel_mss6_max(uint16_t mtu, uint16_t clamp_mss)
-{
-	if (clamp_mss == GW_CLAMP_MSS_OFF)
-		return 0;
-	if (clamp_mss != GW_CLAMP_MSS_AUTO)
-		return clamp_mss;
-	return mtu > GW_TCP_MSS_OVERHEAD_IPV6 ? mtu - GW_TCP_MSS_OVERHEAD_IPV6 : 1;
+	return mtu > headers ? mtu - headers : 1;
 }
 
 #endif /* GW_TUNNEL_H */

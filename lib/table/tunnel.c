@@ -392,10 +392,12 @@ peer_resolve(struct gw_peer *p, const struct gw_tunnel_conf *c)
 	max_mtu -= gw_tunnel_conf_overhead(c->mode, c->opts);
 	p->mtu = c->mtu != 0 ? RTE_MIN(c->mtu, max_mtu) : max_mtu;
 	/* a gretap tunnel carries frames as they are: no TCP to clamp */
-	p->mss4_max = gw_tunnel_mode_is_tap(c->mode) ? 0 : gw_tunnel_mss4_max(p->mtu, c->clamp_mss);
+	p->mss4_max = gw_tunnel_mode_is_tap(c->mode) ? 0 :
+		      gw_tunnel_mss_max(p->mtu, c->clamp_mss, GW_TCP_MSS_OVERHEAD_IPV4);
 	/* an IPv6 packet is never told an MTU below 1280 (RFC 8200 §5): the outer one fragments */
 	p->mtu6 = RTE_MAX(p->mtu, (uint16_t)GW_IPV6_MIN_MTU);
-	p->mss6_max = gw_tunnel_mode_is_tap(c->mode) ? 0 : gw_tunnel_mss6_max(p->mtu6, c->clamp_mss);
+	p->mss6_max = gw_tunnel_mode_is_tap(c->mode) ? 0 :
+		      gw_tunnel_mss_max(p->mtu6, c->clamp_mss, GW_TCP_MSS_OVERHEAD_IPV6);
 	p->unh = unh;
 }
 
