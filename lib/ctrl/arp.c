@@ -140,6 +140,12 @@ gw_arp_glean(struct rte_mbuf *m, uint16_t port)
 	struct gw_nh *nh;
 	int idx;
 
+	/* a directed broadcast is not forwarded (RFC 2644): no host to ARP for */
+	if (gw_addr_is_subnet_edge(ip->dst_addr)) {
+		gw_ctrl_drops[GW_DROP_DIRECTED_BCAST]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	/* the packet itself is lost (no queue for it), counted here, once */
 	gw_ctrl_drops[GW_DROP_NEIGH_UNRESOLVED]++;
 	idx = neigh_for(port, ip->dst_addr, true);

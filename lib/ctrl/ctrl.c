@@ -123,6 +123,9 @@ gw_ctrl_poll(void)
 			case GW_PUNT_KEEPALIVE:
 				gw_keepalive_input(pkts[i]);
 				break;
+			case GW_PUNT_REFLECT:
+				gw_ctrl_send_l3(pkts[i]); /* a peer's keepalive, answered */
+				break;
 			default:
 				glean(pkts[i]);
 				break;

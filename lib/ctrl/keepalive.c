@@ -10,9 +10,9 @@
  * type 0, which decap hands here (GW_PUNT_KEEPALIVE). RETRIES keepalives in
  * a row unanswered mark the peer down, and the routes through it leave the
  * FIB (gw_tunnel_peer_live) until it answers again. Keepalives the peers
- * send are answered by the workers (lib/dp/inner.c), to the address they
- * came from, so spokes behind NAT work too; over IPv6, where no NAT stands
- * between, they are routed back as any packet.
+ * send are turned into answers by the workers (lib/dp/inner.c, inner6.c),
+ * to the address they came from, so spokes behind NAT work too, and sent by
+ * the control thread as its own packets (GW_PUNT_REFLECT).
  */
 #include <string.h>
 

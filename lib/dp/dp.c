@@ -69,7 +69,7 @@ gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket)
 			   GW_LEARN_WORKER_BURST, rte_rdtsc());
 		if (lc->peer == NULL || lc->bridge == NULL || lc->member == NULL ||
 		    lc->punt == NULL || lc->inject == NULL || lc->learn == NULL ||
-		    gw_reass_init(lc, socket) < 0)
+		    gw_reass_init(lc, socket) < 0 || gw_punt_police_init(lc, socket) < 0)
 			return -ENOMEM;
 		gw_tb_init(&lc->icmp_tb, rte_get_tsc_hz(), GW_ICMP_ERR_WORKER_RATE,
 			   GW_ICMP_ERR_WORKER_BURST, rte_rdtsc());
@@ -92,6 +92,8 @@ burst_finish(struct gw_lcore *lc, struct gw_burst *b)
 {
 	unsigned int sent;
 
+	if (b->nb_punt != 0)
+		b->nb_punt = gw_punt_police(lc, b->punt, b->nb_punt);
 	if (b->nb_punt != 0) {
 		sent = rte_ring_enqueue_burst(lc->punt, (void **)b->punt, b->nb_punt, NULL);
 		if (unlikely(sent < b->nb_punt)) {

@@ -317,6 +317,11 @@ fwd_one(struct gw_lcore *lc, struct rte_mbuf *m, uint64_t nhi, uint16_t i,
 	struct gw_peer *p;
 	enum gw_drop why;
 
+	/* forwarded, not delivered to us: never from a martian source */
+	if (dec_ttl &&
+	    unlikely(gw_fwd_martian4(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->src_addr)) &&
+	    nh->kind != GW_NH_LOCAL)
+		return GW_DROP_MARTIAN_SRC;
 	if (unlikely(nh->kind != GW_NH_NEIGH && nh->kind != GW_NH_TUNNEL &&
 		     nh->kind != GW_NH_SPOKE))
 		return fwd_other(lc, m, nhi, i, in, dec_ttl, b, sb, out_port);

@@ -59,6 +59,17 @@
 #define GW_ICMP_ERR_WORKER_BURST 50  /**< at once, per worker */
 
 /*
+ * What a worker punts is policed per source and per kind (punt.c): the
+ * sources hash into this many buckets per worker; the kinds are ARP/ND
+ * answers, other ARP/ND, local, glean, ICMP errors and keepalives.
+ */
+#define GW_PUNT_SOURCES_LOG2 8
+#define GW_PUNT_SOURCES (1u << GW_PUNT_SOURCES_LOG2) /**< source buckets per worker */
+#define GW_PUNT_KINDS 6                              /**< kind buckets per worker */
+
+struct gw_punt_police;
+
+/*
  * Hub learning notices a worker may send: a ring and a token bucket per
  * worker, so that a flood of new inner sources costs the control thread a
  * bounded amount (learn-max bounds what it keeps).
@@ -126,6 +137,7 @@ struct gw_lcore {
 	struct rte_ring *learn;  /**< hub learning notices (struct gw_learn_notice) to the control thread */
 	struct gw_tb learn_tb;   /**< notices sent (rte_rdtsc clock): a flood of new sources is bounded */
 	uint32_t ip6_frag_id; /**< identification of the outer IPv6 packets this worker fragments */
+	struct gw_punt_police *police; /**< the punt's token buckets (punt.c) */
 } __rte_cache_aligned;
 
 extern struct gw_lcore *gw_workers; /**< nb_workers entries */
@@ -368,6 +380,18 @@ gw_burst_drop(struct gw_lcore *lc, struct gw_burst *b, struct rte_mbuf *m, enum 
 	lc->drops[why]++;
 	b->drop[b->nb_drop++] = m;
 }
+
+/** Make a worker's punt buckets, full, at --punt-rate and --punt-source-rate. @return 0 or -ENOMEM. */
+int gw_punt_police_init(struct gw_lcore *lc, int socket);
+
+/**
+ * Police a burst's punted packets: those over their source's or their
+ * kind's rate are freed and counted (punt_source_limit, punt_limit).
+ *
+ * @param pkts  Compacted in place to the packets that may go.
+ * @return how many may go.
+ */
+uint16_t gw_punt_police(struct gw_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 
 /** Queue a packet for the control thread, saying why. */
 static inline void

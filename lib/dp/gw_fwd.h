@@ -2,9 +2,9 @@
 /**
  * @file
  * What the two forward stages (fwd.c: IPv4, fwd6.c: IPv6) share: where a
- * packet of a forward vector came in, the Ethernet rewrite to a resolved
- * neighbour, and the punt of a packet that earns an ICMP error. Private to
- * lib/dp.
+ * packet of a forward vector came in, the sources no router forwards from,
+ * the Ethernet rewrite to a resolved neighbour, and the punt of a packet
+ * that earns an ICMP error. Private to lib/dp.
  */
 #ifndef GW_FWD_H
 #define GW_FWD_H
@@ -19,6 +19,8 @@
 
 #include "gw_dp.h"
 #include "gw_encap.h"
+#include "gw_ip6.h"
+#include "gw_local.h"
 #include "gw_nh.h"
 #include "gw_peer.h"
 
@@ -35,6 +37,41 @@ static inline uint32_t
 gw_fwd_ingress_peer(const struct gw_ingress *in, uint16_t i)
 {
 	return i < in->ndirect ? GW_PEER_NONE : in->peer[i - in->ndirect];
+}
+
+/**
+ * Whether an IPv4 source is martian (RFC 1812 §5.3.7): a router forwards
+ * nothing from "this network" (0/8), loopback (127/8), a group, class E or
+ * the limited broadcast (224/3 and up), nor from one of its own addresses.
+ * The first three are one compare of the top byte each; ours, the local
+ * set's one probe.
+ */
+static __rte_always_inline bool
+gw_fwd_martian4(uint32_t src_be)
+{
+	const uint8_t top = rte_be_to_cpu_32(src_be) >> 24;
+
+	return top == 0 || top == 127 || top >= 224 ||
+	       gw_local4_has(__atomic_load_n(&gw_local4_set, __ATOMIC_ACQUIRE), src_be);
+}
+
+/**
+ * Whether an IPv6 source is one no router forwards from: the unspecified
+ * address, loopback, IPv4-mapped (RFC 4291 §2.5.2, §2.5.3, §2.5.5.2), a
+ * group, link-local (§2.5.6: never to another link), or one of ours.
+ */
+static __rte_always_inline bool
+gw_fwd_martian6(const uint8_t src[16])
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	uint64_t hi, lo;
+
+	memcpy(&hi, src, sizeof(hi));
+	memcpy(&lo, src + 8, sizeof(lo));
+	if (hi == 0 && (rte_be_to_cpu_64(lo) <= 1 || memcmp(src, mapped, sizeof(mapped)) == 0))
+		return true;
+	return gw_ip6_is_mcast(src) || gw_ip6_is_linklocal(src) ||
+	       gw_local6_has(__atomic_load_n(&gw_local6_set, __ATOMIC_ACQUIRE), src);
 }
 
 /**

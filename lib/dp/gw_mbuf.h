@@ -27,6 +27,13 @@ enum gw_punt {
 	GW_PUNT_KEEPALIVE,     /**< an answered keepalive (GRE protocol 0); peer: whose */
 	/** IPv6 neighbour discovery (ICMPv6 133-137) to us or a group, Ethernet header still on */
 	GW_PUNT_ND,
+	/**
+	 * A peer's keepalive to answer: its inner packet, at L3, already
+	 * addressed from our local address back to the peer; peer: whose. The
+	 * control thread sends it as its own: from one of our addresses, the
+	 * forward stages would drop it as a martian.
+	 */
+	GW_PUNT_REFLECT,
 };
 
 /** What the control thread hands a worker to send. */
@@ -43,7 +50,7 @@ struct gw_mbuf_meta {
 	uint16_t mtu;     /**< GW_PUNT_TOO_BIG: the MTU it exceeded */
 	uint32_t nh;      /**< GW_PUNT_GLEAN: next-hop index */
 	uint16_t ingress; /**< the interface it came in by (a port's, or a tunnel's once decapsulated) */
-	uint32_t peer;    /**< GW_PUNT_KEEPALIVE, GW_INJECT_PEER: the peer id */
+	uint32_t peer;    /**< GW_PUNT_KEEPALIVE, GW_PUNT_REFLECT, GW_INJECT_PEER: the peer id */
 };
 
 extern int gw_mbuf_meta_offset; /**< the field's offset, once registered */

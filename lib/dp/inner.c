@@ -5,8 +5,8 @@
  * merged in (RFC 6040 §4.2), a TCP SYN leaving the tunnel has its MSS clamped
  * to the tunnel's (clamp-mss), and the peer counts the packet. On a hub
  * that learns, an inner source that does not route back to the spoke it came
- * from is told to the control thread (gw_spoke.h). IPv6 and Ethernet
- * payloads get stages of their own beside it.
+ * from is told to the control thread (gw_spoke.h). A peer's keepalive is
+ * answered. IPv6 and Ethernet payloads get stages of their own beside it.
  */
 #include <string.h>
 
@@ -122,34 +122,44 @@ ecn_decap(struct rte_mbuf *m, uint8_t outer)
  * address, not from the inner source: behind NAT, a hub's keepalive names
  * the NAT's public address as our source, which the NAT would drop coming
  * from inside; from our own address the NAT translates it as any packet.
- * So the answer goes from local to the outer source, routed as any packet.
+ * So the answer goes from local to the outer source, sent by the control
+ * thread as its own packet (GW_PUNT_REFLECT): the only way a packet from
+ * one of our addresses leaves the tunnel, and one that cannot be aimed
+ * anywhere but back at the sender.
+ *
+ * @return whether m is a keepalive, made into its answer.
  */
-static __rte_noinline void
-keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc, uint32_t *dst)
+static __rte_noinline bool
+keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint16_t hl = (ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * 4, proto;
 
 	if (m->data_len < hl + 4)
-		return;
+		return false;
 	memcpy(&proto, (const uint8_t *)ip + hl + 2, sizeof(proto));
-	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) ||
-	    (ip->dst_addr == osrc && ip->src_addr == p->local.v4))
-		return;
-	ip->dst_addr = osrc;
-	ip->src_addr = p->local.v4;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	*dst = rte_be_to_cpu_32(osrc);
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE))
+		return false;
+	if (ip->dst_addr != osrc || ip->src_addr != p->local.v4) {
+		ip->dst_addr = osrc;
+		ip->src_addr = p->local.v4;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	gw_mbuf_meta(m)->peer = p->id;
+	return true;
 }
 
-/* A keepalive to answer, then a learning hub's check (either, both or neither). */
+/* inner_uncommon: not a drop, a keepalive to answer (the control thread sends it) */
+#define REFLECT ((enum gw_drop)GW_DROP_MAX)
+
+/* A keepalive to answer, else a learning hub's check. */
 static __rte_noinline enum gw_drop
-inner_uncommon(struct gw_lcore *lc, const struct gw_peer *p, struct rte_mbuf *m, uint32_t osrc,
-	       uint32_t *dst)
+inner_uncommon(struct gw_lcore *lc, const struct gw_peer *p, struct rte_mbuf *m, uint32_t osrc)
 {
-	if (rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id == IPPROTO_GRE)
-		keepalive_reflect(m, p, osrc, dst);
+	if (rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id == IPPROTO_GRE &&
+	    keepalive_reflect(m, p, osrc))
+		return REFLECT;
 	return p->opts & GW_TUN_LEARN ? learn_check(lc, p, m, osrc) : GW_DROP_NONE;
 }
 
@@ -181,9 +191,14 @@ gw_inner_ip4_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_
 		/* one test for the uncommon: a keepalive to answer, a hub that learns */
 		if (unlikely((rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id ==
 			      IPPROTO_GRE) | ((p->opts & GW_TUN_LEARN) != 0)) &&
-		    unlikely((why = inner_uncommon(lc, p, m, osrc[i], &dst[kept])) !=
-			     GW_DROP_NONE)) {
-			gw_burst_drop(lc, b, m, why);
+		    unlikely((why = inner_uncommon(lc, p, m, osrc[i])) != GW_DROP_NONE)) {
+			if (why == REFLECT) {
+				lc->peer[p->id].rx_packets++;
+				lc->peer[p->id].rx_bytes += m->pkt_len;
+				gw_burst_punt(b, m, GW_PUNT_REFLECT);
+			} else {
+				gw_burst_drop(lc, b, m, why);
+			}
 			continue;
 		}
 		lc->peer[p->id].rx_packets++;

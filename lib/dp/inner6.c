@@ -4,14 +4,17 @@
  * router checks what it forwards (RFC 8200: version, payload length within
  * the packet, a source that is not a group), the outer ECN field is merged
  * in (RFC 6040 §4.2), a TCP SYN leaving the tunnel has its MSS clamped
- * (clamp-mss), and the peer counts the packet. A hub learns no IPv6 inner
- * source (gw_spoke.h maps IPv4 ones).
+ * (clamp-mss), and the peer counts the packet. A peer's keepalive is
+ * answered. A hub learns no IPv6 inner source (gw_spoke.h maps IPv4 ones).
  */
+#include <string.h>
+
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 
 #include "gw_cksum.h"
 #include "gw_dp.h"
+#include "gw_gre.h"
 #include "gw_ip6.h"
 #include "gw_tcp.h"
 
@@ -55,6 +58,31 @@ ecn6_decap(struct rte_mbuf *m, uint8_t outer)
 	return GW_DROP_NONE;
 }
 
+/*
+ * A peer's keepalive over an IPv6 underlay (IPv6 carrying GRE of type 0,
+ * from us back to the peer): as IPv4's (inner.c), answered by the control
+ * thread as its own packet, from our local address to the peer's; no NAT
+ * stands between, so the peer's address is its remote.
+ *
+ * @return whether m is a keepalive, made into its answer.
+ */
+static __rte_noinline bool
+keepalive6_reflect(struct rte_mbuf *m, const struct gw_peer *p)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	uint16_t proto;
+
+	if (!p->ip6 || m->data_len < sizeof(*ip) + 4)
+		return false;
+	memcpy(&proto, (const uint8_t *)(ip + 1) + 2, sizeof(proto));
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE))
+		return false;
+	memcpy(ip->src_addr, p->local.v6, sizeof(ip->src_addr));
+	memcpy(ip->dst_addr, p->remote.v6, sizeof(ip->dst_addr));
+	gw_mbuf_meta(m)->peer = p->id;
+	return true;
+}
+
 uint16_t
 gw_inner_ip6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_peer *const *peers,
 		   const uint8_t *outer_ecn, uint16_t n, uint32_t *ingress, struct gw_burst *b)
@@ -81,6 +109,12 @@ gw_inner_ip6_burst(struct gw_lcore *lc, struct rte_mbuf **pkts, const struct gw_
 					  p->mss6_max);
 		lc->peer[p->id].rx_packets++;
 		lc->peer[p->id].rx_bytes += m->pkt_len;
+		if (unlikely(rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *)->proto ==
+			     IPPROTO_GRE) &&
+		    keepalive6_reflect(m, p)) {
+			gw_burst_punt(b, m, GW_PUNT_REFLECT);
+			continue;
+		}
 		ingress[kept] = p->id;
 		pkts[kept++] = m;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The IPv6 input stage: greway's own addresses told first by a hash set
- * (gw_local6.h: a /128 is rte_fib6's deepest lookup), then one bulk FIB
+ * (gw_local.h: a /128 is rte_fib6's deepest lookup), then one bulk FIB
  * lookup (rte_fib6) for the rest of the vector classify made. The split:
  * not for us -> forward (with its next hop); GRE for us (directly, or behind the destination options header that
  * carries a tunnel encapsulation limit) -> decap, outer fragments through
@@ -15,7 +15,7 @@
 
 #include "gw_dp.h"
 #include "gw_ip6.h"
-#include "gw_local6.h"
+#include "gw_local.h"
 #include "gw_nh.h"
 #include "gw_route.h"
 

@@ -265,8 +265,9 @@ gw_addr_linklocal_enable(void)
 	linklocal_on = true;
 }
 
-bool
-gw_addr_is_subnet_bcast(uint32_t ip)
+/* Whether ip is in one of our /30-or-wider prefixes with all host bits set, or with none. */
+static bool
+subnet_edge(uint32_t ip, bool network_too)
 {
 	uint32_t mask;
 	unsigned int i;
@@ -277,8 +278,21 @@ gw_addr_is_subnet_bcast(uint32_t ip)
 		if (a->ip.family != AF_INET || a->len >= 31)
 			continue; /* /31 and /32 have no broadcast address (RFC 3021) */
 		mask = rte_cpu_to_be_32(gw_ipv4_mask(a->len));
-		if ((ip & mask) == (a->ip.v4 & mask) && (ip | mask) == UINT32_MAX)
+		if ((ip & mask) == (a->ip.v4 & mask) &&
+		    ((ip | mask) == UINT32_MAX || (network_too && (ip & ~mask) == 0)))
 			return true;
 	}
 	return false;
+}
+
+bool
+gw_addr_is_subnet_bcast(uint32_t ip)
+{
+	return subnet_edge(ip, false);
+}
+
+bool
+gw_addr_is_subnet_edge(uint32_t ip)
+{
+	return subnet_edge(ip, true);
 }

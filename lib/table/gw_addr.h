@@ -104,6 +104,13 @@ int gw_addr_linklocal_sync(uint16_t port);
 /** Whether ip (network order) is the broadcast address of one of our prefixes (/30 or wider). */
 bool gw_addr_is_subnet_bcast(uint32_t ip);
 
+/**
+ * Whether ip (network order) is the broadcast or the network address of one
+ * of our prefixes (/30 or wider): a directed broadcast (RFC 2644), or the
+ * old all-zeros one (RFC 1812 §4.2.3.1), no host to ARP for.
+ */
+bool gw_addr_is_subnet_edge(uint32_t ip);
+
 /** The connected prefix of an address: its address with the host bits cleared. */
 struct gw_ip gw_addr_net(const struct gw_addr *a);
 

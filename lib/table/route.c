@@ -22,7 +22,7 @@
 
 #include "gw_alloc.h"
 #include "gw_ids.h"
-#include "gw_local6.h"
+#include "gw_local.h"
 #include "gw_nh.h"
 #include "gw_rcu.h"
 #include "gw_route.h"
@@ -158,7 +158,7 @@ gw_route_init(int socket)
 	gw_fib = fibs[0];
 	gw_fib6 = fibs6[0];
 	gw_rcu_on_flush(route_publish);
-	return gw_local6_init(socket);
+	return gw_local_init(socket);
 }
 
 /* One FIB change (op->nh < 0: delete) made to the standby copy of its family. */
@@ -191,7 +191,7 @@ route_publish(void)
 	unsigned int i;
 	bool v4 = false, v6 = false;
 
-	gw_local6_publish(); /* with the FIB, in the same grace period */
+	gw_local_publish(); /* with the FIB, in the same grace period */
 	for (i = 0; i < nb_log; i++) {
 		v4 |= fib_log[i].family == AF_INET;
 		v6 |= fib_log[i].family == AF_INET6;
@@ -354,8 +354,8 @@ gw_route_add(const struct gw_ip *dst, uint8_t len, uint32_t nh, enum gw_route_or
 		r->conf = *conf;
 	else
 		memset(&r->conf, 0, sizeof(r->conf));
-	if (origin == GW_ROUTE_LOCAL && dst->family == AF_INET6)
-		gw_local6_changed();
+	if (origin == GW_ROUTE_LOCAL)
+		gw_local_changed();
 	return 0;
 }
 
@@ -369,8 +369,8 @@ gw_route_del(const struct gw_ip *dst, uint8_t len)
 		return -ENOENT;
 	if (routes[slot].active)
 		fib_stage(dst, len, -1, routes[slot].nh);
-	if (routes[slot].origin == GW_ROUTE_LOCAL && dst->family == AF_INET6)
-		gw_local6_changed();
+	if (routes[slot].origin == GW_ROUTE_LOCAL)
+		gw_local_changed();
 	route_key_of(dst, len, &k);
 	rte_hash_del_key(route_index, &k);
 	used[slot] = false;

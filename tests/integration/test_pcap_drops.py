@@ -16,6 +16,8 @@ Reasons not triggered here, and why:
               input, so no deterministic test exists with one pcap.
   tx_full     net_pcap's tx writes to a file and never refuses a packet.
   icmp_ratelimit  needs a burst of ICMP errors: test_pcap_icmp.py has it.
+  punt_limit, punt_source_limit  need floods beyond the punt rates:
+              test_hostile.py has them.
   flood_nombuf  needs the indirect mbuf pool empty while a frame is flooded:
               it depends on what the pool lends elsewhere, not on the input.
 The bridge's reasons are hit on br_x, a bridge of two gretap tunnels, one
@@ -266,6 +268,23 @@ def build():
 
     # neigh_unresolved: a connected LAN address nobody answered for yet (greway ARPs)
     b.bad(0, "neigh_unresolved", g.wan_gre(REMOTE, to_lan(b._id(), dst="10.0.0.77")))
+    # directed_bcast: out of the tunnel to the LAN's broadcast and network addresses
+    # (never ARPed for: test_drops_unresolved_neighbour_is_arped sees only 10.0.0.77)
+    b.bad(0, "directed_bcast", g.wan_gre(REMOTE, to_lan(b._id(), dst="10.0.0.255")))
+    b.bad(0, "directed_bcast", g.wan_gre(REMOTE, to_lan(b._id(), dst="10.0.0.0")))
+
+    # martian_src (RFC 1812 §5.3.7): out of the tunnel from this network, loopback, a
+    # group, class E, the limited broadcast and our own addresses; from the LAN too
+    for src in ("0.0.0.5", "127.0.0.1", "224.0.0.5", "240.0.0.1", "255.255.255.255",
+                g.LAN_IP, g.WAN_IP):
+        pkt = IP(src=src, dst=g.LAN_HOST, id=b._id()) / UDP(sport=1, dport=7) / b"m"
+        b.bad(0, "martian_src", g.wan_gre(REMOTE, bytes(pkt)))
+    b.bad(1, "martian_src", g.lan_frame(bytes(IP(src="127.0.0.1", dst="10.16.0.2")
+                                              / UDP(sport=1, dport=7))))
+    # and IPv6's: loopback, IPv4-mapped, link-local, our own, on the way to the WAN's /64
+    for src in ("::1", "::ffff:10.0.0.2", "fe80::2", WAN6):
+        b.bad(0, "martian_src", Ether(dst=g.WAN_MAC, src=g.WAN_NH_MAC) /
+              IPv6(src=src, dst="2001:db8:ff::77") / UDP(sport=1, dport=7))
 
     # local_proto: for the gateway but not served
     b.bad(1, "local_proto", g.lan_frame(bytes(IP(src=g.LAN_HOST, dst=g.LAN_IP)
@@ -335,7 +354,8 @@ def test_drops_every_reason_counted_exactly(drops):
     assert set(b.expect) == set(g.drop_reasons()) - {"port_down", "tunnel_down", "no_headroom",
                                                      "punt_full", "tx_full", "icmp_ratelimit",
                                                      "flood_nombuf", "replicate_nombuf",
-                                                     "learn_full"}
+                                                     "learn_full", "punt_limit",
+                                                     "punt_source_limit"}
     res.assert_drops(b.expect)
 
 
