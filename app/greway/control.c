@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The control thread: a non-EAL pthread (rte_ctrl_thread_create) that serves
- * what workers punt, runs the ARP timers and prints the counters on SIGUSR1.
+ * what workers punt, runs the ARP timers, prints the counters on SIGUSR1 and
+ * reloads the startup file on SIGHUP.
  * It sleeps briefly when there is nothing to do; it is never on the packet
  * path of a worker.
  */
@@ -33,6 +34,14 @@ control_main(void *arg)
 		if (gw_dump_stats) {
 			gw_dump_stats = false;
 			gw_stats_print(stdout);
+		}
+		if (gw_reload_req) {
+			gw_reload_req = false;
+			if (gw_opts.config != NULL)
+				gw_reload(gw_opts.config);
+			else
+				printf("greway: SIGHUP: no startup file (-c) to reload\n");
+			fflush(stdout);
 		}
 		work = gw_ctrl_poll() + gw_rpc_server_poll();
 		pthread_mutex_unlock(&gw_cfg_lock);

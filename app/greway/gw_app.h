@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -23,6 +24,7 @@ struct gw_options {
 	const char *config;      /**< -c: startup file, NULL for none */
 	const char *socket;      /**< -s: control socket path */
 	const char *pmd_profile; /**< -p: PMD profile file, NULL for none */
+	gid_t socket_gid;        /**< --socket-group: the socket's group, (gid_t)-1 for ours */
 	uint32_t idle_sleep_us;  /**< --idle-sleep-us: most a worker sleeps when idle */
 	bool check_profile;      /**< --check-profile: validate -p, print, exit */
 };
@@ -30,6 +32,7 @@ struct gw_options {
 extern struct gw_options gw_opts;
 extern volatile bool gw_quit;       /**< set by SIGINT/SIGTERM */
 extern volatile bool gw_dump_stats; /**< set by SIGUSR1 */
+extern volatile bool gw_reload_req; /**< set by SIGHUP */
 
 /**
  * Held by the control thread while it changes or reads the tables, and by the
@@ -40,6 +43,14 @@ extern pthread_mutex_t gw_cfg_lock;
 
 /** Parse the application's options. @return 0, 1 for --help (printed), -1 on error. */
 int gw_options_parse(int argc, char **argv);
+
+/**
+ * SIGHUP: make the running configuration the startup file's, as a diff:
+ * what did not change is not touched (reload.c). On failure, the
+ * configuration before is restored. Control thread, under gw_cfg_lock.
+ * Prints one line saying what happened. @return 0 or -errno.
+ */
+int gw_reload(const char *path);
 
 /** Run the startup file through the command parser and gw_apply. @return 0 or -1 (printed). */
 int gw_startup_run(const char *path);
@@ -53,8 +64,14 @@ int gw_control_start(void);
 /** Stop and join the control thread. */
 void gw_control_stop(void);
 
-/** Create the control socket (directory too, mode 0660). @return 0 or -errno (printed). */
-int gw_rpc_server_open(const char *path);
+/**
+ * Create the control socket, mode 0660, in a directory of mode 0750 (made
+ * if missing); refuse a path someone else could have prepared (rpc_server.c).
+ *
+ * @param gid  Group of the socket and of a directory made here; (gid_t)-1: ours.
+ * @return 0 or -errno (printed).
+ */
+int gw_rpc_server_open(const char *path, gid_t gid);
 
 /** Serve what clients sent, without blocking (control thread). @return work done. */
 unsigned int gw_rpc_server_poll(void);

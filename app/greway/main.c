@@ -4,7 +4,8 @@
  * applied (any error exits 1 before a port starts), ports started, workers
  * launched on EAL's worker lcores (or run on the main lcore when it is alone)
  * and the control thread started. SIGINT/SIGTERM stop the workers, drain and
- * close the ports, print the counters and exit 0.
+ * close the ports, print the counters and exit 0. SIGHUP reloads the
+ * startup file as a diff (reload.c).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 
 volatile bool gw_quit;
 volatile bool gw_dump_stats;
+volatile bool gw_reload_req;
 static struct gw_profile profile; /* -p, loaded before any port is touched */
 
 static void
@@ -42,6 +44,8 @@ on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		gw_dump_stats = true;
+	else if (sig == SIGHUP)
+		gw_reload_req = true;
 	else
 		gw_quit = true;
 }
@@ -147,7 +151,7 @@ run(void)
 		return EXIT_FAILURE;
 	}
 	gw_ctrl_init(mp);
-	if (gw_rpc_server_open(gw_opts.socket) < 0) {
+	if (gw_rpc_server_open(gw_opts.socket, gw_opts.socket_gid) < 0) {
 		gw_port_stop_all();
 		return EXIT_FAILURE;
 	}
@@ -193,6 +197,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {

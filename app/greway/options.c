@@ -3,6 +3,7 @@
  * The daemon's own options, after EAL's "--" (design.md fixes them).
  */
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,15 +15,37 @@
 struct gw_options gw_opts = {
 	.socket = GW_DEFAULT_SOCKET,
 	.idle_sleep_us = GW_IDLE_SLEEP_US_DEFAULT,
+	.socket_gid = (gid_t)-1,
 };
+
+/* --socket-group: a group name, or a number. @return 0 or -1 (printed). */
+static int
+group_parse(const char *arg, gid_t *gid)
+{
+	const struct group *g = getgrnam(arg);
+	uint64_t v;
+
+	if (g != NULL) {
+		*gid = g->gr_gid;
+		return 0;
+	}
+	if (gw_uint_parse(arg, UINT32_MAX - 1, &v) == 0) {
+		*gid = (gid_t)v;
+		return 0;
+	}
+	fprintf(stderr, "greway: invalid --socket-group \"%s\": no such group\n", arg);
+	return -1;
+}
 
 static void
 usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [-p PMD_PROFILE] [--idle-sleep-us N]\n"
+		"Usage: %s [EAL options] -- [-c FILE] [-s SOCKET] [--socket-group GROUP]\n"
+		"       [-p PMD_PROFILE] [--idle-sleep-us N]\n"
 		"       [--pmtu-timeout S] [--check-profile] [--max-tunnels N] [--max-peers N]\n"
-		"       [--max-next-hops N] [--max-routes N] [--max-routes6 N]\n"
+		"       [--max-next-hops N] [--max-routes N] [--max-routes6 N] [--punt-rate N]\n"
+		"       [--punt-source-rate N]\n"
 		"\n"
 		"A GRE (RFC 2784/2890) gateway. Ports are the DPDK ports EAL probes (--vdev or -a),\n"
 		"named port0, port1, ...; workers are EAL's worker lcores, or the main lcore alone.\n"
@@ -31,7 +54,12 @@ usage(FILE *f, const char *prog)
 		"                       ports start ('#' starts a comment); a bad line is reported as\n"
 		"                       FILE:LINE: reason and greway exits 1\n"
 		"  -s SOCKET            control socket path (default %s): JSON-RPC 2.0, one\n"
-		"                       object per line; grewayctl talks to it\n"
+		"                       object per line; grewayctl talks to it. Created mode 0660\n"
+		"                       in a directory of mode 0750 (made if missing); greway\n"
+		"                       refuses a symlink, a file not a socket or not its own, and a\n"
+		"                       directory not its own (nor root's) or writable by others\n"
+		"  --socket-group GROUP group (name or number) of the socket, and of its directory\n"
+		"                       when greway makes it: its members may use grewayctl\n"
 		"  -p PMD_PROFILE       per-PMD port profile (INI, pmd-config/*.ini): queues,\n"
 		"                       descriptors, offloads, RSS, MTU, promiscuous, for every\n"
 		"                       port ([port]) and per driver ([net_tap], [net_ice], ...);\n"
@@ -48,7 +76,9 @@ usage(FILE *f, const char *prog)
 	fprintf(f,
 		"  -h, --help           this text\n"
 		"\n"
-		"Signals: SIGUSR1 prints the counters, SIGINT/SIGTERM stop (counters are printed at exit).\n");
+		"Signals: SIGUSR1 prints the counters; SIGHUP reloads -c FILE as a diff (what did not\n"
+		"change is not touched; a failed reload restores the configuration before);\n"
+		"SIGINT/SIGTERM stop (counters are printed at exit).\n");
 }
 
 int
@@ -58,6 +88,7 @@ gw_options_parse(int argc, char **argv)
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
 		{ "pmtu-timeout", required_argument, NULL, 't' },
 		{ "check-profile", no_argument, NULL, 'P' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		/* the tables' sizes: gw_limits.def */
 #define GW_LIMIT(field, option, def, min, max, help) { option, required_argument, NULL, 'L' },
@@ -86,6 +117,10 @@ gw_options_parse(int argc, char **argv)
 			break;
 		case 'p':
 			gw_opts.pmd_profile = optarg;
+			break;
+		case 'g':
+			if (group_parse(optarg, &gw_opts.socket_gid) < 0)
+				return -1;
 			break;
 		case 'P':
 			gw_opts.check_profile = true;

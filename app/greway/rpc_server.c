@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The control socket: JSON-RPC 2.0, one object per line, on a Unix stream
- * socket (mode 0660) served by the control thread. Requests become commands
+ * socket served by the control thread. Whoever may connect may reconfigure
+ * the gateway, so the socket is created mode 0660 (group: --socket-group)
+ * in a directory of mode 0750 (made if missing), and greway refuses a path
+ * someone else could have prepared: a symlink, a file that is not a socket
+ * or is not ours, a directory not ours (nor root's) or that others may write
+ * to without the sticky bit. Requests become commands
  * through lib/rpc (the same words as the startup file) and reach the tables
  * through gw_apply(), so the socket, the startup file and grewayctl cannot
  * disagree. Sockets are non-blocking: a reply the client cannot take yet
@@ -51,21 +56,80 @@ static int listen_fd = -1;
 static struct client clients[CLIENTS_MAX];
 
 static int
-mkdir_parent(const char *path)
+refuse(const char *path, const char *why)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	fprintf(stderr, "greway: control socket %s: %s: refusing to use it\n", path, why);
+	return -EPERM;
+}
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+/* Ours, or root's (trusted by whoever runs us). */
+static bool
+trusted_owner(uid_t uid)
+{
+	return uid == geteuid() || uid == 0;
+}
+
+/*
+ * The socket's directory: made 0750 (and given the group) if missing; if
+ * there, it must be a real directory, ours or root's, that nobody else may
+ * write to unless its sticky bit keeps them off our names (/tmp).
+ */
+static int
+socket_dir(const char *path, gid_t gid)
+{
+	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const char *dir;
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	dir = dirname(buf);
+	if (mkdir(dir, 0750) == 0) {
+		if (gid != (gid_t)-1 && chown(dir, (uid_t)-1, gid) < 0)
+			return refuse(path, strerror(errno));
+		return 0;
+	}
+	if (errno != EEXIST) {
+		fprintf(stderr, "greway: cannot create the directory of %s: %s\n", path,
+			strerror(errno));
 		return -errno;
+	}
+	if (lstat(dir, &st) < 0)
+		return refuse(path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return refuse(path, "its directory is a symbolic link");
+	if (!S_ISDIR(st.st_mode))
+		return refuse(path, "its directory is not a directory");
+	if (!trusted_owner(st.st_uid))
+		return refuse(path, "its directory belongs to another user");
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return refuse(path, "its directory is writable by others");
+	return 0;
+}
+
+/* What is at the path already: nothing, or a stale socket of ours to remove. */
+static int
+socket_stale(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : refuse(path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return refuse(path, "it is a symbolic link");
+	if (!S_ISSOCK(st.st_mode))
+		return refuse(path, "it exists and is not a socket");
+	if (!trusted_owner(st.st_uid))
+		return refuse(path, "it belongs to another user");
+	unlink(path); /* a stale socket of an earlier run */
 	return 0;
 }
 
 int
-gw_rpc_server_open(const char *path)
+gw_rpc_server_open(const char *path, gid_t gid)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, i;
+	mode_t umask_was;
+	int fd, i, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "greway: -s %s: path too long\n", path);
@@ -73,21 +137,25 @@ gw_rpc_server_open(const char *path)
 	}
 	for (i = 0; i < CLIENTS_MAX; i++)
 		clients[i].fd = -1;
-	if (mkdir_parent(path) < 0) {
-		fprintf(stderr, "greway: cannot create the directory of %s: %s\n", path,
-			strerror(errno));
-		return -errno;
-	}
+	rc = socket_dir(path, gid);
+	if (rc == 0)
+		rc = socket_stale(path);
+	if (rc < 0)
+		return rc;
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	unlink(path); /* a stale socket of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
-	    listen(fd, CLIENTS_MAX) < 0) {
+	/* born 0660: no moment when others may connect */
+	umask_was = umask(0117);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(umask_was);
+	if (rc < 0 || chmod(path, 0660) < 0 ||
+	    (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0) || listen(fd, CLIENTS_MAX) < 0) {
+		rc = -errno;
 		fprintf(stderr, "greway: control socket %s: %s\n", path, strerror(errno));
 		close(fd);
-		return -errno;
+		return rc;
 	}
 	listen_fd = fd;
 	return 0;
