@@ -138,14 +138,13 @@ keepalive_reflect(struct rte_mbuf *m, const struct gw_peer *p, uint32_t osrc)
 	if (m->data_len < hl + 4)
 		return false;
 	memcpy(&proto, (const uint8_t *)ip + hl + 2, sizeof(proto));
-	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE))
-		return false;
-	if (ip->dst_addr != osrc || ip->src_addr != p->local.v4) {
-		ip->dst_addr = osrc;
-		ip->src_addr = p->local.v4;
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-	}
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) || ip->time_to_live <= 1)
+		return false; /* not a keepalive; or one forwarding drops as ttl_expired */
+	ip->dst_addr = osrc;
+	ip->src_addr = p->local.v4;
+	ip->time_to_live--; /* as a router that forwards it, as the peer expects */
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	gw_mbuf_meta(m)->peer = p->id;
 	return true;
 }

@@ -75,8 +75,9 @@ keepalive6_reflect(struct rte_mbuf *m, const struct gw_peer *p)
 	if (!p->ip6 || m->data_len < sizeof(*ip) + 4)
 		return false;
 	memcpy(&proto, (const uint8_t *)(ip + 1) + 2, sizeof(proto));
-	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE))
-		return false;
+	if (proto != RTE_BE16(GW_GRE_PROTO_KEEPALIVE) || ip->hop_limits <= 1)
+		return false; /* not a keepalive; or one forwarding drops as ttl_expired */
+	ip->hop_limits--; /* as a router that forwards it, as the peer expects */
 	memcpy(ip->src_addr, p->local.v6, sizeof(ip->src_addr));
 	memcpy(ip->dst_addr, p->remote.v6, sizeof(ip->dst_addr));
 	gw_mbuf_meta(m)->peer = p->id;

@@ -42,8 +42,10 @@ uint64_t gw_stats_drop(enum gw_drop why);
 /** stats clear: every counter reads zero from now on (the PMD's are not reset). */
 void gw_stats_clear(void);
 
-#define GW_STATS_FIELDS_MAX (GW_BRIDGE_CTR_MAX + 2) /**< most counters in one row (a bridge's) */
-_Static_assert(GW_STATS_FIELDS_MAX >= 7, "a port's row has 7");
+#define GW_STATS_PORT_FIELDS 8 /**< a port's row: rx/tx packets and bytes, missed, errors, nombuf */
+/** most counters in one row: a bridge's or a port's */
+#define GW_STATS_FIELDS_MAX (GW_BRIDGE_CTR_MAX + 2 > GW_STATS_PORT_FIELDS ? \
+			     GW_BRIDGE_CTR_MAX + 2 : GW_STATS_PORT_FIELDS)
 
 /** One object's counters, as every printer (text, JSON) sees them. */
 struct gw_stats_row {
@@ -65,6 +67,7 @@ void gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), voi
  * Print every counter, one object per line:
  *
  *     port NAME rx_packets N rx_bytes N tx_packets N tx_bytes N rx_missed N rx_errors N tx_errors N
+ *         rx_nombuf N
  *     tunnel NAME rx_packets N rx_bytes N tx_packets N tx_bytes N
  *     bridge NAME rx_frames N unicast N flooded N learned N moved N aged N dropped N
  *     member NAME rx_frames N tx_frames N

@@ -14,7 +14,7 @@
 #include "gw_stats.h"
 #include "gw_tunnel.h"
 
-#define PORT_FIELDS 7
+#define PORT_FIELDS GW_STATS_PORT_FIELDS
 
 /*
  * What "stats clear" saw: counters are reported relative to it. Workers'
@@ -134,6 +134,7 @@ port_raw(uint16_t i, uint64_t v[PORT_FIELDS])
 	v[4] = es.imissed;
 	v[5] = es.ierrors;
 	v[6] = es.oerrors;
+	v[7] = es.rx_nombuf; /* the mempool ran dry: counted, and the PMD tries again */
 }
 
 void
@@ -285,7 +286,7 @@ gw_stats_foreach(void (*cb)(const struct gw_stats_row *row, void *arg), void *ar
 {
 	static const char *const port_keys[PORT_FIELDS] = {
 		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_missed", "rx_errors",
-		"tx_errors",
+		"tx_errors", "rx_nombuf",
 	};
 	struct gw_peer_counters tc;
 	struct gw_stats_row row;

@@ -150,6 +150,7 @@ def build():
     k["multicast"] = c.from_lan(udp(h, "224.1.2.3", i(), TUN_MTU + 1))
     k["multicast_ttl"] = c.from_lan(udp(h, "239.0.0.1", i(), 60, ttl=1))
     k["broadcast"] = c.from_lan(udp(h, "255.255.255.255", i(), TUN_MTU + 1))
+    # martian sources (RFC 1812 §5.3.7): dropped before their TTL is looked at
     k["src_zero"] = c.from_lan(udp("0.0.0.0", "10.16.0.2", i(), 60, ttl=1))
     k["src_multicast"] = c.from_lan(udp("224.0.0.9", "10.16.0.2", i(), 60, ttl=1))
     k["src_lan_bcast"] = c.from_lan(udp("10.0.0.255", "10.16.0.2", i(), 60, ttl=1))
@@ -212,7 +213,7 @@ def test_icmp_counters(run):
     that fits goes out; the two with DF clear go out fragmented (test_pcap_frag.py);
     nothing was rate-limited."""
     res, _ = run
-    res.assert_drops({"too_big": 7, "ttl_expired": 10})
+    res.assert_drops({"too_big": 7, "ttl_expired": 8, "martian_src": 2})
     # the packet that fits, 2 + 2 fragments of the DF-clear ones, 2 errors
     assert res.tunnels["x_plain"]["tx_packets"] == 1 + 4 + 2
     assert res.tunnels["x_addr"]["tx_packets"] == 1
