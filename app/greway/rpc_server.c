@@ -398,7 +398,16 @@ gw_rpc_server_poll(void)
 		for (i = 0; i < CLIENTS_MAX && clients[i].fd >= 0; i++)
 			;
 		if (i == CLIENTS_MAX) {
-			close(fd); /* full: the client sees the connection close */
+			/* full: one error line saying so (best effort), then the close */
+			static const char full[] =
+				"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,"
+				"\"message\":\"too many clients (" RTE_STR(CLIENTS_MAX)
+				" connected): try again later\"}}\n";
+
+			if (send(fd, full, sizeof(full) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+				GW_LOG(DEBUG, MAIN, "control socket: a client beyond %d: %s",
+				       CLIENTS_MAX, strerror(errno));
+			close(fd);
 			continue;
 		}
 		clients[i].fd = fd;

@@ -36,6 +36,7 @@ gw_worker_main(void *arg)
 		}
 		gw_rcu_quiescent(lc->worker);
 	}
+	gw_dp_drain(lc); /* what was received is sent before the ports stop */
 	gw_rcu_offline(lc->worker);
 	return 0;
 }

@@ -372,6 +372,29 @@ dp_inject(struct gw_lcore *lc)
 	burst_finish(lc, &b);
 }
 
+/* Send what the tx buffers hold: the BVIs' first, whose frames enter bridges and ports. */
+static void
+dp_flush(struct gw_lcore *lc)
+{
+	uint16_t port;
+
+	for (port = GW_PORT_BVI_FIRST; port < gw_bvi_end; port++)
+		if (unlikely(lc->tx[port].n != 0))
+			gw_tx_flush(lc, port);
+	for (port = 0; port < gw_nb_ports; port++)
+		if (lc->tx[port].n != 0)
+			gw_tx_flush(lc, port);
+}
+
+void
+gw_dp_drain(struct gw_lcore *lc)
+{
+	if (lc->bvi_rx.n != 0)
+		dp_bvi_input(lc);
+	dp_inject(lc);
+	dp_flush(lc);
+}
+
 unsigned int
 gw_dp_poll(struct gw_lcore *lc)
 {
@@ -399,12 +422,6 @@ gw_dp_poll(struct gw_lcore *lc)
 		dp_bvi_input(lc);
 	dp_inject(lc);
 	gw_reass_expire(lc, rte_rdtsc());
-	/* the BVIs first: what routing sent out of them enters their bridges, out of ports */
-	for (port = GW_PORT_BVI_FIRST; port < gw_bvi_end; port++)
-		if (unlikely(lc->tx[port].n != 0))
-			gw_tx_flush(lc, port);
-	for (port = 0; port < gw_nb_ports; port++)
-		if (lc->tx[port].n != 0)
-			gw_tx_flush(lc, port);
+	dp_flush(lc);
 	return total;
 }

@@ -185,6 +185,13 @@ int gw_dp_init(uint16_t nb_workers, const unsigned int *lcore_ids, int socket);
 unsigned int gw_dp_poll(struct gw_lcore *lc);
 
 /**
+ * A stopping worker's last turn (SIGTERM): route what bridges delivered to
+ * their BVIs, send what the control thread injected, flush the tx buffers;
+ * nothing new is received.
+ */
+void gw_dp_drain(struct gw_lcore *lc);
+
+/**
  * Classify a routed port's frames: ARP and IPv6 neighbour discovery to the
  * control thread, IPv4 for us checked (RFC 1812 §5.2.2) and IPv6 (RFC 8200),
  * each stripped to L3, the rest dropped.

@@ -189,3 +189,33 @@ def test_sticky_world_writable_directory(greway_bin, workdir, run_id):
         _wait_running(proc, sock)
     finally:
         assert _stop(proc, run_id)[0] == 0
+
+
+def test_too_many_clients_is_said(greway_bin, workdir, run_id, ctl_bin):
+    """Beyond 16 connected clients a new one gets one JSON-RPC error line saying so, then
+    the close; grewayctl prints it and exits 1. One client leaving makes room."""
+    require_root()
+    sock = workdir / "greway.sock"
+    proc = _start(greway_bin, run_id, sock)
+    held = []
+    try:
+        _wait_running(proc, sock)
+        for _ in range(16):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(str(sock))
+            s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"version"}\n')
+            assert b'"result"' in s.recv(4096)  # accepted and served
+            held.append(s)
+        cp = run([ctl_bin, "-s", str(sock), "link", "show"], check=False)
+        assert cp.returncode == 1
+        assert "too many clients (16 connected): try again later" in cp.stderr
+        held.pop().close()
+        for _ in range(50):
+            cp = run([ctl_bin, "-s", str(sock), "link", "show"], check=False)
+            if cp.returncode == 0:
+                break
+        assert cp.returncode == 0, cp.stderr
+    finally:
+        for s in held:
+            s.close()
+        assert _stop(proc, run_id)[0] == 0
