@@ -148,6 +148,8 @@ call(const char *path, const char *line, unsigned int timeout_s, enum call_fail 
 		n = send(fd, line + sent, want - sent, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EPIPE)
+			break; /* greway closed first: what it said before (too many clients) is read */
 		if (n < 0) {
 			*why = errno == EAGAIN || errno == EWOULDBLOCK ? CALL_TIMEOUT : CALL_CLOSED;
 			close(fd);

@@ -12,22 +12,17 @@ import time
 
 import pytest
 
-from conftest import require_tool
-from netns import SITES, GatewayCtl, greway_site, router, warm_up
+from netns import SITES, GatewayCtl
 from test_control import flow_result, start_flow
-
-A, B = SITES["A"], SITES["B"]
+from test_two_site import sites  # noqa: F401 (the fixture: the demo's two sites)
 
 
 @pytest.fixture
-def sites(lab, greway_bin, ctl_bin):
-    require_tool("ping")
-    r = router(lab)
-    gw_a, host_a = greway_site(lab, greway_bin, r, "A")
-    gw_b, host_b = greway_site(lab, greway_bin, r, "B")
-    warm_up(host_a, B["host"])
-    warm_up(host_b, A["host"])
-    return lab, r, gw_a, host_a, gw_b, host_b, GatewayCtl(gw_a, ctl_bin)
+def ctl(sites, ctl_bin):  # noqa: F811
+    """grewayctl on gateway A."""
+    return GatewayCtl(sites.gw_a, ctl_bin)
+
+A, B = SITES["A"], SITES["B"]
 
 
 def recovers(host, dst, within=15):
@@ -58,8 +53,8 @@ def fault_under_flow(lab, host_a, host_b, workdir, port, down, up):
     return sent, got["received"], got["bad"]
 
 
-def test_carrier_down_up(sites, workdir):
-    lab, r, gw_a, host_a, _, host_b, ctl = sites
+def test_carrier_down_up(sites, ctl, workdir):  # noqa: F811
+    lab, r, gw_a, host_a, host_b = sites.lab, sites.router, sites.gw_a, sites.host_a, sites.host_b
     sent, received, bad = fault_under_flow(
         lab, host_a, host_b, workdir, 5401,
         lambda: r.ip("link", "set", "ga-wan", "down"),
@@ -69,8 +64,8 @@ def test_carrier_down_up(sites, workdir):
     assert ctl.json("tunnel", "show")[0]["operstate"] == "UP"
 
 
-def test_link_set_port_down_up(sites, workdir):
-    lab, _, gw_a, host_a, _, host_b, ctl = sites
+def test_link_set_port_down_up(sites, ctl, workdir):  # noqa: F811
+    lab, gw_a, host_a, host_b = sites.lab, sites.gw_a, sites.host_a, sites.host_b
     before = gw_a.counters()["drop"]["port_down"]
     sent, received, bad = fault_under_flow(
         lab, host_a, host_b, workdir, 5402,
@@ -80,10 +75,10 @@ def test_link_set_port_down_up(sites, workdir):
     assert gw_a.counters()["drop"]["port_down"] > before  # what it dropped meanwhile, counted
 
 
-def test_link_set_tunnel_down_up(sites):
+def test_link_set_tunnel_down_up(sites, ctl):  # noqa: F811
     """A tunnel down takes its routes out of the FIB (the host is told "unreachable", which
     stops a UDP sender: pings here), and brings them back when up."""
-    _, _, gw_a, host_a, _, _, ctl = sites
+    host_a = sites.host_a
     ctl.cli("link", "set", "gre1", "down")
     assert ctl.json("tunnel", "show")[0]["operstate"] == "DOWN"
     _, loss = host_a.ping(B["host"], count=3, interval=0.1)
@@ -92,8 +87,8 @@ def test_link_set_tunnel_down_up(sites):
     recovers(host_a, B["host"])
 
 
-def test_sigterm_under_traffic_exits_clean(sites, workdir):
-    lab, _, gw_a, host_a, _, host_b, _ = sites
+def test_sigterm_under_traffic_exits_clean(sites, workdir):  # noqa: F811
+    lab, gw_a, host_a, host_b = sites.lab, sites.gw_a, sites.host_a, sites.host_b
     stop = workdir / "stop"
     send, recv = start_flow(lab, host_a, host_b, B["host"], 5404, str(stop), rate=2000)
     try:

@@ -15,28 +15,14 @@ SIGHUP while a counted UDP flow crosses gre1, which no edit touches:
 import signal
 import time
 
-import pytest
-
-from conftest import require_tool
-from netns import SITES, GatewayCtl, greway_site, router, wait_for, warm_up
+from netns import SITES, GatewayCtl, wait_for
 from test_control import flow_result, start_flow
+from test_two_site import sites  # noqa: F401 (the fixture: the demo's two sites)
 
 A, B = SITES["A"], SITES["B"]
 
 GRE2 = f"tunnel add gre2 mode gre local {A['wan']} remote 203.0.113.77 key 7"
 GRE2_LINES = [GRE2, "addr add 172.16.20.1/30 dev gre2", "route add 10.77.0.0/16 dev gre2"]
-
-
-@pytest.fixture
-def site_a(lab, greway_bin, ctl_bin):
-    for tool in ("ping",):
-        require_tool(tool)
-    r = router(lab)
-    gw_a, host_a = greway_site(lab, greway_bin, r, "A")
-    gw_b, host_b = greway_site(lab, greway_bin, r, "B")
-    warm_up(host_a, B["host"])
-    warm_up(host_b, A["host"])
-    return lab, gw_a, host_a, host_b, ctl_bin
 
 
 def reload(gw, lines, count):
@@ -54,9 +40,9 @@ def reload(gw, lines, count):
     return said[count - 1]
 
 
-def test_sighup_reload_is_a_diff(site_a, workdir):
-    lab, gw, host_a, host_b, ctl = site_a
-    g = GatewayCtl(gw, ctl)
+def test_sighup_reload_is_a_diff(sites, workdir, ctl_bin):
+    lab, gw, host_a, host_b = sites.lab, sites.gw_a, sites.host_a, sites.host_b
+    g = GatewayCtl(gw, ctl_bin)
     base = gw.conf.read_text().splitlines()
     stop = workdir / "stop"
     send, recv = start_flow(lab, host_a, host_b, B["host"], 5301, str(stop), rate=500)

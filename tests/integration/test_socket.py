@@ -128,13 +128,19 @@ def test_refuses_regular_file(greway_bin, workdir, run_id):
     assert sock.read_text() == "precious\n"
 
 
+def _stale_socket(path):
+    """A socket file nobody listens on, as a killed run leaves it."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(str(path))
+    s.close()
+    return os.lstat(path).st_ino
+
+
 def test_refuses_foreign_socket(greway_bin, workdir, run_id):
     """A socket left by another user (someone may be listening on it): refused."""
     require_root()
     sock = workdir / "greway.sock"
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(str(sock))
-    s.close()
+    _stale_socket(sock)
     os.chown(sock, NOBODY, NOBODY)
     _refused(greway_bin, run_id, sock, "it belongs to another user")
     assert stat.S_ISSOCK(os.lstat(sock).st_mode)
@@ -144,10 +150,7 @@ def test_replaces_own_stale_socket(greway_bin, workdir, run_id):
     """A stale socket of our own (an earlier run killed) is replaced."""
     require_root()
     sock = workdir / "greway.sock"
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(str(sock))
-    s.close()
-    stale = os.lstat(sock).st_ino
+    stale = _stale_socket(sock)
     proc = _start(greway_bin, run_id, sock)
     try:
         _wait_running(proc, sock, stale)
